@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import * as agent from './messages/agent';
+import * as intent from './messages/intent';
+import * as memory from './messages/memory';
+import * as operations from './messages/operations';
+import * as policy from './messages/policy';
+import * as task from './messages/task';
+
+/**
+ * The JetStream streams of the system. Every subject a stream-backed message is published on
+ * falls under exactly one of these.
+ */
+export const STREAMS = {
+  AGENTOS_COMMANDS: { subjects: ['agentos.cmd.>'], description: 'Imperative requests to a service' },
+  AGENTOS_EVENTS: { subjects: ['agentos.evt.>'], description: 'Facts that happened' },
+  AGENTOS_TASKS: { subjects: ['agentos.task.>'], description: 'Work handed to agents, a subject per agent' },
+  AGENTOS_DEAD_LETTERS: { subjects: ['agentos.dlq.>'], description: 'Messages parked with the reason' },
+} as const;
+export type StreamName = keyof typeof STREAMS;
+
+interface StreamMessageSpec {
+  kind: 'command' | 'event';
+  version: number;
+  /** A NATS subject; `{field}` tokens are filled from the payload (see subjectOf). */
+  subject: string;
+  stream: StreamName;
+  schema: z.ZodType;
+}
+
+/** Queries use NATS core request/reply: they are answers, not history, so no stream keeps them. */
+interface QuerySpec {
+  kind: 'query';
+  version: number;
+  subject: string;
+  schema: z.ZodType;
+  reply: z.ZodType;
+}
+
+export type MessageSpec = StreamMessageSpec | QuerySpec;
+
+/** The one table that maps every message type to its schema, subject and stream. */
+export const CATALOG = {
+  // intents
+  SubmitIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.submit', stream: 'AGENTOS_COMMANDS', schema: intent.SubmitIntent },
+  IntentSubmitted: { kind: 'event', version: 1, subject: 'agentos.evt.intent.submitted', stream: 'AGENTOS_EVENTS', schema: intent.IntentSubmitted },
+  IntentRejected: { kind: 'event', version: 1, subject: 'agentos.evt.intent.rejected', stream: 'AGENTOS_EVENTS', schema: intent.IntentRejected },
+  IntentCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.intent.completed', stream: 'AGENTOS_EVENTS', schema: intent.IntentCompleted },
+  IntentFailed: { kind: 'event', version: 1, subject: 'agentos.evt.intent.failed', stream: 'AGENTOS_EVENTS', schema: intent.IntentFailed },
+  // tasks
+  TaskAssigned: { kind: 'event', version: 1, subject: 'agentos.task.{agent}', stream: 'AGENTOS_TASKS', schema: task.TaskAssigned },
+  TaskCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.task.completed', stream: 'AGENTOS_EVENTS', schema: task.TaskCompleted },
+  TaskFailed: { kind: 'event', version: 1, subject: 'agentos.evt.task.failed', stream: 'AGENTOS_EVENTS', schema: task.TaskFailed },
+  // agent lifecycle
+  RegisterAgent: { kind: 'command', version: 1, subject: 'agentos.cmd.agent.register', stream: 'AGENTOS_COMMANDS', schema: agent.RegisterAgent },
+  AgentRegistered: { kind: 'event', version: 1, subject: 'agentos.evt.agent.registered', stream: 'AGENTOS_EVENTS', schema: agent.AgentRegistered },
+  AgentRegistrationRejected: { kind: 'event', version: 1, subject: 'agentos.evt.agent.registration-rejected', stream: 'AGENTOS_EVENTS', schema: agent.AgentRegistrationRejected },
+  FindAgents: { kind: 'query', version: 1, subject: 'agentos.query.registry.find-agents', schema: agent.FindAgents, reply: agent.AgentsFound },
+  // policy and safety
+  PolicyCheckRequested: { kind: 'event', version: 1, subject: 'agentos.evt.policy.check-requested', stream: 'AGENTOS_EVENTS', schema: policy.PolicyCheckRequested },
+  PolicyDecided: { kind: 'event', version: 1, subject: 'agentos.evt.policy.decided', stream: 'AGENTOS_EVENTS', schema: policy.PolicyDecided },
+  ActivateKillSwitch: { kind: 'command', version: 1, subject: 'agentos.cmd.kill-switch.activate', stream: 'AGENTOS_COMMANDS', schema: policy.ActivateKillSwitch },
+  KillSwitchActivated: { kind: 'event', version: 1, subject: 'agentos.evt.kill-switch.activated', stream: 'AGENTOS_EVENTS', schema: policy.KillSwitchActivated },
+  // memory
+  PutMemory: { kind: 'command', version: 1, subject: 'agentos.cmd.memory.put', stream: 'AGENTOS_COMMANDS', schema: memory.PutMemory },
+  MemoryWritten: { kind: 'event', version: 1, subject: 'agentos.evt.memory.written', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWritten },
+  GetMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.get', schema: memory.GetMemory, reply: memory.MemoryValue },
+  // operations
+  MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },
+  GetMetrics: { kind: 'query', version: 1, subject: 'agentos.query.observability.metrics', schema: operations.GetMetrics, reply: operations.MetricsSnapshot },
+} as const satisfies Record<string, MessageSpec>;
+
+export type Catalog = typeof CATALOG;
+export type MessageType = keyof Catalog;
+export type QueryType = { [K in MessageType]: Catalog[K]['kind'] extends 'query' ? K : never }[MessageType];
+export type StreamMessageType = Exclude<MessageType, QueryType>;
+
+export const isMessageType = (type: string): type is MessageType => Object.prototype.hasOwnProperty.call(CATALOG, type);

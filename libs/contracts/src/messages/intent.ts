@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { JsonObject, Name, SemVer } from './shared';
+
+export const SubmitIntent = z.object({
+  intentId: z.uuid(),
+  goal: z.string().min(1).max(10_000),
+  capability: Name,
+  input: JsonObject.default({}),
+  /** Pin a specific agent (and optionally a version) instead of any agent with the capability. */
+  agent: z.object({ name: Name, version: SemVer.optional() }).optional(),
+});
+
+export const IntentSubmitted = SubmitIntent;
+
+export const IntentRejected = z.object({
+  intentId: z.uuid(),
+  reason: z.string(),
+  rule: z.string().nullable(),
+});
+
+export const IntentCompleted = z.object({
+  intentId: z.uuid(),
+  taskId: z.uuid(),
+  output: z.unknown(),
+});
+
+export const IntentFailed = z.object({
+  intentId: z.uuid(),
+  reason: z.string(),
+});

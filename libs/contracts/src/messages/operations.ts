@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const ValidationIssue = z.object({ path: z.string(), message: z.string() });
+export type ValidationIssue = z.infer<typeof ValidationIssue>;
+
+/** What a consumer does with a message it cannot handle: park it, with the reason, for an operator. */
+export const MessageDeadLettered = z.object({
+  service: z.string(),
+  consumer: z.string(),
+  subject: z.string(),
+  streamSequence: z.number().int().nonnegative(),
+  deliveries: z.number().int().positive(),
+  reason: z.enum(['invalid-message', 'max-deliveries-exceeded']),
+  error: z.string(),
+  issues: z.array(ValidationIssue).default([]),
+  /** The original message as received (UTF-8), so it can be inspected and re-published. */
+  original: z.string(),
+});
+
+export const GetMetrics = z.object({});
+
+export const MetricsSnapshot = z.object({
+  messagesByType: z.record(z.string(), z.number()),
+  intents: z.object({ submitted: z.number(), completed: z.number(), rejected: z.number(), failed: z.number() }),
+  deadLetters: z.record(z.string(), z.number()),
+  intentLatencyMs: z.object({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number() }),
+});

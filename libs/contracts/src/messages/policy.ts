@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { JsonObject, Name } from './shared';
+
+export const PolicyAction = z.enum([
+  'intent.submit',
+  'tool.call',
+  'memory.read',
+  'memory.write',
+  'agent.spawn',
+  'llm.call',
+]);
+export type PolicyAction = z.infer<typeof PolicyAction>;
+
+export const PolicyEffect = z.enum(['allow', 'deny', 'require_approval']);
+export type PolicyEffect = z.infer<typeof PolicyEffect>;
+
+export const PolicyCheckRequested = z.object({
+  requestId: z.uuid(),
+  action: PolicyAction,
+  subject: z.object({
+    agent: Name.optional(),
+    owner: z.string().optional(),
+  }),
+  resource: z.object({ kind: z.string().min(1), name: z.string().min(1) }),
+  context: JsonObject.default({}),
+});
+
+export const PolicyDecided = z.object({
+  requestId: z.uuid(),
+  action: PolicyAction,
+  effect: PolicyEffect,
+  /** The rule that matched; null when nothing matched and the default (deny) applied. */
+  rule: z.string().nullable(),
+  reason: z.string(),
+  bundleVersion: z.string(),
+});
+
+export const KillSwitchScope = z.enum(['global', 'tenant', 'agent', 'workflow']);
+
+export const ActivateKillSwitch = z.object({
+  scope: KillSwitchScope,
+  target: z.string().min(1),
+  reason: z.string().min(1),
+});
+export const KillSwitchActivated = ActivateKillSwitch;

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/** Agent and capability names become NATS subject tokens and durable names, so no dots or wildcards. */
+export const Name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lower-case name (a-z, 0-9, _ or -), at most 64 characters');
+
+export const SemVer = z.string().regex(/^\d+\.\d+\.\d+(?:-[\w.]+)?$/, 'must be a semantic version such as 1.2.0');
+
+export const JsonObject = z.record(z.string(), z.unknown());

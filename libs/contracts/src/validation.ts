@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import { CATALOG, isMessageType } from './catalog';
+import { EnvelopeHeader } from './envelope';
+import type { AnyMessage } from './message';
+import type { ValidationIssue } from './messages/operations';
+
+export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: string; issues: ValidationIssue[] };
+
+const toIssues = (error: z.ZodError, prefix = ''): ValidationIssue[] =>
+  error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: issue.message,
+  }));
+
+const failure = (issues: ValidationIssue[]): ParseResult => ({
+  ok: false,
+  issues,
+  error: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+});
+
+/** Validates an envelope and its payload against the catalog; errors name the offending field. */
+export function parseMessage(raw: unknown): ParseResult {
+  const header = EnvelopeHeader.safeParse(raw);
+  if (!header.success) return failure(toIssues(header.error));
+  const { type, version } = header.data;
+  if (!isMessageType(type)) return failure([{ path: 'type', message: `unknown message type "${type}"` }]);
+  const spec = CATALOG[type];
+  if (version !== spec.version) {
+    return failure([{ path: 'version', message: `${type} version ${version} is not supported (expected ${spec.version})` }]);
+  }
+  const payload = spec.schema.safeParse((raw as { payload?: unknown }).payload);
+  if (!payload.success) return failure(toIssues(payload.error, 'payload'));
+  return { ok: true, message: { ...header.data, payload: payload.data } as AnyMessage };
+}
+
+/** Parses a message from its wire form (UTF-8 JSON). */
+export function decodeMessage(data: Uint8Array): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch (error) {
+    return failure([{ path: '(root)', message: `not JSON: ${(error as Error).message}` }]);
+  }
+  return parseMessage(raw);
+}
+
+export const encodeMessage = (message: AnyMessage | { id: string }): Uint8Array => Buffer.from(JSON.stringify(message));

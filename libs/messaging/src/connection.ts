@@ -1,0 +1,62 @@
+import { connect, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+
+export interface NatsSettings {
+  servers: string | string[];
+  /** Shown in the server's connection list, e.g. "orchestrator". */
+  name: string;
+  user?: string;
+  pass?: string;
+}
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+/** Connection settings from the environment: NATS_URL (comma-separated), NATS_USER, NATS_PASS. */
+export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NatsSettings {
+  return {
+    servers: (env.NATS_URL ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()),
+    name,
+    ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASS } : {}),
+  };
+}
+
+/**
+ * One NATS connection per process, shared by the transport's server and client sides,
+ * opened on first use. Reconnects forever: a service outlives a NATS restart.
+ */
+export class NatsConnector {
+  private connection?: Promise<NatsConnection>;
+  private manager?: Promise<JetStreamManager>;
+
+  constructor(readonly settings: NatsSettings) {}
+
+  connection$(): Promise<NatsConnection> {
+    this.connection ??= connect({
+      servers: this.settings.servers,
+      name: this.settings.name,
+      user: this.settings.user,
+      pass: this.settings.pass,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    } satisfies ConnectionOptions);
+    return this.connection;
+  }
+
+  async jetstream(): Promise<JetStreamClient> {
+    return (await this.connection$()).jetstream();
+  }
+
+  async manager$(): Promise<JetStreamManager> {
+    this.manager ??= this.connection$().then((nc) => nc.jetstreamManager());
+    return this.manager;
+  }
+
+  /** Drains the connection (flushes pending publishes and lets subscriptions finish), once. */
+  async close(): Promise<void> {
+    const pending = this.connection;
+    this.connection = undefined;
+    this.manager = undefined;
+    if (!pending) return;
+    const nc = await pending;
+    if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  CATALOG,
+  encodeMessage,
+  parseMessage,
+  subjectOf,
+  type AnyMessage,
+  type Envelope,
+  type MessageOf,
+  type QueryType,
+  type ReplyOf,
+} from '@agentos/contracts';
+import { headers, type MsgHdrs, type NatsConnection } from 'nats';
+import type { NatsConnector } from './connection';
+
+export interface PublishReceipt {
+  stream: string;
+  seq: number;
+  /** True when JetStream had already stored a message with this id (de-duplicated). */
+  duplicate: boolean;
+}
+
+export class InvalidMessageError extends Error {
+  constructor(readonly type: string, detail: string) {
+    super(`invalid ${type}: ${detail}`);
+    this.name = 'InvalidMessageError';
+  }
+}
+
+export class QueryFailedError extends Error {
+  constructor(readonly type: string, detail: string) {
+    super(`${type} failed: ${detail}`);
+    this.name = 'QueryFailedError';
+  }
+}
+
+/** The reply of a query on the wire: the answer or the handler's error, never a stack trace. */
+export type QueryReply<T = unknown> = { ok: true; reply: T } | { ok: false; error: string };
+
+export function messageHeaders(message: Envelope): MsgHdrs {
+  const h = headers();
+  h.set('Nats-Msg-Id', message.id);
+  h.set('AgentOS-Type', message.type);
+  if (message.traceparent) h.set('traceparent', message.traceparent);
+  return h;
+}
+
+/** Validates at the boundary: nothing malformed leaves a service. */
+function validated<T extends AnyMessage>(message: T): T {
+  const result = parseMessage(message);
+  if (!result.ok) throw new InvalidMessageError(message.type, result.error);
+  return result.message as T;
+}
+
+/**
+ * Publishes contract messages: stream-backed ones through JetStream with the event id as
+ * `Nats-Msg-Id` (so a re-publish is de-duplicated), queries through NATS request/reply.
+ */
+export class MessagePublisher {
+  constructor(private readonly connector: NatsConnector) {}
+
+  async publish(message: AnyMessage): Promise<PublishReceipt> {
+    const spec = CATALOG[message.type];
+    if (spec.kind === 'query') throw new Error(`${message.type} is a query: use request()`);
+    const checked = validated(message);
+    const js = await this.connector.jetstream();
+    const ack = await js.publish(subjectOf(checked), encodeMessage(checked), {
+      msgID: checked.id,
+      headers: messageHeaders(checked),
+    });
+    return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  async publishAll(messages: readonly AnyMessage[]): Promise<PublishReceipt[]> {
+    const receipts: PublishReceipt[] = [];
+    // In order: consumers of one subject see causes before their effects.
+    for (const message of messages) receipts.push(await this.publish(message));
+    return receipts;
+  }
+
+  async request<T extends QueryType>(message: MessageOf<T>, timeoutMs = 5_000): Promise<ReplyOf<T>> {
+    const spec = CATALOG[message.type as T];
+    const checked = validated(message as AnyMessage);
+    const nc: NatsConnection = await this.connector.connection$();
+    const response = await nc.request(spec.subject, encodeMessage(checked), {
+      timeout: timeoutMs,
+      headers: messageHeaders(checked),
+    });
+    const answer = JSON.parse(Buffer.from(response.data).toString('utf8')) as QueryReply;
+    if (!answer.ok) throw new QueryFailedError(message.type, answer.error);
+    const reply = spec.reply.safeParse(answer.reply);
+    if (!reply.success) throw new QueryFailedError(message.type, `reply failed validation: ${reply.error.message}`);
+    return reply.data as ReplyOf<T>;
+  }
+}

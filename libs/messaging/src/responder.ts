@@ -1,0 +1,61 @@
+import { CATALOG, decodeMessage, type MessageOf, type QueryType, type ReplyOf } from '@agentos/contracts';
+import type { Subscription } from 'nats';
+import type { NatsConnector } from './connection';
+import { silentLog, type Log } from './log';
+import type { QueryReply } from './publisher';
+
+export type QueryHandler<T extends QueryType> = (query: MessageOf<T>) => Promise<ReplyOf<T>>;
+
+export interface ResponderOptions<T extends QueryType> {
+  service: string;
+  type: T;
+  handler: QueryHandler<T>;
+  log?: Log;
+}
+
+/**
+ * Answers one query type over NATS request/reply. Instances of a service join one queue group,
+ * so each query is answered once. Queries are reads: nothing to retry or dead-letter, the caller
+ * gets the error instead.
+ */
+export class QueryResponder<T extends QueryType> {
+  private subscription?: Subscription;
+  private loop?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly connector: NatsConnector, private readonly options: ResponderOptions<T>) {}
+
+  async start(): Promise<void> {
+    const nc = await this.connector.connection$();
+    const subscription = nc.subscribe(CATALOG[this.options.type].subject, { queue: this.options.service });
+    this.subscription = subscription;
+    this.loop = (async () => {
+      // Answered concurrently: one slow query must not hold up the others.
+      for await (const request of subscription) {
+        const pending: Promise<void> = this.answer(request.data)
+          .then((answer) => void request.respond(Buffer.from(JSON.stringify(answer))))
+          .finally(() => this.inFlight.delete(pending));
+        this.inFlight.add(pending);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.drain();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async answer(data: Uint8Array): Promise<QueryReply> {
+    const parsed = decodeMessage(data);
+    if (!parsed.ok) return { ok: false, error: `invalid ${this.options.type}: ${parsed.error}` };
+    if (parsed.message.type !== this.options.type) return { ok: false, error: `expected ${this.options.type}, got ${parsed.message.type}` };
+    try {
+      const reply = await this.options.handler(parsed.message as MessageOf<T>);
+      return { ok: true, reply: CATALOG[this.options.type].reply.parse(reply) };
+    } catch (error) {
+      (this.options.log ?? silentLog).warn({ type: this.options.type, err: (error as Error).message }, 'query failed');
+      return { ok: false, error: (error as Error).message };
+    }
+  }
+}

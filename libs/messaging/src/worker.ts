@@ -1,0 +1,196 @@
+import {
+  CATALOG,
+  decodeMessage,
+  subjectFilter,
+  type MessageOf,
+  type StreamMessageType,
+} from '@agentos/contracts';
+import type { Consumer, JsMsg, MsgHdrs } from 'nats';
+import type { NatsConnector } from './connection';
+import { deadLetterFor, type DeadLetterReason } from './dead-letter';
+import { silentLog, type Log } from './log';
+import type { MessagePublisher } from './publisher';
+import { ensureDurableConsumer } from './topology';
+
+export interface Delivery {
+  /** 1 on the first delivery. */
+  deliveryCount: number;
+  streamSequence: number;
+  subject: string;
+  headers?: MsgHdrs;
+}
+
+export type MessageHandler<T extends StreamMessageType> = (message: MessageOf<T>, delivery: Delivery) => Promise<void>;
+
+export interface RetryPolicy {
+  /** Deliveries before a failing message is dead-lettered. */
+  maxDeliver: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** How long one pull request waits for messages; also the longest a graceful stop waits on it. */
+const PULL_EXPIRES_MS = 1_000;
+
+export const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 5, initialBackoffMs: 250, maxBackoffMs: 30_000 };
+
+export interface WorkerOptions<T extends StreamMessageType> {
+  service: string;
+  type: T;
+  handler: MessageHandler<T>;
+  /** Fixed subject tokens, e.g. { agent: 'summarizer' } for one agent's tasks. */
+  filterTokens?: Record<string, string>;
+  /** Defaults to `<service>-<type>`: all instances of a service share it and split the work. */
+  durable?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Messages handled at once by this instance. */
+  concurrency?: number;
+  ackWaitMs?: number;
+  log?: Log;
+}
+
+export interface WorkerStats {
+  acked: number;
+  retried: number;
+  deadLettered: Record<DeadLetterReason, number>;
+}
+
+/** Exponential backoff with full jitter, so retries of many messages do not arrive in lockstep. */
+export function backoffMs(deliveryCount: number, retry: RetryPolicy, random = Math.random): number {
+  const ceiling = Math.min(retry.maxBackoffMs, retry.initialBackoffMs * 2 ** (deliveryCount - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * Pulls one message type from a durable JetStream consumer and runs a handler on each message.
+ * Acks only after the handler succeeds; naks with backoff when it throws; dead-letters after
+ * `maxDeliver` attempts, and at once when the message fails its schema (a retry cannot fix that).
+ * Framework-free: the NestJS transport and the agent SDK both run on it.
+ */
+export class MessageWorker<T extends StreamMessageType> {
+  readonly durable: string;
+  readonly stats: WorkerStats = { acked: 0, retried: 0, deadLettered: { 'invalid-message': 0, 'max-deliveries-exceeded': 0 } };
+  private readonly retry: RetryPolicy;
+  private readonly concurrency: number;
+  private readonly ackWaitMs: number;
+  private readonly log: Log;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly connector: NatsConnector,
+    private readonly publisher: MessagePublisher,
+    private readonly options: WorkerOptions<T>,
+  ) {
+    this.durable = options.durable ?? `${options.service}-${options.type}`;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.concurrency = options.concurrency ?? 16;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.log = options.log ?? silentLog;
+  }
+
+  async start(): Promise<void> {
+    const spec = CATALOG[this.options.type];
+    await ensureDurableConsumer(await this.connector.manager$(), {
+      stream: spec.stream,
+      durable: this.durable,
+      filterSubject: subjectFilter(this.options.type, this.options.filterTokens),
+      ackWaitMs: this.ackWaitMs,
+      maxAckPending: Math.max(1_000, this.concurrency * 8),
+    });
+    const consumer = await (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
+    this.loop = this.run(consumer);
+  }
+
+  /**
+   * Graceful stop: pull nothing more, let in-flight handlers finish and ack. A message that arrives
+   * on the last open pull request is nak'd at once, so another instance takes it without waiting.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Pulls in batches no larger than the free handler slots, so every message this instance holds
+   * is being handled: none sits in a buffer while its ack timer runs out. Each pull request is
+   * left to expire rather than being abandoned, so the server never sends into a closed inbox.
+   */
+  private async run(consumer: Consumer): Promise<void> {
+    while (!this.stopping) {
+      while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      try {
+        const batch = await consumer.fetch({ max_messages: this.concurrency - this.inFlight.size, expires: PULL_EXPIRES_MS });
+        for await (const message of batch) {
+          if (this.stopping) message.nak();
+          else this.launch(message);
+        }
+      } catch (error) {
+        // Typically a lost connection: nats.js reconnects; pull again after a pause.
+        this.log.warn({ err: (error as Error).message, durable: this.durable }, 'pull failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, PULL_EXPIRES_MS));
+      }
+    }
+  }
+
+  private launch(message: JsMsg): void {
+    const task: Promise<void> = this.process(message)
+      .catch((error: Error) => this.log.error({ err: error, durable: this.durable }, 'message processing failed'))
+      .finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  }
+
+  private async process(jsMsg: JsMsg): Promise<void> {
+    const { deliveryCount } = jsMsg.info;
+    const parsed = decodeMessage(jsMsg.data);
+    if (!parsed.ok) return this.deadLetter(jsMsg, 'invalid-message', parsed.error, parsed.issues);
+    if (parsed.message.type !== this.options.type) {
+      const error = `type "${parsed.message.type}" does not belong on ${jsMsg.subject} (expected ${this.options.type})`;
+      return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'type', message: error }]);
+    }
+    if (deliveryCount > this.retry.maxDeliver) {
+      // The previous attempts never answered (the process died or hung); do not try forever.
+      return this.deadLetter(jsMsg, 'max-deliveries-exceeded', `no outcome after ${this.retry.maxDeliver} deliveries`);
+    }
+    // Long handlers keep their claim on the message instead of having it redelivered mid-work.
+    const keepAlive = setInterval(() => jsMsg.working(), Math.max(500, this.ackWaitMs / 2));
+    try {
+      await this.options.handler(parsed.message as MessageOf<T>, {
+        deliveryCount,
+        streamSequence: jsMsg.seq,
+        subject: jsMsg.subject,
+        headers: jsMsg.headers,
+      });
+      clearInterval(keepAlive);
+      await jsMsg.ackAck();
+      this.stats.acked += 1;
+    } catch (error) {
+      clearInterval(keepAlive);
+      const reason = (error as Error)?.message ?? String(error);
+      if (deliveryCount >= this.retry.maxDeliver) {
+        return this.deadLetter(jsMsg, 'max-deliveries-exceeded', reason);
+      }
+      const delay = backoffMs(deliveryCount, this.retry);
+      this.stats.retried += 1;
+      this.log.warn({ durable: this.durable, id: parsed.message.id, deliveryCount, retryInMs: delay, err: reason }, 'handler failed; will retry');
+      jsMsg.nak(delay);
+    }
+  }
+
+  private async deadLetter(jsMsg: JsMsg, reason: DeadLetterReason, error: string, issues?: { path: string; message: string }[]) {
+    const letter = deadLetterFor({ service: this.options.service, consumer: this.durable, message: jsMsg, reason, error, issues });
+    try {
+      await this.publisher.publish(letter);
+    } catch (publishError) {
+      // Parking failed: keep the message rather than lose it, and try again later.
+      this.log.error({ err: publishError, durable: this.durable }, 'dead-letter publish failed; message kept');
+      jsMsg.nak(this.retry.maxBackoffMs);
+      return;
+    }
+    jsMsg.term();
+    this.stats.deadLettered[reason] += 1;
+    this.log.warn({ durable: this.durable, seq: jsMsg.seq, reason, error }, 'message dead-lettered');
+  }
+}

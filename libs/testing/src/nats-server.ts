@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface NatsServerHandle {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly storeDir: string;
+  /** SIGKILL the server (a crash), keeping its store so a restart finds its streams again. */
+  kill(): Promise<void>;
+  /** Start the server again on the same port and store after kill(). */
+  restart(): Promise<void>;
+  /** Stop the server and delete its store. */
+  stop(): Promise<void>;
+}
+
+export interface NatsServerOptions {
+  /** Extra nats-server arguments, e.g. ['-c', configFile]. */
+  args?: string[];
+  binary?: string;
+  startTimeoutMs?: number;
+}
+
+/** A free TCP port on the loopback interface, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) return reject(new Error(`nats-server exited with ${child.exitCode}: ${log()}`));
+      const socket = tcpConnect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nats-server did not listen on ${port} in ${timeoutMs} ms: ${log()}`));
+        else setTimeout(attempt, 25);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * Starts a private JetStream-enabled nats-server on a free loopback port with a temporary store.
+ * Each test suite gets its own, so suites never share streams or consumers.
+ */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'agentos-nats-'));
+  const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
+  let child: ChildProcess;
+  let output = '';
+
+  const launch = async () => {
+    output = '';
+    child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4_000);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('error', (error) => {
+      output += `\n${error.message}`;
+    });
+    await waitForPort(port, child, options.startTimeoutMs ?? 10_000, () => output);
+  };
+
+  const terminate = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+
+  await launch();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    storeDir,
+    kill: () => terminate('SIGKILL'),
+    restart: launch,
+    async stop() {
+      await terminate('SIGTERM');
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
