@@ -5,3 +5,6 @@ export * from './publisher';
 export * from './topology';
 export * from './worker';
 export * from './responder';
+export * from './nest/jetstream.client';
+export * from './nest/jetstream.context';
+export * from './nest/jetstream.server';

@@ -1,0 +1,3 @@
+export * from './in-memory.event-store';
+export * from './jetstream.event-store';
+export * from './port';

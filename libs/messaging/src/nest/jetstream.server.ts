@@ -1,0 +1,107 @@
+import { CATALOG, isMessageType, type AnyMessage, type MessageType } from '@agentos/contracts';
+import { CustomTransportStrategy, Server, type MessageHandler as NestHandler } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { NatsConnector } from '../connection';
+import { silentLog, type Log } from '../log';
+import { MessagePublisher } from '../publisher';
+import { QueryResponder } from '../responder';
+import { ensureStreams, type TopologyOptions } from '../topology';
+import { MessageWorker, type Delivery, type RetryPolicy } from '../worker';
+import { JetStreamContext } from './jetstream.context';
+
+export interface JetStreamServerOptions {
+  connector: NatsConnector;
+  /** The service name: the durable consumer prefix and the queue group of its instances. */
+  service: string;
+  retry?: Partial<RetryPolicy>;
+  concurrency?: number;
+  ackWaitMs?: number;
+  topology?: TopologyOptions;
+  log?: Log;
+}
+
+/** Per-handler settings, given as the second argument of `@EventPattern(type, extras)`. */
+export interface HandlerExtras {
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  filterTokens?: Record<string, string>;
+}
+
+interface Startable {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A NestJS transport over NATS JetStream. Each `@EventPattern('<MessageType>')` handler gets a
+ * durable pull consumer on that type's subject (see MessageWorker for ack/retry/dead-letter), and
+ * each `@MessagePattern('<QueryType>')` handler answers that query over request/reply.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  private readonly parts: Startable[] = [];
+  private readonly log: Log;
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+    this.log = options.log ?? silentLog;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await ensureStreams(await this.options.connector.manager$(), this.options.topology);
+      for (const [pattern, handler] of this.messageHandlers) this.parts.push(this.partFor(pattern, handler));
+      await Promise.all(this.parts.map((part) => part.start()));
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops pulling, waits for in-flight handlers to finish and ack, then drains the connection. */
+  async close(): Promise<void> {
+    await Promise.all(this.parts.map((part) => part.stop()));
+    this.parts.length = 0;
+    await this.options.connector.close();
+  }
+
+  on(): void {
+    // Connection status is logged by the connector; no transport-specific events to subscribe to.
+  }
+
+  unwrap<T>(): T {
+    return this.options.connector as T;
+  }
+
+  private partFor(pattern: string, handler: NestHandler): Startable {
+    if (!isMessageType(pattern)) {
+      throw new Error(`handler pattern "${pattern}" is not a message type of the contracts catalog`);
+    }
+    const type: MessageType = pattern;
+    const spec = CATALOG[type];
+    const extras = (handler.extras ?? {}) as HandlerExtras;
+    const { connector, service } = this.options;
+    if (spec.kind === 'query') {
+      if (handler.isEventHandler) throw new Error(`${type} is a query: handle it with @MessagePattern`);
+      return new QueryResponder(connector, { service, type: type as never, log: this.log, handler: (query) => this.invoke(handler, query as AnyMessage) as never });
+    }
+    if (!handler.isEventHandler) throw new Error(`${type} is a ${spec.kind}: handle it with @EventPattern`);
+    return new MessageWorker(connector, new MessagePublisher(connector), {
+      service,
+      type: type as never,
+      log: this.log,
+      retry: { ...this.options.retry, ...extras.retry },
+      concurrency: extras.concurrency ?? this.options.concurrency,
+      ackWaitMs: this.options.ackWaitMs,
+      filterTokens: extras.filterTokens,
+      handler: async (message, delivery) => {
+        await this.invoke(handler, message as AnyMessage, delivery);
+      },
+    });
+  }
+
+  /** Runs a Nest handler (with its pipes, guards and filters) to completion; a throw rejects. */
+  private async invoke(handler: NestHandler, message: AnyMessage, delivery?: Delivery): Promise<unknown> {
+    const result = await handler(message, new JetStreamContext([message, delivery]));
+    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './logger';
+export * from './service-context';
+export * from './start-service';

@@ -1,0 +1,28 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+
+/** JSON lines on stdout, one logger per service; LOG_LEVEL sets the level (default info). */
+export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env): Logger {
+  return pino({ name: service, level: env.LOG_LEVEL ?? 'info', base: { service, pid: process.pid } });
+}
+
+/** Routes NestJS's own log lines through the service's structured logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
+
+  log(message: unknown, context?: string) {
+    this.pino.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.pino.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.pino.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.pino.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.pino.trace({ context }, String(message));
+  }
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { JetStreamClientProxy, JetStreamServer, NatsConnector, natsSettingsFromEnv, type RetryPolicy } from '@agentos/messaging';
+import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { PinoNestLogger, createLogger } from './logger';
+import { ServiceContext } from './service-context';
+
+export interface ServiceDefinition {
+  name: string;
+  module: Type<unknown> | DynamicModule;
+}
+
+export interface StartServiceOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  retry?: Partial<RetryPolicy>;
+  ackWaitMs?: number;
+  /** Leave signal handling to the caller (tests run several services in one process). */
+  handleSignals?: boolean;
+}
+
+@Global()
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * Boots a service on the JetStream transport: one NATS connection shared by its handlers and its
+ * bus, a structured start line, and a clean exit on SIGTERM/SIGINT (stop pulling, finish in-flight
+ * messages, drain the connection).
+ */
+export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<INestMicroservice> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger(definition.name, env);
+  const settings = natsSettingsFromEnv(definition.name, env);
+  const connector = new NatsConnector(settings);
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    global: true,
+    providers: [
+      { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log) },
+      { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
+    ],
+    exports: [ServiceContext, JetStreamClientProxy],
+    imports: [definition.module],
+  };
+  const app = await NestFactory.createMicroservice(root, {
+    strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs }),
+    logger: new PinoNestLogger(log),
+    bufferLogs: false,
+  });
+  if (options.handleSignals ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen();
+  log.info({ event: 'service.started', nats: settings.servers }, `${definition.name} started`);
+  return app;
+}
