@@ -14,6 +14,8 @@ export type PolicyAction = z.infer<typeof PolicyAction>;
 export const PolicyEffect = z.enum(['allow', 'deny', 'require_approval']);
 export type PolicyEffect = z.infer<typeof PolicyEffect>;
 
+const PolicyResource = z.object({ kind: z.string().min(1), name: z.string().min(1) });
+
 export const PolicyCheckRequested = z.object({
   requestId: z.uuid(),
   action: PolicyAction,
@@ -21,12 +23,17 @@ export const PolicyCheckRequested = z.object({
     agent: Name.optional(),
     owner: z.string().optional(),
   }),
-  resource: z.object({ kind: z.string().min(1), name: z.string().min(1) }),
+  resource: PolicyResource,
   context: JsonObject.default({}),
+  /** The intent this check is made for, if any: the orchestrator routes the decision back by it. */
+  intentId: z.uuid().optional(),
 });
 
 export const PolicyDecided = z.object({
   requestId: z.uuid(),
+  intentId: z.uuid().optional(),
+  /** Echoed from the request, so a consumer can act on the decision without looking the request up. */
+  resource: PolicyResource,
   action: PolicyAction,
   effect: PolicyEffect,
   /** The rule that matched; null when nothing matched and the default (deny) applied. */

@@ -1,0 +1,38 @@
+import { CATALOG, causedBy, type Actor, type AnyMessage, type Envelope } from '@agentos/contracts';
+import type { EventStore } from '@agentos/event-store';
+import { fold, type Decider } from './decider';
+
+export interface DecisionRun<Input, State> {
+  store: EventStore;
+  publish: (events: readonly AnyMessage[]) => Promise<unknown>;
+  /** The event-store stream of the aggregate, e.g. `intent-<id>`. */
+  stream: string;
+  decider: Decider<Input, State>;
+  /** The message being handled: it causes the decisions and, if it is a fact, is recorded too. */
+  cause: AnyMessage;
+  input: Input;
+  actor: Actor;
+}
+
+/**
+ * Load, decide, append, publish. Tolerates redelivery: if the stream already holds what this cause
+ * led to (the process died after appending but before or while publishing), those same events are
+ * published again (JetStream de-duplicates by id) instead of deciding anew.
+ */
+export async function runDecision<Input, State>(run: DecisionRun<Input, State>): Promise<Envelope[]> {
+  const history = (await run.store.readStream(run.stream)).map((r) => r.event);
+  const alreadyCaused = history.filter((event) => event.causationId === run.cause.id);
+  if (alreadyCaused.length > 0 || history.some((event) => event.id === run.cause.id)) {
+    await run.publish(alreadyCaused as AnyMessage[]);
+    return alreadyCaused;
+  }
+  const decisions = run.decider.decide(run.input, fold(run.decider, history));
+  const events = decisions.map((d, i) => causedBy(run.cause, d.type, d.payload, run.actor, String(i)));
+  // Facts from other services that drove a decision are part of the history a replay needs.
+  const recordCause = CATALOG[run.cause.type].kind === 'event' && events.length > 0;
+  const toAppend = recordCause ? [run.cause, ...events] : events;
+  if (toAppend.length === 0) return [];
+  await run.store.append(run.stream, toAppend, { expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1 });
+  await run.publish(events as AnyMessage[]);
+  return events;
+}

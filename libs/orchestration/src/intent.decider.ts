@@ -1,0 +1,117 @@
+import { deriveId, type AgentDescriptor, type Envelope, type MessageOf, type PayloadOf } from '@agentos/contracts';
+import { decision, type Decider, type Decision } from '@agentos/decider';
+
+export type IntentStatus = 'new' | 'awaiting-policy' | 'assigned' | 'completed' | 'rejected' | 'failed';
+
+export interface IntentState {
+  status: IntentStatus;
+  intent?: PayloadOf<'IntentSubmitted'>;
+  policyRequestId?: string;
+  taskId?: string;
+  requestedBy?: string;
+}
+
+/** What the orchestrator hands its decider: the message, plus what it looked up for it. */
+export type IntentInput =
+  | { kind: 'submit'; message: MessageOf<'SubmitIntent'> }
+  | { kind: 'policy-decided'; message: MessageOf<'PolicyDecided'>; candidates: AgentDescriptor[] }
+  | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
+  | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> };
+
+export const intentStream = (intentId: string) => `intent-${intentId}`;
+
+const compareSemver = (a: string, b: string) => {
+  const pa = a.split(/[.-]/).map(Number);
+  const pb = b.split(/[.-]/).map(Number);
+  for (let i = 0; i < 3; i += 1) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+};
+
+/** Pinned agent (and version) if the intent names one; else the newest version of the first agent by name. */
+export function chooseAgent(intent: PayloadOf<'IntentSubmitted'>, candidates: readonly AgentDescriptor[]): AgentDescriptor | undefined {
+  const eligible = candidates.filter(
+    (c) =>
+      c.capabilities.includes(intent.capability) &&
+      (!intent.agent || (c.name === intent.agent.name && (!intent.agent.version || c.version === intent.agent.version))),
+  );
+  return [...eligible].sort((a, b) => a.name.localeCompare(b.name) || compareSemver(b.version, a.version))[0];
+}
+
+function decide(input: IntentInput, state: IntentState): Decision[] {
+  switch (input.kind) {
+    case 'submit': {
+      if (state.status !== 'new') return []; // the same intent submitted again: already under way
+      const intent = input.message.payload;
+      return [
+        decision('IntentSubmitted', intent),
+        decision('PolicyCheckRequested', {
+          requestId: deriveId(intent.intentId, 'policy', 'intent.submit'),
+          intentId: intent.intentId,
+          action: 'intent.submit',
+          subject: { owner: input.message.actor.id },
+          resource: { kind: 'capability', name: intent.capability },
+          context: { goal: intent.goal },
+        }),
+      ];
+    }
+    case 'policy-decided': {
+      const verdict = input.message.payload;
+      if (state.status !== 'awaiting-policy' || verdict.requestId !== state.policyRequestId || !state.intent) return [];
+      const intentId = state.intent.intentId;
+      if (verdict.effect !== 'allow') {
+        const reason = verdict.effect === 'require_approval' ? `approval required: ${verdict.reason}` : verdict.reason;
+        return [decision('IntentRejected', { intentId, reason, rule: verdict.rule })];
+      }
+      const agent = chooseAgent(state.intent, input.candidates);
+      if (!agent) {
+        const wanted = state.intent.agent ? `agent ${state.intent.agent.name}@${state.intent.agent.version ?? 'any'}` : `capability ${state.intent.capability}`;
+        return [decision('IntentFailed', { intentId, reason: `no registered agent offers ${wanted}` })];
+      }
+      return [
+        decision('TaskAssigned', {
+          taskId: deriveId(intentId, 'task', '1'),
+          intentId,
+          agent: agent.name,
+          agentVersion: agent.version,
+          capability: state.intent.capability,
+          input: { goal: state.intent.goal, ...state.intent.input },
+        }),
+      ];
+    }
+    case 'task-completed': {
+      const done = input.message.payload;
+      if (state.status !== 'assigned' || done.taskId !== state.taskId) return [];
+      return [decision('IntentCompleted', { intentId: done.intentId, taskId: done.taskId, output: done.output })];
+    }
+    case 'task-failed': {
+      const failed = input.message.payload;
+      if (state.status !== 'assigned' || failed.taskId !== state.taskId) return [];
+      return [decision('IntentFailed', { intentId: failed.intentId, reason: `task failed: ${failed.error}` })];
+    }
+  }
+}
+
+function evolve(state: IntentState, event: Envelope): IntentState {
+  switch (event.type) {
+    case 'IntentSubmitted':
+      return { ...state, status: 'awaiting-policy', intent: (event as MessageOf<'IntentSubmitted'>).payload, requestedBy: event.actor.id };
+    case 'PolicyCheckRequested':
+      return { ...state, policyRequestId: (event as MessageOf<'PolicyCheckRequested'>).payload.requestId };
+    case 'TaskAssigned':
+      return { ...state, status: 'assigned', taskId: (event as MessageOf<'TaskAssigned'>).payload.taskId };
+    case 'IntentRejected':
+      return { ...state, status: 'rejected' };
+    case 'IntentCompleted':
+      return { ...state, status: 'completed' };
+    case 'IntentFailed':
+      return { ...state, status: 'failed' };
+    default:
+      return state; // recorded inputs (PolicyDecided, TaskCompleted, ...) change nothing by themselves
+  }
+}
+
+export const intentDecider: Decider<IntentInput, IntentState> = {
+  initialState: { status: 'new' },
+  decide,
+  evolve,
+};
