@@ -1,4 +1,4 @@
-import { connect, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { connect, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type KvOptions, type NatsConnection } from 'nats';
 
 export interface NatsSettings {
   servers: string | string[];
@@ -26,6 +26,7 @@ export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = proce
 export class NatsConnector {
   private connection?: Promise<NatsConnection>;
   private manager?: Promise<JetStreamManager>;
+  private readonly buckets = new Map<string, Promise<KV>>();
 
   constructor(readonly settings: NatsSettings) {}
 
@@ -50,11 +51,22 @@ export class NatsConnector {
     return this.manager;
   }
 
+  /** A JetStream KV bucket, created on first use with these options. */
+  kv(bucket: string, options: Partial<KvOptions> = {}): Promise<KV> {
+    let kv = this.buckets.get(bucket);
+    if (!kv) {
+      kv = this.jetstream().then((js) => js.views.kv(bucket, options));
+      this.buckets.set(bucket, kv);
+    }
+    return kv;
+  }
+
   /** Drains the connection (flushes pending publishes and lets subscriptions finish), once. */
   async close(): Promise<void> {
     const pending = this.connection;
     this.connection = undefined;
     this.manager = undefined;
+    this.buckets.clear();
     if (!pending) return;
     const nc = await pending;
     if (!nc.isClosed()) await nc.drain().catch(() => nc.close());

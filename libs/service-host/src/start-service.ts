@@ -54,3 +54,11 @@ export async function startService(definition: ServiceDefinition, options: Start
   log.info({ event: 'service.started', nats: settings.servers }, `${definition.name} started`);
   return app;
 }
+
+/** Entry point of a service's main.ts: start, or log why not and exit non-zero. */
+export function runService(definition: ServiceDefinition): void {
+  startService(definition).catch((error: Error) => {
+    createLogger(definition.name).fatal({ err: error }, `${definition.name} failed to start`);
+    process.exit(1);
+  });
+}

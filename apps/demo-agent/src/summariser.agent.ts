@@ -1,0 +1,22 @@
+import { defineAgent } from '@agentos/agent-sdk';
+import { z } from 'zod';
+
+/**
+ * The demo agent: a deterministic extractive summariser (no model needed), so the demo and the
+ * end-to-end test give the same answer every run.
+ */
+export const summariser = defineAgent({
+  name: 'summariser',
+  version: '1.0.0',
+  owner: 'demo-team',
+  capabilities: ['summarise'],
+  concurrency: 4,
+  input: z.object({ goal: z.string(), text: z.string().min(1, 'text to summarise is empty') }),
+  async handle({ text }, ctx) {
+    const sentences = text.split(/(?<=[.!?])\s+/).filter(Boolean);
+    const words = text.split(/\s+/).filter(Boolean).length;
+    const summary = sentences[0] ?? text;
+    await ctx.memory.put('summary', { summary, words });
+    return { summary, words, sentences: sentences.length };
+  },
+});

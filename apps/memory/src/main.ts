@@ -1,0 +1,4 @@
+import { runService } from '@agentos/service-host';
+import { memoryService } from './memory.module';
+
+runService(memoryService);

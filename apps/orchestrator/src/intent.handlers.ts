@@ -1,0 +1,67 @@
+import { createMessage, type AnyMessage, type MessageOf } from '@agentos/contracts';
+import { runDecision } from '@agentos/decider';
+import type { EventStore } from '@agentos/event-store';
+import { JetStreamClientProxy } from '@agentos/messaging';
+import { intentDecider, intentStream, type IntentInput } from '@agentos/orchestration';
+import { ServiceContext } from '@agentos/service-host';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+
+export const EVENT_STORE = Symbol('EventStore');
+
+/** Thin I/O around the intent decider: look up what it needs, then load, decide, append, publish. */
+@Controller()
+export class IntentHandlers {
+  constructor(
+    private readonly bus: JetStreamClientProxy,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly service: ServiceContext,
+  ) {}
+
+  @EventPattern('SubmitIntent')
+  async submit(@Payload() message: MessageOf<'SubmitIntent'>) {
+    await this.decide(message.payload.intentId, message, { kind: 'submit', message });
+  }
+
+  @EventPattern('PolicyDecided')
+  async policyDecided(@Payload() message: MessageOf<'PolicyDecided'>) {
+    const { intentId, effect, resource } = message.payload;
+    if (!intentId) return; // a decision about something other than an intent
+    const candidates =
+      effect === 'allow' && resource.kind === 'capability'
+        ? (await this.bus.query(createMessage('FindAgents', { capability: resource.name }, this.origin(message)))).agents
+        : [];
+    await this.decide(intentId, message, { kind: 'policy-decided', message, candidates });
+  }
+
+  @EventPattern('TaskCompleted')
+  async taskCompleted(@Payload() message: MessageOf<'TaskCompleted'>) {
+    await this.decide(message.payload.intentId, message, { kind: 'task-completed', message });
+  }
+
+  @EventPattern('TaskFailed')
+  async taskFailed(@Payload() message: MessageOf<'TaskFailed'>) {
+    await this.decide(message.payload.intentId, message, { kind: 'task-failed', message });
+  }
+
+  private origin(cause: AnyMessage) {
+    return { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId, traceparent: cause.traceparent };
+  }
+
+  private get actor() {
+    return { kind: 'service' as const, id: this.service.name };
+  }
+
+  private async decide(intentId: string, cause: AnyMessage, input: IntentInput) {
+    const events = await runDecision({
+      store: this.store,
+      publish: (messages) => this.bus.publishAll(messages),
+      stream: intentStream(intentId),
+      decider: intentDecider,
+      cause,
+      input,
+      actor: this.actor,
+    });
+    this.service.log.info({ intentId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'intent decision');
+  }
+}

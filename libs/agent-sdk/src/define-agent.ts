@@ -1,0 +1,31 @@
+import type { PayloadOf } from '@agentos/contracts';
+import type { z } from 'zod';
+
+export interface AgentMemory {
+  /** Writes a value into the workflow's shared memory (scope `workflow`, id = the intent). */
+  put(key: string, value: unknown): Promise<void>;
+}
+
+export interface AgentContext {
+  task: PayloadOf<'TaskAssigned'>;
+  tenant: string;
+  memory: AgentMemory;
+  /** Fires when the task times out (and, later, on kill): stop work and return. */
+  signal: AbortSignal;
+}
+
+export interface AgentDefinition<Input = Record<string, unknown>, Output = unknown> {
+  name: string;
+  version: string;
+  owner: string;
+  capabilities: string[];
+  /** Tasks handled at once by one instance. */
+  concurrency?: number;
+  /** Validates the task input before handle() sees it; a failure fails the task with the field named. */
+  input?: z.ZodType<Input>;
+  /** Per-task time limit; the signal aborts when it passes. */
+  timeoutMs?: number;
+  handle(input: Input, ctx: AgentContext): Promise<Output>;
+}
+
+export const defineAgent = <Input, Output>(definition: AgentDefinition<Input, Output>) => definition;

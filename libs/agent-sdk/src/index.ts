@@ -1,0 +1,2 @@
+export * from './define-agent';
+export * from './run-agent';

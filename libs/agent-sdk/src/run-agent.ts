@@ -1,0 +1,88 @@
+import { causedBy, createMessage, type Actor, type MessageOf } from '@agentos/contracts';
+import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { hostname } from 'node:os';
+import type { AgentDefinition } from './define-agent';
+
+export interface RunAgentOptions {
+  nats?: NatsSettings;
+  /** Distinguishes instances of one agent; defaults to host and pid. */
+  instanceId?: string;
+  tenant?: string;
+  retry?: Partial<RetryPolicy>;
+  log?: Log;
+}
+
+export interface RunningAgent {
+  instanceId: string;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 3, initialBackoffMs: 250, maxBackoffMs: 10_000 };
+
+/**
+ * Registers the agent with the registry and works its tasks off JetStream. All instances of one
+ * agent share a durable consumer, so adding instances adds throughput. A task whose handler keeps
+ * failing is reported as TaskFailed on its last attempt, so the workflow learns of it.
+ */
+export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Output>, options: RunAgentOptions = {}): Promise<RunningAgent> {
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+  const connector = new NatsConnector(options.nats ?? natsSettingsFromEnv(`agent-${agent.name}`));
+  const publisher = new MessagePublisher(connector);
+  const log = options.log ?? silentLog;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
+  await ensureStreams(await connector.manager$());
+
+  const fail = (task: MessageOf<'TaskAssigned'>, error: string) =>
+    publisher.publish(causedBy(task, 'TaskFailed', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, error }, actor));
+
+  const worker = new MessageWorker(connector, publisher, {
+    service: `agent-${agent.name}`,
+    type: 'TaskAssigned',
+    filterTokens: { agent: agent.name },
+    durable: `agent-${agent.name}`,
+    concurrency: agent.concurrency ?? 1,
+    retry,
+    log,
+    handler: async (task, delivery) => {
+      const parsed = agent.input ? agent.input.safeParse(task.payload.input) : { success: true as const, data: task.payload.input as Input };
+      if (!parsed.success) {
+        // A retry cannot fix bad input: fail the task at once, naming the fields.
+        return void (await fail(task, `invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`));
+      }
+      const signal = AbortSignal.timeout(agent.timeoutMs ?? 60_000);
+      const memory = {
+        put: async (key: string, value: unknown) => {
+          await publisher.publish(causedBy(task, 'PutMemory', { scope: 'workflow', scopeId: task.payload.intentId, key, value }, actor, `memory:${key}`));
+        },
+      };
+      try {
+        const output = await agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, signal });
+        await publisher.publish(
+          causedBy(task, 'TaskCompleted', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor),
+        );
+      } catch (error) {
+        const reason = (error as Error)?.message ?? String(error);
+        if (delivery.deliveryCount < retry.maxDeliver) throw error; // the worker retries with backoff
+        await fail(task, reason);
+      }
+    },
+  });
+
+  await worker.start();
+  const registration = createMessage(
+    'RegisterAgent',
+    { name: agent.name, version: agent.version, owner: agent.owner, capabilities: agent.capabilities, concurrency: agent.concurrency ?? 1, instanceId },
+    { tenant: options.tenant ?? 'system', actor },
+  );
+  await publisher.publish(registration);
+  log.info({ agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
+
+  return {
+    instanceId,
+    async stop() {
+      await worker.stop();
+      await connector.close();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { JetStreamEventStore } from '@agentos/event-store';
+import { NatsConnector } from '@agentos/messaging';
+import { intentStream } from '@agentos/orchestration';
+import { readStoredMessages, waitFor } from '@agentos/testing';
+import { startSystem, type RunningSystem } from './system';
+
+const TEXT = 'AgentOS schedules agents and records every decision. Replays make incidents legible. Nothing is lost.';
+
+describe('vertical slice: SubmitIntent → policy → registered agent → IntentCompleted', () => {
+  let system: RunningSystem;
+  let connector: NatsConnector;
+  let store: JetStreamEventStore;
+
+  const history = (intentId: string) => store.readStream(intentStream(intentId)).then((records) => records.map((r) => r.event));
+  const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
+  const submit = async (capability: string, input: Record<string, unknown>) => {
+    const intentId = newId();
+    const command = createMessage('SubmitIntent', { intentId, goal: 'summarise the text', capability, input }, system.origin);
+    await system.client.publishMessage(command);
+    return { intentId, command, events: await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` }) };
+  };
+
+  beforeAll(async () => {
+    system = await startSystem();
+    connector = new NatsConnector({ servers: system.nats.url, name: 'e2e-reader' });
+    store = new JetStreamEventStore(connector);
+  });
+
+  afterAll(async () => {
+    await connector.close();
+    await system.stop();
+  });
+
+  it('completes an intent and records every decision, in order, linked by causation', async () => {
+    const { intentId, command, events } = await submit('summarise', { text: TEXT });
+    expect(events.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
+    const [submitted, check, decided, assigned, done, completed] = events as [
+      MessageOf<'IntentSubmitted'>, MessageOf<'PolicyCheckRequested'>, MessageOf<'PolicyDecided'>, MessageOf<'TaskAssigned'>, MessageOf<'TaskCompleted'>, MessageOf<'IntentCompleted'>,
+    ];
+    expect(events.every((e) => e.correlationId === command.correlationId && e.tenant === 'acme')).toBe(true);
+    expect([submitted.causationId, check.causationId]).toEqual([command.id, command.id]);
+    expect(decided.causationId).toBe(check.id);
+    expect(assigned.causationId).toBe(decided.id);
+    expect(done.causationId).toBe(assigned.id);
+    expect(completed.causationId).toBe(done.id);
+    expect(decided.payload).toMatchObject({ effect: 'allow', rule: 'allow-intents', bundleVersion: 'default-1' });
+    expect(assigned.payload).toMatchObject({ agent: 'summariser', agentVersion: '1.0.0' });
+    expect(completed.payload.output).toEqual({ summary: 'AgentOS schedules agents and records every decision.', words: 14, sentences: 3 });
+    expect(submitted.payload.intentId).toBe(intentId);
+  });
+
+  it('lets the agent write workflow memory with provenance, and observability count the intent', async () => {
+    const { intentId, events } = await submit('summarise', { text: 'One. Two.' });
+    const assigned = events.find((e) => e.type === 'TaskAssigned')!;
+    const memory = await waitFor(
+      () => system.client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: intentId, key: 'summary' }, system.origin)),
+      (reply) => reply.found,
+      { what: 'the summary in memory' },
+    );
+    expect(memory).toMatchObject({ found: true, value: { summary: 'One.', words: 2 }, writtenBy: 'agent:summariser@1.0.0', causationId: assigned.id });
+    // Another tenant asking for the same key sees nothing.
+    const other = await system.client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: intentId, key: 'summary' }, { ...system.origin, tenant: 'globex' }));
+    expect(other.found).toBe(false);
+    const metrics = await waitFor(() => system.client.query(createMessage('GetMetrics', {}, system.origin)), (m) => m.intents.completed >= 2, { what: 'two completed intents counted' });
+    expect(metrics.intentLatencyMs.count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rejects an intent that policy denies, naming the rule, and assigns no task', async () => {
+    const { events } = await submit('delete-files', { text: 'x' });
+    expect(events.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'IntentRejected']);
+    expect(events[3].payload).toMatchObject({ rule: 'deny-destructive-capabilities', reason: 'destructive capabilities need a reviewed bundle' });
+  });
+
+  it('fails an intent for which no agent is registered, and one whose input the agent refuses', async () => {
+    const none = await submit('translate', {});
+    expect(none.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: 'no registered agent offers capability translate' } });
+    const bad = await submit('summarise', { text: '' });
+    expect(bad.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: 'task failed: invalid input: text: text to summarise is empty' } });
+  });
+
+  it('handles a re-submitted command once', async () => {
+    const intentId = newId();
+    const command = createMessage('SubmitIntent', { intentId, goal: 'g', capability: 'summarise', input: { text: 'Once.' } }, system.origin);
+    await system.client.publishMessage(command);
+    const again = await system.client.publishMessage(command);
+    expect(again.duplicate).toBe(true);
+    const events = await waitFor(() => history(intentId), settled);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await history(intentId)).map((e) => e.type)).toEqual(events.map((e) => e.type));
+    expect(events.filter((e) => e.type === 'TaskAssigned')).toHaveLength(1);
+  });
+
+  it('dead-letters an invalid command with the field-level error and counts it', async () => {
+    const js = await connector.jetstream();
+    const bad = { ...createMessage('SubmitIntent', { intentId: newId(), goal: 'g', capability: 'summarise' }, system.origin), payload: { intentId: 'not-a-uuid', capability: 'summarise' } };
+    await js.publish('agentos.cmd.intent.submit', Buffer.from(JSON.stringify(bad)), { msgID: bad.id });
+    const letters = await waitFor(
+      async () => (await readStoredMessages<MessageOf<'MessageDeadLettered'>>(await connector.manager$(), 'AGENTOS_DEAD_LETTERS')).filter((l) => l.causationId === bad.id),
+      (found) => found.length === 1,
+      { what: 'the dead letter' },
+    );
+    expect(letters[0].payload).toMatchObject({ service: 'orchestrator', reason: 'invalid-message', deliveries: 1 });
+    expect(letters[0].payload.issues.map((i) => i.path).sort()).toEqual(['payload.goal', 'payload.intentId']);
+    const metrics = await waitFor(() => system.client.query(createMessage('GetMetrics', {}, system.origin)), (m) => (m.deadLetters['invalid-message'] ?? 0) >= 1);
+    expect(metrics.deadLetters['invalid-message']).toBeGreaterThanOrEqual(1);
+  });
+});
