@@ -76,7 +76,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     { tenant: options.tenant ?? 'system', actor },
   );
   await publisher.publish(registration);
-  log.info({ agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
+  log.info({ event: 'service.started', agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
 
   return {
     instanceId,

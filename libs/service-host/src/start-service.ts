@@ -49,10 +49,30 @@ export async function startService(definition: ServiceDefinition, options: Start
     logger: new PinoNestLogger(log),
     bufferLogs: false,
   });
-  if (options.handleSignals ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
   log.info({ event: 'service.started', nats: settings.servers }, `${definition.name} started`);
+  if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log);
   return app;
+}
+
+/** Stop pulling, finish in-flight messages, drain NATS, then exit 0 (a second signal exits at once). */
+function exitCleanlyOnSignal(app: INestMicroservice, log: Logger): void {
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.once(signal, () => process.exit(1));
+    log.info({ event: 'service.stopping', signal }, 'draining');
+    app.close().then(
+      () => {
+        log.info({ event: 'service.stopped' }, 'stopped');
+        process.exit(0);
+      },
+      (error: Error) => {
+        log.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 /** Entry point of a service's main.ts: start, or log why not and exit non-zero. */

@@ -22,6 +22,10 @@ export interface NatsServerOptions {
   args?: string[];
   binary?: string;
   startTimeoutMs?: number;
+  /** Defaults to a free port. */
+  port?: number;
+  /** Defaults to a new temporary directory, deleted by stop(). A given one is kept. */
+  storeDir?: string;
 }
 
 /** A free TCP port on the loopback interface, chosen by the kernel. */
@@ -62,8 +66,8 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: 
  * Each test suite gets its own, so suites never share streams or consumers.
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
-  const port = await freePort();
-  const storeDir = mkdtempSync(join(tmpdir(), 'agentos-nats-'));
+  const port = options.port ?? (await freePort());
+  const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'agentos-nats-'));
   const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
   let child: ChildProcess;
   let output = '';
@@ -103,7 +107,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     restart: launch,
     async stop() {
       await terminate('SIGTERM');
-      rmSync(storeDir, { recursive: true, force: true });
+      if (!options.storeDir) rmSync(storeDir, { recursive: true, force: true });
     },
   };
 }

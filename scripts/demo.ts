@@ -1,0 +1,111 @@
+/**
+ * `npm start`: the whole system on the embedded defaults (a local nats-server storing under .data/,
+ * the JetStream event store), each app as its own process, then a demo intent through it, printing
+ * every step. Exits when the intent has settled; AGENTOS_KEEP_RUNNING=1 keeps the system up.
+ */
+import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
+import { JetStreamEventStore } from '@agentos/event-store';
+import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { intentStream } from '@agentos/orchestration';
+import { freePort, startNatsServer, waitFor } from '@agentos/testing';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { APPS, ROOT, spawnApp } from './processes';
+
+const TEXT =
+  'AgentOS is the control layer between compute and autonomous agents. It schedules them, moves their messages and records every decision. Any incident can be replayed step by step.';
+
+const t0 = Date.now();
+const say = (text: string) => console.log(`${String(Date.now() - t0).padStart(6)} ms  ${text}`);
+
+function describe(message: AnyMessage): string {
+  const p = message.payload as Record<string, unknown>;
+  switch (message.type) {
+    case 'SubmitIntent':
+    case 'IntentSubmitted':
+      return `intent ${String(p.intentId).slice(0, 8)} "${p.goal}" needs ${p.capability}`;
+    case 'PolicyCheckRequested':
+      return `may tenant ${message.tenant} do ${p.action} on ${JSON.stringify(p.resource)}?`;
+    case 'PolicyDecided':
+      return `${p.effect} by rule ${p.rule} (bundle ${p.bundleVersion}): ${p.reason}`;
+    case 'TaskAssigned':
+      return `task ${String(p.taskId).slice(0, 8)} → agent ${p.agent}@${p.agentVersion}`;
+    case 'TaskCompleted':
+      return `agent ${p.agent}@${p.agentVersion} (${p.instanceId}) finished`;
+    case 'MemoryWritten':
+      return `memory ${p.scope}/${String(p.scopeId).slice(0, 8)}/${p.key} now at revision ${p.revision}`;
+    case 'IntentCompleted':
+      return `output ${JSON.stringify(p.output)}`;
+    default:
+      return JSON.stringify(p);
+  }
+}
+
+async function main() {
+  const keepRunning = process.env.AGENTOS_KEEP_RUNNING === '1';
+  let natsUrl = process.env.NATS_URL;
+  let stopNats = async () => undefined as void;
+  if (!natsUrl) {
+    const storeDir = join(ROOT, '.data', 'nats');
+    mkdirSync(storeDir, { recursive: true });
+    const nats = await startNatsServer({ storeDir, port: keepRunning ? 4222 : await freePort() });
+    natsUrl = nats.url;
+    stopNats = () => nats.stop();
+    say(`nats-server (JetStream) on ${nats.url}, store ${storeDir}, pid ${nats.pid}`);
+  }
+
+  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }));
+  const stopApps = async () => {
+    apps.forEach((app) => app.child.kill('SIGTERM'));
+    await Promise.all(apps.map((app) => app.exited));
+  };
+  try {
+    const started = await Promise.all(apps.map((app) => app.started.then(() => app)));
+    say(`started ${started.map((a) => `${a.name} (pid ${a.child.pid})`).join(', ')}`);
+
+    const connector = new NatsConnector({ servers: natsUrl, name: 'demo' });
+    const client = new JetStreamClientProxy(connector);
+    await client.connect();
+    const origin = { tenant: 'demo', actor: { kind: 'user' as const, id: 'demo-user' } };
+    await waitFor(() => client.query(createMessage('FindAgents', { capability: 'summarise' }, origin)), (r) => r.agents.length > 0, { what: 'an agent for "summarise"' });
+
+    const intentId = newId();
+    const command = createMessage('SubmitIntent', { intentId, goal: 'summarise the AgentOS pitch', capability: 'summarise', input: { text: TEXT } }, origin);
+    // Watch the intent travel: every message of this correlation, as services publish it.
+    const watch = (await connector.connection$()).subscribe('agentos.>');
+    const settled = new Promise<Envelope>((resolve) => {
+      void (async () => {
+        for await (const raw of watch) {
+          if (raw.subject.startsWith('$') || raw.subject.startsWith('agentos.query')) continue;
+          const message = JSON.parse(Buffer.from(raw.data).toString()) as AnyMessage;
+          if (message.correlationId !== command.correlationId) continue;
+          say(`${message.actor.id.padEnd(18)} ${message.type.padEnd(21)} ${describe(message)}`);
+          if (['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(message.type)) resolve(message);
+        }
+      })();
+    });
+    say(`submitting SubmitIntent ${intentId} as ${origin.actor.id}@${origin.tenant}`);
+    await client.publishMessage(command);
+    const outcome = await Promise.race([settled, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the intent did not settle in 30 s')), 30_000))]);
+    watch.unsubscribe();
+
+    const history = await new JetStreamEventStore(connector).readStream(intentStream(intentId));
+    say(`event store stream ${intentStream(intentId)}: ${history.map((r) => `${r.revision}:${r.event.type}`).join(' → ')}`);
+    say(outcome.type === 'IntentCompleted' ? `result: ${JSON.stringify((outcome.payload as { output: unknown }).output)}` : `intent ended as ${outcome.type}`);
+    await client.close();
+    if (outcome.type !== 'IntentCompleted') process.exitCode = 1;
+    if (keepRunning) {
+      say('system is running (Ctrl-C to stop)');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+  } finally {
+    await stopApps();
+    await stopNats();
+    say('stopped');
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`demo failed: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..');
+export const APPS = ['orchestrator', 'registry', 'memory', 'policy', 'observability', 'demo-agent'] as const;
+
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** Resolves when the app logs its structured start line. */
+  started: Promise<void>;
+}
+
+/** Runs an app's main.ts as its own process, the way a deployment would, and watches its JSON log. */
+export function spawnApp(name: string, env: NodeJS.ProcessEnv, onLine: (line: Record<string, unknown>) => void = () => undefined): AppProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = new Promise<void>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const text of lines) {
+        try {
+          const line = JSON.parse(text) as Record<string, unknown>;
+          onLine(line);
+          if (line.event === 'service.started') resolve();
+        } catch {
+          // not a log line of ours
+        }
+      }
+    });
+    void exited.then((code) => reject(new Error(`${name} exited with ${code} before starting: ${stderr}`)));
+  });
+  started.catch(() => undefined);
+  return { name, child, exited, started };
+}
