@@ -5,6 +5,7 @@ import { intentStream } from '@agentos/orchestration';
 import { readStoredMessages, waitFor } from '@agentos/testing';
 import { startSystem, type RunningSystem } from './system';
 
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TEXT = 'AgentOS schedules agents and records every decision. Replays make incidents legible. Nothing is lost.';
 
 describe('vertical slice: SubmitIntent → policy → registered agent → IntentCompleted', () => {
@@ -16,7 +17,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
   const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
   const submit = async (capability: string, input: Record<string, unknown>) => {
     const intentId = newId();
-    const command = createMessage('SubmitIntent', { intentId, goal: 'summarise the text', capability, input }, system.origin);
+    const command = createMessage('SubmitIntent', { intentId, goal: 'summarise the text', capability, input }, { ...system.origin, traceparent: TRACEPARENT });
     await system.client.publishMessage(command);
     return { intentId, command, events: await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` }) };
   };
@@ -38,7 +39,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     const [submitted, check, decided, assigned, done, completed] = events as [
       MessageOf<'IntentSubmitted'>, MessageOf<'PolicyCheckRequested'>, MessageOf<'PolicyDecided'>, MessageOf<'TaskAssigned'>, MessageOf<'TaskCompleted'>, MessageOf<'IntentCompleted'>,
     ];
-    expect(events.every((e) => e.correlationId === command.correlationId && e.tenant === 'acme')).toBe(true);
+    expect(events.every((e) => e.correlationId === command.correlationId && e.tenant === 'acme' && e.traceparent === TRACEPARENT)).toBe(true);
     expect([submitted.causationId, check.causationId]).toEqual([command.id, command.id]);
     expect(decided.causationId).toBe(check.id);
     expect(assigned.causationId).toBe(decided.id);
