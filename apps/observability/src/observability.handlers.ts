@@ -1,35 +1,18 @@
-import type { MessageOf, ReplyOf } from '@agentos/contracts';
+import type { AnyMessage, ReplyOf } from '@agentos/contracts';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Metrics } from './metrics';
+
+/** The facts the metrics are built from; each gets its own durable consumer. */
+const OBSERVED = ['IntentSubmitted', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'MessageDeadLettered'];
 
 /** Observes; never publishes into the flow, so it can neither block nor slow it. */
 @Controller()
 export class ObservabilityHandlers {
   constructor(private readonly metrics: Metrics) {}
 
-  @EventPattern('IntentSubmitted')
-  intentSubmitted(@Payload() message: MessageOf<'IntentSubmitted'>) {
-    this.metrics.record(message);
-  }
-
-  @EventPattern('IntentCompleted')
-  intentCompleted(@Payload() message: MessageOf<'IntentCompleted'>) {
-    this.metrics.record(message);
-  }
-
-  @EventPattern('IntentRejected')
-  intentRejected(@Payload() message: MessageOf<'IntentRejected'>) {
-    this.metrics.record(message);
-  }
-
-  @EventPattern('IntentFailed')
-  intentFailed(@Payload() message: MessageOf<'IntentFailed'>) {
-    this.metrics.record(message);
-  }
-
-  @EventPattern('MessageDeadLettered')
-  deadLettered(@Payload() message: MessageOf<'MessageDeadLettered'>) {
+  @EventPattern(OBSERVED)
+  observe(@Payload() message: AnyMessage) {
     this.metrics.record(message);
   }
 
