@@ -84,7 +84,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (handler.isEventHandler) throw new Error(`${type} is a query: handle it with @MessagePattern`);
       return new QueryResponder(connector, { service, type: type as never, log: this.log, handler: (query) => this.invoke(handler, query as AnyMessage) as never });
     }
-    if (!handler.isEventHandler) throw new Error(`${type} is a ${spec.kind}: handle it with @EventPattern`);
+    if (!handler.isEventHandler) throw new Error(`${type} is stream-backed (${spec.kind}): handle it with @EventPattern`);
     return new MessageWorker(connector, new MessagePublisher(connector), {
       service,
       type: type as never,
