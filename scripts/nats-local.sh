@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .data/nats
-exec nats-server -js -a 127.0.0.1 -p "${NATS_PORT:-4222}" -sd .data/nats "$@"
+exec nats-server -c deploy/nats/agentos.conf -js -a 127.0.0.1 -p "${NATS_PORT:-4222}" -sd .data/nats "$@"

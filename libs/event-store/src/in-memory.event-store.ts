@@ -1,22 +1,89 @@
 import type { Envelope } from '@agentos/contracts';
-import { checkExpectedRevision, type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent } from './port';
+import { chainEvents } from './hash-chain';
+import {
+  checkExpectedRevision,
+  comparePositions,
+  matchesFilter,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
+import { isRepeat } from './idempotency';
+import { selectFromStream } from './read-options';
 
-/** A process-local event store for unit tests of handlers. */
+/** A process-local event store for unit tests and the replay tool's scratch space. */
 export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly listeners = new Set<() => void>();
 
   async append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
     const recorded = this.streams.get(stream) ?? [];
-    const known = new Set(recorded.map((r) => r.event.id));
-    const fresh = events.filter((event) => !known.has(event.id));
-    if (fresh.length === 0 && events.length > 0) return { nextExpectedRevision: recorded.length - 1 };
-    checkExpectedRevision(stream, options.expectedRevision ?? 'any', recorded.length === 0 ? 'no_stream' : recorded.length - 1);
-    fresh.forEach((event) => recorded.push({ stream, revision: recorded.length, event: structuredClone(event) }));
+    const expected = options.expectedRevision ?? 'any';
+    const last = recorded.length === 0 ? ('no_stream' as const) : recorded.length - 1;
+    if (isRepeat(recorded, events, expected)) return { nextExpectedRevision: recorded.length - 1 };
+    checkExpectedRevision(stream, expected, last);
+    const chained = chainEvents(stream, recorded.at(-1)?.hash ?? '', events);
+    const commit = this.log.length + 1;
+    chained.forEach(({ event, prevHash, hash }, index) => {
+      const record = { stream, revision: recorded.length, position: { commit, prepare: index }, event: structuredClone(event), prevHash, hash };
+      recorded.push(record);
+      this.log.push(record);
+    });
     this.streams.set(stream, recorded);
+    this.listeners.forEach((wake) => wake());
     return { nextExpectedRevision: recorded.length - 1 };
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return structuredClone(this.streams.get(stream) ?? []);
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after;
+    return structuredClone(this.log.filter((r) => !after || comparePositions(r.position, after) > 0).slice(0, options.maxCount));
+  }
+
+  async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {
+    let after = options.after;
+    let stopped = false;
+    let wake: () => void = () => undefined;
+    const listener = () => wake();
+    this.listeners.add(listener);
+    const loop = (async () => {
+      while (!stopped) {
+        const batch = await this.readAll({ after });
+        for (const record of batch) {
+          if (stopped) return;
+          if (matchesFilter(options.filter, record)) await handler(record);
+          after = record.position;
+        }
+        if (batch.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      }
+    })();
+    return {
+      stop: async () => {
+        stopped = true;
+        this.listeners.delete(listener);
+        wake();
+        await loop;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  /** Test hook: change a stored event in place, as an attacker with disk access could. */
+  tamper(stream: string, revision: number, mutate: (event: Envelope) => Envelope): void {
+    const record = this.streams.get(stream)?.[revision];
+    if (!record) throw new Error(`no event ${stream}@${revision}`);
+    record.event = mutate(structuredClone(record.event));
   }
 }

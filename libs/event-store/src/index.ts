@@ -1,3 +1,6 @@
+export * from './hash-chain';
 export * from './in-memory.event-store';
 export * from './jetstream.event-store';
 export * from './port';
+export * from './read-options';
+export * from './projection';

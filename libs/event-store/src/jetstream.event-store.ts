@@ -1,31 +1,79 @@
 import type { Envelope } from '@agentos/contracts';
 import { ensureStream, type NatsConnector } from '@agentos/messaging';
-import { RetentionPolicy, StorageType, headers, nanos } from 'nats';
+import { DeliverPolicy, RetentionPolicy, StorageType, headers, nanos, type JsMsg, type OrderedConsumerOptions } from 'nats';
 import { createHash } from 'node:crypto';
-import { WrongExpectedRevisionError, checkExpectedRevision, type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent } from './port';
+import { chainEvents, type ChainedEvent } from './hash-chain';
+import { isRepeat, repeatStart } from './idempotency';
+import {
+  WrongExpectedRevisionError,
+  checkExpectedRevision,
+  comparePositions,
+  matchesFilter,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
+import { selectFromStream } from './read-options';
+import { retryTransient } from './retry';
 
 export const EVENT_STORE_STREAM = 'AGENTOS_EVENT_STORE';
 const SUBJECT_PREFIX = 'agentos.es';
 const LAST_REVISION = 'AgentOS-Last-Revision';
+const LAST_HASH = 'AgentOS-Last-Hash';
 
-/** Event-store stream names become one subject token each; anything else is encoded. */
+/** Event-store stream names become one subject token each, whatever characters they hold. */
 const subjectFor = (stream: string) => `${SUBJECT_PREFIX}.${Buffer.from(stream).toString('base64url')}`;
+const streamOf = (subject: string) => Buffer.from(subject.slice(SUBJECT_PREFIX.length + 1), 'base64url').toString();
 
+/** One JetStream message per append: the unit of atomicity. */
 interface Commit {
   firstRevision: number;
-  events: Envelope[];
+  events: ChainedEvent[];
+}
+
+interface LastCommit {
+  seq: number;
+  revision: number;
+  hash: string;
+}
+
+const TRANSIENT = /timeout|no responders|connection closed|disconnect|connection refused|503/i;
+const isTransient = (error: unknown) => TRANSIENT.test(`${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`);
+
+function recordsOf(message: JsMsg): RecordedEvent[] {
+  const commit = JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit;
+  const stream = streamOf(message.subject);
+  return commit.events.map(({ event, prevHash, hash }, index) => ({
+    stream,
+    revision: commit.firstRevision + index,
+    position: { commit: message.seq, prepare: index },
+    event,
+    prevHash,
+    hash,
+  }));
+}
+
+export interface JetStreamEventStoreOptions {
+  replicas?: number;
+  /** How long JetStream remembers an append's id, making a blind ('any') re-append a no-op. */
+  duplicateWindowMs?: number;
+  retryAttempts?: number;
 }
 
 /**
- * The embedded default event store, on the NATS JetStream that is already there: one JetStream
- * stream, one subject per event-store stream. Each append is one JetStream message (a commit), so
- * it is atomic; optimistic concurrency rides on the expected-last-subject-sequence header, and the
- * commit's message id (from its event ids) makes a repeated append a no-op.
+ * The embedded default event store, on the JetStream that AgentOS runs on anyway: one JetStream
+ * stream, one subject per event-store stream, one message per append (atomic). Optimistic
+ * concurrency rides on the expected-last-subject-sequence header; $all order is stream sequence.
  */
 export class JetStreamEventStore implements EventStore {
   private ready?: Promise<void>;
 
-  constructor(private readonly connector: NatsConnector, private readonly replicas = 1) {}
+  constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {}
 
   private init(): Promise<void> {
     this.ready ??= this.connector.manager$().then((jsm) =>
@@ -34,66 +82,143 @@ export class JetStreamEventStore implements EventStore {
         subjects: [`${SUBJECT_PREFIX}.>`],
         retention: RetentionPolicy.Limits,
         storage: StorageType.File,
-        num_replicas: this.replicas,
-        duplicate_window: nanos(10 * 60 * 1000),
+        num_replicas: this.options.replicas ?? 1,
+        duplicate_window: nanos(this.options.duplicateWindowMs ?? 10 * 60 * 1000),
       }),
     );
     return this.ready;
   }
 
-  async append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  private retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return retryTransient(what, operation, { attempts: this.options.retryAttempts ?? 5, initialDelayMs: 100, isTransient });
+  }
+
+  append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+    return this.retrying(`append to ${stream}`, () => this.appendOnce(stream, events, options.expectedRevision ?? 'any'));
+  }
+
+  private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    const recorded = await this.readStream(stream);
-    const known = new Set(recorded.map((r) => r.event.id));
-    const fresh = events.filter((event) => !known.has(event.id));
-    const last = recorded.length === 0 ? ('no_stream' as const) : recorded.length - 1;
-    if (fresh.length === 0) return { nextExpectedRevision: recorded.length - 1 };
-    checkExpectedRevision(stream, options.expectedRevision ?? 'any', last);
-    const lastSequence = await this.lastSubjectSequence(stream);
-    const commit: Commit = { firstRevision: recorded.length, events: fresh };
+    const last = await this.lastCommit(stream);
+    const lastRevision = last ? last.revision : ('no_stream' as const);
+    const start = repeatStart(expected);
+    if (last && start !== undefined && start <= last.revision) {
+      const stored = await this.readStream(stream, { fromRevision: start, maxCount: events.length });
+      if (isRepeat(stored, events, expected, start)) return { nextExpectedRevision: last.revision };
+    }
+    checkExpectedRevision(stream, expected, lastRevision);
+    const chained = chainEvents(stream, last?.hash ?? '', events);
+    const firstRevision = last ? last.revision + 1 : 0;
+    const nextExpectedRevision = firstRevision + chained.length - 1;
     const h = headers();
-    h.set(LAST_REVISION, String(recorded.length + fresh.length - 1));
-    const js = await this.connector.jetstream();
+    h.set(LAST_REVISION, String(nextExpectedRevision));
+    h.set(LAST_HASH, chained.at(-1)?.hash ?? last?.hash ?? '');
+    const commit: Commit = { firstRevision, events: chained };
     try {
-      await js.publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
-        msgID: createHash('sha256').update(fresh.map((e) => e.id).join(',')).digest('hex'),
+      const ack = await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
+        msgID: createHash('sha256').update(events.map((e) => e.id).join(',')).digest('hex'),
         headers: h,
-        // Another writer appended between our read and this publish: the server refuses.
-        expect: { lastSubjectSequence: lastSequence },
+        // The server refuses if another writer appended since we looked: optimistic concurrency.
+        expect: { lastSubjectSequence: last?.seq ?? 0 },
       });
+      if (ack.duplicate) return { nextExpectedRevision: (await this.lastCommit(stream))?.revision ?? nextExpectedRevision };
     } catch (error) {
       if (/wrong last sequence/i.test(String((error as Error).message))) {
-        const now = await this.readStream(stream);
-        throw new WrongExpectedRevisionError(stream, options.expectedRevision ?? 'any', now.length - 1);
+        throw new WrongExpectedRevisionError(stream, expected, (await this.lastCommit(stream))?.revision ?? 'no_stream');
       }
       throw error;
     }
-    return { nextExpectedRevision: recorded.length + fresh.length - 1 };
+    return { nextExpectedRevision };
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.retrying(`read ${stream}`, async () => {
+      // Revision order, not arrival order: the two differ only if someone rewrote the stream.
+      const records = (await this.scan({ filterSubjects: subjectFor(stream) })).sort((a, b) => a.revision - b.revision);
+      return selectFromStream(records, options);
+    });
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.retrying('read $all', async () => {
+      const after = options.after;
+      const from = after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {};
+      const records = await this.scan(from, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
+      return records.slice(0, options.maxCount);
+    });
+  }
+
+  async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {
     await this.init();
-    const js = await this.connector.jetstream();
-    const consumer = await js.consumers.get(EVENT_STORE_STREAM, { filterSubjects: subjectFor(stream) });
-    const { num_pending: pending } = await consumer.info(true);
-    const recorded: RecordedEvent[] = [];
-    if (pending === 0) return recorded;
-    const messages = await consumer.fetch({ max_messages: pending, expires: 5_000 });
-    for await (const message of messages) {
-      const commit = JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit;
-      commit.events.forEach((event, i) => recorded.push({ stream, revision: commit.firstRevision + i, event }));
-      if (message.info.pending === 0) break;
-    }
-    return recorded;
+    const after = options.after;
+    const consumer = await (await this.connector.jetstream()).consumers.get(
+      EVENT_STORE_STREAM,
+      after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {},
+    );
+    const messages = await consumer.consume();
+    let stopped = false;
+    const loop = (async () => {
+      for await (const message of messages) {
+        for (const record of recordsOf(message)) {
+          if (stopped) return;
+          if (after && comparePositions(record.position, after) <= 0) continue;
+          if (matchesFilter(options.filter, record)) await handler(record);
+        }
+      }
+    })();
+    return {
+      stop: async () => {
+        stopped = true;
+        messages.stop();
+        await loop;
+      },
+    };
   }
 
-  private async lastSubjectSequence(stream: string): Promise<number> {
+  async close(): Promise<void> {
+    // The connection belongs to the service that lent it.
+  }
+
+  /** Reads with an ephemeral ordered consumer until it has seen all that was pending at the start. */
+  private async scan(options: Partial<OrderedConsumerOptions>, enough?: (found: RecordedEvent[]) => boolean, after?: { commit: number; prepare: number }): Promise<RecordedEvent[]> {
+    await this.init();
+    const consumer = await (await this.connector.jetstream()).consumers.get(EVENT_STORE_STREAM, options);
+    const { num_pending: pending } = await consumer.info();
+    const records: RecordedEvent[] = [];
+    if (pending === 0) return records;
+    const messages = await consumer.fetch({ max_messages: pending, expires: 10_000 });
+    for await (const message of messages) {
+      for (const record of recordsOf(message)) if (!after || comparePositions(record.position, after) > 0) records.push(record);
+      if (message.info.pending === 0 || enough?.(records)) break;
+    }
+    return records;
+  }
+
+  private async lastCommit(stream: string): Promise<LastCommit | undefined> {
     const jsm = await this.connector.manager$();
     try {
-      return (await jsm.streams.getMessage(EVENT_STORE_STREAM, { last_by_subj: subjectFor(stream) })).seq;
+      const stored = await jsm.streams.getMessage(EVENT_STORE_STREAM, { last_by_subj: subjectFor(stream) });
+      return { seq: stored.seq, revision: Number(stored.header.get(LAST_REVISION)), hash: stored.header.get(LAST_HASH) };
     } catch (error) {
-      if (/no message found/i.test(String((error as Error).message))) return 0;
+      if (/no message found/i.test(String((error as Error).message))) return undefined;
       throw error;
     }
+  }
+
+  /** Test hook: overwrite an event in place, as someone with write access to the stream could. */
+  async tamper(stream: string, revision: number, mutate: (event: Envelope) => Envelope): Promise<void> {
+    const records = await this.readStream(stream);
+    const target = records[revision];
+    if (!target) throw new Error(`no event ${stream}@${revision}`);
+    const jsm = await this.connector.manager$();
+    const stored = await jsm.streams.getMessage(EVENT_STORE_STREAM, { seq: target.position.commit });
+    const commit = JSON.parse(Buffer.from(stored.data).toString('utf8')) as Commit;
+    commit.events[target.position.prepare].event = mutate(commit.events[target.position.prepare].event);
+    // JetStream messages are immutable: the forger deletes the original and re-publishes a copy,
+    // which lands at the end of the subject. Readers see the same revisions with altered content.
+    await jsm.streams.deleteMessage(EVENT_STORE_STREAM, target.position.commit, true);
+    const h = headers();
+    [LAST_REVISION, LAST_HASH].forEach((name) => h.set(name, stored.header.get(name)));
+    await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), { headers: h });
   }
 }

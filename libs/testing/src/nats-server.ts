@@ -28,6 +28,9 @@ export interface NatsServerOptions {
   storeDir?: string;
 }
 
+/** The server settings AgentOS relies on (message size), shared with the local start script. */
+export const NATS_CONFIG = join(__dirname, '../../../deploy/nats/agentos.conf');
+
 /** A free TCP port on the loopback interface, chosen by the kernel. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,7 +77,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
   const launch = async () => {
     output = '';
-    child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])], {
+    const args = ['-c', NATS_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])];
+    child = spawn(binary, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => {
