@@ -6,7 +6,7 @@
 import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
-import { intentStream } from '@agentos/orchestration';
+import { workflowStream } from '@agentos/orchestration';
 import { freePort, startNatsServer, waitFor } from '@agentos/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,8 +89,8 @@ async function main() {
     const outcome = await Promise.race([settled, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the intent did not settle in 30 s')), 30_000))]);
     watch.unsubscribe();
 
-    const history = await new JetStreamEventStore(connector).readStream(intentStream(intentId));
-    say(`event store stream ${intentStream(intentId)}: ${history.map((r) => `${r.revision}:${r.event.type}`).join(' → ')}`);
+    const history = await new JetStreamEventStore(connector).readStream(workflowStream(intentId));
+    say(`event store stream ${workflowStream(intentId)}: ${history.map((r) => `${r.revision}:${r.event.type}`).join(' → ')}`);
     say(outcome.type === 'IntentCompleted' ? `result: ${JSON.stringify((outcome.payload as { output: unknown }).output)}` : `intent ended as ${outcome.type}`);
     await client.close();
     if (outcome.type !== 'IntentCompleted') process.exitCode = 1;

@@ -1,7 +1,7 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
-import { JetStreamEventStore } from '@agentos/event-store';
+import { JetStreamEventStore, verifyChain } from '@agentos/event-store';
 import { NatsConnector } from '@agentos/messaging';
-import { intentStream } from '@agentos/orchestration';
+import { workflowStream } from '@agentos/orchestration';
 import { readStoredMessages, waitFor } from '@agentos/testing';
 import { startSystem, type RunningSystem } from './system';
 
@@ -13,7 +13,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
   let connector: NatsConnector;
   let store: JetStreamEventStore;
 
-  const history = (intentId: string) => store.readStream(intentStream(intentId)).then((records) => records.map((r) => r.event));
+  const history = (intentId: string) => store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event));
   const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
   const submit = async (capability: string, input: Record<string, unknown>) => {
     const intentId = newId();
@@ -49,6 +49,15 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     expect(assigned.payload).toMatchObject({ agent: 'summariser', agentVersion: '1.0.0' });
     expect(completed.payload.output).toEqual({ summary: 'AgentOS schedules agents and records every decision.', words: 14, sentences: 3 });
     expect(submitted.payload.intentId).toBe(intentId);
+    // The history is complete, ordered and hash-chained.
+    const records = await store.readStream(workflowStream(intentId));
+    expect(verifyChain(records)).toEqual({ ok: true, events: 6 });
+  });
+
+  it('records the agent registration in the agent\'s own history', async () => {
+    const records = await store.readStream('agent-summariser');
+    expect(records.map((r) => r.event.type)).toContain('AgentRegistered');
+    expect(verifyChain(records).ok).toBe(true);
   });
 
   it('lets the agent write workflow memory with provenance, and observability count the intent', async () => {

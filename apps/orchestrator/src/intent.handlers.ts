@@ -1,13 +1,11 @@
 import { createMessage, type AnyMessage, type MessageOf } from '@agentos/contracts';
 import { runDecision } from '@agentos/decider';
-import type { EventStore } from '@agentos/event-store';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
-import { intentDecider, intentStream, type IntentInput } from '@agentos/orchestration';
+import { intentDecider, workflowStream, type IntentInput } from '@agentos/orchestration';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-
-export const EVENT_STORE = Symbol('EventStore');
 
 /** Thin I/O around the intent decider: look up what it needs, then load, decide, append, publish. */
 @Controller()
@@ -56,7 +54,7 @@ export class IntentHandlers {
     const events = await runDecision({
       store: this.store,
       publish: (messages) => this.bus.publishAll(messages),
-      stream: intentStream(intentId),
+      stream: workflowStream(intentId),
       decider: intentDecider,
       cause,
       input,

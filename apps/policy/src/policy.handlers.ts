@@ -1,5 +1,7 @@
 import { causedBy, type MessageOf } from '@agentos/contracts';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
+import { workflowStream } from '@agentos/orchestration';
 import { evaluate, type PolicyBundle } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
@@ -12,6 +14,7 @@ export class PolicyHandlers {
   constructor(
     private readonly bus: JetStreamClientProxy,
     @Inject(POLICY_BUNDLE) private readonly bundle: PolicyBundle,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly service: ServiceContext,
   ) {}
 
@@ -25,6 +28,9 @@ export class PolicyHandlers {
       { requestId: check.requestId, intentId: check.intentId, action: check.action, resource: check.resource, ...verdict },
       { kind: 'service', id: this.service.name },
     );
+    // Recorded before it is published: a crash in between re-runs this handler, which derives the
+    // same event id, so the append and the publish both de-duplicate.
+    await this.store.append(check.intentId ? workflowStream(check.intentId) : `policy-${message.tenant}`, [decided]);
     await this.bus.publishMessage(decided);
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
   }

@@ -1,7 +1,8 @@
 import { causedBy, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { ServiceContext } from '@agentos/service-host';
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AgentCatalogue } from './agent-catalogue';
 
@@ -16,6 +17,7 @@ export class RegistryHandlers {
   constructor(
     private readonly bus: JetStreamClientProxy,
     private readonly catalogue: AgentCatalogue,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly service: ServiceContext,
   ) {
     this.owners = allowedOwners(service.env);
@@ -27,13 +29,18 @@ export class RegistryHandlers {
     const actor = { kind: 'service' as const, id: this.service.name };
     if (!this.owners.includes('*') && !this.owners.includes(agent.owner)) {
       const reason = `owner "${agent.owner}" may not register agents (allowed: ${this.owners.join(', ')})`;
-      await this.bus.publishMessage(causedBy(message, 'AgentRegistrationRejected', { name: agent.name, version: agent.version, owner: agent.owner, reason }, actor));
-      return;
+      return this.record(causedBy(message, 'AgentRegistrationRejected', { name: agent.name, version: agent.version, owner: agent.owner, reason }, actor));
     }
-    // Idempotent: a redelivered registration overwrites the same entry and re-publishes the same event id.
+    // Idempotent: a redelivered registration overwrites the same entry and re-records the same event id.
     await this.catalogue.put(agent);
-    await this.bus.publishMessage(causedBy(message, 'AgentRegistered', agent, actor));
+    await this.record(causedBy(message, 'AgentRegistered', agent, actor));
     this.service.log.info({ agent: `${agent.name}@${agent.version}`, instanceId: agent.instanceId }, 'agent registered');
+  }
+
+  /** Appended to the agent's history first, then published. */
+  private async record(decision: MessageOf<'AgentRegistered'> | MessageOf<'AgentRegistrationRejected'>) {
+    await this.store.append(`agent-${decision.payload.name}`, [decision]);
+    await this.bus.publishMessage(decision);
   }
 
   @MessagePattern('FindAgents')

@@ -21,15 +21,16 @@ export interface DecisionRun<Input, State> {
  */
 export async function runDecision<Input, State>(run: DecisionRun<Input, State>): Promise<Envelope[]> {
   const history = (await run.store.readStream(run.stream)).map((r) => r.event);
-  const alreadyCaused = history.filter((event) => event.causationId === run.cause.id);
-  if (alreadyCaused.length > 0 || history.some((event) => event.id === run.cause.id)) {
+  const alreadyCaused = history.filter((event) => event.causationId === run.cause.id && event.actor.id === run.actor.id);
+  if (alreadyCaused.length > 0) {
     await run.publish(alreadyCaused as AnyMessage[]);
     return alreadyCaused;
   }
   const decisions = run.decider.decide(run.input, fold(run.decider, history));
   const events = decisions.map((d, i) => causedBy(run.cause, d.type, d.payload, run.actor, String(i)));
-  // Facts from other services that drove a decision are part of the history a replay needs.
-  const recordCause = CATALOG[run.cause.type].kind === 'event' && events.length > 0;
+  // Facts from others that drove a decision are part of the history a replay needs; the services
+  // that keep their own records (policy) have appended theirs already.
+  const recordCause = CATALOG[run.cause.type].kind === 'event' && events.length > 0 && !history.some((event) => event.id === run.cause.id);
   const toAppend = recordCause ? [run.cause, ...events] : events;
   if (toAppend.length === 0) return [];
   await run.store.append(run.stream, toAppend, { expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1 });

@@ -1,7 +1,6 @@
 import type { Envelope } from '@agentos/contracts';
-import { chainEvents } from './hash-chain';
+import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
 import {
-  checkExpectedRevision,
   comparePositions,
   matchesFilter,
   type AppendResult,
@@ -13,7 +12,6 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port';
-import { isRepeat } from './idempotency';
 import { selectFromStream } from './read-options';
 
 /** A process-local event store for unit tests and the replay tool's scratch space. */
@@ -22,23 +20,29 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly listeners = new Set<() => void>();
 
-  async append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    const recorded = this.streams.get(stream) ?? [];
-    const expected = options.expectedRevision ?? 'any';
-    const last = recorded.length === 0 ? ('no_stream' as const) : recorded.length - 1;
-    if (isRepeat(recorded, events, expected)) return { nextExpectedRevision: recorded.length - 1 };
-    checkExpectedRevision(stream, expected, last);
-    const chained = chainEvents(stream, recorded.at(-1)?.hash ?? '', events);
-    const commit = this.log.length + 1;
-    chained.forEach(({ event, prevHash, hash }, index) => {
-      const record = { stream, revision: recorded.length, position: { commit, prepare: index }, event: structuredClone(event), prevHash, hash };
-      recorded.push(record);
-      this.log.push(record);
-    });
-    this.streams.set(stream, recorded);
-    this.listeners.forEach((wake) => wake());
-    return { nextExpectedRevision: recorded.length - 1 };
+  append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+    return appendChained(this.writer, stream, events, options.expectedRevision ?? 'any');
   }
+
+  private readonly writer: ChainedWriter<number> = {
+    tail: async (stream) => {
+      const last = this.streams.get(stream)?.at(-1);
+      return last ? { revision: last.revision, hash: last.hash, token: last.revision } : { revision: 'no_stream', hash: '', token: -1 };
+    },
+    readStream: (stream, options) => this.readStream(stream, options),
+    write: async (stream, chained, tail) => {
+      const recorded = this.streams.get(stream) ?? [];
+      if (recorded.length - 1 !== tail.token) throw new TailMovedError(stream);
+      const commit = this.log.length + 1;
+      chained.forEach(({ event, prevHash, hash }, index) => {
+        const record = { stream, revision: recorded.length, position: { commit, prepare: index }, event: structuredClone(event), prevHash, hash };
+        recorded.push(record);
+        this.log.push(record);
+      });
+      this.streams.set(stream, recorded);
+      this.listeners.forEach((wake) => wake());
+    },
+  };
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options));

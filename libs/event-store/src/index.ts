@@ -4,3 +4,4 @@ export * from './jetstream.event-store';
 export * from './port';
 export * from './read-options';
 export * from './projection';
+export * from './from-env';

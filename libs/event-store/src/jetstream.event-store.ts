@@ -2,11 +2,9 @@ import type { Envelope } from '@agentos/contracts';
 import { ensureStream, type NatsConnector } from '@agentos/messaging';
 import { DeliverPolicy, RetentionPolicy, StorageType, headers, nanos, type JsMsg, type OrderedConsumerOptions } from 'nats';
 import { createHash } from 'node:crypto';
-import { chainEvents, type ChainedEvent } from './hash-chain';
-import { isRepeat, repeatStart } from './idempotency';
+import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
+import type { ChainedEvent } from './hash-chain';
 import {
-  WrongExpectedRevisionError,
-  checkExpectedRevision,
   comparePositions,
   matchesFilter,
   type AppendResult,
@@ -99,37 +97,36 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    const last = await this.lastCommit(stream);
-    const lastRevision = last ? last.revision : ('no_stream' as const);
-    const start = repeatStart(expected);
-    if (last && start !== undefined && start <= last.revision) {
-      const stored = await this.readStream(stream, { fromRevision: start, maxCount: events.length });
-      if (isRepeat(stored, events, expected, start)) return { nextExpectedRevision: last.revision };
-    }
-    checkExpectedRevision(stream, expected, lastRevision);
-    const chained = chainEvents(stream, last?.hash ?? '', events);
-    const firstRevision = last ? last.revision + 1 : 0;
-    const nextExpectedRevision = firstRevision + chained.length - 1;
-    const h = headers();
-    h.set(LAST_REVISION, String(nextExpectedRevision));
-    h.set(LAST_HASH, chained.at(-1)?.hash ?? last?.hash ?? '');
-    const commit: Commit = { firstRevision, events: chained };
-    try {
-      const ack = await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
-        msgID: createHash('sha256').update(events.map((e) => e.id).join(',')).digest('hex'),
-        headers: h,
-        // The server refuses if another writer appended since we looked: optimistic concurrency.
-        expect: { lastSubjectSequence: last?.seq ?? 0 },
-      });
-      if (ack.duplicate) return { nextExpectedRevision: (await this.lastCommit(stream))?.revision ?? nextExpectedRevision };
-    } catch (error) {
-      if (/wrong last sequence/i.test(String((error as Error).message))) {
-        throw new WrongExpectedRevisionError(stream, expected, (await this.lastCommit(stream))?.revision ?? 'no_stream');
-      }
-      throw error;
-    }
-    return { nextExpectedRevision };
+    return appendChained(this.writer, stream, events, expected);
   }
+
+  /** The JetStream storage steps: the tail is the subject's last message, a write is one publish. */
+  private readonly writer: ChainedWriter<number> = {
+    tail: async (stream) => {
+      const last = await this.lastCommit(stream);
+      return last ? { revision: last.revision, hash: last.hash, token: last.seq } : { revision: 'no_stream', hash: '', token: 0 };
+    },
+    readStream: (stream, options) => this.readStream(stream, options),
+    write: async (stream, chained, tail) => {
+      const firstRevision = tail.revision === 'no_stream' ? 0 : tail.revision + 1;
+      const h = headers();
+      h.set(LAST_REVISION, String(firstRevision + chained.length - 1));
+      h.set(LAST_HASH, chained[chained.length - 1].hash);
+      const commit: Commit = { firstRevision, events: chained };
+      try {
+        await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
+          // A retried publish (lost ack) is recognised by JetStream and stored once.
+          msgID: createHash('sha256').update(chained.map((c) => c.event.id).join(',')).digest('hex'),
+          headers: h,
+          // The server refuses if another writer appended since we read the tail.
+          expect: { lastSubjectSequence: tail.token },
+        });
+      } catch (error) {
+        if (/wrong last sequence/i.test(String((error as Error).message))) throw new TailMovedError(stream);
+        throw error;
+      }
+    },
+  };
 
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.retrying(`read ${stream}`, async () => {

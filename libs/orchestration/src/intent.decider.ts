@@ -18,7 +18,8 @@ export type IntentInput =
   | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
   | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> };
 
-export const intentStream = (intentId: string) => `intent-${intentId}`;
+/** The event-store stream of a workflow run; an intent is a one-step workflow. */
+export const workflowStream = (intentId: string) => `workflow-${intentId}`;
 
 const compareSemver = (a: string, b: string) => {
   const pa = a.split(/[.-]/).map(Number);

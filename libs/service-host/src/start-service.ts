@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
 import { JetStreamClientProxy, JetStreamServer, NatsConnector, natsSettingsFromEnv, type RetryPolicy } from '@agentos/messaging';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -40,8 +41,10 @@ export async function startService(definition: ServiceDefinition, options: Start
     providers: [
       { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log) },
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
+      // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection.
+      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector) },
     ],
-    exports: [ServiceContext, JetStreamClientProxy],
+    exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE],
     imports: [definition.module],
   };
   const app = await NestFactory.createMicroservice(root, {

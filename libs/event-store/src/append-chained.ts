@@ -1,0 +1,62 @@
+import type { Envelope } from '@agentos/contracts';
+import { chainEvents, type ChainedEvent } from './hash-chain';
+import { WrongExpectedRevisionError, checkExpectedRevision, type AppendResult, type ExpectedRevision, type RecordedEvent } from './port';
+
+/** The last event of a stream as an adapter sees it; `token` is what the adapter needs to write after it. */
+export interface StreamTail<Token> {
+  revision: number | 'no_stream';
+  hash: string;
+  token: Token;
+}
+
+/** Thrown by an adapter's write when the stream moved past the tail it was given. */
+export class TailMovedError extends Error {}
+
+/** The storage steps each adapter provides; the append algorithm itself is shared. */
+export interface ChainedWriter<Token> {
+  tail(stream: string): Promise<StreamTail<Token>>;
+  readStream(stream: string, options: { fromRevision?: number | 'end'; direction?: 'forwards' | 'backwards'; maxCount?: number }): Promise<RecordedEvent[]>;
+  /** Writes the events right after `tail`, atomically, or throws TailMovedError. */
+  write(stream: string, events: ChainedEvent[], tail: StreamTail<Token>): Promise<void>;
+}
+
+/** How far back a blind ('any' / 'stream_exists') re-append is recognised by its event ids. */
+const REPEAT_WINDOW = 100;
+
+const sameIds = (stored: readonly RecordedEvent[], events: readonly Envelope[]) =>
+  stored.length === events.length && stored.every((record, i) => record.event.id === events[i].id);
+
+async function isRepeat<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision, last: number): Promise<boolean> {
+  if (typeof expected === 'number' || expected === 'no_stream') {
+    // As EventStoreDB: the same ids already right after the expected revision.
+    const start = expected === 'no_stream' ? 0 : expected + 1;
+    return start <= last && sameIds(await writer.readStream(stream, { fromRevision: start, maxCount: events.length }), events);
+  }
+  const recent = await writer.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: Math.max(REPEAT_WINDOW, events.length) });
+  const ids = new Set(recent.map((r) => r.event.id));
+  return events.every((e) => ids.has(e.id));
+}
+
+/**
+ * Validates, checks the expectation, links the events to the stream's last hash, and writes them
+ * exactly after that event, so the chain can never fork. When the caller did not pin a revision
+ * ('any', 'stream_exists') and another writer got in first, it simply tries again on the new tail.
+ */
+export async function appendChained<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    const tail = await writer.tail(stream);
+    if (tail.revision !== 'no_stream' && (events.length === 0 || (await isRepeat(writer, stream, events, expected, tail.revision)))) {
+      return { nextExpectedRevision: tail.revision };
+    }
+    checkExpectedRevision(stream, expected, tail.revision);
+    const chained = chainEvents(stream, tail.hash, events);
+    try {
+      await writer.write(stream, chained, tail);
+      return { nextExpectedRevision: (tail.revision === 'no_stream' ? -1 : tail.revision) + chained.length };
+    } catch (error) {
+      if (!(error instanceof TailMovedError)) throw error;
+      const pinned = typeof expected === 'number' || expected === 'no_stream';
+      if (pinned || attempt >= 10) throw new WrongExpectedRevisionError(stream, expected, (await writer.tail(stream)).revision);
+    }
+  }
+}
