@@ -5,3 +5,4 @@ export * from './port';
 export * from './read-options';
 export * from './projection';
 export * from './from-env';
+export * from './eventstoredb.event-store';
