@@ -1,12 +1,13 @@
 import { createMessage, newId, type Envelope } from '@agentos/contracts';
 import { NatsConnector } from '@agentos/messaging';
-import { startNatsServer, type NatsServerHandle } from '@agentos/testing';
+import { startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
+import { startEsdbDouble, type EsdbDouble } from '@agentos/testing/esdb-double';
+import { EventStoreDbEventStore } from './eventstoredb.event-store';
 import { verifyChain } from './hash-chain';
 import { InMemoryEventStore } from './in-memory.event-store';
 import { JetStreamEventStore } from './jetstream.event-store';
 import { InvalidEventError, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from './port';
 import { InMemoryCheckpointStore, KvCheckpointStore, runProjection, type CheckpointStore } from './projection';
-import { waitFor } from '@agentos/testing';
 
 const event = (goal: string, input: Record<string, unknown> = {}): Envelope =>
   createMessage('IntentSubmitted', { intentId: newId(), goal, capability: 'echo', input }, { tenant: 't1', actor: { kind: 'user', id: 'u' } });
@@ -16,20 +17,27 @@ const goals = (records: RecordedEvent[]) => records.map((r) => (r.event.payload 
 interface Fixture {
   store: EventStore;
   checkpoints: CheckpointStore;
-  tamper(stream: string, revision: number, mutate: (e: Envelope) => Envelope): Promise<void> | void;
+  /** Rewrites a stored event behind the store's back; absent where the test cannot reach the storage. */
+  tamper?(stream: string, revision: number, mutate: (e: Envelope) => Envelope): Promise<void> | void;
 }
 
 let nats: NatsServerHandle;
 let connector: NatsConnector;
+let esdbDouble: EsdbDouble;
+
+/** The double is configured as the README's production server: --max-append-size 8 MiB. */
+const MAX_APPEND_SIZE = 8 * 1024 * 1024;
 
 beforeAll(async () => {
   nats = await startNatsServer();
   connector = new NatsConnector({ servers: nats.url, name: 'event-store-contract' });
+  esdbDouble = await startEsdbDouble({ maxAppendSize: MAX_APPEND_SIZE });
 });
 
 afterAll(async () => {
   await connector.close();
   await nats.stop();
+  await esdbDouble.stop();
 });
 
 const adapters: [string, () => Promise<Fixture>][] = [
@@ -47,9 +55,32 @@ const adapters: [string, () => Promise<Fixture>][] = [
       return { store, checkpoints: new KvCheckpointStore(connector), tamper: (s, r, m) => store.tamper(s, r, m) };
     },
   ],
+  [
+    'eventstoredb (in-process gRPC double of the Streams API)',
+    async () => ({
+      store: EventStoreDbEventStore.fromConnectionString(esdbDouble.connectionString),
+      checkpoints: new InMemoryCheckpointStore(),
+      tamper: (stream, revision, mutate) => esdbDouble.tamper(stream, revision, (data) => mutate(data as Envelope)),
+    }),
+  ],
 ];
 
-describe.each(adapters)('%s event store (contract)', (_name, create) => {
+// The same suite against a real EventStoreDB when one is given (see README, production).
+const ESDB_URL = process.env.ESDB_URL;
+if (ESDB_URL) {
+  adapters.push([
+    `eventstoredb (real server at ${ESDB_URL})`,
+    async () => ({ store: EventStoreDbEventStore.fromConnectionString(ESDB_URL), checkpoints: new InMemoryCheckpointStore() }),
+  ]);
+} else {
+  describe('eventstoredb (real server)', () => {
+    it.skip('SKIPPED: set ESDB_URL=esdb://host:2113?tls=false to run the contract suite against a real EventStoreDB', () => undefined);
+  });
+}
+
+describe.each(adapters)('%s event store (contract)', (name, create) => {
+  // A real server offers no back door to alter a stored event, so tampering is shown on the others.
+  const withStorageAccess = name.includes('real server') ? it.skip : it;
   let fixture: Fixture;
   let store: EventStore;
   const streamName = (kind = 'workflow') => `${kind}-${newId()}`;
@@ -171,12 +202,12 @@ describe.each(adapters)('%s event store (contract)', (_name, create) => {
     expect(await store.readStream(stream)).toEqual([]);
   });
 
-  it('chains events by hash, and verification finds the one that was altered', async () => {
+  withStorageAccess('chains events by hash, and verification finds the one that was altered', async () => {
     const stream = streamName();
     await store.append(stream, events(3));
     await store.append(stream, events(2, 'f'));
     expect(verifyChain(await store.readStream(stream))).toEqual({ ok: true, events: 5 });
-    await fixture.tamper(stream, 3, (e) => ({ ...e, payload: { ...(e.payload as object), goal: 'forged' } }));
+    await fixture.tamper?.(stream, 3, (e) => ({ ...e, payload: { ...(e.payload as object), goal: 'forged' } }));
     const records = await store.readStream(stream);
     expect(goals(records)[3]).toBe('forged');
     expect(verifyChain(records)).toMatchObject({ ok: false, revision: 3, eventId: records[3].event.id, reason: expect.stringMatching(/altered/) });

@@ -1,5 +1,5 @@
 import type { Envelope } from '@agentos/contracts';
-import { ensureStream, type NatsConnector } from '@agentos/messaging';
+import { Lazy, ensureStream, type NatsConnector } from '@agentos/messaging';
 import { DeliverPolicy, RetentionPolicy, StorageType, headers, nanos, type JsMsg, type OrderedConsumerOptions } from 'nats';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
@@ -69,22 +69,21 @@ export interface JetStreamEventStoreOptions {
  * concurrency rides on the expected-last-subject-sequence header; $all order is stream sequence.
  */
 export class JetStreamEventStore implements EventStore {
-  private ready?: Promise<void>;
+  private readonly ready = new Lazy(async () =>
+    ensureStream(await this.connector.manager$(), {
+      name: EVENT_STORE_STREAM,
+      subjects: [`${SUBJECT_PREFIX}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: this.options.replicas ?? 1,
+      duplicate_window: nanos(this.options.duplicateWindowMs ?? 10 * 60 * 1000),
+    }),
+  );
 
   constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {}
 
   private init(): Promise<void> {
-    this.ready ??= this.connector.manager$().then((jsm) =>
-      ensureStream(jsm, {
-        name: EVENT_STORE_STREAM,
-        subjects: [`${SUBJECT_PREFIX}.>`],
-        retention: RetentionPolicy.Limits,
-        storage: StorageType.File,
-        num_replicas: this.options.replicas ?? 1,
-        duplicate_window: nanos(this.options.duplicateWindowMs ?? 10 * 60 * 1000),
-      }),
-    );
-    return this.ready;
+    return this.ready.get();
   }
 
   private retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {

@@ -1,5 +1,7 @@
 import { EventStoreUnavailableError } from './port';
 
+const MAX_DELAY_MS = 5_000;
+
 export interface RetryOptions {
   attempts: number;
   initialDelayMs: number;
@@ -16,7 +18,7 @@ export async function retryTransient<T>(what: string, operation: () => Promise<T
       if (attempt >= options.attempts) {
         throw new EventStoreUnavailableError(`${what} failed ${attempt} times: ${(error as Error).message}`, error);
       }
-      await new Promise((resolve) => setTimeout(resolve, options.initialDelayMs * 2 ** (attempt - 1)));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_DELAY_MS, options.initialDelayMs * 2 ** (attempt - 1))));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { connect, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type KvOptions, type NatsConnection } from 'nats';
+import { Lazy } from './lazy';
 
 export interface NatsSettings {
   servers: string | string[];
@@ -24,48 +25,48 @@ export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = proce
  * opened on first use. Reconnects forever: a service outlives a NATS restart.
  */
 export class NatsConnector {
-  private connection?: Promise<NatsConnection>;
-  private manager?: Promise<JetStreamManager>;
-  private readonly buckets = new Map<string, Promise<KV>>();
-
-  constructor(readonly settings: NatsSettings) {}
-
-  connection$(): Promise<NatsConnection> {
-    this.connection ??= connect({
+  private readonly connection = new Lazy<NatsConnection>(() =>
+    connect({
       servers: this.settings.servers,
       name: this.settings.name,
       user: this.settings.user,
       pass: this.settings.pass,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
-    } satisfies ConnectionOptions);
-    return this.connection;
+    } satisfies ConnectionOptions),
+  );
+  private readonly manager = new Lazy<JetStreamManager>(async () => (await this.connection$()).jetstreamManager());
+  private readonly buckets = new Map<string, Lazy<KV>>();
+
+  constructor(readonly settings: NatsSettings) {}
+
+  connection$(): Promise<NatsConnection> {
+    return this.connection.get();
   }
 
   async jetstream(): Promise<JetStreamClient> {
     return (await this.connection$()).jetstream();
   }
 
-  async manager$(): Promise<JetStreamManager> {
-    this.manager ??= this.connection$().then((nc) => nc.jetstreamManager());
-    return this.manager;
+  manager$(): Promise<JetStreamManager> {
+    return this.manager.get();
   }
 
   /** A JetStream KV bucket, created on first use with these options. */
   kv(bucket: string, options: Partial<KvOptions> = {}): Promise<KV> {
     let kv = this.buckets.get(bucket);
     if (!kv) {
-      kv = this.jetstream().then((js) => js.views.kv(bucket, options));
+      kv = new Lazy(async () => (await this.jetstream()).views.kv(bucket, options));
       this.buckets.set(bucket, kv);
     }
-    return kv;
+    return kv.get();
   }
 
   /** Drains the connection (flushes pending publishes and lets subscriptions finish), once. */
   async close(): Promise<void> {
-    const pending = this.connection;
-    this.connection = undefined;
-    this.manager = undefined;
+    const pending = this.connection.peek();
+    this.connection.reset();
+    this.manager.reset();
     this.buckets.clear();
     if (!pending) return;
     const nc = await pending;

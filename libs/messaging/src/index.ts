@@ -8,3 +8,4 @@ export * from './responder';
 export * from './nest/jetstream.client';
 export * from './nest/jetstream.context';
 export * from './nest/jetstream.server';
+export * from './lazy';

@@ -1,6 +1,7 @@
 import type { AnyMessage, MessageOf, QueryType, ReplyOf } from '@agentos/contracts';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { NatsConnector } from '../connection';
+import { Lazy } from '../lazy';
 import { MessagePublisher, type PublishReceipt } from '../publisher';
 import { ensureStreams, type TopologyOptions } from '../topology';
 
@@ -11,7 +12,7 @@ import { ensureStreams, type TopologyOptions } from '../topology';
  */
 export class JetStreamClientProxy extends ClientProxy {
   private readonly publisher: MessagePublisher;
-  private ready?: Promise<void>;
+  private readonly ready = new Lazy(async () => ensureStreams(await this.connector.manager$(), this.topology));
 
   constructor(private readonly connector: NatsConnector, private readonly topology: TopologyOptions = {}) {
     super();
@@ -20,12 +21,11 @@ export class JetStreamClientProxy extends ClientProxy {
 
   /** Connects and makes sure the streams exist, so a publisher may start before any service. */
   connect(): Promise<void> {
-    this.ready ??= this.connector.manager$().then((jsm) => ensureStreams(jsm, this.topology));
-    return this.ready;
+    return this.ready.get();
   }
 
   async close(): Promise<void> {
-    this.ready = undefined;
+    this.ready.reset();
     await this.connector.close();
   }
 
