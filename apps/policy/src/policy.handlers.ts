@@ -1,37 +1,89 @@
-import { causedBy, type MessageOf } from '@agentos/contracts';
+import { DocumentError, causedBy, type AnyMessage, type MessageOf, type ReplyOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
-import { evaluate, type PolicyBundle } from '@agentos/policy-engine';
+import { parsePolicyBundle } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-
-export const POLICY_BUNDLE = Symbol('PolicyBundle');
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { createHash } from 'node:crypto';
+import { PolicyState } from './policy.state';
 
 @Controller()
 export class PolicyHandlers {
   constructor(
     private readonly bus: JetStreamClientProxy,
-    @Inject(POLICY_BUNDLE) private readonly bundle: PolicyBundle,
+    private readonly state: PolicyState,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly service: ServiceContext,
   ) {}
 
+  private get actor() {
+    return { kind: 'service' as const, id: this.service.name };
+  }
+
+  /**
+   * Recorded before it is published: a crash in between re-runs the handler, which derives the
+   * same event id, so the append and the publish both de-duplicate.
+   */
+  private async record(stream: string, event: AnyMessage): Promise<void> {
+    await this.store.append(stream, [event]);
+    await this.bus.publishMessage(event);
+  }
+
+  private decide(message: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): MessageOf<'PolicyDecided'> {
+    const check = message.payload;
+    const verdict = this.state.policy.evaluate({ tenant: message.tenant, check, at: message.occurredAt }, this.state.killSwitches);
+    this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
+    return causedBy(message, 'PolicyDecided', { requestId: check.requestId, intentId: check.intentId, action: check.action, resource: check.resource, ...verdict }, this.actor);
+  }
+
+  private decisionStream(message: AnyMessage & { payload: { intentId?: string } }) {
+    return message.payload.intentId ? workflowStream(message.payload.intentId) : `policy-${message.tenant}`;
+  }
+
   @EventPattern('PolicyCheckRequested')
   async check(@Payload() message: MessageOf<'PolicyCheckRequested'>) {
-    const check = message.payload;
-    const verdict = evaluate(this.bundle, { tenant: message.tenant, check });
-    const decided = causedBy(
-      message,
-      'PolicyDecided',
-      { requestId: check.requestId, intentId: check.intentId, action: check.action, resource: check.resource, ...verdict },
-      { kind: 'service', id: this.service.name },
-    );
-    // Recorded before it is published: a crash in between re-runs this handler, which derives the
-    // same event id, so the append and the publish both de-duplicate.
-    await this.store.append(check.intentId ? workflowStream(check.intentId) : `policy-${message.tenant}`, [decided]);
-    await this.bus.publishMessage(decided);
-    this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
+    await this.record(this.decisionStream(message), this.decide(message));
+  }
+
+  /** The request/reply form: the caller waits for the verdict; it is recorded all the same. */
+  @MessagePattern('CheckPolicy')
+  async checkNow(@Payload() message: MessageOf<'CheckPolicy'>): Promise<ReplyOf<'CheckPolicy'>> {
+    const decided = this.decide(message);
+    await this.record(this.decisionStream(message), decided);
+    return decided.payload;
+  }
+
+  /** A malformed bundle is rejected whole, with every problem named; the bundle in force stays. */
+  @EventPattern('PublishPolicyBundle')
+  async publishBundle(@Payload() message: MessageOf<'PublishPolicyBundle'>) {
+    const { yaml, source } = message.payload;
+    try {
+      const bundle = parsePolicyBundle(yaml, source);
+      await this.state.publishBundle(yaml);
+      const sha256 = createHash('sha256').update(yaml).digest('hex');
+      await this.record('policy-bundles', causedBy(message, 'PolicyBundlePublished', { version: bundle.version, sha256, rules: bundle.rules.length }, this.actor));
+    } catch (error) {
+      if (!(error instanceof DocumentError)) throw error;
+      await this.record('policy-bundles', causedBy(message, 'PolicyBundleRejected', { source, problems: error.problems }, this.actor));
+    }
+  }
+
+  @EventPattern('ActivateKillSwitch')
+  async activate(@Payload() message: MessageOf<'ActivateKillSwitch'>) {
+    await this.state.activate({ ...message.payload, activatedAt: message.occurredAt, activatedBy: `${message.actor.kind}:${message.actor.id}` });
+    await this.record('kill-switches', causedBy(message, 'KillSwitchActivated', message.payload, this.actor));
+  }
+
+  @EventPattern('ReleaseKillSwitch')
+  async release(@Payload() message: MessageOf<'ReleaseKillSwitch'>) {
+    await this.state.release(message.payload.scope, message.payload.target);
+    await this.record('kill-switches', causedBy(message, 'KillSwitchReleased', message.payload, this.actor));
+  }
+
+  @MessagePattern('ListKillSwitches')
+  listKillSwitches(): ReplyOf<'ListKillSwitches'> {
+    return { switches: this.state.killSwitches };
   }
 }

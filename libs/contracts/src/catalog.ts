@@ -60,6 +60,13 @@ export const CATALOG = {
   PolicyDecided: { kind: 'event', version: 1, subject: 'agentos.evt.policy.decided', stream: 'AGENTOS_EVENTS', schema: policy.PolicyDecided },
   ActivateKillSwitch: { kind: 'command', version: 1, subject: 'agentos.cmd.kill-switch.activate', stream: 'AGENTOS_COMMANDS', schema: policy.ActivateKillSwitch },
   KillSwitchActivated: { kind: 'event', version: 1, subject: 'agentos.evt.kill-switch.activated', stream: 'AGENTOS_EVENTS', schema: policy.KillSwitchActivated },
+  ReleaseKillSwitch: { kind: 'command', version: 1, subject: 'agentos.cmd.kill-switch.release', stream: 'AGENTOS_COMMANDS', schema: policy.ReleaseKillSwitch },
+  KillSwitchReleased: { kind: 'event', version: 1, subject: 'agentos.evt.kill-switch.released', stream: 'AGENTOS_EVENTS', schema: policy.KillSwitchReleased },
+  ListKillSwitches: { kind: 'query', version: 1, subject: 'agentos.query.policy.kill-switches', schema: policy.ListKillSwitches, reply: policy.KillSwitchList },
+  PublishPolicyBundle: { kind: 'command', version: 1, subject: 'agentos.cmd.policy.publish-bundle', stream: 'AGENTOS_COMMANDS', schema: policy.PublishPolicyBundle },
+  PolicyBundlePublished: { kind: 'event', version: 1, subject: 'agentos.evt.policy.bundle-published', stream: 'AGENTOS_EVENTS', schema: policy.PolicyBundlePublished },
+  PolicyBundleRejected: { kind: 'event', version: 1, subject: 'agentos.evt.policy.bundle-rejected', stream: 'AGENTOS_EVENTS', schema: policy.PolicyBundleRejected },
+  CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
   // memory
   PutMemory: { kind: 'command', version: 1, subject: 'agentos.cmd.memory.put', stream: 'AGENTOS_COMMANDS', schema: memory.PutMemory },
   MemoryWritten: { kind: 'event', version: 1, subject: 'agentos.evt.memory.written', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWritten },

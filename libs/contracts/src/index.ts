@@ -11,3 +11,4 @@ export * from './messages/operations';
 export * from './messages/policy';
 export * from './messages/shared';
 export * from './messages/task';
+export * from './yaml-document';

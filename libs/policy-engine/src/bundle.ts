@@ -1,9 +1,10 @@
-import { PolicyAction, PolicyEffect } from '@agentos/contracts';
+import { PolicyAction, PolicyEffect, parseYamlDocument } from '@agentos/contracts';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 
-/** A rule matches when every field it sets matches; unset fields match anything. */
+const Hour = z.number().int().min(0).max(24);
+
+/** A rule matches when every condition it sets holds; unset conditions match anything. */
 export const PolicyRule = z.object({
   id: z.string().min(1),
   effect: PolicyEffect,
@@ -11,24 +12,43 @@ export const PolicyRule = z.object({
   tenants: z.array(z.string()).optional(),
   owners: z.array(z.string()).optional(),
   agents: z.array(z.string()).optional(),
-  /** Resource names (tool, capability, memory scope); `*` suffix matches a prefix. */
+  versions: z.array(z.string()).optional(),
+  /** Resource names (tool, capability, memory scope); a `*` suffix matches a prefix. */
   resources: z.array(z.string()).optional(),
+  classifications: z.array(z.string()).optional(),
+  when: z
+    .object({
+      /** UTC hours [from, to): the rule applies only then (from > to wraps past midnight). */
+      hoursUtc: z.tuple([Hour, Hour]).optional(),
+      /** The rule applies while the caller's `costSoFar` is at most this. */
+      maxCostSoFar: z.number().nonnegative().optional(),
+    })
+    .optional(),
   reason: z.string().min(1),
 });
 export type PolicyRule = z.infer<typeof PolicyRule>;
 
+export const ScreeningSettings = z.object({
+  /** Injection score at or above which content is flagged. */
+  threshold: z.number().min(0).max(1).default(0.5),
+  /** Flagged content is withheld from the prompt (quarantine) or passed with a warning marker. */
+  onFlag: z.enum(['quarantine', 'mark']).default('quarantine'),
+});
+
 export const PolicyBundle = z.object({
   version: z.string().min(1),
-  rules: z.array(PolicyRule),
+  screening: ScreeningSettings.default({ threshold: 0.5, onFlag: 'quarantine' }),
+  rules: z.array(PolicyRule).superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    rules.forEach((rule, index) => {
+      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate rule id "${rule.id}"` });
+      seen.add(rule.id);
+    });
+  }),
 });
 export type PolicyBundle = z.infer<typeof PolicyBundle>;
 
-/** Reads and validates a YAML bundle; errors name the file and the offending field. */
-export function loadPolicyBundle(path: string): PolicyBundle {
-  const parsed = PolicyBundle.safeParse(parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`invalid policy bundle ${path}: ${detail}`);
-  }
-  return parsed.data;
-}
+/** Parses and validates a YAML bundle; errors name the source, line and field. */
+export const parsePolicyBundle = (yaml: string, source: string): PolicyBundle => parseYamlDocument(yaml, PolicyBundle, source);
+
+export const loadPolicyBundle = (path: string): PolicyBundle => parsePolicyBundle(readFileSync(path, 'utf8'), path);

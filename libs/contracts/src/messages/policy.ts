@@ -14,13 +14,19 @@ export type PolicyAction = z.infer<typeof PolicyAction>;
 export const PolicyEffect = z.enum(['allow', 'deny', 'require_approval']);
 export type PolicyEffect = z.infer<typeof PolicyEffect>;
 
-const PolicyResource = z.object({ kind: z.string().min(1), name: z.string().min(1) });
+const PolicyResource = z.object({
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  /** Data classification of the resource, e.g. public, internal, confidential, restricted. */
+  classification: z.string().optional(),
+});
 
 export const PolicyCheckRequested = z.object({
   requestId: z.uuid(),
   action: PolicyAction,
   subject: z.object({
     agent: Name.optional(),
+    version: z.string().optional(),
     owner: z.string().optional(),
   }),
   resource: PolicyResource,
@@ -50,3 +56,20 @@ export const ActivateKillSwitch = z.object({
   reason: z.string().min(1),
 });
 export const KillSwitchActivated = ActivateKillSwitch;
+
+export const ReleaseKillSwitch = ActivateKillSwitch.pick({ scope: true, target: true }).extend({ reason: z.string().min(1) });
+export const KillSwitchReleased = ReleaseKillSwitch;
+
+export const ActiveKillSwitch = ActivateKillSwitch.extend({ activatedAt: z.string(), activatedBy: z.string() });
+export type ActiveKillSwitch = z.infer<typeof ActiveKillSwitch>;
+
+export const ListKillSwitches = z.object({});
+export const KillSwitchList = z.object({ switches: z.array(ActiveKillSwitch) });
+
+/** A new policy bundle, as YAML text, so that errors can name their line. */
+export const PublishPolicyBundle = z.object({ yaml: z.string().min(1).max(1_000_000), source: z.string().default('published bundle') });
+export const PolicyBundlePublished = z.object({ version: z.string(), sha256: z.string(), rules: z.number().int().nonnegative() });
+export const PolicyBundleRejected = z.object({ source: z.string(), problems: z.array(z.string()).min(1) });
+
+/** The synchronous form of a policy check, for callers that must wait for the answer (SDK, memory). */
+export const CheckPolicy = PolicyCheckRequested;
