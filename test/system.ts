@@ -1,5 +1,7 @@
-import { runAgent, type RunningAgent } from '@agentos/agent-sdk';
-import { createMessage, type Origin } from '@agentos/contracts';
+import { runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
+import { createMessage, newId, type Envelope, type MessageOf, type Origin } from '@agentos/contracts';
+import { JetStreamEventStore } from '@agentos/event-store';
+import { workflowStream } from '@agentos/orchestration';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
@@ -18,35 +20,67 @@ export interface RunningSystem {
   nats: NatsServerHandle;
   client: JetStreamClientProxy;
   origin: Origin;
+  /** The event store the services write to, read through its own connection. */
+  store: JetStreamEventStore;
+  /** The recorded history of a workflow (an intent). */
+  history(intentId: string): Promise<Envelope[]>;
+  /** Publishes SubmitIntent and waits for the intent to complete, be rejected or fail. */
+  submit(capability: string, input: Record<string, unknown>, origin?: Partial<Origin>): Promise<{ intentId: string; command: MessageOf<'SubmitIntent'>; events: Envelope[] }>;
+  /** Stops one service (gracefully) and starts a fresh instance of it. */
+  restart(service: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** The whole system in this process, on a private nats-server: five services and the demo agent. */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(extraAgents: AgentDefinition<never, unknown>[] = []): Promise<RunningSystem> {
   const nats = await startNatsServer();
   const env = { NATS_URL: nats.url };
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const services: INestMicroservice[] = [];
-  for (const service of SERVICES) {
-    services.push(await startService(service, { env, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } }));
+  const start = (service: (typeof SERVICES)[number]) =>
+    startService(service, { env, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
+  const services = new Map<string, INestMicroservice>();
+  for (const service of SERVICES) services.set(service.name, await start(service));
+  const agents: RunningAgent[] = [];
+  for (const definition of [summariser as AgentDefinition<never, unknown>, ...extraAgents]) {
+    agents.push(await runAgent(definition, { nats: { servers: nats.url, name: `agent-${definition.name}` }, instanceId: 'e2e-1' }));
   }
-  const agent: RunningAgent = await runAgent(summariser, { nats: { servers: nats.url, name: 'agent-summariser' }, instanceId: 'e2e-1' });
   const client = new JetStreamClientProxy(new NatsConnector({ servers: nats.url, name: 'e2e-client' }));
   await client.connect();
   const origin: Origin = { tenant: 'acme', actor: { kind: 'user', id: 'alice' } };
-  await waitFor(
-    () => client.query(createMessage('FindAgents', { capability: 'summarise' }, origin)),
-    (reply) => reply.agents.some((a) => a.name === 'summariser'),
-    { what: 'the summariser to register' },
-  );
+  for (const agent of [summariser, ...extraAgents]) {
+    await waitFor(
+      () => client.query(createMessage('FindAgents', { name: agent.name }, origin)),
+      (reply) => reply.agents.length > 0,
+      { what: `agent ${agent.name} to register` },
+    );
+  }
+  const reader = new NatsConnector({ servers: nats.url, name: 'e2e-reader' });
+  const store = new JetStreamEventStore(reader);
+  const history = (intentId: string) => store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event));
+  const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
   return {
     nats,
     client,
     origin,
+    store,
+    history,
+    async submit(capability, input, over = {}) {
+      const intentId = newId();
+      const command = createMessage('SubmitIntent', { intentId, goal: `${capability} for the test`, capability, input }, { ...origin, ...over });
+      await client.publishMessage(command);
+      return { intentId, command, events: await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` }) };
+    },
+    async restart(name) {
+      const definition = SERVICES.find((s) => s.name === name);
+      if (!definition) throw new Error(`no service ${name}`);
+      await services.get(name)?.close();
+      services.set(name, await start(definition));
+    },
     async stop() {
       await client.close();
-      await agent.stop();
-      await Promise.all(services.map((service) => service.close()));
+      await reader.close();
+      await Promise.all(agents.map((agent) => agent.stop()));
+      await Promise.all([...services.values()].map((service) => service.close()));
       await nats.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
-import { JetStreamEventStore, verifyChain } from '@agentos/event-store';
+import { verifyChain } from '@agentos/event-store';
 import { NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { readStoredMessages, waitFor } from '@agentos/testing';
@@ -11,21 +11,13 @@ const TEXT = 'AgentOS schedules agents and records every decision. Replays make 
 describe('vertical slice: SubmitIntent → policy → registered agent → IntentCompleted', () => {
   let system: RunningSystem;
   let connector: NatsConnector;
-  let store: JetStreamEventStore;
-
-  const history = (intentId: string) => store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event));
+  const history = (intentId: string) => system.history(intentId);
   const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
-  const submit = async (capability: string, input: Record<string, unknown>) => {
-    const intentId = newId();
-    const command = createMessage('SubmitIntent', { intentId, goal: 'summarise the text', capability, input }, { ...system.origin, traceparent: TRACEPARENT });
-    await system.client.publishMessage(command);
-    return { intentId, command, events: await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` }) };
-  };
+  const submit = (capability: string, input: Record<string, unknown>) => system.submit(capability, input, { traceparent: TRACEPARENT });
 
   beforeAll(async () => {
     system = await startSystem();
-    connector = new NatsConnector({ servers: system.nats.url, name: 'e2e-reader' });
-    store = new JetStreamEventStore(connector);
+    connector = new NatsConnector({ servers: system.nats.url, name: 'e2e-raw' });
   });
 
   afterAll(async () => {
@@ -50,12 +42,12 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     expect(completed.payload.output).toEqual({ summary: 'AgentOS schedules agents and records every decision.', words: 14, sentences: 3 });
     expect(submitted.payload.intentId).toBe(intentId);
     // The history is complete, ordered and hash-chained.
-    const records = await store.readStream(workflowStream(intentId));
+    const records = await system.store.readStream(workflowStream(intentId));
     expect(verifyChain(records)).toEqual({ ok: true, events: 6 });
   });
 
   it('records the agent registration in the agent\'s own history', async () => {
-    const records = await store.readStream('agent-summariser');
+    const records = await system.store.readStream('agent-summariser');
     expect(records.map((r) => r.event.type)).toContain('AgentRegistered');
     expect(verifyChain(records).ok).toBe(true);
   });

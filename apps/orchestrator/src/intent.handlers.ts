@@ -25,11 +25,14 @@ export class IntentHandlers {
   async policyDecided(@Payload() message: MessageOf<'PolicyDecided'>) {
     const { intentId, effect, resource } = message.payload;
     if (!intentId) return; // a decision about something other than an intent
-    const candidates =
-      effect === 'allow' && resource.kind === 'capability'
-        ? (await this.bus.query(createMessage('FindAgents', { capability: resource.name }, this.origin(message)))).agents
-        : [];
-    await this.decide(intentId, message, { kind: 'policy-decided', message, candidates });
+    const allowed = effect === 'allow' && resource.kind === 'capability';
+    const [candidates, killSwitches] = allowed
+      ? await Promise.all([
+          this.bus.query(createMessage('FindAgents', { capability: resource.name }, this.origin(message))).then((r) => r.agents),
+          this.bus.query(createMessage('ListKillSwitches', {}, this.origin(message))).then((r) => r.switches),
+        ])
+      : [[], []];
+    await this.decide(intentId, message, { kind: 'policy-decided', message, candidates, killSwitches });
   }
 
   @EventPattern('TaskCompleted')

@@ -29,7 +29,10 @@ export class AgentCatalogue {
   async find(query: { capability?: string; name?: string }): Promise<AgentDescriptor[]> {
     const kv = await this.kv();
     const found: AgentDescriptor[] = [];
-    for await (const key of await kv.keys(query.name ? `${query.name}.*` : '>')) {
+    // Collect the keys first: the key lister is a live consumer that must not wait on our gets.
+    const keys: string[] = [];
+    for await (const key of await kv.keys(query.name ? `${query.name}.*` : '>')) keys.push(key);
+    for (const key of keys) {
       const entry = await kv.get(key);
       if (!entry || entry.operation !== 'PUT') continue;
       const agent = entry.json<AgentDescriptor>();

@@ -2,6 +2,7 @@ import { causedBy, createMessage, type Actor, type MessageOf } from '@agentos/co
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { hostname } from 'node:os';
 import type { AgentDefinition } from './define-agent';
+import { KillSwitchWatch } from './kill-switch-watch';
 
 export interface RunAgentOptions {
   nats?: NatsSettings;
@@ -36,6 +37,9 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const fail = (task: MessageOf<'TaskAssigned'>, error: string) =>
     publisher.publish(causedBy(task, 'TaskFailed', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, error }, actor));
 
+  const kills = new KillSwitchWatch(agent.name);
+  await kills.start(connector, publisher, actor);
+
   const worker = new MessageWorker(connector, publisher, {
     service: `agent-${agent.name}`,
     type: 'TaskAssigned',
@@ -50,21 +54,28 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
         // A retry cannot fix bad input: fail the task at once, naming the fields.
         return void (await fail(task, `invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`));
       }
-      const signal = AbortSignal.timeout(agent.timeoutMs ?? 60_000);
+      const killed = kills.covering(task);
+      if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`));
+      const kill = kills.track(task);
+      const signal = AbortSignal.any([AbortSignal.timeout(agent.timeoutMs ?? 60_000), kill.signal]);
+      // A kill ends the task now, even if the agent's code does not watch its signal.
+      const cancelled = new Promise<never>((_, reject) => kill.signal.addEventListener('abort', () => reject(kill.signal.reason), { once: true }));
       const memory = {
         put: async (key: string, value: unknown) => {
           await publisher.publish(causedBy(task, 'PutMemory', { scope: 'workflow', scopeId: task.payload.intentId, key, value }, actor, `memory:${key}`));
         },
       };
       try {
-        const output = await agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, signal });
+        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, signal }), cancelled]);
         await publisher.publish(
           causedBy(task, 'TaskCompleted', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor),
         );
       } catch (error) {
         const reason = (error as Error)?.message ?? String(error);
-        if (delivery.deliveryCount < retry.maxDeliver) throw error; // the worker retries with backoff
+        if (!kill.signal.aborted && delivery.deliveryCount < retry.maxDeliver) throw error; // the worker retries with backoff
         await fail(task, reason);
+      } finally {
+        kills.untrack(task);
       }
     },
   });
@@ -82,6 +93,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     instanceId,
     async stop() {
       await worker.stop();
+      kills.stop();
       await connector.close();
     },
   };

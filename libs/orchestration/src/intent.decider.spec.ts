@@ -37,26 +37,26 @@ describe('intent decider', () => {
   it('given a pending policy check, when policy allows, then the task goes to the newest version of a capable agent', () => {
     const history = given({ kind: 'submit', message: submit });
     const candidates = [agent('writer', '1.0.0', ['write']), agent('summariser', '1.2.0'), agent('summariser', '1.10.0')];
-    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates });
+    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates, killSwitches: [] });
     expect(assigned).toMatchObject({ type: 'TaskAssigned', payload: { agent: 'summariser', agentVersion: '1.10.0', input: { goal: 'summarise Q3', doc: 'q3.txt' } } });
   });
 
   it('given a pending policy check, when policy denies, then the intent is rejected with the rule', () => {
-    const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('deny'), candidates: [] });
+    const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('deny'), candidates: [], killSwitches: [] });
     expect(decisions).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'because deny', rule: 'no-llm-after-hours' } }]);
   });
 
   it('given a pending policy check, when policy allows but no agent offers the capability, then the intent fails saying so', () => {
-    const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('writer', '1.0.0', ['write'])] });
+    const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('writer', '1.0.0', ['write'])], killSwitches: [] });
     expect(decisions).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'no registered agent offers capability summarise' } }]);
   });
 
   it('given a pending policy check, when a decision for another request arrives, then it is ignored', () => {
-    expect(when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('allow', newId()), candidates: [agent('s', '1.0.0')] })).toEqual([]);
+    expect(when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('allow', newId()), candidates: [agent('s', '1.0.0')], killSwitches: [] })).toEqual([]);
   });
 
   it('given an assigned task, when the agent completes it, then the intent completes with its output', () => {
-    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')] });
+    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
     const task = history.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>;
     const completed = createMessage('TaskCompleted', { taskId: task.payload.taskId, intentId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'i1', output: { summary: 'ok' } }, { tenant: 'acme', actor: { kind: 'agent', id: 'summariser' } });
     expect(when(history, { kind: 'task-completed', message: completed })).toEqual([{ type: 'IntentCompleted', payload: { intentId, taskId: task.payload.taskId, output: { summary: 'ok' } } }]);
@@ -64,10 +64,22 @@ describe('intent decider', () => {
     expect(when(history, { kind: 'task-failed', message: failed })).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'task failed: boom' } }]);
   });
 
+  it('given an allowed intent, when a kill switch covers its workflow or every capable agent, then it is rejected naming the switch', () => {
+    const history = given({ kind: 'submit', message: submit });
+    const kill = (scope: 'workflow' | 'agent' | 'tenant', target: string) => [{ scope, target, reason: 'incident', activatedAt: '', activatedBy: 'user:oncall' }];
+    expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('workflow', intentId) })).toEqual([
+      { type: 'IntentRejected', payload: { intentId, reason: 'kill switch (workflow ' + intentId + '): incident', rule: 'kill-switch:workflow:' + intentId } },
+    ]);
+    expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('agent', 'summariser') })[0]).toMatchObject({ type: 'IntentRejected', payload: { rule: 'kill-switch:agent' } });
+    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0'), agent('abstracter', '1.0.0')], killSwitches: kill('agent', 'abstracter') });
+    expect(assigned).toMatchObject({ type: 'TaskAssigned', payload: { agent: 'summariser' } });
+    expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('tenant', 'globex') })[0].type).toBe('TaskAssigned');
+  });
+
   it('a pinned agent version is honoured', () => {
     const pinned = createMessage('SubmitIntent', { intentId, goal: 'g', capability: 'summarise', agent: { name: 'summariser', version: '1.2.0' } }, { tenant: 'acme', actor: user });
     const history = given({ kind: 'submit', message: pinned });
-    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.2.0'), agent('summariser', '1.10.0')] });
+    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.2.0'), agent('summariser', '1.10.0')], killSwitches: [] });
     expect(assigned.payload).toMatchObject({ agentVersion: '1.2.0' });
   });
 });

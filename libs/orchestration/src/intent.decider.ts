@@ -1,5 +1,6 @@
-import { deriveId, type AgentDescriptor, type Envelope, type MessageOf, type PayloadOf } from '@agentos/contracts';
+import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf, type PayloadOf } from '@agentos/contracts';
 import { decision, type Decider, type Decision } from '@agentos/decider';
+import { killSwitchApplies } from '@agentos/policy-engine';
 
 export type IntentStatus = 'new' | 'awaiting-policy' | 'assigned' | 'completed' | 'rejected' | 'failed';
 
@@ -9,12 +10,13 @@ export interface IntentState {
   policyRequestId?: string;
   taskId?: string;
   requestedBy?: string;
+  tenant?: string;
 }
 
 /** What the orchestrator hands its decider: the message, plus what it looked up for it. */
 export type IntentInput =
   | { kind: 'submit'; message: MessageOf<'SubmitIntent'> }
-  | { kind: 'policy-decided'; message: MessageOf<'PolicyDecided'>; candidates: AgentDescriptor[] }
+  | { kind: 'policy-decided'; message: MessageOf<'PolicyDecided'>; candidates: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
   | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
   | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> };
 
@@ -63,7 +65,15 @@ function decide(input: IntentInput, state: IntentState): Decision[] {
         const reason = verdict.effect === 'require_approval' ? `approval required: ${verdict.reason}` : verdict.reason;
         return [decision('IntentRejected', { intentId, reason, rule: verdict.rule })];
       }
-      const agent = chooseAgent(state.intent, input.candidates);
+      // Kill switches thrown after the policy check still stop the assignment.
+      const request = (agent?: string) => ({ tenant: state.tenant ?? '', check: { intentId, subject: { agent } } });
+      const kill = input.killSwitches.find((k) => killSwitchApplies(k, request()));
+      if (kill) return [decision('IntentRejected', { intentId, reason: `kill switch (${kill.scope} ${kill.target}): ${kill.reason}`, rule: `kill-switch:${kill.scope}:${kill.target}` })];
+      const live = input.candidates.filter((c) => !input.killSwitches.some((k) => killSwitchApplies(k, request(c.name))));
+      const agent = chooseAgent(state.intent, live);
+      if (!agent && live.length < input.candidates.length && chooseAgent(state.intent, input.candidates)) {
+        return [decision('IntentRejected', { intentId, reason: 'every agent that could take it is stopped by a kill switch', rule: 'kill-switch:agent' })];
+      }
       if (!agent) {
         const wanted = state.intent.agent ? `agent ${state.intent.agent.name}@${state.intent.agent.version ?? 'any'}` : `capability ${state.intent.capability}`;
         return [decision('IntentFailed', { intentId, reason: `no registered agent offers ${wanted}` })];
@@ -95,7 +105,7 @@ function decide(input: IntentInput, state: IntentState): Decision[] {
 function evolve(state: IntentState, event: Envelope): IntentState {
   switch (event.type) {
     case 'IntentSubmitted':
-      return { ...state, status: 'awaiting-policy', intent: (event as MessageOf<'IntentSubmitted'>).payload, requestedBy: event.actor.id };
+      return { ...state, status: 'awaiting-policy', intent: (event as MessageOf<'IntentSubmitted'>).payload, requestedBy: event.actor.id, tenant: event.tenant };
     case 'PolicyCheckRequested':
       return { ...state, policyRequestId: (event as MessageOf<'PolicyCheckRequested'>).payload.requestId };
     case 'TaskAssigned':

@@ -92,7 +92,10 @@ export class CompiledPolicy {
 }
 
 /** Which requests a kill switch stops: everything, one tenant, one agent, or one workflow. */
-export function killSwitchApplies(kill: Pick<ActiveKillSwitch, 'scope' | 'target'>, request: Pick<PolicyRequest, 'tenant' | 'check'>): boolean {
+export function killSwitchApplies(
+  kill: Pick<ActiveKillSwitch, 'scope' | 'target'>,
+  request: { tenant: string; check: { intentId?: string; subject: { agent?: string } } },
+): boolean {
   switch (kill.scope) {
     case 'global':
       return true;

@@ -1,0 +1,69 @@
+import { CATALOG, createMessage, decodeMessage, type Actor, type MessageOf } from '@agentos/contracts';
+import type { MessagePublisher, NatsConnector } from '@agentos/messaging';
+import { killSwitchApplies } from '@agentos/policy-engine';
+import type { Subscription } from 'nats';
+
+type Kill = Pick<MessageOf<'KillSwitchActivated'>['payload'], 'scope' | 'target' | 'reason'>;
+
+const keyOf = (kill: Pick<Kill, 'scope' | 'target'>) => `${kill.scope}:${kill.target}`;
+
+/**
+ * Every instance of an agent hears every kill switch (a plain NATS subscription, not a shared
+ * consumer), aborts the running tasks it covers, and refuses covered tasks that arrive later.
+ */
+export class KillSwitchWatch {
+  private readonly active = new Map<string, Kill>();
+  private readonly running = new Map<string, { task: MessageOf<'TaskAssigned'>; controller: AbortController }>();
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(private readonly agentName: string) {}
+
+  async start(connector: NatsConnector, publisher: MessagePublisher, actor: Actor): Promise<void> {
+    const nc = await connector.connection$();
+    this.subscriptions.push(
+      nc.subscribe(CATALOG.KillSwitchActivated.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
+      nc.subscribe(CATALOG.KillSwitchReleased.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
+    );
+    try {
+      // Switches thrown while this instance was down; without policy, start with none known.
+      const { switches } = await publisher.request(createMessage('ListKillSwitches', {}, { tenant: 'system', actor }), 2_000);
+      switches.forEach((kill) => this.active.set(keyOf(kill), kill));
+    } catch {
+      // Policy unreachable: its own check still fails closed; the orchestrator assigns nothing.
+    }
+  }
+
+  stop(): void {
+    this.subscriptions.forEach((s) => s.unsubscribe());
+  }
+
+  /** The kill switch covering this task, if any. */
+  covering(task: MessageOf<'TaskAssigned'>): Kill | undefined {
+    const request = { tenant: task.tenant, check: { intentId: task.payload.intentId, subject: { agent: this.agentName } } };
+    return [...this.active.values()].find((kill) => killSwitchApplies(kill, request));
+  }
+
+  /** An AbortController that fires when a kill switch covering the task is thrown. */
+  track(task: MessageOf<'TaskAssigned'>): AbortController {
+    const controller = new AbortController();
+    this.running.set(task.payload.taskId, { task, controller });
+    return controller;
+  }
+
+  untrack(task: MessageOf<'TaskAssigned'>): void {
+    this.running.delete(task.payload.taskId);
+  }
+
+  private onMessage(data: Uint8Array): void {
+    const parsed = decodeMessage(data);
+    if (!parsed.ok) return;
+    const message = parsed.message;
+    if (message.type === 'KillSwitchReleased') this.active.delete(keyOf(message.payload));
+    if (message.type !== 'KillSwitchActivated') return;
+    this.active.set(keyOf(message.payload), message.payload);
+    for (const { task, controller } of this.running.values()) {
+      const kill = this.covering(task);
+      if (kill) controller.abort(new Error(`cancelled by kill switch (${kill.scope} ${kill.target}): ${kill.reason}`));
+    }
+  }
+}

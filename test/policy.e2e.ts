@@ -1,0 +1,124 @@
+import { defineAgent } from '@agentos/agent-sdk';
+import { createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
+import { waitFor } from '@agentos/testing';
+import { z } from 'zod';
+import { startSystem, type RunningSystem } from './system';
+
+/** Sleeps for `ms` and ignores its abort signal: the SDK must still end it on a kill. */
+const running = new Set<string>();
+const sleeper = defineAgent({
+  name: 'sleeper',
+  version: '1.0.0',
+  owner: 'test-team',
+  capabilities: ['sleep'],
+  concurrency: 30,
+  input: z.object({ goal: z.string(), ms: z.number().int().nonnegative() }),
+  async handle({ ms }, ctx) {
+    running.add(ctx.task.taskId);
+    await new Promise((resolve) => setTimeout(resolve, ms).unref()); // unref: a cancelled sleeper must not hold jest open
+    running.delete(ctx.task.taskId);
+    return { slept: ms };
+  },
+});
+
+const DENY_SUMMARIES = `version: strict-2
+rules:
+  - id: no-summaries-for-acme
+    effect: deny
+    actions: [intent.submit]
+    tenants: [acme]
+    resources: [summarise]
+    reason: acme summaries are paused
+  - id: allow-rest
+    effect: allow
+    actions: [intent.submit]
+    reason: everything else
+`;
+
+describe('policy service against a real nats-server', () => {
+  let system: RunningSystem;
+  const command = <T extends 'ActivateKillSwitch' | 'ReleaseKillSwitch' | 'PublishPolicyBundle'>(type: T, payload: MessageOf<T>['payload']) =>
+    system.client.publishMessage(createMessage(type, payload as never, { tenant: 'system', actor: { kind: 'user', id: 'oncall' } }) as never);
+  const recorded = async (stream: string) => (await system.store.readStream(stream)).map((r) => r.event);
+
+  beforeAll(async () => {
+    system = await startSystem([sleeper as never]);
+  });
+
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('a kill switch cancels every running task of its scope within 1 s under load, blocks new ones, and lifts on release', async () => {
+    const nc = await system.client.unwrap<{ connection$(): Promise<import('nats').NatsConnection> }>().connection$();
+    const failedAt = new Map<string, number>();
+    const watch = nc.subscribe('agentos.evt.task.failed', {
+      callback: (_, msg) => {
+        const parsed = decodeMessage(msg.data);
+        if (parsed.ok && parsed.message.type === 'TaskFailed') failedAt.set(parsed.message.payload.intentId, Date.now());
+      },
+    });
+    const intents = await Promise.all(
+      Array.from({ length: 25 }, async () => {
+        const intentId = newId();
+        await system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'sleep', capability: 'sleep', input: { ms: 60_000 } }, system.origin));
+        return intentId;
+      }),
+    );
+    await waitFor(() => running.size, (n) => n === 25, { what: '25 running tasks', timeoutMs: 5_000 });
+
+    const killedAt = Date.now();
+    await command('ActivateKillSwitch', { scope: 'agent', target: 'sleeper', reason: 'runaway sleeper' });
+    await waitFor(() => intents.filter((id) => failedAt.has(id)).length, (n) => n === 25, { what: 'every task cancelled', timeoutMs: 5_000 });
+    const slowest = Math.max(...intents.map((id) => (failedAt.get(id) as number) - killedAt));
+    expect(slowest).toBeLessThan(1_000);
+    watch.unsubscribe();
+
+    const [one] = intents;
+    const history = await waitFor(() => system.history(one), (events) => events.some((e) => e.type === 'IntentFailed'));
+    expect(history.at(-1)?.payload).toMatchObject({ reason: 'task failed: cancelled by kill switch (agent sleeper): runaway sleeper' });
+
+    const blocked = await system.submit('sleep', { ms: 1 });
+    expect(blocked.events.at(-1)).toMatchObject({ type: 'IntentRejected', payload: { rule: 'kill-switch:agent' } });
+    expect((await recorded('kill-switches')).map((e) => e.type)).toContain('KillSwitchActivated');
+
+    await command('ReleaseKillSwitch', { scope: 'agent', target: 'sleeper', reason: 'fixed' });
+    await waitFor(() => system.client.query(createMessage('ListKillSwitches', {}, system.origin)), (r) => r.switches.length === 0);
+    const after = await system.submit('sleep', { ms: 5 });
+    expect(after.events.at(-1)).toMatchObject({ type: 'IntentCompleted', payload: { output: { slept: 5 } } });
+  }, 60_000);
+
+  it('rejects a malformed bundle whole with line-precise errors and keeps the one in force', async () => {
+    await command('PublishPolicyBundle', { yaml: 'version: broken\nrules:\n  - id: x\n    effect: sometimes\n', source: 'broken.yaml' });
+    const rejection = await waitFor(() => recorded('policy-bundles'), (events) => events.some((e) => e.type === 'PolicyBundleRejected'));
+    const problems = (rejection.find((e) => e.type === 'PolicyBundleRejected') as MessageOf<'PolicyBundleRejected'>).payload.problems;
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^broken\.yaml:4:13 rules\.0\.effect: /), expect.stringMatching(/^broken\.yaml:3:5 rules\.0\.actions: /)]));
+    const still = await system.submit('summarise', { text: 'Still allowed.' });
+    expect(still.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ effect: 'allow', bundleVersion: 'default-1' });
+  });
+
+  it('hot-reloads a published bundle, records the version on each decision, and keeps it across a restart', async () => {
+    await command('PublishPolicyBundle', { yaml: DENY_SUMMARIES, source: 'strict.yaml' });
+    await waitFor(() => recorded('policy-bundles'), (events) => events.some((e) => e.type === 'PolicyBundlePublished'));
+    const denied = await waitFor(
+      () => system.submit('summarise', { text: 'x' }),
+      (result) => result.events.at(-1)?.type === 'IntentRejected',
+      { what: 'the new bundle to take effect' },
+    );
+    expect(denied.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ effect: 'deny', rule: 'no-summaries-for-acme', bundleVersion: 'strict-2' });
+    const otherTenant = await system.submit('summarise', { text: 'Fine.' }, { tenant: 'globex' });
+    expect(otherTenant.events.at(-1)?.type).toBe('IntentCompleted');
+
+    await system.restart('policy');
+    const afterRestart = await system.submit('summarise', { text: 'x' });
+    expect(afterRestart.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ bundleVersion: 'strict-2', effect: 'deny' });
+  });
+
+  it('answers CheckPolicy over request/reply and records the decision', async () => {
+    const check = createMessage('CheckPolicy', { requestId: newId(), action: 'tool.call', subject: { agent: 'sleeper' }, resource: { kind: 'tool', name: 'web-search' }, context: {} }, system.origin);
+    const verdict = await system.client.query(check);
+    expect(verdict).toMatchObject({ effect: 'deny', rule: null, reason: 'no rule allows tool.call on tool web-search', bundleVersion: 'strict-2' });
+    const decisions = await recorded('policy-acme');
+    expect(decisions.find((e) => e.causationId === check.id)).toMatchObject({ type: 'PolicyDecided', payload: { requestId: check.payload.requestId } });
+  });
+});
