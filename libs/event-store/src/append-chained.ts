@@ -16,12 +16,14 @@ export class TailMovedError extends Error {}
 export interface ChainedWriter<Token> {
   tail(stream: string): Promise<StreamTail<Token>>;
   readStream(stream: string, options: { fromRevision?: number | 'end'; direction?: 'forwards' | 'backwards'; maxCount?: number }): Promise<RecordedEvent[]>;
-  /** Writes the events right after `tail`, atomically, or throws TailMovedError. */
-  write(stream: string, events: ChainedEvent[], tail: StreamTail<Token>): Promise<void>;
+  /** Writes the events right after `tail`, atomically, or throws TailMovedError; 'duplicate' when the storage already had them. */
+  write(stream: string, events: ChainedEvent[], tail: StreamTail<Token>): Promise<'written' | 'duplicate'>;
+  /**
+   * How many of the stream's last events a blind ('any' / 'stream_exists') re-append is looked for
+   * in. 0 when the storage itself recognises a repeated append (JetStream's message-id window).
+   */
+  blindRepeatWindow: number;
 }
-
-/** How far back a blind ('any' / 'stream_exists') re-append is recognised by its event ids. */
-const REPEAT_WINDOW = 100;
 
 const sameIds = (stored: readonly RecordedEvent[], events: readonly Envelope[]) =>
   stored.length === events.length && stored.every((record, i) => record.event.id === events[i].id);
@@ -32,7 +34,8 @@ async function isRepeat<Token>(writer: ChainedWriter<Token>, stream: string, eve
     const start = expected === 'no_stream' ? 0 : expected + 1;
     return start <= last && sameIds(await writer.readStream(stream, { fromRevision: start, maxCount: events.length }), events);
   }
-  const recent = await writer.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: Math.max(REPEAT_WINDOW, events.length) });
+  if (writer.blindRepeatWindow === 0) return false;
+  const recent = await writer.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: Math.max(writer.blindRepeatWindow, events.length) });
   const ids = new Set(recent.map((r) => r.event.id));
   return events.every((e) => ids.has(e.id));
 }
@@ -51,8 +54,9 @@ export async function appendChained<Token>(writer: ChainedWriter<Token>, stream:
     checkExpectedRevision(stream, expected, tail.revision);
     const chained = chainEvents(stream, tail.hash, events);
     try {
-      await writer.write(stream, chained, tail);
-      return { nextExpectedRevision: (tail.revision === 'no_stream' ? -1 : tail.revision) + chained.length };
+      const last = tail.revision === 'no_stream' ? -1 : tail.revision;
+      const outcome = await writer.write(stream, chained, tail);
+      return { nextExpectedRevision: outcome === 'duplicate' ? last : last + chained.length };
     } catch (error) {
       if (!(error instanceof TailMovedError)) throw error;
       const pinned = typeof expected === 'number' || expected === 'no_stream';

@@ -128,7 +128,7 @@ describe.each(adapters)('%s event store (contract)', (name, create) => {
     const batch = [event('a'), event('b')];
     await store.append(stream, batch, { expectedRevision: 'no_stream' });
     expect(await store.append(stream, batch, { expectedRevision: 'no_stream' })).toEqual({ nextExpectedRevision: 1 });
-    await store.append(stream, batch);
+    expect(await store.append(stream, batch)).toEqual({ nextExpectedRevision: 1 });
     await store.append(stream, [event('c')], { expectedRevision: 1 });
     expect(await store.append(stream, [batch[1]], { expectedRevision: 0 })).toEqual({ nextExpectedRevision: 2 });
     expect(goals(await store.readStream(stream))).toEqual(['a', 'b', 'c']);

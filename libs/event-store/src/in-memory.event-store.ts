@@ -30,6 +30,7 @@ export class InMemoryEventStore implements EventStore {
       return last ? { revision: last.revision, hash: last.hash, token: last.revision } : { revision: 'no_stream', hash: '', token: -1 };
     },
     readStream: (stream, options) => this.readStream(stream, options),
+    blindRepeatWindow: Number.MAX_SAFE_INTEGER,
     write: async (stream, chained, tail) => {
       const recorded = this.streams.get(stream) ?? [];
       if (recorded.length - 1 !== tail.token) throw new TailMovedError(stream);
@@ -41,6 +42,7 @@ export class InMemoryEventStore implements EventStore {
       });
       this.streams.set(stream, recorded);
       this.listeners.forEach((wake) => wake());
+      return 'written';
     },
   };
 

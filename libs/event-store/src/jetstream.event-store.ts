@@ -106,6 +106,8 @@ export class JetStreamEventStore implements EventStore {
       return last ? { revision: last.revision, hash: last.hash, token: last.seq } : { revision: 'no_stream', hash: '', token: 0 };
     },
     readStream: (stream, options) => this.readStream(stream, options),
+    // Reading a subject backwards means scanning it; JetStream's duplicate window does this job.
+    blindRepeatWindow: 0,
     write: async (stream, chained, tail) => {
       const firstRevision = tail.revision === 'no_stream' ? 0 : tail.revision + 1;
       const h = headers();
@@ -113,13 +115,14 @@ export class JetStreamEventStore implements EventStore {
       h.set(LAST_HASH, chained[chained.length - 1].hash);
       const commit: Commit = { firstRevision, events: chained };
       try {
-        await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
+        const ack = await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
           // A retried publish (lost ack) is recognised by JetStream and stored once.
           msgID: createHash('sha256').update(chained.map((c) => c.event.id).join(',')).digest('hex'),
           headers: h,
           // The server refuses if another writer appended since we read the tail.
           expect: { lastSubjectSequence: tail.token },
         });
+        return ack.duplicate ? 'duplicate' : 'written';
       } catch (error) {
         if (/wrong last sequence/i.test(String((error as Error).message))) throw new TailMovedError(stream);
         throw error;
