@@ -29,6 +29,12 @@ rules:
     tenants: [acme]
     resources: [summarise]
     reason: acme summaries are paused
+  - id: initech-summaries-need-sign-off
+    effect: require_approval
+    actions: [intent.submit]
+    tenants: [initech]
+    resources: [summarise]
+    reason: initech summaries need a manager
   - id: allow-rest
     effect: allow
     actions: [intent.submit]
@@ -112,6 +118,31 @@ describe('policy service against a real nats-server', () => {
     await system.restart('policy');
     const afterRestart = await system.submit('summarise', { text: 'x' });
     expect(afterRestart.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ bundleVersion: 'strict-2', effect: 'deny' });
+  });
+
+  it('parks an intent that needs approval until a person approves or rejects it, recording who and how long', async () => {
+    const initech = { tenant: 'initech' };
+    const park = async () => {
+      const intentId = newId();
+      await system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'sum', capability: 'summarise', input: { text: 'Sign me off. Please.' } }, { ...system.origin, ...initech }));
+      await waitFor(() => system.history(intentId), (events) => events.at(-1)?.type === 'ApprovalRequested', { what: 'the approval request' });
+      return intentId;
+    };
+    const manager = { ...initech, actor: { kind: 'user' as const, id: 'manager' } };
+    const approvedId = await park();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await system.history(approvedId)).some((e) => e.type === 'TaskAssigned')).toBe(false);
+    await system.client.publishMessage(createMessage('ApproveIntent', { intentId: approvedId, comment: 'fine' }, manager));
+    const approved = await waitFor(() => system.history(approvedId), (events) => events.at(-1)?.type === 'IntentCompleted');
+    expect(approved.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
+    const grant = approved.find((e) => e.type === 'IntentApproved') as MessageOf<'IntentApproved'>;
+    expect(grant.payload).toMatchObject({ approver: 'user:manager', comment: 'fine' });
+    expect(grant.payload.waitedMs).toBeGreaterThanOrEqual(200);
+
+    const rejectedId = await park();
+    await system.client.publishMessage(createMessage('RejectIntent', { intentId: rejectedId, comment: 'no' }, manager));
+    const rejected = await waitFor(() => system.history(rejectedId), (events) => events.at(-1)?.type === 'IntentRejected');
+    expect(rejected.at(-1)?.payload).toMatchObject({ reason: 'rejected by user:manager: no', rule: 'initech-summaries-need-sign-off' });
   });
 
   it('answers CheckPolicy over request/reply and records the decision', async () => {

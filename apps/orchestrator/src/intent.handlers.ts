@@ -2,7 +2,7 @@ import { createMessage, type AnyMessage, type MessageOf } from '@agentos/contrac
 import { runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
-import { intentDecider, workflowStream, type IntentInput } from '@agentos/orchestration';
+import { intentDecider, workflowStream, type IntentInput, type IntentState } from '@agentos/orchestration';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
@@ -23,16 +23,33 @@ export class IntentHandlers {
 
   @EventPattern('PolicyDecided')
   async policyDecided(@Payload() message: MessageOf<'PolicyDecided'>) {
-    const { intentId, effect, resource } = message.payload;
+    const { intentId, effect } = message.payload;
     if (!intentId) return; // a decision about something other than an intent
-    const allowed = effect === 'allow' && resource.kind === 'capability';
-    const [candidates, killSwitches] = allowed
-      ? await Promise.all([
-          this.bus.query(createMessage('FindAgents', { capability: resource.name }, this.origin(message))).then((r) => r.agents),
-          this.bus.query(createMessage('ListKillSwitches', {}, this.origin(message))).then((r) => r.switches),
-        ])
-      : [[], []];
-    await this.decide(intentId, message, { kind: 'policy-decided', message, candidates, killSwitches });
+    await this.decide(intentId, message, async (state) => ({
+      kind: 'policy-decided',
+      message,
+      ...(effect === 'allow' ? await this.assignmentFacts(state, message) : { candidates: [], killSwitches: [] }),
+    }));
+  }
+
+  @EventPattern('ApproveIntent')
+  async approve(@Payload() message: MessageOf<'ApproveIntent'>) {
+    await this.decide(message.payload.intentId, message, async (state) => ({ kind: 'approve', message, ...(await this.assignmentFacts(state, message)) }));
+  }
+
+  @EventPattern('RejectIntent')
+  async reject(@Payload() message: MessageOf<'RejectIntent'>) {
+    await this.decide(message.payload.intentId, message, { kind: 'reject', message });
+  }
+
+  /** What an assignment decision needs to know: the agents that could take it, and the kill switches. */
+  private async assignmentFacts(state: IntentState, cause: AnyMessage) {
+    if (!state.intent) return { candidates: [], killSwitches: [] };
+    const [candidates, killSwitches] = await Promise.all([
+      this.bus.query(createMessage('FindAgents', { capability: state.intent.capability }, this.origin(cause))).then((r) => r.agents),
+      this.bus.query(createMessage('ListKillSwitches', {}, this.origin(cause))).then((r) => r.switches),
+    ]);
+    return { candidates, killSwitches };
   }
 
   @EventPattern('TaskCompleted')
@@ -53,7 +70,7 @@ export class IntentHandlers {
     return { kind: 'service' as const, id: this.service.name };
   }
 
-  private async decide(intentId: string, cause: AnyMessage, input: IntentInput) {
+  private async decide(intentId: string, cause: AnyMessage, input: IntentInput | ((state: IntentState) => Promise<IntentInput>)) {
     const events = await runDecision({
       store: this.store,
       publish: (messages) => this.bus.publishAll(messages),

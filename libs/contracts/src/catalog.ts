@@ -46,6 +46,10 @@ export const CATALOG = {
   IntentRejected: { kind: 'event', version: 1, subject: 'agentos.evt.intent.rejected', stream: 'AGENTOS_EVENTS', schema: intent.IntentRejected },
   IntentCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.intent.completed', stream: 'AGENTOS_EVENTS', schema: intent.IntentCompleted },
   IntentFailed: { kind: 'event', version: 1, subject: 'agentos.evt.intent.failed', stream: 'AGENTOS_EVENTS', schema: intent.IntentFailed },
+  ApprovalRequested: { kind: 'event', version: 1, subject: 'agentos.evt.intent.approval-requested', stream: 'AGENTOS_EVENTS', schema: intent.ApprovalRequested },
+  ApproveIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.approve', stream: 'AGENTOS_COMMANDS', schema: intent.ApproveIntent },
+  RejectIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.reject', stream: 'AGENTOS_COMMANDS', schema: intent.RejectIntent },
+  IntentApproved: { kind: 'event', version: 1, subject: 'agentos.evt.intent.approved', stream: 'AGENTOS_EVENTS', schema: intent.IntentApproved },
   // tasks
   TaskAssigned: { kind: 'event', version: 1, subject: 'agentos.task.{agent}', stream: 'AGENTOS_TASKS', schema: task.TaskAssigned },
   TaskCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.task.completed', stream: 'AGENTOS_EVENTS', schema: task.TaskCompleted },

@@ -10,7 +10,8 @@ export interface DecisionRun<Input, State> {
   decider: Decider<Input, State>;
   /** The message being handled: it causes the decisions and, if it is a fact, is recorded too. */
   cause: AnyMessage;
-  input: Input;
+  /** The decider's input; given the loaded state when it needs look-ups that depend on it. */
+  input: Input | ((state: State) => Promise<Input>);
   actor: Actor;
 }
 
@@ -26,7 +27,9 @@ export async function runDecision<Input, State>(run: DecisionRun<Input, State>):
     await run.publish(alreadyCaused as AnyMessage[]);
     return alreadyCaused;
   }
-  const decisions = run.decider.decide(run.input, fold(run.decider, history));
+  const state = fold(run.decider, history);
+  const input = typeof run.input === 'function' ? await (run.input as (state: State) => Promise<Input>)(state) : run.input;
+  const decisions = run.decider.decide(input, state);
   const events = decisions.map((d, i) => causedBy(run.cause, d.type, d.payload, run.actor, String(i)));
   // Facts from others that drove a decision are part of the history a replay needs; the services
   // that keep their own records (policy) have appended theirs already.

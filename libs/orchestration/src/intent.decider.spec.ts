@@ -41,6 +41,21 @@ describe('intent decider', () => {
     expect(assigned).toMatchObject({ type: 'TaskAssigned', payload: { agent: 'summariser', agentVersion: '1.10.0', input: { goal: 'summarise Q3', doc: 'q3.txt' } } });
   });
 
+  it('given a pending policy check, when policy requires approval, then the intent waits; approval assigns it, rejection ends it', () => {
+    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('require_approval'), candidates: [], killSwitches: [] });
+    expect(history.at(-1)).toMatchObject({ type: 'ApprovalRequested', payload: { intentId, rule: 'no-llm-after-hours', reason: 'because require_approval' } });
+    const requestedAt = Date.parse(history.at(-1)!.occurredAt);
+    const approval = { ...createMessage('ApproveIntent', { intentId, comment: 'ok for Q3' }, { tenant: 'acme', actor: { kind: 'user', id: 'manager' } }), occurredAt: new Date(requestedAt + 90_000).toISOString() };
+    const approved = when(history, { kind: 'approve', message: approval, candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
+    expect(approved.map((d) => d.type)).toEqual(['IntentApproved', 'TaskAssigned']);
+    expect(approved[0].payload).toEqual({ intentId, approver: 'user:manager', comment: 'ok for Q3', waitedMs: 90_000 });
+    const rejection = createMessage('RejectIntent', { intentId, comment: 'not now' }, { tenant: 'acme', actor: { kind: 'user', id: 'manager' } });
+    expect(when(history, { kind: 'reject', message: rejection })).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'rejected by user:manager: not now', rule: 'no-llm-after-hours' } }]);
+    // Once decided, a second approval or rejection changes nothing.
+    const afterApproval = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('require_approval'), candidates: [], killSwitches: [] }, { kind: 'approve', message: approval, candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
+    expect(when(afterApproval, { kind: 'reject', message: rejection })).toEqual([]);
+  });
+
   it('given a pending policy check, when policy denies, then the intent is rejected with the rule', () => {
     const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('deny'), candidates: [], killSwitches: [] });
     expect(decisions).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'because deny', rule: 'no-llm-after-hours' } }]);

@@ -2,7 +2,7 @@ import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, t
 import { decision, type Decider, type Decision } from '@agentos/decider';
 import { killSwitchApplies } from '@agentos/policy-engine';
 
-export type IntentStatus = 'new' | 'awaiting-policy' | 'assigned' | 'completed' | 'rejected' | 'failed';
+export type IntentStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'assigned' | 'completed' | 'rejected' | 'failed';
 
 export interface IntentState {
   status: IntentStatus;
@@ -11,12 +11,16 @@ export interface IntentState {
   taskId?: string;
   requestedBy?: string;
   tenant?: string;
+  approvalRule?: string | null;
+  approvalRequestedAt?: string;
 }
 
 /** What the orchestrator hands its decider: the message, plus what it looked up for it. */
 export type IntentInput =
   | { kind: 'submit'; message: MessageOf<'SubmitIntent'> }
   | { kind: 'policy-decided'; message: MessageOf<'PolicyDecided'>; candidates: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
+  | { kind: 'approve'; message: MessageOf<'ApproveIntent'>; candidates: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
+  | { kind: 'reject'; message: MessageOf<'RejectIntent'> }
   | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
   | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> };
 
@@ -40,6 +44,35 @@ export function chooseAgent(intent: PayloadOf<'IntentSubmitted'>, candidates: re
   return [...eligible].sort((a, b) => a.name.localeCompare(b.name) || compareSemver(b.version, a.version))[0];
 }
 
+const actorName = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
+
+/** Hands the intent to a live agent: kill switches thrown after the policy check still stop it. */
+function assign(state: IntentState, intent: PayloadOf<'IntentSubmitted'>, candidates: AgentDescriptor[], killSwitches: ActiveKillSwitch[]): Decision[] {
+  const intentId = intent.intentId;
+  const request = (agent?: string) => ({ tenant: state.tenant ?? '', check: { intentId, subject: { agent } } });
+  const kill = killSwitches.find((k) => killSwitchApplies(k, request()));
+  if (kill) return [decision('IntentRejected', { intentId, reason: `kill switch (${kill.scope} ${kill.target}): ${kill.reason}`, rule: `kill-switch:${kill.scope}:${kill.target}` })];
+  const live = candidates.filter((c) => !killSwitches.some((k) => killSwitchApplies(k, request(c.name))));
+  const agent = chooseAgent(intent, live);
+  if (!agent && live.length < candidates.length && chooseAgent(intent, candidates)) {
+    return [decision('IntentRejected', { intentId, reason: 'every agent that could take it is stopped by a kill switch', rule: 'kill-switch:agent' })];
+  }
+  if (!agent) {
+    const wanted = intent.agent ? `agent ${intent.agent.name}@${intent.agent.version ?? 'any'}` : `capability ${intent.capability}`;
+    return [decision('IntentFailed', { intentId, reason: `no registered agent offers ${wanted}` })];
+  }
+  return [
+    decision('TaskAssigned', {
+      taskId: deriveId(intentId, 'task', '1'),
+      intentId,
+      agent: agent.name,
+      agentVersion: agent.version,
+      capability: intent.capability,
+      input: { goal: intent.goal, ...intent.input },
+    }),
+  ];
+}
+
 function decide(input: IntentInput, state: IntentState): Decision[] {
   switch (input.kind) {
     case 'submit': {
@@ -61,33 +94,22 @@ function decide(input: IntentInput, state: IntentState): Decision[] {
       const verdict = input.message.payload;
       if (state.status !== 'awaiting-policy' || verdict.requestId !== state.policyRequestId || !state.intent) return [];
       const intentId = state.intent.intentId;
-      if (verdict.effect !== 'allow') {
-        const reason = verdict.effect === 'require_approval' ? `approval required: ${verdict.reason}` : verdict.reason;
-        return [decision('IntentRejected', { intentId, reason, rule: verdict.rule })];
-      }
-      // Kill switches thrown after the policy check still stop the assignment.
-      const request = (agent?: string) => ({ tenant: state.tenant ?? '', check: { intentId, subject: { agent } } });
-      const kill = input.killSwitches.find((k) => killSwitchApplies(k, request()));
-      if (kill) return [decision('IntentRejected', { intentId, reason: `kill switch (${kill.scope} ${kill.target}): ${kill.reason}`, rule: `kill-switch:${kill.scope}:${kill.target}` })];
-      const live = input.candidates.filter((c) => !input.killSwitches.some((k) => killSwitchApplies(k, request(c.name))));
-      const agent = chooseAgent(state.intent, live);
-      if (!agent && live.length < input.candidates.length && chooseAgent(state.intent, input.candidates)) {
-        return [decision('IntentRejected', { intentId, reason: 'every agent that could take it is stopped by a kill switch', rule: 'kill-switch:agent' })];
-      }
-      if (!agent) {
-        const wanted = state.intent.agent ? `agent ${state.intent.agent.name}@${state.intent.agent.version ?? 'any'}` : `capability ${state.intent.capability}`;
-        return [decision('IntentFailed', { intentId, reason: `no registered agent offers ${wanted}` })];
-      }
-      return [
-        decision('TaskAssigned', {
-          taskId: deriveId(intentId, 'task', '1'),
-          intentId,
-          agent: agent.name,
-          agentVersion: agent.version,
-          capability: state.intent.capability,
-          input: { goal: state.intent.goal, ...state.intent.input },
-        }),
-      ];
+      if (verdict.effect === 'require_approval') return [decision('ApprovalRequested', { intentId, rule: verdict.rule, reason: verdict.reason })];
+      if (verdict.effect === 'deny') return [decision('IntentRejected', { intentId, reason: verdict.reason, rule: verdict.rule })];
+      return assign(state, state.intent, input.candidates, input.killSwitches);
+    }
+    case 'approve': {
+      if (state.status !== 'awaiting-approval' || !state.intent) return [];
+      const { comment } = input.message.payload;
+      const waitedMs = Math.max(0, Date.parse(input.message.occurredAt) - Date.parse(state.approvalRequestedAt ?? input.message.occurredAt));
+      const approved = decision('IntentApproved', { intentId: state.intent.intentId, approver: actorName(input.message), waitedMs, ...(comment ? { comment } : {}) });
+      return [approved, ...assign(state, state.intent, input.candidates, input.killSwitches)];
+    }
+    case 'reject': {
+      if (state.status !== 'awaiting-approval' || !state.intent) return [];
+      const { comment } = input.message.payload;
+      const reason = `rejected by ${actorName(input.message)}${comment ? `: ${comment}` : ''}`;
+      return [decision('IntentRejected', { intentId: state.intent.intentId, reason, rule: state.approvalRule ?? null })];
     }
     case 'task-completed': {
       const done = input.message.payload;
@@ -106,6 +128,8 @@ function evolve(state: IntentState, event: Envelope): IntentState {
   switch (event.type) {
     case 'IntentSubmitted':
       return { ...state, status: 'awaiting-policy', intent: (event as MessageOf<'IntentSubmitted'>).payload, requestedBy: event.actor.id, tenant: event.tenant };
+    case 'ApprovalRequested':
+      return { ...state, status: 'awaiting-approval', approvalRule: (event as MessageOf<'ApprovalRequested'>).payload.rule, approvalRequestedAt: event.occurredAt };
     case 'PolicyCheckRequested':
       return { ...state, policyRequestId: (event as MessageOf<'PolicyCheckRequested'>).payload.requestId };
     case 'TaskAssigned':

@@ -28,3 +28,21 @@ export const IntentFailed = z.object({
   intentId: z.uuid(),
   reason: z.string(),
 });
+
+/** Policy said require_approval: the intent waits for a person. */
+export const ApprovalRequested = z.object({
+  intentId: z.uuid(),
+  rule: z.string().nullable(),
+  reason: z.string(),
+});
+
+export const ApproveIntent = z.object({ intentId: z.uuid(), comment: z.string().max(2_000).optional() });
+export const RejectIntent = z.object({ intentId: z.uuid(), comment: z.string().max(2_000).optional() });
+
+export const IntentApproved = z.object({
+  intentId: z.uuid(),
+  approver: z.string(),
+  comment: z.string().optional(),
+  /** From the approval request to the approval. */
+  waitedMs: z.number().int().nonnegative(),
+});
