@@ -22,6 +22,13 @@ const sleeper = defineAgent({
 });
 
 const DENY_SUMMARIES = `version: strict-2
+rateLimits:
+  - id: hooli-intents
+    actions: [intent.submit]
+    per: tenant
+    tenants: [hooli]
+    capacity: 2
+    refillPerSecond: 0
 rules:
   - id: no-summaries-for-acme
     effect: deny
@@ -143,6 +150,17 @@ describe('policy service against a real nats-server', () => {
     await system.client.publishMessage(createMessage('RejectIntent', { intentId: rejectedId, comment: 'no' }, manager));
     const rejected = await waitFor(() => system.history(rejectedId), (events) => events.at(-1)?.type === 'IntentRejected');
     expect(rejected.at(-1)?.payload).toMatchObject({ reason: 'rejected by user:manager: no', rule: 'initech-summaries-need-sign-off' });
+  });
+
+  it('enforces token-bucket rate limits per tenant, across a policy restart', async () => {
+    const hooli = { tenant: 'hooli' };
+    const outcomes = [];
+    for (let i = 0; i < 3; i += 1) outcomes.push((await system.submit('summarise', { text: 'Limited.' }, hooli)).events.at(-1));
+    expect(outcomes.map((e) => e?.type)).toEqual(['IntentCompleted', 'IntentCompleted', 'IntentRejected']);
+    expect(outcomes[2]?.payload).toMatchObject({ rule: 'rate-limit:hooli-intents', reason: 'rate limit hooli-intents exceeded (2 at once, 0/s per tenant)' });
+    await system.restart('policy');
+    expect((await system.submit('summarise', { text: 'Still limited.' }, hooli)).events.at(-1)?.payload).toMatchObject({ rule: 'rate-limit:hooli-intents' });
+    expect((await system.submit('summarise', { text: 'Others are not.' }, { tenant: 'globex' })).events.at(-1)?.type).toBe('IntentCompleted');
   });
 
   it('answers CheckPolicy over request/reply and records the decision', async () => {

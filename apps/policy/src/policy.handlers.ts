@@ -8,12 +8,14 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { createHash } from 'node:crypto';
 import { PolicyState } from './policy.state';
+import { RateLimiter } from './rate-limiter';
 
 @Controller()
 export class PolicyHandlers {
   constructor(
     private readonly bus: JetStreamClientProxy,
     private readonly state: PolicyState,
+    private readonly rateLimiter: RateLimiter,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly service: ServiceContext,
   ) {}
@@ -31,9 +33,16 @@ export class PolicyHandlers {
     await this.bus.publishMessage(event);
   }
 
-  private decide(message: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): MessageOf<'PolicyDecided'> {
+  private async decide(message: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): Promise<MessageOf<'PolicyDecided'>> {
     const check = message.payload;
-    const verdict = this.state.policy.evaluate({ tenant: message.tenant, check, at: message.occurredAt }, this.state.killSwitches);
+    const request = { tenant: message.tenant, check, at: message.occurredAt };
+    const { policy } = this.state;
+    let verdict = policy.evaluate(request, this.state.killSwitches);
+    // Only what the rules let through draws from the rate limits.
+    const limited = verdict.effect === 'deny' ? undefined : await this.rateLimiter.consume(policy.bundle.rateLimits, request);
+    if (limited) {
+      verdict = { effect: 'deny', rule: `rate-limit:${limited.id}`, reason: `rate limit ${limited.id} exceeded (${limited.capacity} at once, ${limited.refillPerSecond}/s per ${limited.per})`, bundleVersion: verdict.bundleVersion };
+    }
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
     return causedBy(message, 'PolicyDecided', { requestId: check.requestId, intentId: check.intentId, action: check.action, resource: check.resource, ...verdict }, this.actor);
   }
@@ -44,13 +53,13 @@ export class PolicyHandlers {
 
   @EventPattern('PolicyCheckRequested')
   async check(@Payload() message: MessageOf<'PolicyCheckRequested'>) {
-    await this.record(this.decisionStream(message), this.decide(message));
+    await this.record(this.decisionStream(message), await this.decide(message));
   }
 
   /** The request/reply form: the caller waits for the verdict; it is recorded all the same. */
   @MessagePattern('CheckPolicy')
   async checkNow(@Payload() message: MessageOf<'CheckPolicy'>): Promise<ReplyOf<'CheckPolicy'>> {
-    const decided = this.decide(message);
+    const decided = await this.decide(message);
     await this.record(this.decisionStream(message), decided);
     return decided.payload;
   }

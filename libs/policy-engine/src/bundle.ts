@@ -1,6 +1,7 @@
 import { PolicyAction, PolicyEffect, parseYamlDocument } from '@agentos/contracts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { RateLimit } from './rate-limit';
 
 const Hour = z.number().int().min(0).max(24);
 
@@ -38,6 +39,7 @@ export const ScreeningSettings = z.object({
 export const PolicyBundle = z.object({
   version: z.string().min(1),
   screening: ScreeningSettings.default({ threshold: 0.5, onFlag: 'quarantine' }),
+  rateLimits: z.array(RateLimit).default([]),
   rules: z.array(PolicyRule).superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, index) => {

@@ -1,2 +1,3 @@
 export * from './bundle';
 export * from './evaluate';
+export * from './rate-limit';
