@@ -1,5 +1,6 @@
 import { defineAgent } from '@agentos/agent-sdk';
 import { createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
+import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { z } from 'zod';
 import { startSystem, type RunningSystem } from './system';
@@ -63,7 +64,7 @@ describe('policy service against a real nats-server', () => {
   });
 
   it('a kill switch cancels every running task of its scope within 1 s under load, blocks new ones, and lifts on release', async () => {
-    const nc = await system.client.unwrap<{ connection$(): Promise<import('nats').NatsConnection> }>().connection$();
+    const nc = await system.client.unwrap<NatsConnector>().connection$();
     const failedAt = new Map<string, number>();
     const watch = nc.subscribe('agentos.evt.task.failed', {
       callback: (_, msg) => {

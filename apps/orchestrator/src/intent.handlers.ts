@@ -52,6 +52,12 @@ export class IntentHandlers {
     return { candidates, killSwitches };
   }
 
+  @EventPattern('BudgetExhausted')
+  async budgetExhausted(@Payload() message: MessageOf<'BudgetExhausted'>) {
+    if (message.payload.scope !== 'workflow') return; // a spent tenant budget is enforced at each policy check
+    await this.decide(message.payload.id, message, { kind: 'budget-exhausted', message });
+  }
+
   @EventPattern('TaskCompleted')
   async taskCompleted(@Payload() message: MessageOf<'TaskCompleted'>) {
     await this.decide(message.payload.intentId, message, { kind: 'task-completed', message });

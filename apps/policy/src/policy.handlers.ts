@@ -2,11 +2,12 @@ import { DocumentError, causedBy, type AnyMessage, type MessageOf, type ReplyOf 
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
-import { parsePolicyBundle } from '@agentos/policy-engine';
+import { describeOverrun, overrun, parsePolicyBundle, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { createHash } from 'node:crypto';
+import { BudgetLedger } from './budget-ledger';
 import { PolicyState } from './policy.state';
 import { RateLimiter } from './rate-limiter';
 
@@ -16,6 +17,7 @@ export class PolicyHandlers {
     private readonly bus: JetStreamClientProxy,
     private readonly state: PolicyState,
     private readonly rateLimiter: RateLimiter,
+    private readonly ledger: BudgetLedger,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly service: ServiceContext,
   ) {}
@@ -38,6 +40,8 @@ export class PolicyHandlers {
     const request = { tenant: message.tenant, check, at: message.occurredAt };
     const { policy } = this.state;
     let verdict = policy.evaluate(request, this.state.killSwitches);
+    const spent = verdict.effect === 'deny' ? undefined : await this.budgetOverrun(policy.bundle.budgets, message.tenant, check.intentId);
+    if (spent) verdict = { effect: 'deny', rule: `budget:${spent.scope}:${spent.metric}`, reason: describeOverrun(spent), bundleVersion: verdict.bundleVersion };
     // Only what the rules let through draws from the rate limits.
     const limited = verdict.effect === 'deny' ? undefined : await this.rateLimiter.consume(policy.bundle.rateLimits, request);
     if (limited) {
@@ -45,6 +49,26 @@ export class PolicyHandlers {
     }
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
     return causedBy(message, 'PolicyDecided', { requestId: check.requestId, intentId: check.intentId, action: check.action, resource: check.resource, ...verdict }, this.actor);
+  }
+
+  private async budgetOverrun(budgets: Budgets, tenant: string, intentId?: string): Promise<Overrun | undefined> {
+    const workflow = intentId && budgets.workflow ? overrun(budgets, 'workflow', await this.ledger.spent('workflow', intentId)) : undefined;
+    return workflow ?? (budgets.tenant ? overrun(budgets, 'tenant', await this.ledger.spent('tenant', tenant)) : undefined);
+  }
+
+  /** Counts what agents spend; the first usage that reaches a limit announces it, once per scope. */
+  @EventPattern('UsageRecorded')
+  async usage(@Payload() message: MessageOf<'UsageRecorded'>) {
+    const { budgets } = this.state.policy.bundle;
+    const { intentId, tokens, cost, steps } = message.payload;
+    const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];
+    for (const [scope, id] of accounts) {
+      const { before, after } = await this.ledger.add(scope, id, message.id, { tokens, cost, steps });
+      const over = overrun(budgets, scope, after);
+      if (!over || overrun(budgets, scope, before)) continue;
+      const exhausted = causedBy(message, 'BudgetExhausted', { scope, id, metric: over.metric, used: over.used, limit: over.limit }, this.actor, scope);
+      await this.record(scope === 'workflow' ? workflowStream(intentId) : `budgets-${message.tenant}`, exhausted);
+    }
   }
 
   private decisionStream(message: AnyMessage & { payload: { intentId?: string } }) {

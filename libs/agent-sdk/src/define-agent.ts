@@ -6,11 +6,17 @@ export interface AgentMemory {
   put(key: string, value: unknown): Promise<void>;
 }
 
+export interface AgentUsage {
+  /** Reports LLM tokens and cost as they are spent; budgets in policy are enforced on them. */
+  record(spent: { tokens?: number; cost?: number }): Promise<void>;
+}
+
 export interface AgentContext {
   task: PayloadOf<'TaskAssigned'>;
   tenant: string;
   memory: AgentMemory;
-  /** Fires when the task times out (and, later, on kill): stop work and return. */
+  usage: AgentUsage;
+  /** Fires when the task times out, is killed, or its budget is spent: stop work and return. */
   signal: AbortSignal;
 }
 

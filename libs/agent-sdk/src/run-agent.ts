@@ -2,7 +2,7 @@ import { causedBy, createMessage, type Actor, type MessageOf } from '@agentos/co
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { hostname } from 'node:os';
 import type { AgentDefinition } from './define-agent';
-import { KillSwitchWatch } from './kill-switch-watch';
+import { CancellationWatch } from './cancellation-watch';
 
 export interface RunAgentOptions {
   nats?: NatsSettings;
@@ -37,7 +37,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const fail = (task: MessageOf<'TaskAssigned'>, error: string) =>
     publisher.publish(causedBy(task, 'TaskFailed', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, error }, actor));
 
-  const kills = new KillSwitchWatch(agent.name);
+  const kills = new CancellationWatch(agent.name);
   await kills.start(connector, publisher, actor);
 
   const worker = new MessageWorker(connector, publisher, {
@@ -60,13 +60,18 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const signal = AbortSignal.any([AbortSignal.timeout(agent.timeoutMs ?? 60_000), kill.signal]);
       // A kill ends the task now, even if the agent's code does not watch its signal.
       const cancelled = new Promise<never>((_, reject) => kill.signal.addEventListener('abort', () => reject(kill.signal.reason), { once: true }));
+      let usageRecords = 0;
+      const reportUsage = (usage: { tokens?: number; cost?: number; steps?: number }) =>
+        publisher.publish(causedBy(task, 'UsageRecorded', { intentId: task.payload.intentId, taskId: task.payload.taskId, agent: agent.name, ...usage }, actor, `usage:${(usageRecords += 1)}`));
+      const usage = { record: async (spent: { tokens?: number; cost?: number }) => void (await reportUsage(spent)) };
       const memory = {
         put: async (key: string, value: unknown) => {
           await publisher.publish(causedBy(task, 'PutMemory', { scope: 'workflow', scopeId: task.payload.intentId, key, value }, actor, `memory:${key}`));
         },
       };
       try {
-        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, signal }), cancelled]);
+        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, signal }), cancelled]);
+        await reportUsage({ steps: 1 });
         await publisher.publish(
           causedBy(task, 'TaskCompleted', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor),
         );

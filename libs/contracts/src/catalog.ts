@@ -70,6 +70,8 @@ export const CATALOG = {
   PublishPolicyBundle: { kind: 'command', version: 1, subject: 'agentos.cmd.policy.publish-bundle', stream: 'AGENTOS_COMMANDS', schema: policy.PublishPolicyBundle },
   PolicyBundlePublished: { kind: 'event', version: 1, subject: 'agentos.evt.policy.bundle-published', stream: 'AGENTOS_EVENTS', schema: policy.PolicyBundlePublished },
   PolicyBundleRejected: { kind: 'event', version: 1, subject: 'agentos.evt.policy.bundle-rejected', stream: 'AGENTOS_EVENTS', schema: policy.PolicyBundleRejected },
+  UsageRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.usage.recorded', stream: 'AGENTOS_EVENTS', schema: policy.UsageRecorded },
+  BudgetExhausted: { kind: 'event', version: 1, subject: 'agentos.evt.budget.exhausted', stream: 'AGENTOS_EVENTS', schema: policy.BudgetExhausted },
   CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
   // memory
   PutMemory: { kind: 'command', version: 1, subject: 'agentos.cmd.memory.put', stream: 'AGENTOS_COMMANDS', schema: memory.PutMemory },

@@ -91,6 +91,14 @@ describe('intent decider', () => {
     expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('tenant', 'globex') })[0].type).toBe('TaskAssigned');
   });
 
+  it('given an assigned task, when the workflow budget is spent, then the intent fails saying which limit; once finished, nothing', () => {
+    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
+    const spent = createMessage('BudgetExhausted', { scope: 'workflow', id: intentId, metric: 'tokens', used: 150, limit: 100 }, { tenant: 'acme', actor: { kind: 'service', id: 'policy' } });
+    expect(when(history, { kind: 'budget-exhausted', message: spent })).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'budget spent: tokens 150 of 100 for this workflow' } }]);
+    const finished = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('deny'), candidates: [], killSwitches: [] });
+    expect(when(finished, { kind: 'budget-exhausted', message: spent })).toEqual([]);
+  });
+
   it('a pinned agent version is honoured', () => {
     const pinned = createMessage('SubmitIntent', { intentId, goal: 'g', capability: 'summarise', agent: { name: 'summariser', version: '1.2.0' } }, { tenant: 'acme', actor: user });
     const history = given({ kind: 'submit', message: pinned });

@@ -1,6 +1,6 @@
 import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf, type PayloadOf } from '@agentos/contracts';
 import { decision, type Decider, type Decision } from '@agentos/decider';
-import { killSwitchApplies } from '@agentos/policy-engine';
+import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 
 export type IntentStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'assigned' | 'completed' | 'rejected' | 'failed';
 
@@ -21,6 +21,7 @@ export type IntentInput =
   | { kind: 'policy-decided'; message: MessageOf<'PolicyDecided'>; candidates: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
   | { kind: 'approve'; message: MessageOf<'ApproveIntent'>; candidates: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
   | { kind: 'reject'; message: MessageOf<'RejectIntent'> }
+  | { kind: 'budget-exhausted'; message: MessageOf<'BudgetExhausted'> }
   | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
   | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> };
 
@@ -110,6 +111,12 @@ function decide(input: IntentInput, state: IntentState): Decision[] {
       const { comment } = input.message.payload;
       const reason = `rejected by ${actorName(input.message)}${comment ? `: ${comment}` : ''}`;
       return [decision('IntentRejected', { intentId: state.intent.intentId, reason, rule: state.approvalRule ?? null })];
+    }
+    case 'budget-exhausted': {
+      // The workflow stops, whichever agent spent the last of it.
+      if (!state.intent || ['completed', 'rejected', 'failed'].includes(state.status)) return [];
+      const { scope, metric, used, limit } = input.message.payload;
+      return [decision('IntentFailed', { intentId: state.intent.intentId, reason: describeOverrun({ scope, metric, used, limit }) })];
     }
     case 'task-completed': {
       const done = input.message.payload;

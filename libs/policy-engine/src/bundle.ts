@@ -1,6 +1,7 @@
 import { PolicyAction, PolicyEffect, parseYamlDocument } from '@agentos/contracts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { Budgets } from './budget';
 import { RateLimit } from './rate-limit';
 
 const Hour = z.number().int().min(0).max(24);
@@ -40,6 +41,7 @@ export const PolicyBundle = z.object({
   version: z.string().min(1),
   screening: ScreeningSettings.default({ threshold: 0.5, onFlag: 'quarantine' }),
   rateLimits: z.array(RateLimit).default([]),
+  budgets: Budgets.default({}),
   rules: z.array(PolicyRule).superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, index) => {

@@ -1,3 +1,4 @@
 export * from './bundle';
 export * from './evaluate';
 export * from './rate-limit';
+export * from './budget';

@@ -73,3 +73,25 @@ export const PolicyBundleRejected = z.object({ source: z.string(), problems: z.a
 
 /** The synchronous form of a policy check, for callers that must wait for the answer (SDK, memory). */
 export const CheckPolicy = PolicyCheckRequested;
+
+export const BudgetMetric = z.enum(['tokens', 'cost', 'steps']);
+export const BudgetScope = z.enum(['workflow', 'tenant']);
+
+/** What an agent spent: LLM tokens and cost as it goes, and one step per finished task. */
+export const UsageRecorded = z.object({
+  intentId: z.uuid(),
+  taskId: z.uuid(),
+  agent: Name,
+  tokens: z.number().int().nonnegative().default(0),
+  cost: z.number().nonnegative().default(0),
+  steps: z.number().int().nonnegative().default(0),
+});
+
+export const BudgetExhausted = z.object({
+  scope: BudgetScope,
+  /** The intent id (workflow) or the tenant. */
+  id: z.string(),
+  metric: BudgetMetric,
+  used: z.number(),
+  limit: z.number(),
+});

@@ -8,10 +8,11 @@ type Kill = Pick<MessageOf<'KillSwitchActivated'>['payload'], 'scope' | 'target'
 const keyOf = (kill: Pick<Kill, 'scope' | 'target'>) => `${kill.scope}:${kill.target}`;
 
 /**
- * Every instance of an agent hears every kill switch (a plain NATS subscription, not a shared
- * consumer), aborts the running tasks it covers, and refuses covered tasks that arrive later.
+ * What stops running tasks. Every instance of an agent hears every kill switch and every spent
+ * budget (plain NATS subscriptions, not a shared consumer) and aborts the running tasks they cover;
+ * tasks that arrive while a kill switch is in force are refused.
  */
-export class KillSwitchWatch {
+export class CancellationWatch {
   private readonly active = new Map<string, Kill>();
   private readonly running = new Map<string, { task: MessageOf<'TaskAssigned'>; controller: AbortController }>();
   private readonly subscriptions: Subscription[] = [];
@@ -23,6 +24,7 @@ export class KillSwitchWatch {
     this.subscriptions.push(
       nc.subscribe(CATALOG.KillSwitchActivated.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
       nc.subscribe(CATALOG.KillSwitchReleased.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
+      nc.subscribe(CATALOG.BudgetExhausted.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
     );
     try {
       // Switches thrown while this instance was down; without policy, start with none known.
@@ -59,11 +61,18 @@ export class KillSwitchWatch {
     if (!parsed.ok) return;
     const message = parsed.message;
     if (message.type === 'KillSwitchReleased') this.active.delete(keyOf(message.payload));
+    if (message.type === 'BudgetExhausted') {
+      const { scope, id, metric, used, limit } = message.payload;
+      const covered = (task: MessageOf<'TaskAssigned'>) => (scope === 'workflow' ? task.payload.intentId === id : task.tenant === id);
+      this.abortWhere(covered, `cancelled: budget spent: ${metric} ${used} of ${limit} for this ${scope}`);
+    }
     if (message.type !== 'KillSwitchActivated') return;
     this.active.set(keyOf(message.payload), message.payload);
-    for (const { task, controller } of this.running.values()) {
-      const kill = this.covering(task);
-      if (kill) controller.abort(new Error(`cancelled by kill switch (${kill.scope} ${kill.target}): ${kill.reason}`));
-    }
+    const kill = message.payload;
+    this.abortWhere((task) => this.covering(task) !== undefined, `cancelled by kill switch (${kill.scope} ${kill.target}): ${kill.reason}`);
+  }
+
+  private abortWhere(covered: (task: MessageOf<'TaskAssigned'>) => boolean, reason: string): void {
+    for (const { task, controller } of this.running.values()) if (covered(task)) controller.abort(new Error(reason));
   }
 }

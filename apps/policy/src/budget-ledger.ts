@@ -1,0 +1,53 @@
+import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
+import { NOTHING_SPENT, type BudgetScope, type Spending } from '@agentos/policy-engine';
+import { Injectable } from '@nestjs/common';
+
+const BUCKET = 'agentos_budgets';
+const MAX_CAS_ATTEMPTS = 10;
+/** Usage ids remembered per account, so a redelivered UsageRecorded is not counted twice. */
+const REMEMBERED_USAGE_IDS = 500;
+
+interface Account extends Spending {
+  counted: string[];
+}
+
+const keyOf = (scope: BudgetScope, id: string) => `${scope}.${Buffer.from(id).toString('base64url')}`;
+
+/** What each workflow run and tenant has spent, in JetStream KV, updated by compare-and-set. */
+@Injectable()
+export class BudgetLedger {
+  private readonly connector: NatsConnector;
+
+  constructor(bus: JetStreamClientProxy) {
+    this.connector = bus.unwrap<NatsConnector>();
+  }
+
+  async spent(scope: BudgetScope, id: string): Promise<Spending> {
+    const entry = await (await this.connector.kv(BUCKET, { history: 1 })).get(keyOf(scope, id));
+    return entry?.operation === 'PUT' ? entry.json<Account>() : NOTHING_SPENT;
+  }
+
+  /** Adds one usage record (once, by its id); returns the totals before and after, from one consistent read. */
+  async add(scope: BudgetScope, id: string, usageId: string, usage: Spending): Promise<{ before: Spending; after: Spending }> {
+    const kv = await this.connector.kv(BUCKET, { history: 1 });
+    const key = keyOf(scope, id);
+    for (let attempt = 1; ; attempt += 1) {
+      const entry = await kv.get(key);
+      const account: Account = entry?.operation === 'PUT' ? entry.json<Account>() : { ...NOTHING_SPENT, counted: [] };
+      if (account.counted.includes(usageId)) return { before: account, after: account };
+      const next: Account = {
+        tokens: account.tokens + usage.tokens,
+        cost: account.cost + usage.cost,
+        steps: account.steps + usage.steps,
+        counted: [...account.counted, usageId].slice(-REMEMBERED_USAGE_IDS),
+      };
+      try {
+        if (entry?.operation === 'PUT') await kv.update(key, JSON.stringify(next), entry.revision);
+        else await kv.create(key, JSON.stringify(next));
+        return { before: account, after: next };
+      } catch (error) {
+        if (attempt >= MAX_CAS_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
