@@ -22,6 +22,19 @@ const sleeper = defineAgent({
   },
 });
 
+/** Asks policy whether it may call a tool, and reports the verdict. */
+const toolUser = defineAgent({
+  name: 'tool-user',
+  version: '2.1.0',
+  owner: 'test-team',
+  capabilities: ['use-tool'],
+  input: z.object({ goal: z.string(), tool: z.string() }),
+  async handle({ tool }, ctx) {
+    const verdict = await ctx.policy.check('tool.call', { kind: 'tool', name: tool });
+    return { effect: verdict.effect, rule: verdict.rule, reason: verdict.reason };
+  },
+});
+
 const DENY_SUMMARIES = `version: strict-2
 rateLimits:
   - id: hooli-intents
@@ -43,6 +56,13 @@ rules:
     tenants: [initech]
     resources: [summarise]
     reason: initech summaries need a manager
+  - id: calculator-for-tool-user-2
+    effect: allow
+    actions: [tool.call]
+    agents: [tool-user]
+    versions: [2.*]
+    resources: [calculator]
+    reason: arithmetic is harmless
   - id: allow-rest
     effect: allow
     actions: [intent.submit]
@@ -56,7 +76,7 @@ describe('policy service against a real nats-server', () => {
   const recorded = async (stream: string) => (await system.store.readStream(stream)).map((r) => r.event);
 
   beforeAll(async () => {
-    system = await startSystem([sleeper as never]);
+    system = await startSystem([sleeper as never, toolUser as never]);
   });
 
   afterAll(async () => {
@@ -142,7 +162,8 @@ describe('policy service against a real nats-server', () => {
     expect((await system.history(approvedId)).some((e) => e.type === 'TaskAssigned')).toBe(false);
     await system.client.publishMessage(createMessage('ApproveIntent', { intentId: approvedId, comment: 'fine' }, manager));
     const approved = await waitFor(() => system.history(approvedId), (events) => events.at(-1)?.type === 'IntentCompleted');
-    expect(approved.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
+    const intentDecisions = approved.filter((e) => !(e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.action === 'memory.write'));
+    expect(intentDecisions.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
     const grant = approved.find((e) => e.type === 'IntentApproved') as MessageOf<'IntentApproved'>;
     expect(grant.payload).toMatchObject({ approver: 'user:manager', comment: 'fine' });
     expect(grant.payload.waitedMs).toBeGreaterThanOrEqual(200);
@@ -151,6 +172,27 @@ describe('policy service against a real nats-server', () => {
     await system.client.publishMessage(createMessage('RejectIntent', { intentId: rejectedId, comment: 'no' }, manager));
     const rejected = await waitFor(() => system.history(rejectedId), (events) => events.at(-1)?.type === 'IntentRejected');
     expect(rejected.at(-1)?.payload).toMatchObject({ reason: 'rejected by user:manager: no', rule: 'initech-summaries-need-sign-off' });
+  });
+
+  it('has agents and the memory service ask policy before acting, recording each decision in the workflow', async () => {
+    const allowed = await system.submit('use-tool', { tool: 'calculator' }, { tenant: 'globex' });
+    expect(allowed.events.at(-1)?.payload).toMatchObject({ output: { effect: 'allow', rule: 'calculator-for-tool-user-2' } });
+    const denied = await system.submit('use-tool', { tool: 'shell' }, { tenant: 'globex' });
+    expect(denied.events.at(-1)?.payload).toMatchObject({ output: { effect: 'deny', rule: null, reason: 'no rule allows tool.call on tool shell' } });
+    const toolDecision = denied.events.find((e) => e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.action === 'tool.call');
+    expect(toolDecision?.payload).toMatchObject({ effect: 'deny', resource: { kind: 'tool', name: 'shell' }, bundleVersion: 'strict-2' });
+
+    // This bundle has no memory rules: the summariser's write is refused, and so is a read.
+    const summary = await system.submit('summarise', { text: 'Nothing stored.' }, { tenant: 'globex' });
+    const memoryDecision = await waitFor(
+      () => system.history(summary.intentId),
+      (events) => events.some((e) => e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.action === 'memory.write'),
+      { what: 'the memory.write decision' },
+    );
+    expect(memoryDecision.find((e) => (e as MessageOf<'PolicyDecided'>).payload.action === 'memory.write')?.payload).toMatchObject({ effect: 'deny', rule: null });
+    await expect(system.client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: summary.intentId, key: 'summary' }, { ...system.origin, tenant: 'globex' }))).rejects.toThrow(
+      'GetMemory failed: memory.read denied: no rule allows memory.read on memory workflow',
+    );
   });
 
   it('enforces token-bucket rate limits per tenant, across a policy restart', async () => {

@@ -1,4 +1,4 @@
-import type { PayloadOf } from '@agentos/contracts';
+import type { PayloadOf, PolicyAction, ReplyOf } from '@agentos/contracts';
 import type { z } from 'zod';
 
 export interface AgentMemory {
@@ -11,11 +11,17 @@ export interface AgentUsage {
   record(spent: { tokens?: number; cost?: number }): Promise<void>;
 }
 
+export interface AgentPolicy {
+  /** Asks policy before acting. Fails closed: when policy does not answer, the verdict is deny. */
+  check(action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context?: Record<string, unknown>): Promise<ReplyOf<'CheckPolicy'>>;
+}
+
 export interface AgentContext {
   task: PayloadOf<'TaskAssigned'>;
   tenant: string;
   memory: AgentMemory;
   usage: AgentUsage;
+  policy: AgentPolicy;
   /** Fires when the task times out, is killed, or its budget is spent: stop work and return. */
   signal: AbortSignal;
 }

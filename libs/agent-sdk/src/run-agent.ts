@@ -1,5 +1,6 @@
-import { causedBy, createMessage, type Actor, type MessageOf } from '@agentos/contracts';
+import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { checkPolicy } from '@agentos/policy-client';
 import { hostname } from 'node:os';
 import type { AgentDefinition } from './define-agent';
 import { CancellationWatch } from './cancellation-watch';
@@ -64,13 +65,23 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const reportUsage = (usage: { tokens?: number; cost?: number; steps?: number }) =>
         publisher.publish(causedBy(task, 'UsageRecorded', { intentId: task.payload.intentId, taskId: task.payload.taskId, agent: agent.name, ...usage }, actor, `usage:${(usageRecords += 1)}`));
       const usage = { record: async (spent: { tokens?: number; cost?: number }) => void (await reportUsage(spent)) };
+      const policy = {
+        check: (action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context: Record<string, unknown> = {}) =>
+          checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), { tenant: task.tenant, actor, correlationId: task.correlationId }, {
+            action,
+            intentId: task.payload.intentId,
+            subject: { agent: agent.name, version: agent.version, owner: agent.owner },
+            resource,
+            context,
+          }),
+      };
       const memory = {
         put: async (key: string, value: unknown) => {
           await publisher.publish(causedBy(task, 'PutMemory', { scope: 'workflow', scopeId: task.payload.intentId, key, value }, actor, `memory:${key}`));
         },
       };
       try {
-        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, signal }), cancelled]);
+        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, policy, signal }), cancelled]);
         await reportUsage({ steps: 1 });
         await publisher.publish(
           causedBy(task, 'TaskCompleted', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor),

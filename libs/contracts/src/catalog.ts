@@ -76,6 +76,7 @@ export const CATALOG = {
   // memory
   PutMemory: { kind: 'command', version: 1, subject: 'agentos.cmd.memory.put', stream: 'AGENTOS_COMMANDS', schema: memory.PutMemory },
   MemoryWritten: { kind: 'event', version: 1, subject: 'agentos.evt.memory.written', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWritten },
+  MemoryWriteDenied: { kind: 'event', version: 1, subject: 'agentos.evt.memory.write-denied', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWriteDenied },
   GetMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.get', schema: memory.GetMemory, reply: memory.MemoryValue },
   // operations
   MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },

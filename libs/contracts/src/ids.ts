@@ -2,6 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 
 export const newId = (): string => randomUUID();
 
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+export const isUuid = (value: string | undefined): value is string => value !== undefined && UUID.test(value);
+
 /**
  * A stable UUID-shaped id derived from its parts. Handlers derive the ids of the events they emit
  * from the id of the message that caused them, so a redelivered message yields the same event ids

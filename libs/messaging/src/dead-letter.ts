@@ -1,4 +1,4 @@
-import { TRACEPARENT, TenantId, createMessage, deriveId, type MessageOf, type ValidationIssue } from '@agentos/contracts';
+import { TRACEPARENT, TenantId, createMessage, deriveId, isUuid, type MessageOf, type ValidationIssue } from '@agentos/contracts';
 import type { JsMsg } from 'nats';
 
 export type DeadLetterReason = MessageOf<'MessageDeadLettered'>['payload']['reason'];
@@ -26,8 +26,6 @@ function salvageHeader(text: string): { id?: string; correlationId?: string; ten
   }
 }
 
-const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
-const isUuid = (value: string | undefined): value is string => value !== undefined && UUID.test(value);
 
 /**
  * The dead letter of a message. Its id is derived from the consumer and the stream sequence, so

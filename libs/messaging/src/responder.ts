@@ -54,8 +54,10 @@ export class QueryResponder<T extends QueryType> {
       const reply = await this.options.handler(parsed.message as MessageOf<T>);
       return { ok: true, reply: CATALOG[this.options.type].reply.parse(reply) };
     } catch (error) {
-      (this.options.log ?? silentLog).warn({ type: this.options.type, err: (error as Error).message }, 'query failed');
-      return { ok: false, error: (error as Error).message };
+      // Nest hands over an RpcException's payload (often a plain string) rather than an Error.
+      const reason = typeof error === 'string' ? error : ((error as { message?: string })?.message ?? JSON.stringify(error));
+      (this.options.log ?? silentLog).warn({ type: this.options.type, err: reason }, 'query failed');
+      return { ok: false, error: reason };
     }
   }
 }

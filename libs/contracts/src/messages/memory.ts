@@ -28,3 +28,8 @@ export const MemoryValue = z.object({
   writtenBy: z.string().optional(),
   causationId: z.string().nullable().optional(),
 });
+
+export const MemoryWriteDenied = PutMemory.omit({ value: true }).extend({
+  rule: z.string().nullable(),
+  reason: z.string(),
+});
