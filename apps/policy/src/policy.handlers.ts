@@ -2,7 +2,7 @@ import { DocumentError, causedBy, type AnyMessage, type MessageOf, type ReplyOf 
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
-import { describeOverrun, overrun, parsePolicyBundle, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
+import { describeOverrun, featureEnabled, markUntrusted, overrun, parsePolicyBundle, screenText, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
@@ -48,7 +48,8 @@ export class PolicyHandlers {
       verdict = { effect: 'deny', rule: `rate-limit:${limited.id}`, reason: `rate limit ${limited.id} exceeded (${limited.capacity} at once, ${limited.refillPerSecond}/s per ${limited.per})`, bundleVersion: verdict.bundleVersion };
     }
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
-    return causedBy(message, 'PolicyDecided', { requestId: check.requestId, intentId: check.intentId, action: check.action, resource: check.resource, ...verdict }, this.actor);
+    const { requestId, intentId, action, resource, subject, context } = check;
+    return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...verdict }, this.actor);
   }
 
   private async budgetOverrun(budgets: Budgets, tenant: string, intentId?: string): Promise<Overrun | undefined> {
@@ -101,6 +102,29 @@ export class PolicyHandlers {
       if (!(error instanceof DocumentError)) throw error;
       await this.record('policy-bundles', causedBy(message, 'PolicyBundleRejected', { source, problems: error.problems }, this.actor));
     }
+  }
+
+  /** Prompt-injection screening with the bundle's threshold; flagged content is recorded. */
+  @MessagePattern('ScreenContent')
+  async screen(@Payload() message: MessageOf<'ScreenContent'>): Promise<ReplyOf<'ScreenContent'>> {
+    const { bundle } = this.state.policy;
+    const { origin, source, text, intentId } = message.payload;
+    const result = screenText(text, { threshold: bundle.screening.threshold });
+    const categories = [...new Set(result.findings.map((f) => f.category))];
+    const action = result.flagged ? bundle.screening.onFlag : 'pass';
+    if (result.flagged) {
+      const flagged = causedBy(message, 'ContentFlagged', { intentId, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200) }, this.actor);
+      await this.record(intentId ? workflowStream(intentId) : `screening-${message.tenant}`, flagged);
+    }
+    const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;
+    return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version };
+  }
+
+  @MessagePattern('IsFeatureEnabled')
+  feature(@Payload() message: MessageOf<'IsFeatureEnabled'>): ReplyOf<'IsFeatureEnabled'> {
+    const { bundle } = this.state.policy;
+    const { feature } = message.payload;
+    return { feature, enabled: featureEnabled(bundle.features, feature, message.tenant), bundleVersion: bundle.version };
   }
 
   @EventPattern('ActivateKillSwitch')

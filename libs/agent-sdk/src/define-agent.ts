@@ -22,8 +22,19 @@ export interface AgentContext {
   memory: AgentMemory;
   usage: AgentUsage;
   policy: AgentPolicy;
+  /** Whether a feature toggle of the policy bundle is on for this task's tenant (off when policy does not answer). */
+  feature(name: string): Promise<boolean>;
+  /**
+   * Screens untrusted text (a tool result, another agent's note) before it goes into a prompt:
+   * returns it as it is or marked as untrusted; throws ContentQuarantinedError when policy quarantines it.
+   */
+  screen(text: string, source: string): Promise<string>;
   /** Fires when the task times out, is killed, or its budget is spent: stop work and return. */
   signal: AbortSignal;
+}
+
+export class ContentQuarantinedError extends Error {
+  override name = 'ContentQuarantinedError';
 }
 
 export interface AgentDefinition<Input = Record<string, unknown>, Output = unknown> {

@@ -1,2 +1,3 @@
 export * from './define-agent';
 export * from './run-agent';
+export * from './screening';

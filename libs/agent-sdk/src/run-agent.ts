@@ -4,6 +4,8 @@ import { checkPolicy } from '@agentos/policy-client';
 import { hostname } from 'node:os';
 import type { AgentDefinition } from './define-agent';
 import { CancellationWatch } from './cancellation-watch';
+import { ContentQuarantinedError } from './define-agent';
+import { screen, screenInput } from './screening';
 
 export interface RunAgentOptions {
   nats?: NatsSettings;
@@ -50,7 +52,12 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     retry,
     log,
     handler: async (task, delivery) => {
-      const parsed = agent.input ? agent.input.safeParse(task.payload.input) : { success: true as const, data: task.payload.input as Input };
+      const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
+      const ask = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => publisher.request(query, timeoutMs);
+      // User input is screened for prompt injection before the agent sees it.
+      const screened = await screenInput(ask, origin, task.payload.intentId, task.payload.input);
+      if (!screened.ok) return void (await fail(task, screened.reason));
+      const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
       if (!parsed.success) {
         // A retry cannot fix bad input: fail the task at once, naming the fields.
         return void (await fail(task, `invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`));
@@ -67,7 +74,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const usage = { record: async (spent: { tokens?: number; cost?: number }) => void (await reportUsage(spent)) };
       const policy = {
         check: (action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context: Record<string, unknown> = {}) =>
-          checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), { tenant: task.tenant, actor, correlationId: task.correlationId }, {
+          checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), origin, {
             action,
             intentId: task.payload.intentId,
             subject: { agent: agent.name, version: agent.version, owner: agent.owner },
@@ -75,13 +82,23 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
             context,
           }),
       };
+      const screenText = async (text: string, source: string) => {
+        const outcome = await screen(ask, origin, { origin: 'tool_result', source, text, intentId: task.payload.intentId });
+        if (!outcome.ok) throw new ContentQuarantinedError(outcome.reason);
+        return outcome.text;
+      };
+      const feature = (name: string) =>
+        publisher.request(createMessage('IsFeatureEnabled', { feature: name }, origin), 2_000).then(
+          (state) => state.enabled,
+          () => false,
+        );
       const memory = {
         put: async (key: string, value: unknown) => {
           await publisher.publish(causedBy(task, 'PutMemory', { scope: 'workflow', scopeId: task.payload.intentId, key, value }, actor, `memory:${key}`));
         },
       };
       try {
-        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, policy, signal }), cancelled]);
+        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, policy, feature, screen: screenText, signal }), cancelled]);
         await reportUsage({ steps: 1 });
         await publisher.publish(
           causedBy(task, 'TaskCompleted', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor),

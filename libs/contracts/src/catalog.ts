@@ -72,6 +72,9 @@ export const CATALOG = {
   PolicyBundleRejected: { kind: 'event', version: 1, subject: 'agentos.evt.policy.bundle-rejected', stream: 'AGENTOS_EVENTS', schema: policy.PolicyBundleRejected },
   UsageRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.usage.recorded', stream: 'AGENTOS_EVENTS', schema: policy.UsageRecorded },
   BudgetExhausted: { kind: 'event', version: 1, subject: 'agentos.evt.budget.exhausted', stream: 'AGENTOS_EVENTS', schema: policy.BudgetExhausted },
+  ScreenContent: { kind: 'query', version: 1, subject: 'agentos.query.policy.screen', schema: policy.ScreenContent, reply: policy.ScreenedContent },
+  ContentFlagged: { kind: 'event', version: 1, subject: 'agentos.evt.policy.content-flagged', stream: 'AGENTOS_EVENTS', schema: policy.ContentFlagged },
+  IsFeatureEnabled: { kind: 'query', version: 1, subject: 'agentos.query.policy.feature', schema: policy.IsFeatureEnabled, reply: policy.FeatureState },
   CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
   // memory
   PutMemory: { kind: 'command', version: 1, subject: 'agentos.cmd.memory.put', stream: 'AGENTOS_COMMANDS', schema: memory.PutMemory },

@@ -2,6 +2,7 @@ import { PolicyAction, PolicyEffect, parseYamlDocument } from '@agentos/contract
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Budgets } from './budget';
+import { FeatureToggles } from './features';
 import { RateLimit } from './rate-limit';
 
 const Hour = z.number().int().min(0).max(24);
@@ -42,6 +43,7 @@ export const PolicyBundle = z.object({
   screening: ScreeningSettings.default({ threshold: 0.5, onFlag: 'quarantine' }),
   rateLimits: z.array(RateLimit).default([]),
   budgets: Budgets.default({}),
+  features: FeatureToggles.default({}),
   rules: z.array(PolicyRule).superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, index) => {

@@ -2,3 +2,5 @@ export * from './bundle';
 export * from './evaluate';
 export * from './rate-limit';
 export * from './budget';
+export * from './injection';
+export * from './features';

@@ -40,6 +40,9 @@ export const PolicyDecided = z.object({
   intentId: z.uuid().optional(),
   /** Echoed from the request, so a consumer can act on the decision without looking the request up. */
   resource: PolicyResource,
+  /** The rest of the request's inputs, recorded with the decision for replay and audit. */
+  subject: z.object({ agent: Name.optional(), version: z.string().optional(), owner: z.string().optional() }).optional(),
+  context: JsonObject.optional(),
   action: PolicyAction,
   effect: PolicyEffect,
   /** The rule that matched; null when nothing matched and the default (deny) applied. */
@@ -95,3 +98,40 @@ export const BudgetExhausted = z.object({
   used: z.number(),
   limit: z.number(),
 });
+
+export const ContentOrigin = z.enum(['user_input', 'tool_result', 'agent_note']);
+
+/** Screens text for prompt injection before it reaches an agent's prompt. */
+export const ScreenContent = z.object({
+  origin: ContentOrigin,
+  /** Where in the task it came from, e.g. `input.text` or a tool name; shown in the marker. */
+  source: z.string().min(1).max(200),
+  text: z.string().max(1_000_000),
+  intentId: z.uuid().optional(),
+});
+
+export const ScreeningAction = z.enum(['pass', 'mark', 'quarantine']);
+
+export const ScreenedContent = z.object({
+  flagged: z.boolean(),
+  score: z.number().min(0).max(1),
+  categories: z.array(z.string()),
+  action: ScreeningAction,
+  /** What may go into the prompt: the text, the marked text, or null when quarantined. */
+  text: z.string().nullable(),
+  bundleVersion: z.string(),
+});
+
+export const ContentFlagged = z.object({
+  intentId: z.uuid().optional(),
+  origin: ContentOrigin,
+  source: z.string(),
+  score: z.number(),
+  categories: z.array(z.string()),
+  action: ScreeningAction,
+  /** The first characters, so an incident review can see what was caught without the whole payload. */
+  excerpt: z.string().max(500),
+});
+
+export const IsFeatureEnabled = z.object({ feature: z.string().min(1).max(100) });
+export const FeatureState = z.object({ feature: z.string(), enabled: z.boolean(), bundleVersion: z.string() });

@@ -1,0 +1,40 @@
+import { createMessage, type MessageOf, type Origin, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+
+export type ScreenAsker = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => Promise<ReplyOf<'ScreenContent'>>;
+
+export type ScreenOutcome = { ok: true; text: string } | { ok: false; reason: string };
+
+/** Screens one piece of untrusted text through policy. Fails closed: unscreened text never passes. */
+export async function screen(ask: ScreenAsker, origin: Origin, content: PayloadOf<'ScreenContent'>): Promise<ScreenOutcome> {
+  try {
+    const verdict = await ask(createMessage('ScreenContent', content, origin), 2_000);
+    if (verdict.text === null) {
+      return { ok: false, reason: `${content.source} quarantined: it looks like a prompt injection (score ${verdict.score.toFixed(2)}: ${verdict.categories.join(', ')})` };
+    }
+    return { ok: true, text: verdict.text };
+  } catch (error) {
+    return { ok: false, reason: `${content.source} not screened: policy unavailable: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Screens every string in a task's input (user input) before the agent sees it; flagged strings are
+ * replaced by their marked form, or the whole input is refused when policy says quarantine.
+ */
+export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown, path = 'input'): Promise<{ ok: true; input: unknown } | { ok: false; reason: string }> {
+  if (typeof input === 'string') {
+    const outcome = await screen(ask, origin, { origin: 'user_input', source: path, text: input, intentId });
+    return outcome.ok ? { ok: true, input: outcome.text } : outcome;
+  }
+  if (Array.isArray(input) || (input !== null && typeof input === 'object')) {
+    const entries = Array.isArray(input) ? input.map((v, i) => [String(i), v] as const) : Object.entries(input);
+    const screened: [string, unknown][] = [];
+    for (const [key, value] of entries) {
+      const result = await screenInput(ask, origin, intentId, value, `${path}.${key}`);
+      if (!result.ok) return result;
+      screened.push([key, result.input]);
+    }
+    return { ok: true, input: Array.isArray(input) ? screened.map(([, v]) => v) : Object.fromEntries(screened) };
+  }
+  return { ok: true, input };
+}

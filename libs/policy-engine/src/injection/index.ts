@@ -1,0 +1,4 @@
+// Rule-based prompt-injection screening for text that reaches an agent (user input, tool results, agent notes).
+export type { InjectionCategory, InjectionFinding, ScreenResult } from './types';
+export { DEFAULT_INJECTION_THRESHOLD, screenText } from './screen';
+export { markUntrusted } from './untrusted';
