@@ -75,6 +75,8 @@ describe('budgets enforced across agents, against a real nats-server', () => {
       { what: 'the tenant budget to be counted' },
     );
     expect(third.events.at(-1)?.payload).toMatchObject({ rule: 'budget:tenant:steps', reason: 'budget spent: steps 2 of 2 for this tenant' });
+    await system.restart('policy'); // spending is kept in JetStream KV, not in the process
+    expect((await system.submit('spend', { tokens: 0, ms: 0 }, umbrella)).events.at(-1)?.payload).toMatchObject({ rule: 'budget:tenant:steps' });
     expect((await system.submit('spend', { tokens: 0, ms: 0 }, { tenant: 'other' })).events.at(-1)?.type).toBe('IntentCompleted');
   });
 });

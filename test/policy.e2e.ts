@@ -117,6 +117,7 @@ describe('policy service against a real nats-server', () => {
     const history = await waitFor(() => system.history(one), (events) => events.some((e) => e.type === 'IntentFailed'));
     expect(history.at(-1)?.payload).toMatchObject({ reason: 'task failed: cancelled by kill switch (agent sleeper): runaway sleeper' });
 
+    await system.restart('policy'); // the switch is kept in JetStream KV, not in the process
     const blocked = await system.submit('sleep', { ms: 1 });
     expect(blocked.events.at(-1)).toMatchObject({ type: 'IntentRejected', payload: { rule: 'kill-switch:agent' } });
     expect((await recorded('kill-switches')).map((e) => e.type)).toContain('KillSwitchActivated');
