@@ -75,7 +75,10 @@ const HIDING_STYLE = [
   /display\s*:\s*none/, /visibility\s*:\s*hidden/, /font-size\s*:\s*(?:0|0?\.\d+|1)(?:px|pt|em|rem|%)?\s*(?:[;"'!]|$)/, /opacity\s*:\s*0(?:\.0+)?\s*(?:[;"'!]|$)/,
   /(?:left|top|text-indent)\s*:\s*-\d{3,}/, /(?:^|[;"'\s])color\s*:\s*(?:#f{3}\b|#f{6}\b|#fefefe|white|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))/,
 ];
-const ELEMENT = /<([a-z][a-z0-9]*)\b([^>]*)>([\s\S]*?)<\/\1\s*>/gi;
+const OPENING_TAG = /<([a-z][a-z0-9]*)\b([^<>]*)>/gi;
+/** Bounds the work on broken or hostile HTML (unclosed tags and comments). */
+const MAX_HIDDEN_REGION = 20_000;
+const MAX_HIDDEN_REGIONS = 200;
 
 function hidesContent(attrs: string): boolean {
   const a = attrs.toLowerCase();
@@ -96,8 +99,19 @@ const stripTags = (html: string) => html.replace(/<[^>]*>/g, ' ');
 export function hiddenHtml(text: string): string[] {
   if (!/<[a-z!]/i.test(text)) return [];
   const found: string[] = [];
-  for (const m of text.matchAll(/<!--([\s\S]*?)-->/g)) found.push(m[1]);
-  for (const m of text.matchAll(ELEMENT)) if (hidesContent(m[2])) found.push(stripTags(m[3]));
+  for (let at = text.indexOf('<!--'); at >= 0 && found.length < MAX_HIDDEN_REGIONS; at = text.indexOf('<!--', at + 4)) {
+    const end = text.indexOf('-->', at + 4);
+    found.push(text.slice(at + 4, end < 0 ? at + 4 + MAX_HIDDEN_REGION : Math.min(end, at + 4 + MAX_HIDDEN_REGION)));
+    if (end < 0) break;
+  }
+  const lower = text.toLowerCase();
+  for (const m of text.matchAll(OPENING_TAG)) {
+    if (found.length >= MAX_HIDDEN_REGIONS) break;
+    if (!hidesContent(m[2])) continue;
+    const from = m.index + m[0].length;
+    const close = lower.indexOf(`</${m[1].toLowerCase()}`, from);
+    found.push(stripTags(text.slice(from, close < 0 ? from + MAX_HIDDEN_REGION : Math.min(close, from + MAX_HIDDEN_REGION))));
+  }
   return found.filter((s) => s.trim().length > 0);
 }
 

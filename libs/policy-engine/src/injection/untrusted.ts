@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 
-// Invisible characters a model reads but a reviewer does not see; shown as visible code points inside the wrapper.
-// Flag emoji (tag characters after U+1F3F4) and joiners inside emoji or joining scripts are left alone.
-const SMUGGLING = /\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]+\u{E007F}|[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]\u200d|\u200d(?=[\p{Extended_Pictographic}])|(?<=[\p{Script=Arabic}\p{Script=Devanagari}])[\u200c\u200d]|[\u180e\u200b-\u200d\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\u{E0000}-\u{E007F}]/gu;
+// Invisible characters a model reads but a reviewer does not see are shown as visible code points inside the wrapper.
+// Legitimate uses are kept: flag emoji (tag characters after U+1F3F4), joiners inside emoji sequences, and joiners
+// in scripts that need them (Arabic, Persian, Indic).
+const KEEP = String.raw`\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]+\u{E007F}|[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]\u200d(?=\p{Extended_Pictographic})|[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Gujarati}\p{Script=Gurmukhi}\p{Script=Sinhala}][\u200c\u200d]`;
+const SHOW = String.raw`[\u180e\u200b-\u200d\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{E0000}-\u{E007F}]`;
+const INVISIBLE = new RegExp(`(${KEEP})|${SHOW}`, 'gu');
 
 function showInvisible(text: string): string {
-  return text.replace(SMUGGLING, (c) => (c.length === 1 || /^[\u{E0000}-\u{E007F}]$/u.test(c) ? `[U+${c.codePointAt(0)?.toString(16).toUpperCase()}]` : c));
+  return text.replace(INVISIBLE, (c: string, keep?: string) => keep ?? `[U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 
 /**
