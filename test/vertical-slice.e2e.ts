@@ -64,7 +64,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
       (reply) => reply.found,
       { what: 'the summary in memory' },
     );
-    expect(memory).toMatchObject({ found: true, value: { summary: 'One.', words: 2 }, writtenBy: 'agent:summariser@1.0.0', causationId: assigned.id });
+    expect(memory).toMatchObject({ found: true, value: { summary: 'One.', words: 2 }, provenance: { writtenBy: 'agent:summariser@1.0.0', causationId: assigned.id } });
     // Another tenant asking for the same key sees nothing.
     const other = await system.client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: intentId, key: 'summary' }, { ...system.origin, tenant: 'globex' }));
     expect(other.found).toBe(false);

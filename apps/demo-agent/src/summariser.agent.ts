@@ -1,4 +1,4 @@
-import { defineAgent } from '@agentos/agent-sdk';
+import { MemoryWriteRefusedError, defineAgent } from '@agentos/agent-sdk';
 import { z } from 'zod';
 
 /**
@@ -16,7 +16,10 @@ export const summariser = defineAgent({
     const sentences = text.split(/(?<=[.!?])\s+/).filter(Boolean);
     const words = text.split(/\s+/).filter(Boolean).length;
     const summary = sentences[0] ?? text;
-    await ctx.memory.put('summary', { summary, words });
+    // Sharing the summary is a courtesy to later steps: if policy refuses it, the summary still stands.
+    await ctx.memory.put('summary', { summary, words }).catch((error: Error) => {
+      if (!(error instanceof MemoryWriteRefusedError)) throw error;
+    });
     return { summary, words, sentences: sentences.length };
   },
 });

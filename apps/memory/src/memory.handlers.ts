@@ -1,57 +1,130 @@
-import { causedBy, isUuid, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { causedBy, isUuid, type AnyMessage, type MessageOf, type Provenance, type ReplyOf } from '@agentos/contracts';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
 import { ServiceContext } from '@agentos/service-host';
-import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { MemoryStore } from './memory.store';
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { MEMORY_CONFIG } from './memory.tokens';
+import type { MemoryConfig } from './memory.config';
+import { MemoryStore, type Area } from './memory.store';
+import { NotesIndex, notesStream } from './notes-index';
+import { scopeRefusal } from './scope-rules';
+
+type AreaMessage = MessageOf<'WriteMemory' | 'DeleteMemory' | 'GetMemory' | 'ListMemory' | 'AppendNote' | 'SearchNotes'>;
+
+const memoryStream = ({ tenant, scope, scopeId }: Area) => `memory-${tenant}.${scope}.${scopeId}`;
 
 @Controller()
 export class MemoryHandlers {
   constructor(
     private readonly bus: JetStreamClientProxy,
     private readonly store: MemoryStore,
+    private readonly notes: NotesIndex,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(MEMORY_CONFIG) private readonly config: MemoryConfig,
     private readonly service: ServiceContext,
   ) {}
-
-  /** Every read and write is checked by policy first; no answer from policy means no. */
-  private verdict(message: MessageOf<'PutMemory'> | MessageOf<'GetMemory'>, action: 'memory.read' | 'memory.write') {
-    const [agent, version] = message.actor.kind === 'agent' ? message.actor.id.split('@') : [undefined, undefined];
-    const { scope, scopeId, key } = message.payload;
-    return checkPolicy((query, timeoutMs) => this.bus.query(query, timeoutMs), { tenant: message.tenant, actor: this.actor, correlationId: message.correlationId }, {
-      action,
-      subject: { ...(agent ? { agent, version } : {}), owner: message.actor.id },
-      resource: { kind: 'memory', name: scope },
-      context: { scopeId, key },
-      ...(scope === 'workflow' && isUuid(scopeId) ? { intentId: scopeId } : {}),
-    });
-  }
 
   private get actor() {
     return { kind: 'service' as const, id: this.service.name };
   }
 
-  @EventPattern('PutMemory')
-  async put(@Payload() message: MessageOf<'PutMemory'>) {
-    const { value, ...address } = message.payload;
-    const verdict = await this.verdict(message, 'memory.write');
-    if (verdict.effect !== 'allow') {
-      await this.bus.publishMessage(causedBy(message, 'MemoryWriteDenied', { ...address, rule: verdict.rule, reason: verdict.reason }, this.actor));
-      return;
+  private area(message: AreaMessage): Area {
+    return { tenant: message.tenant, scope: message.payload.scope, scopeId: message.payload.scopeId };
+  }
+
+  private provenance(message: AnyMessage): Provenance {
+    return { writtenBy: `${message.actor.kind}:${message.actor.id}`, causationId: message.causationId, correlationId: message.correlationId, writtenAt: message.occurredAt };
+  }
+
+  /** Scope rules first, then policy (memory.read / memory.write on the scope and classification); no answer means no. */
+  private async refusal(message: AreaMessage, action: 'read' | 'write', classification?: string): Promise<{ rule: string | null; reason: string } | undefined> {
+    const { scope, scopeId } = message.payload;
+    const local = scopeRefusal(message.actor, scope, scopeId, action);
+    if (local) return { rule: `scope:${scope}`, reason: local };
+    const [agent, version] = message.actor.kind === 'agent' ? message.actor.id.split('@') : [undefined, undefined];
+    const verdict = await checkPolicy((query, timeoutMs) => this.bus.query(query, timeoutMs), { tenant: message.tenant, actor: this.actor, correlationId: message.correlationId }, {
+      action: action === 'read' ? 'memory.read' : 'memory.write',
+      subject: { ...(agent ? { agent, version } : {}), owner: message.actor.id },
+      resource: { kind: 'memory', name: scope, ...(classification ? { classification } : {}) },
+      context: { scopeId, ...('key' in message.payload ? { key: message.payload.key } : {}) },
+      ...(scope === 'workflow' && isUuid(scopeId) ? { intentId: scopeId } : {}),
+    });
+    return verdict.effect === 'allow' ? undefined : { rule: verdict.rule, reason: verdict.reason };
+  }
+
+  private async readable(message: AreaMessage) {
+    const refused = await this.refusal(message, 'read');
+    if (refused) throw new RpcException(`memory.read denied: ${refused.reason}`);
+  }
+
+  /** Recorded (with the value) before it is published, so memory can be rebuilt as of any moment. */
+  private async record(stream: string, event: MessageOf<'MemoryWritten'> | MessageOf<'MemoryDeleted'> | MessageOf<'NoteAppended'>) {
+    await this.events.append(stream, [event]);
+    await this.bus.publishMessage(event);
+  }
+
+  @MessagePattern('WriteMemory')
+  async write(@Payload() message: MessageOf<'WriteMemory'>): Promise<ReplyOf<'WriteMemory'>> {
+    const { value, expectedRevision, ttlSeconds, classification, ...address } = message.payload;
+    const bytes = Buffer.byteLength(JSON.stringify(value ?? null));
+    if (bytes > this.config.maxValueBytes) return { status: 'too-large', bytes, limit: this.config.maxValueBytes };
+    const refused = await this.refusal(message, 'write', classification);
+    if (refused) return { status: 'denied', ...refused };
+    const ttl = ttlSeconds ?? this.config.ttlSeconds[address.scope];
+    const expiresAt = ttl === undefined ? null : new Date(Date.parse(message.occurredAt) + ttl * 1000).toISOString();
+    const provenance = this.provenance(message);
+    const outcome = await this.store.write({ ...address, tenant: message.tenant }, { value, classification, expiresAt, provenance }, expectedRevision);
+    if (outcome.status === 'written') {
+      const written = causedBy(message, 'MemoryWritten', { ...address, revision: outcome.revision, value, classification, expiresAt, provenance }, this.actor);
+      await this.record(memoryStream(this.area(message)), written);
     }
-    const revision = await this.store.put(
-      { ...address, tenant: message.tenant },
-      { value, writtenBy: `${message.actor.kind}:${message.actor.id}`, causationId: message.causationId, writtenAt: message.occurredAt },
-    );
-    await this.bus.publishMessage(causedBy(message, 'MemoryWritten', { ...address, revision }, this.actor));
+    return outcome;
+  }
+
+  @MessagePattern('DeleteMemory')
+  async delete(@Payload() message: MessageOf<'DeleteMemory'>): Promise<ReplyOf<'DeleteMemory'>> {
+    const { expectedRevision, ...address } = message.payload;
+    const refused = await this.refusal(message, 'write');
+    if (refused) return { status: 'denied', ...refused };
+    const outcome = await this.store.delete({ ...address, tenant: message.tenant }, expectedRevision);
+    if (outcome.status === 'written') {
+      await this.record(memoryStream(this.area(message)), causedBy(message, 'MemoryDeleted', { ...address, revision: outcome.revision, provenance: this.provenance(message) }, this.actor));
+    }
+    return outcome;
   }
 
   @MessagePattern('GetMemory')
-  async get(@Payload() query: MessageOf<'GetMemory'>): Promise<ReplyOf<'GetMemory'>> {
-    const verdict = await this.verdict(query, 'memory.read');
-    if (verdict.effect !== 'allow') throw new RpcException(`memory.read denied: ${verdict.reason}`);
-    const stored = await this.store.get({ ...query.payload, tenant: query.tenant });
+  async get(@Payload() message: MessageOf<'GetMemory'>): Promise<ReplyOf<'GetMemory'>> {
+    await this.readable(message);
+    const stored = await this.store.get({ ...message.payload, tenant: message.tenant });
     if (!stored) return { found: false };
-    return { found: true, value: stored.value, revision: stored.revision, writtenBy: stored.writtenBy, causationId: stored.causationId };
+    const { value, revision, classification, expiresAt, provenance } = stored;
+    return { found: true, value, revision, classification, expiresAt, provenance };
+  }
+
+  @MessagePattern('ListMemory')
+  async list(@Payload() message: MessageOf<'ListMemory'>): Promise<ReplyOf<'ListMemory'>> {
+    await this.readable(message);
+    return { entries: await this.store.list(this.area(message), message.payload.prefix) };
+  }
+
+  @MessagePattern('AppendNote')
+  async appendNote(@Payload() message: MessageOf<'AppendNote'>): Promise<ReplyOf<'AppendNote'>> {
+    const refused = await this.refusal(message, 'write');
+    if (refused) throw new RpcException(`memory.write denied: ${refused.reason}`);
+    const { scope, scopeId, text, tags } = message.payload;
+    // The note id is the request's id, so a retried append is stored once.
+    const appended = causedBy(message, 'NoteAppended', { scope, scopeId, noteId: message.id, text, tags, provenance: this.provenance(message) }, this.actor);
+    await this.record(notesStream(this.area(message)), appended);
+    return appended.payload;
+  }
+
+  @MessagePattern('SearchNotes')
+  async search(@Payload() message: MessageOf<'SearchNotes'>): Promise<ReplyOf<'SearchNotes'>> {
+    await this.readable(message);
+    const hits = await this.notes.search(this.area(message), message.payload.query, message.payload.limit);
+    return { hits: hits.map(({ noteId, text, tags, provenance, score }) => ({ noteId, text, tags, provenance, score })) };
   }
 }

@@ -1,11 +1,22 @@
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
+import { ServiceContext } from '@agentos/service-host';
 import { Module } from '@nestjs/common';
+import { memoryConfig } from './memory.config';
 import { MemoryHandlers } from './memory.handlers';
 import { MemoryStore } from './memory.store';
+import { MEMORY_CONFIG } from './memory.tokens';
+import { NotesIndex } from './notes-index';
+import { MemorySweeper } from './memory.sweeper';
 
 @Module({
   controllers: [MemoryHandlers],
-  providers: [{ provide: MemoryStore, useFactory: (bus: JetStreamClientProxy) => new MemoryStore(bus.unwrap<NatsConnector>()), inject: [JetStreamClientProxy] }],
+  providers: [
+    { provide: MEMORY_CONFIG, useFactory: (service: ServiceContext) => memoryConfig(service.env), inject: [ServiceContext] },
+    { provide: MemoryStore, useFactory: (bus: JetStreamClientProxy) => new MemoryStore(bus.unwrap<NatsConnector>()), inject: [JetStreamClientProxy] },
+    { provide: NotesIndex, useFactory: (store: EventStore) => new NotesIndex(store), inject: [EVENT_STORE] },
+    MemorySweeper,
+  ],
 })
 export class MemoryModule {}
 

@@ -1,10 +1,6 @@
+import type { AgentMemory } from './memory-client';
 import type { PayloadOf, PolicyAction, ReplyOf } from '@agentos/contracts';
 import type { z } from 'zod';
-
-export interface AgentMemory {
-  /** Writes a value into the workflow's shared memory (scope `workflow`, id = the intent). */
-  put(key: string, value: unknown): Promise<void>;
-}
 
 export interface AgentUsage {
   /** Reports LLM tokens and cost as they are spent; budgets in policy are enforced on them. */

@@ -1,3 +1,4 @@
 export * from './define-agent';
 export * from './run-agent';
 export * from './screening';
+export * from './memory-client';

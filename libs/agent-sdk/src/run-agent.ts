@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { AgentDefinition } from './define-agent';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError } from './define-agent';
+import { memoryClient } from './memory-client';
 import { screen, screenInput } from './screening';
 
 export interface RunAgentOptions {
@@ -92,11 +93,15 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
           (state) => state.enabled,
           () => false,
         );
-      const memory = {
-        put: async (key: string, value: unknown) => {
-          await publisher.publish(causedBy(task, 'PutMemory', { scope: 'workflow', scopeId: task.payload.intentId, key, value }, actor, `memory:${key}`));
-        },
-      };
+      let requests = 0;
+      const memory = memoryClient({
+        ask: (query, timeoutMs) => publisher.request(query, timeoutMs),
+        compose: (type, payload) => causedBy(task, type, payload, actor, `${type}:${(requests += 1)}`),
+        self: actor.id,
+        agentName: agent.name,
+        intentId: task.payload.intentId,
+        screen: screenText,
+      });
       try {
         const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, policy, feature, screen: screenText, signal }), cancelled]);
         await reportUsage({ steps: 1 });

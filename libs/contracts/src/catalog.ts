@@ -76,11 +76,17 @@ export const CATALOG = {
   ContentFlagged: { kind: 'event', version: 1, subject: 'agentos.evt.policy.content-flagged', stream: 'AGENTOS_EVENTS', schema: policy.ContentFlagged },
   IsFeatureEnabled: { kind: 'query', version: 1, subject: 'agentos.query.policy.feature', schema: policy.IsFeatureEnabled, reply: policy.FeatureState },
   CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
-  // memory
-  PutMemory: { kind: 'command', version: 1, subject: 'agentos.cmd.memory.put', stream: 'AGENTOS_COMMANDS', schema: memory.PutMemory },
-  MemoryWritten: { kind: 'event', version: 1, subject: 'agentos.evt.memory.written', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWritten },
-  MemoryWriteDenied: { kind: 'event', version: 1, subject: 'agentos.evt.memory.write-denied', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWriteDenied },
+  // memory: reads and writes are request/reply (a writer needs its compare-and-set answer); the
+  // resulting facts are recorded in the event store and published for observers.
+  WriteMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.write', schema: memory.WriteMemory, reply: memory.MemoryWriteResult },
+  DeleteMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.delete', schema: memory.DeleteMemory, reply: memory.MemoryWriteResult },
   GetMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.get', schema: memory.GetMemory, reply: memory.MemoryValue },
+  ListMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.list', schema: memory.ListMemory, reply: memory.MemoryListing },
+  AppendNote: { kind: 'query', version: 1, subject: 'agentos.query.memory.append-note', schema: memory.AppendNote, reply: memory.NoteAppended },
+  SearchNotes: { kind: 'query', version: 1, subject: 'agentos.query.memory.search-notes', schema: memory.SearchNotes, reply: memory.NoteHits },
+  MemoryWritten: { kind: 'event', version: 1, subject: 'agentos.evt.memory.written', stream: 'AGENTOS_EVENTS', schema: memory.MemoryWritten },
+  MemoryDeleted: { kind: 'event', version: 1, subject: 'agentos.evt.memory.deleted', stream: 'AGENTOS_EVENTS', schema: memory.MemoryDeleted },
+  NoteAppended: { kind: 'event', version: 1, subject: 'agentos.evt.memory.note-appended', stream: 'AGENTOS_EVENTS', schema: memory.NoteAppended },
   // operations
   MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },
   GetMetrics: { kind: 'query', version: 1, subject: 'agentos.query.observability.metrics', schema: operations.GetMetrics, reply: operations.MetricsSnapshot },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CATALOG, type Catalog, type MessageType, type QueryType } from './catalog';
 import type { Actor, Envelope } from './envelope';
 import { deriveId, newId } from './ids';
+import { parsePayload } from './validation';
 
 export type PayloadOf<T extends MessageType> = z.output<Catalog[T]['schema']>;
 export type PayloadInput<T extends MessageType> = z.input<Catalog[T]['schema']>;
@@ -31,7 +32,7 @@ export function createMessage<T extends MessageType>(type: T, payload: PayloadIn
     tenant: origin.tenant,
     actor: origin.actor,
     ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
-    payload: CATALOG[type].schema.parse(payload) as PayloadOf<T>,
+    payload: parsePayload(type, payload),
   };
 }
 
@@ -57,6 +58,6 @@ export function causedBy<T extends MessageType>(
     tenant: cause.tenant,
     actor,
     ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
-    payload: CATALOG[type].schema.parse(payload) as PayloadOf<T>,
+    payload: parsePayload(type, payload),
   };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { CATALOG, isMessageType } from './catalog';
+import { CATALOG, isMessageType, type MessageType } from './catalog';
 import { EnvelopeHeader } from './envelope';
-import type { AnyMessage } from './message';
+import type { AnyMessage, PayloadOf } from './message';
 import type { ValidationIssue } from './messages/operations';
 
 export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: string; issues: ValidationIssue[] };
@@ -17,6 +17,20 @@ const failure = (issues: ValidationIssue[]): ParseResult => ({
   issues,
   error: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
 });
+
+export class InvalidPayloadError extends Error {
+  constructor(readonly type: string, readonly issues: ValidationIssue[]) {
+    super(`invalid ${type}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.name = 'InvalidPayloadError';
+  }
+}
+
+/** Validates a payload being built, throwing an error that names each offending field. */
+export function parsePayload<T extends MessageType>(type: T, payload: unknown): PayloadOf<T> {
+  const parsed = CATALOG[type].schema.safeParse(payload);
+  if (!parsed.success) throw new InvalidPayloadError(type, toIssues(parsed.error, 'payload'));
+  return parsed.data as PayloadOf<T>;
+}
 
 /** Validates an envelope and its payload against the catalog; errors name the offending field. */
 export function parseMessage(raw: unknown): ParseResult {

@@ -29,6 +29,8 @@ export class QueryResponder<T extends QueryType> {
     const nc = await this.connector.connection$();
     const subscription = nc.subscribe(CATALOG[this.options.type].subject, { queue: this.options.service });
     this.subscription = subscription;
+    // Started means answering: the server has registered the subscription once a flush round-trips.
+    await nc.flush();
     this.loop = (async () => {
       // Answered concurrently: one slow query must not hold up the others.
       for await (const request of subscription) {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
+/**
+ * workflow: shared by the steps of one run (scopeId = the intent id); agent: private to one agent
+ * (scopeId = its name); tenant: the tenant's shared knowledge; global: read-mostly, for everyone.
+ */
 export const MemoryScope = z.enum(['workflow', 'agent', 'tenant', 'global']);
+export type MemoryScope = z.infer<typeof MemoryScope>;
 
 /** Memory keys become KV keys: dots separate segments, so segments are restricted to safe characters. */
 export const MemoryKey = z
@@ -8,28 +13,70 @@ export const MemoryKey = z
   .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'key must be dot-separated segments of A-Z, a-z, 0-9, _ or -')
   .max(256);
 
-export const PutMemory = z.object({
-  scope: MemoryScope,
-  scopeId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'scopeId must be 1-128 characters of A-Z, a-z, 0-9, _ or -'),
-  key: MemoryKey,
+const ScopeId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'scopeId must be 1-128 characters of A-Z, a-z, 0-9, _ or -');
+
+export const MemoryAddress = z.object({ scope: MemoryScope, scopeId: ScopeId, key: MemoryKey });
+export const MemoryArea = z.object({ scope: MemoryScope, scopeId: ScopeId });
+
+/** Who wrote a value or a note, from which message (causation), and when. */
+export const Provenance = z.object({
+  writtenBy: z.string(),
+  causationId: z.string().nullable(),
+  correlationId: z.string(),
+  writtenAt: z.string(),
+});
+export type Provenance = z.infer<typeof Provenance>;
+
+export const WriteMemory = MemoryAddress.extend({
   value: z.unknown(),
+  /** Compare-and-set: the revision the caller last read; 0 means "only if absent". */
+  expectedRevision: z.number().int().nonnegative().optional(),
+  /** Overrides the scope's default time to live. */
+  ttlSeconds: z.number().int().positive().optional(),
+  classification: z.string().max(64).optional(),
 });
 
-export const MemoryWritten = PutMemory.omit({ value: true }).extend({
-  revision: z.number().int().positive(),
-});
+export const DeleteMemory = MemoryAddress.extend({ expectedRevision: z.number().int().nonnegative().optional() });
 
-export const GetMemory = PutMemory.omit({ value: true });
+/** The outcome of a write or delete: done, or why not, so the caller can tell a conflict from a refusal. */
+export const MemoryWriteResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('written'), revision: z.number().int().positive() }),
+  z.object({ status: z.literal('conflict'), currentRevision: z.number().int().nonnegative() }),
+  z.object({ status: z.literal('denied'), rule: z.string().nullable(), reason: z.string() }),
+  z.object({ status: z.literal('too-large'), bytes: z.number().int(), limit: z.number().int() }),
+]);
+
+export const GetMemory = MemoryAddress;
 
 export const MemoryValue = z.object({
   found: z.boolean(),
   value: z.unknown().optional(),
   revision: z.number().int().nonnegative().optional(),
-  writtenBy: z.string().optional(),
-  causationId: z.string().nullable().optional(),
+  classification: z.string().optional(),
+  expiresAt: z.string().nullable().optional(),
+  provenance: Provenance.optional(),
 });
 
-export const MemoryWriteDenied = PutMemory.omit({ value: true }).extend({
-  rule: z.string().nullable(),
-  reason: z.string(),
+export const ListMemory = MemoryArea.extend({ prefix: z.string().max(256).default('') });
+export const MemoryListing = z.object({
+  entries: z.array(z.object({ key: z.string(), revision: z.number().int(), provenance: Provenance })),
 });
+
+export const AppendNote = MemoryArea.extend({ text: z.string().min(1).max(100_000), tags: z.array(z.string().max(64)).max(32).default([]) });
+export const NoteAppended = MemoryArea.extend({ noteId: z.uuid(), text: z.string(), tags: z.array(z.string()), provenance: Provenance });
+
+export const SearchNotes = MemoryArea.extend({ query: z.string().min(1).max(1_000), limit: z.number().int().min(1).max(100).default(10) });
+export const NoteHits = z.object({
+  hits: z.array(z.object({ noteId: z.uuid(), text: z.string(), score: z.number(), tags: z.array(z.string()), provenance: Provenance })),
+});
+
+/** Recorded in the event store (with the value), so a scope's memory at any past point can be rebuilt. */
+export const MemoryWritten = MemoryAddress.extend({
+  revision: z.number().int().positive(),
+  value: z.unknown(),
+  classification: z.string().optional(),
+  expiresAt: z.string().nullable(),
+  provenance: Provenance,
+});
+
+export const MemoryDeleted = MemoryAddress.extend({ revision: z.number().int().positive(), provenance: Provenance });

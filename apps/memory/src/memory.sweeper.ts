@@ -1,0 +1,26 @@
+import { ServiceContext } from '@agentos/service-host';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { MemoryStore } from './memory.store';
+
+/** Frees expired values once a minute (AGENTOS_MEMORY_SWEEP_SECONDS); reads never return them anyway. */
+@Injectable()
+export class MemorySweeper implements OnModuleInit, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly store: MemoryStore, private readonly service: ServiceContext) {}
+
+  onModuleInit(): void {
+    const every = Number(this.service.env.AGENTOS_MEMORY_SWEEP_SECONDS ?? 60) * 1000;
+    this.timer = setInterval(() => {
+      this.store.sweep().then(
+        (removed) => removed > 0 && this.service.log.info({ removed }, 'expired memory removed'),
+        (error: Error) => this.service.log.warn({ err: error.message }, 'memory sweep failed'),
+      );
+    }, every);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,1 @@
+export const MEMORY_CONFIG = Symbol('MemoryConfig');

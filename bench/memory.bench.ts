@@ -1,0 +1,55 @@
+/**
+ * `npm run bench:memory`: WriteMemory and GetMemory over NATS to a running memory service (with a
+ * policy service answering its checks), one client awaiting each call: ops/s and latency percentiles.
+ */
+import { createMessage, type Origin } from '@agentos/contracts';
+import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { startService } from '@agentos/service-host';
+import { startNatsServer } from '@agentos/testing';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { memoryService } from '../apps/memory/src/memory.module';
+import { policyService } from '../apps/policy/src/policy.module';
+
+const OPS = Number(process.env.BENCH_OPS ?? 2_000);
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function measure(label: string, op: (i: number) => Promise<unknown>) {
+  for (let i = 0; i < 100; i += 1) await op(i); // warm-up
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < OPS; i += 1) {
+    const t = performance.now();
+    await op(i);
+    latencies.push(performance.now() - t);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const ms = (v: number) => `${v.toFixed(2)} ms`;
+  console.log(`${label.padEnd(44)} ${Math.round(OPS / seconds).toLocaleString('en-US').padStart(6)} ops/s   p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}`);
+}
+
+async function main() {
+  const nats = await startNatsServer();
+  const env = { NATS_URL: nats.url };
+  const log = pino({ level: 'silent' });
+  const services = [await startService(policyService, { env, log, handleSignals: false }), await startService(memoryService, { env, log, handleSignals: false })];
+  const client = new JetStreamClientProxy(new NatsConnector({ servers: nats.url, name: 'bench-memory' }));
+  try {
+    await client.connect();
+    const origin: Origin = { tenant: 'bench', actor: { kind: 'agent', id: 'bench@1.0.0' } };
+    const value = { summary: 'x'.repeat(200), words: 40 };
+    console.log(`${OPS} sequential calls each; every call is policy-checked (CheckPolicy round trip) and every write recorded in the event store`);
+    await measure('WriteMemory (workflow scope, 256-byte value)', (i) => client.query(createMessage('WriteMemory', { scope: 'workflow', scopeId: 'bench', key: `k${i % 100}`, value }, origin)));
+    await measure('GetMemory', (i) => client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: 'bench', key: `k${i % 100}` }, origin)));
+  } finally {
+    await client.close();
+    for (const service of services) await service.close();
+    await nats.stop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`benchmark failed: ${error.message}`);
+  process.exit(1);
+});
