@@ -56,7 +56,9 @@ export async function startSystem(extraAgents: AgentDefinition<never, unknown>[]
   }
   const reader = new NatsConnector({ servers: nats.url, name: 'e2e-reader' });
   const store = new JetStreamEventStore(reader);
-  const history = (intentId: string) => store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event));
+  // Decision inputs are recorded for replay; the tests read the decisions themselves.
+  const history = (intentId: string) =>
+    store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event).filter((e) => e.type !== 'DecisionInputRecorded'));
   const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
   return {
     nats,

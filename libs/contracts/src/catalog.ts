@@ -88,6 +88,7 @@ export const CATALOG = {
   MemoryDeleted: { kind: 'event', version: 1, subject: 'agentos.evt.memory.deleted', stream: 'AGENTOS_EVENTS', schema: memory.MemoryDeleted },
   NoteAppended: { kind: 'event', version: 1, subject: 'agentos.evt.memory.note-appended', stream: 'AGENTOS_EVENTS', schema: memory.NoteAppended },
   // operations
+  DecisionInputRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.decision.input-recorded', stream: 'AGENTOS_EVENTS', schema: operations.DecisionInputRecorded },
   MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },
   GetMetrics: { kind: 'query', version: 1, subject: 'agentos.query.observability.metrics', schema: operations.GetMetrics, reply: operations.MetricsSnapshot },
 } as const satisfies Record<string, MessageSpec>;

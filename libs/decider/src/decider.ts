@@ -13,6 +13,8 @@ export const decision = <T extends MessageType>(type: T, payload: PayloadInput<T
  * can be re-run and must give the same decisions.
  */
 export interface Decider<Input, State> {
+  /** Recorded with each decision's input, so a replay knows which decider to run. */
+  name: string;
   initialState: State;
   decide(input: Input, state: State): Decision[];
   evolve(state: State, event: Envelope): State;

@@ -24,18 +24,21 @@ export async function runDecision<Input, State>(run: DecisionRun<Input, State>):
   const history = (await run.store.readStream(run.stream)).map((r) => r.event);
   const alreadyCaused = history.filter((event) => event.causationId === run.cause.id && event.actor.id === run.actor.id);
   if (alreadyCaused.length > 0) {
-    await run.publish(alreadyCaused as AnyMessage[]);
-    return alreadyCaused;
+    const decided = alreadyCaused.filter((event) => event.type !== 'DecisionInputRecorded');
+    await run.publish(decided as AnyMessage[]);
+    return decided;
   }
   const state = fold(run.decider, history);
   const input = typeof run.input === 'function' ? await (run.input as (state: State) => Promise<Input>)(state) : run.input;
   const decisions = run.decider.decide(input, state);
   const events = decisions.map((d, i) => causedBy(run.cause, d.type, d.payload, run.actor, String(i)));
+  if (events.length === 0) return [];
+  // The input goes into the history too (with the cause inside it): a replay re-runs the decider on it.
+  const recordedInput = causedBy(run.cause, 'DecisionInputRecorded', { decider: run.decider.name, causeId: run.cause.id, input }, run.actor, 'input');
   // Facts from others that drove a decision are part of the history a replay needs; the services
   // that keep their own records (policy) have appended theirs already.
-  const recordCause = CATALOG[run.cause.type].kind === 'event' && events.length > 0 && !history.some((event) => event.id === run.cause.id);
-  const toAppend = recordCause ? [run.cause, ...events] : events;
-  if (toAppend.length === 0) return [];
+  const recordCause = CATALOG[run.cause.type].kind === 'event' && !history.some((event) => event.id === run.cause.id);
+  const toAppend = [...(recordCause ? [run.cause] : []), recordedInput, ...events];
   await run.store.append(run.stream, toAppend, { expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1 });
   await run.publish(events as AnyMessage[]);
   return events;

@@ -153,6 +153,7 @@ function evolve(state: IntentState, event: Envelope): IntentState {
 }
 
 export const intentDecider: Decider<IntentInput, IntentState> = {
+  name: 'intent',
   initialState: { status: 'new' },
   decide,
   evolve,

@@ -25,3 +25,13 @@ export const MetricsSnapshot = z.object({
   deadLetters: z.record(z.string(), z.number()),
   intentLatencyMs: z.object({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number() }),
 });
+
+/**
+ * What a decider was given for one decision (the message and what the handler looked up for it),
+ * recorded before the decisions, so a replay can run the same decider on the same input.
+ */
+export const DecisionInputRecorded = z.object({
+  decider: z.string(),
+  causeId: z.uuid(),
+  input: z.unknown(),
+});
