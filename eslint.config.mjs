@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.nx/**', '.data/**', 'coverage/**', 'test/artifacts/**', 'jest.config.js'] },
   ...tseslint.configs.recommended,
+  // CommonJS launchers: they must require swc's hook before any TypeScript loads.
+  { files: ['**/bin/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },

@@ -56,9 +56,9 @@ export async function startSystem(extraAgents: AgentDefinition<never, unknown>[]
   }
   const reader = new NatsConnector({ servers: nats.url, name: 'e2e-reader' });
   const store = new JetStreamEventStore(reader);
-  // Decision inputs are recorded for replay; the tests read the decisions themselves.
+  // Decision inputs and usage are recorded for replay; the tests read the decisions themselves.
   const history = (intentId: string) =>
-    store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event).filter((e) => e.type !== 'DecisionInputRecorded'));
+    store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event).filter((e) => !['DecisionInputRecorded', 'UsageRecorded'].includes(e.type)));
   const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
   return {
     nats,

@@ -47,7 +47,9 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     expect(submitted.payload.intentId).toBe(intentId);
     // The history is complete, ordered and hash-chained.
     const records = await system.store.readStream(workflowStream(intentId));
-    expect(verifyChain(records)).toEqual({ ok: true, events: 10 }); // 7 decisions and facts, and the 3 decision inputs
+    // 7 decisions and facts, the 3 decision inputs, and the agent's usage record (which may land after the completion).
+    expect(verifyChain(records)).toEqual({ ok: true, events: records.length });
+    expect(records.length).toBeGreaterThanOrEqual(10);
   });
 
   it('records the agent registration in the agent\'s own history', async () => {

@@ -18,7 +18,7 @@ export class PolicyHandlers {
     private readonly state: PolicyState,
     private readonly rateLimiter: RateLimiter,
     private readonly ledger: BudgetLedger,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly service: ServiceContext,
   ) {}
 
@@ -31,7 +31,7 @@ export class PolicyHandlers {
    * same event id, so the append and the publish both de-duplicate.
    */
   private async record(stream: string, event: AnyMessage): Promise<void> {
-    await this.store.append(stream, [event]);
+    await this.events.append(stream, [event]);
     await this.bus.publishMessage(event);
   }
 
@@ -62,6 +62,8 @@ export class PolicyHandlers {
   async usage(@Payload() message: MessageOf<'UsageRecorded'>) {
     const { budgets } = this.state.policy.bundle;
     const { intentId, tokens, cost, steps } = message.payload;
+    // The spending is part of the workflow's history: a replay shows the budget at any point.
+    await this.events.append(workflowStream(intentId), [message]);
     const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];
     for (const [scope, id] of accounts) {
       const { before, after } = await this.ledger.add(scope, id, message.id, { tokens, cost, steps });
@@ -118,6 +120,12 @@ export class PolicyHandlers {
     }
     const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;
     return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version };
+  }
+
+  @MessagePattern('GetPolicyBundle')
+  bundleInForce(): ReplyOf<'GetPolicyBundle'> {
+    const { bundle } = this.state.policy;
+    return { version: bundle.version, rules: bundle.rules.length, yaml: this.state.yaml };
   }
 
   @MessagePattern('IsFeatureEnabled')

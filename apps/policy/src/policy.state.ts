@@ -1,6 +1,7 @@
 import { ActiveKillSwitch } from '@agentos/contracts';
 import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
-import { CompiledPolicy, loadPolicyBundle, parsePolicyBundle } from '@agentos/policy-engine';
+import { CompiledPolicy, parsePolicyBundle } from '@agentos/policy-engine';
+import { readFileSync } from 'node:fs';
 import { ServiceContext } from '@agentos/service-host';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { KV, QueuedIterator, KvEntry } from 'nats';
@@ -20,6 +21,7 @@ const killSwitchKey = (scope: string, target: string) => `${scope}.${Buffer.from
 @Injectable()
 export class PolicyState implements OnModuleInit, OnModuleDestroy {
   private compiled!: CompiledPolicy;
+  private source = '';
   private readonly switches = new Map<string, ActiveKillSwitch>();
   private readonly watches: QueuedIterator<KvEntry>[] = [];
   private readonly connector: NatsConnector;
@@ -32,6 +34,11 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
     return this.compiled;
   }
 
+  /** The YAML of the bundle in force. */
+  get yaml(): string {
+    return this.source;
+  }
+
   get killSwitches(): ActiveKillSwitch[] {
     return [...this.switches.values()];
   }
@@ -40,17 +47,21 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
     const bundles = await this.bundles();
     const stored = await bundles.get(BUNDLE_KEY);
     // A published bundle outlives restarts; the file is only the first-boot default.
-    this.compiled = new CompiledPolicy(
-      stored?.operation === 'PUT' ? parsePolicyBundle(stored.string(), 'stored bundle') : loadPolicyBundle(this.service.env.AGENTOS_POLICY_BUNDLE ?? DEFAULT_BUNDLE),
-    );
+    const path = this.service.env.AGENTOS_POLICY_BUNDLE ?? DEFAULT_BUNDLE;
+    this.adopt(stored?.operation === 'PUT' ? stored.string() : readFileSync(path, 'utf8'), stored?.operation === 'PUT' ? 'stored bundle' : path);
     await this.follow(bundles, BUNDLE_KEY, (entry) => {
-      if (entry.operation === 'PUT') this.compiled = new CompiledPolicy(parsePolicyBundle(entry.string(), 'stored bundle'));
+      if (entry.operation === 'PUT') this.adopt(entry.string(), 'stored bundle');
     });
     const kills = await this.killSwitchBucket();
     await this.follow(kills, '>', (entry) => {
       if (entry.operation === 'PUT') this.switches.set(entry.key, ActiveKillSwitch.parse(entry.json()));
       else this.switches.delete(entry.key);
     });
+  }
+
+  private adopt(yaml: string, source: string): void {
+    this.compiled = new CompiledPolicy(parsePolicyBundle(yaml, source));
+    this.source = yaml;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -75,6 +75,7 @@ export const CATALOG = {
   ScreenContent: { kind: 'query', version: 1, subject: 'agentos.query.policy.screen', schema: policy.ScreenContent, reply: policy.ScreenedContent },
   ContentFlagged: { kind: 'event', version: 1, subject: 'agentos.evt.policy.content-flagged', stream: 'AGENTOS_EVENTS', schema: policy.ContentFlagged },
   IsFeatureEnabled: { kind: 'query', version: 1, subject: 'agentos.query.policy.feature', schema: policy.IsFeatureEnabled, reply: policy.FeatureState },
+  GetPolicyBundle: { kind: 'query', version: 1, subject: 'agentos.query.policy.bundle', schema: policy.GetPolicyBundle, reply: policy.PolicyBundleInForce },
   CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
   // memory: reads and writes are request/reply (a writer needs its compare-and-set answer); the
   // resulting facts are recorded in the event store and published for observers.

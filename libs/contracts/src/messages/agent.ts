@@ -22,10 +22,7 @@ export const AgentRegistrationRejected = z.object({
 });
 
 /** Query answered by the registry over NATS request/reply. */
-export const FindAgents = z
-  .object({ capability: Name.optional(), name: Name.optional() })
-  .refine((q) => q.capability !== undefined || q.name !== undefined, {
-    message: 'give a capability or a name',
-  });
+/** Every agent when neither is given. */
+export const FindAgents = z.object({ capability: Name.optional(), name: Name.optional() });
 
 export const AgentsFound = z.object({ agents: z.array(AgentDescriptor) });

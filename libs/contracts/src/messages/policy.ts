@@ -135,3 +135,6 @@ export const ContentFlagged = z.object({
 
 export const IsFeatureEnabled = z.object({ feature: z.string().min(1).max(100) });
 export const FeatureState = z.object({ feature: z.string(), enabled: z.boolean(), bundleVersion: z.string() });
+
+export const GetPolicyBundle = z.object({});
+export const PolicyBundleInForce = z.object({ version: z.string(), rules: z.number().int(), yaml: z.string() });

@@ -1,0 +1,100 @@
+import { parseMessage, type Envelope } from '@agentos/contracts';
+import type { Decider } from '@agentos/decider';
+import { verifyChain, type RecordedEvent } from '@agentos/event-store';
+import { memoryAsOf } from '@agentos/memory-projection';
+import { intentDecider, workflowStream } from '@agentos/orchestration';
+import { loadPolicyBundle } from '@agentos/policy-engine';
+import { formatTimeline, historyUpTo, incidentReport, reExecute, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Output } from '../output';
+import type { Session } from '../session';
+
+export interface ReplayOptions {
+  at?: string;
+  verify?: boolean;
+  reExecute?: boolean;
+  decider?: string;
+  policy?: string;
+  report?: string;
+}
+
+/** Reads a workflow's history, refusing (with the place) anything this code does not understand. */
+async function loadHistory(session: Session, workflowId: string): Promise<RecordedEvent[]> {
+  const stream = workflowStream(workflowId);
+  const records = await session.store.readStream(stream);
+  if (records.length === 0) throw new Error(`unknown workflow ${workflowId}: no events in ${stream}`);
+  for (const record of records) {
+    const parsed = parseMessage(record.event);
+    if (!parsed.ok) throw new Error(`event #${record.revision} of ${stream} (${record.event.type}) cannot be read: ${parsed.error}`);
+  }
+  return records;
+}
+
+/** A decider module to re-execute with (to find where changed code decides differently). */
+function loadDecider(path: string): Decider<unknown, unknown> {
+  // A module chosen at run time (through swc's hook, so it may be TypeScript): import() would bypass the hook.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(resolve(path)) as Record<string, unknown>;
+  const decider = (module.intentDecider ?? module.default ?? Object.values(module).find((v) => typeof v === 'object' && v !== null && 'decide' in v)) as Decider<unknown, unknown> | undefined;
+  if (!decider || typeof decider.decide !== 'function') throw new Error(`${path} exports no decider (an object with decide, evolve, initialState, name)`);
+  return decider;
+}
+
+/** Never writes to the live streams: everything here reads the history and computes. Exit 1 on tampering or divergence. */
+export async function replay(session: Session, workflowId: string, options: ReplayOptions, out: Output): Promise<number> {
+  const records = await loadHistory(session, workflowId);
+  let exitCode = 0;
+  const shown = options.at ? historyUpTo(records, options.at) : records;
+  out.line(formatTimeline(timeline(shown)));
+  out.data({ timeline: timeline(shown) });
+
+  if (options.at) {
+    const state = stateAt(records, options.at);
+    const first = records[0].event as Envelope;
+    const memoryEvents = (await session.store.readStream(`memory-${first.tenant}.workflow.${workflowId}`)).map((r) => r.event);
+    const memory = Object.fromEntries([...memoryAsOf(memoryEvents, state.at)].map(([key, v]) => [key, v.value]));
+    out.line(`\nstate at #${state.revision} (${state.at}): ${state.state.status}; spent ${JSON.stringify(state.spent)}; memory ${JSON.stringify(memory)}`);
+    out.data({ at: state, memory });
+  }
+
+  const chain = verifyChain(records);
+  if (options.verify || options.report) {
+    out.line(chain.ok ? `\nhash chain intact: ${chain.events} events` : `\nTAMPERED: event #${chain.revision} (${chain.eventId}): ${chain.reason}`);
+    out.data({ verify: chain });
+    if (!chain.ok) exitCode = 1;
+  }
+
+  let divergence;
+  if (options.reExecute || options.decider) {
+    const result = reExecute(records, options.decider ? loadDecider(options.decider) : (intentDecider as Decider<unknown, unknown>));
+    divergence = result.divergence;
+    if (divergence) {
+      out.line(`\nDIVERGENCE at event #${divergence.revision} (input of ${divergence.causeType}):\n  recorded:   ${JSON.stringify(divergence.recorded)}\n  recomputed: ${JSON.stringify(divergence.recomputed)}`);
+      exitCode = 1;
+    } else {
+      out.line(`\nre-executed ${result.decisions} decisions: same as recorded`);
+    }
+    out.data({ reExecute: result });
+  }
+
+  let changed;
+  if (options.policy) {
+    const result = whatIf(records, loadPolicyBundle(options.policy));
+    changed = result.changed;
+    out.line(`\nwhat if ${options.policy}: ${changed.length} of ${result.decisions} policy decisions would change`);
+    for (const c of changed) out.line(`  #${c.revision} ${c.action} on ${c.resource}: ${c.recorded.effect} (${c.recorded.rule ?? 'default'}) → ${c.whatIf.effect} (${c.whatIf.rule ?? 'default'}: ${c.whatIf.reason})`);
+    out.data({ whatIf: result });
+  }
+
+  if (options.report) {
+    const markdown = incidentReport(records, { workflowId, chain, divergence, whatIf: changed });
+    const md = options.report.endsWith('.md') ? options.report : `${options.report}.md`;
+    const html = md.replace(/\.md$/, '.html');
+    writeFileSync(md, markdown);
+    writeFileSync(html, reportHtml(markdown, `Incident report: workflow ${workflowId}`));
+    out.line(`\nreport written to ${md} and ${html}`);
+    out.data({ report: { markdown: md, html } });
+  }
+  return exitCode;
+}

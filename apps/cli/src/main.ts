@@ -1,0 +1,94 @@
+import { Command, CommanderError } from 'commander';
+import { agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
+import { replay } from './commands/replay';
+import { submit } from './commands/submit';
+import { output, type Output } from './output';
+import { Session } from './session';
+import { loadSettings, type GlobalFlags } from './settings';
+
+const program = new Command('agentos')
+  .description('Publish intents onto AgentOS, administer it, and replay workflows for incident analysis.')
+  .option('--nats-url <url>', 'NATS server(s), comma-separated (env NATS_URL; default nats://127.0.0.1:4222)')
+  .option('--esdb-url <url>', 'EventStoreDB connection string for replay (env ESDB_URL; default: the JetStream event store)')
+  .option('--tenant <tenant>', 'tenant to act for (env AGENTOS_TENANT; default "default")')
+  .option('--user <id>', 'who you are, as recorded on every decision (env AGENTOS_USER)')
+  .option('--config <file>', 'JSON settings file (default ~/.agentos.json)')
+  .option('--json', 'JSON lines on stdout, for scripts')
+  .option('--debug', 'print stack traces on errors')
+  .showHelpAfterError();
+
+/** Runs one command with its session; errors are one line (stack with --debug) and exit 1. */
+function action<A extends unknown[]>(run: (session: Session, out: Output, ...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    const flags = program.opts<GlobalFlags & { json?: boolean; debug?: boolean }>();
+    let session: Session | undefined;
+    try {
+      session = new Session(loadSettings(flags));
+      process.exitCode = await run(session, output(Boolean(flags.json)), ...args);
+    } catch (error) {
+      const refused = (error as { code?: string }).code === 'CONNECTION_REFUSED';
+      const detail = refused ? `cannot reach NATS at ${session?.settings.natsUrl} (connection refused)` : ((error as Error).message ?? String(error));
+      process.stderr.write(`agentos: ${detail}\n`);
+      if (flags.debug) process.stderr.write(`${(error as Error).stack}\n`);
+      process.exitCode = 1;
+    } finally {
+      await session?.close().catch(() => undefined);
+    }
+  };
+}
+
+program
+  .command('submit <file>')
+  .description('publish the intent in <file> (JSON or YAML: goal, capability, input, agent) and follow it')
+  .option('--no-follow', 'return once published')
+  .option('--timeout <seconds>', 'give up following after this long', '120')
+  .action(action((session, out, file: string, opts: { follow: boolean; timeout: string }) => submit(session, file, { follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out)));
+
+const agents = program.command('agents').description('the agent registry');
+agents
+  .command('ls')
+  .option('--capability <name>', 'only agents offering this capability')
+  .action(action((session, out, opts: { capability?: string }) => agentsList(session, opts.capability, out)));
+
+const policy = program.command('policy').description('policy bundles');
+policy.command('show').description('print the bundle in force').action(action((session, out) => policyShow(session, out)));
+policy
+  .command('apply <file>')
+  .description('validate and publish a YAML bundle; every policy instance reloads it')
+  .action(action((session, out, file: string) => policyApply(session, file, out)));
+
+program
+  .command('kill <scope> <target>')
+  .description('throw a kill switch: scope is global, tenant, agent or workflow (target * for global)')
+  .requiredOption('--reason <text>', 'why, recorded with the switch')
+  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => killSwitch(session, 'kill', scope, target, opts.reason, out)));
+program
+  .command('resume <scope> <target>')
+  .description('release a kill switch')
+  .option('--reason <text>', 'why', 'resumed from the CLI')
+  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => killSwitch(session, 'resume', scope, target, opts.reason, out)));
+
+for (const decision of ['approve', 'reject'] as const) {
+  program
+    .command(`${decision} <intentId>`)
+    .description(`${decision} an intent that policy parked for approval`)
+    .option('--comment <text>', 'recorded with the decision')
+    .action(action((session, out, intentId: string, opts: { comment?: string }) => decideApproval(session, decision, intentId, opts.comment, out)));
+}
+
+program
+  .command('replay <workflowId>')
+  .description("read a workflow's history from the event store: timeline, state at a point, verification, re-execution, what-if, report")
+  .option('--at <eventNo|time>', 'show the history up to this event number or ISO time, and the state there')
+  .option('--verify', 'verify the hash chain (exit 1 if tampered)')
+  .option('--re-execute', "re-run the orchestrator's decider on the recorded inputs (exit 1 at the first divergence)")
+  .option('--decider <module>', 're-execute with the decider exported by this module instead')
+  .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
+  .option('--report <out.md>', 'write an incident report as Markdown and HTML')
+  .action(action((session, out, workflowId: string, opts) => replay(session, workflowId, opts, out)));
+
+program.exitOverride((error: CommanderError) => {
+  process.exit(error.exitCode);
+});
+
+void program.parseAsync(process.argv);

@@ -1,0 +1,31 @@
+import type { Origin } from '@agentos/contracts';
+import { EventStoreDbEventStore, JetStreamEventStore, type EventStore } from '@agentos/event-store';
+import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import type { CliSettings } from './settings';
+
+/** One CLI invocation's connections, opened lazily and closed at the end. */
+export class Session {
+  readonly connector: NatsConnector;
+  readonly client: JetStreamClientProxy;
+  private eventStore?: EventStore;
+
+  constructor(readonly settings: CliSettings) {
+    this.connector = new NatsConnector({ servers: settings.natsUrl.split(','), name: 'agentos-cli' });
+    this.client = new JetStreamClientProxy(this.connector);
+  }
+
+  get origin(): Origin {
+    return { tenant: this.settings.tenant, actor: { kind: 'user', id: this.settings.user } };
+  }
+
+  /** EventStoreDB when configured, else the embedded JetStream store. */
+  get store(): EventStore {
+    this.eventStore ??= this.settings.esdbUrl ? EventStoreDbEventStore.fromConnectionString(this.settings.esdbUrl) : new JetStreamEventStore(this.connector, { retryAttempts: 2 });
+    return this.eventStore;
+  }
+
+  async close(): Promise<void> {
+    await this.eventStore?.close();
+    await this.client.close();
+  }
+}

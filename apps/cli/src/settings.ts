@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export const CliSettings = z.object({
+  natsUrl: z.string().default('nats://127.0.0.1:4222'),
+  esdbUrl: z.string().optional(),
+  tenant: z.string().default('default'),
+  user: z.string().default('cli'),
+});
+export type CliSettings = z.infer<typeof CliSettings>;
+
+export interface GlobalFlags {
+  natsUrl?: string;
+  esdbUrl?: string;
+  tenant?: string;
+  user?: string;
+  config?: string;
+}
+
+/** Flags win over the environment, which wins over the config file (~/.agentos.json or --config). */
+export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): CliSettings {
+  const path = flags.config ?? env.AGENTOS_CONFIG ?? join(homedir(), '.agentos.json');
+  let file: Record<string, unknown> = {};
+  if (existsSync(path)) {
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`config file ${path} is not JSON: ${(error as Error).message}`);
+    }
+  } else if (flags.config) {
+    throw new Error(`config file ${path} does not exist`);
+  }
+  const merged = {
+    ...file,
+    ...(env.NATS_URL ? { natsUrl: env.NATS_URL } : {}),
+    ...(env.ESDB_URL ? { esdbUrl: env.ESDB_URL } : {}),
+    ...(env.AGENTOS_TENANT ? { tenant: env.AGENTOS_TENANT } : {}),
+    ...(env.AGENTOS_USER ? { user: env.AGENTOS_USER } : {}),
+    ...Object.fromEntries(Object.entries(flags).filter(([key, value]) => value !== undefined && key !== 'config')),
+  };
+  const parsed = CliSettings.safeParse(merged);
+  if (!parsed.success) throw new Error(`settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,5 @@
+export * from './re-execute';
+export * from './report';
+export * from './state-at';
+export * from './timeline';
+export * from './what-if';

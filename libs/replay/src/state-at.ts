@@ -1,0 +1,36 @@
+import type { Envelope, MessageOf } from '@agentos/contracts';
+import { fold } from '@agentos/decider';
+import type { RecordedEvent } from '@agentos/event-store';
+import { intentDecider, type IntentState } from '@agentos/orchestration';
+
+export interface WorkflowStateAt {
+  /** The last event included. */
+  revision: number;
+  at: string;
+  state: IntentState;
+  spent: { tokens: number; cost: number; steps: number };
+}
+
+/** `point`: an event number (revision) or an ISO time; the history up to and including it. */
+export function historyUpTo(records: readonly RecordedEvent[], point: string): RecordedEvent[] {
+  if (/^\d+$/.test(point)) return records.filter((r) => r.revision <= Number(point));
+  const limit = Date.parse(point);
+  if (Number.isNaN(limit)) throw new Error(`--at takes an event number or an ISO time, not "${point}"`);
+  return records.filter((r) => Date.parse(r.event.occurredAt) <= limit);
+}
+
+/** The workflow as it stood at a point of its history: the orchestrator's state and what its agents had spent. */
+export function stateAt(records: readonly RecordedEvent[], point: string): WorkflowStateAt {
+  const upTo = historyUpTo(records, point);
+  if (upTo.length === 0) throw new Error(`the history has no event at or before ${point}`);
+  const events = upTo.map((r) => r.event);
+  const spent = { tokens: 0, cost: 0, steps: 0 };
+  for (const event of events.filter((e: Envelope) => e.type === 'UsageRecorded')) {
+    const usage = (event as MessageOf<'UsageRecorded'>).payload;
+    spent.tokens += usage.tokens;
+    spent.cost += usage.cost;
+    spent.steps += usage.steps;
+  }
+  const last = upTo[upTo.length - 1];
+  return { revision: last.revision, at: last.event.occurredAt, state: fold(intentDecider, events), spent };
+}
