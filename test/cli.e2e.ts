@@ -114,9 +114,14 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     expect(debug.stderr).toMatch(/^agentos: unknown workflow[^\n]*\nError: unknown workflow[\s\S]*at /);
   });
 
-  it('lists agents and shows and applies policy', async () => {
+  it('lists agents and workflows, shows them, and shows and applies policy', async () => {
     const agents = await agentos('agents', 'ls');
     expect(agents.stdout).toMatch(/^summariser@1\.0\.0\s+owner=demo-team\s+capabilities=summarise/m);
+    expect((await agentos('agents', 'show', 'summariser')).stdout).toMatch(/^summariser: 1 instance\(s\)\n  1\.0\.0\s+owner=demo-team/);
+    const listed = await agentos('workflows', 'ls');
+    expect(listed.stdout).toContain(`${intentId}  IntentCompleted`);
+    const workflow = await agentos('workflows', 'show', intentId);
+    expect(workflow.stdout).toMatch(new RegExp(`^workflow ${intentId}: completed; \\d+ events; spent \\{"tokens":0,"cost":0,"steps":1\\}`));
     const shown = await agentos('policy', 'show');
     expect(shown.stdout).toMatch(/^# bundle default-1 \(3 rules\)/);
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
+import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
 import { replay } from './commands/replay';
 import { submit } from './commands/submit';
+import { workflowShow, workflowsList } from './commands/workflows';
 import { output, type Output } from './output';
 import { Session } from './session';
 import { loadSettings, type GlobalFlags } from './settings';
@@ -49,6 +50,21 @@ agents
   .command('ls')
   .option('--capability <name>', 'only agents offering this capability')
   .action(action((session, out, opts: { capability?: string }) => agentsList(session, opts.capability, out)));
+
+agents
+  .command('show <name>')
+  .description('the registered instances and versions of one agent')
+  .action(action((session, out, name: string) => agentShow(session, name, out)));
+
+const workflows = program.command('workflows').description('workflows recorded in the event store');
+workflows
+  .command('ls')
+  .option('--limit <n>', 'how many, newest first', '20')
+  .action(action((session, out, opts: { limit: string }) => workflowsList(session, Number(opts.limit), out)));
+workflows
+  .command('show <workflowId>')
+  .description('status, spending and timeline of one workflow')
+  .action(action((session, out, id: string) => workflowShow(session, id, out)));
 
 const policy = program.command('policy').description('policy bundles');
 policy.command('show').description('print the bundle in force').action(action((session, out) => policyShow(session, out)));

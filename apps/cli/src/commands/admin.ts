@@ -21,6 +21,15 @@ export async function agentsList(session: Session, capability: string | undefine
   return 0;
 }
 
+export async function agentShow(session: Session, name: string, out: Output): Promise<number> {
+  const { agents } = await session.client.query(createMessage('FindAgents', { name }, session.origin));
+  if (agents.length === 0) throw new Error(`no agent named ${name} is registered`);
+  out.data(agents);
+  out.line(`${name}: ${agents.length} instance(s)`);
+  for (const a of agents) out.line(`  ${a.version.padEnd(10)} owner=${a.owner} capabilities=${a.capabilities.join(',')} concurrency=${a.concurrency} instance=${a.instanceId}`);
+  return 0;
+}
+
 export async function policyShow(session: Session, out: Output): Promise<number> {
   const bundle = await session.client.query(createMessage('GetPolicyBundle', {}, session.origin));
   out.data(bundle);
