@@ -1,9 +1,8 @@
-import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, updateKv, type NatsConnector } from '@agentos/messaging';
 import { NOTHING_SPENT, type BudgetScope, type Spending } from '@agentos/policy-engine';
 import { Injectable } from '@nestjs/common';
 
 const BUCKET = 'agentos_budgets';
-const MAX_CAS_ATTEMPTS = 10;
 /** Usage ids remembered per account, so a redelivered UsageRecorded is not counted twice. */
 const REMEMBERED_USAGE_IDS = 500;
 
@@ -30,24 +29,16 @@ export class BudgetLedger {
   /** Adds one usage record (once, by its id); returns the totals before and after, from one consistent read. */
   async add(scope: BudgetScope, id: string, usageId: string, usage: Spending): Promise<{ before: Spending; after: Spending }> {
     const kv = await this.connector.kv(BUCKET, { history: 1 });
-    const key = keyOf(scope, id);
-    for (let attempt = 1; ; attempt += 1) {
-      const entry = await kv.get(key);
-      const account: Account = entry?.operation === 'PUT' ? entry.json<Account>() : { ...NOTHING_SPENT, counted: [] };
-      if (account.counted.includes(usageId)) return { before: account, after: account };
-      const next: Account = {
+    const { before, after } = await updateKv<Account>(kv, keyOf(scope, id), (current) => {
+      const account = current ?? { ...NOTHING_SPENT, counted: [] };
+      if (account.counted.includes(usageId)) return account;
+      return {
         tokens: account.tokens + usage.tokens,
         cost: account.cost + usage.cost,
         steps: account.steps + usage.steps,
         counted: [...account.counted, usageId].slice(-REMEMBERED_USAGE_IDS),
       };
-      try {
-        if (entry?.operation === 'PUT') await kv.update(key, JSON.stringify(next), entry.revision);
-        else await kv.create(key, JSON.stringify(next));
-        return { before: account, after: next };
-      } catch (error) {
-        if (attempt >= MAX_CAS_ATTEMPTS) throw error;
-      }
-    }
+    });
+    return { before: before ?? NOTHING_SPENT, after };
   }
 }

@@ -9,3 +9,4 @@ export * from './nest/jetstream.client';
 export * from './nest/jetstream.context';
 export * from './nest/jetstream.server';
 export * from './lazy';
+export * from './kv-update';

@@ -1,0 +1,23 @@
+import type { KV } from 'nats';
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Read-modify-write of one JSON value in a KV bucket by compare-and-set: when another writer got in
+ * between the read and the write, read again and re-apply. Returns the value before and after.
+ */
+export async function updateKv<T>(kv: KV, key: string, change: (current: T | undefined) => T): Promise<{ before: T | undefined; after: T }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const entry = await kv.get(key);
+    const before = entry?.operation === 'PUT' ? entry.json<T>() : undefined;
+    const after = change(before);
+    try {
+      // A deleted key still has a revision to compare against; a key never written has none.
+      if (entry) await kv.update(key, JSON.stringify(after), entry.revision);
+      else await kv.create(key, JSON.stringify(after));
+      return { before, after };
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
