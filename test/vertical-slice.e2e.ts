@@ -1,6 +1,6 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import { verifyChain } from '@agentos/event-store';
-import { NatsConnector } from '@agentos/messaging';
+import { NatsConnector, finishedSpans } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { readStoredMessages, waitFor } from '@agentos/testing';
 import { startSystem, type RunningSystem } from './system';
@@ -50,6 +50,28 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     // 7 decisions and facts, the 3 decision inputs, and the agent's usage record (which may land after the completion).
     expect(verifyChain(records)).toEqual({ ok: true, events: records.length });
     expect(records.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('is one connected trace across orchestrator, policy, agent, memory and event store', async () => {
+    const traceId = TRACEPARENT.split('-')[1];
+    const { events } = await submit('summarise', { text: 'Traced. End to end.' });
+    expect(events.at(-1)?.type).toBe('IntentCompleted');
+    const spans = await waitFor(
+      () => finishedSpans().filter((s) => s.spanContext().traceId === traceId),
+      (found) => found.some((s) => s.name === 'handle IntentCompleted'),
+      { what: 'the last hop to be traced' },
+    );
+    const names = new Set(spans.map((s) => s.name));
+    for (const hop of ['publish SubmitIntent', 'handle SubmitIntent', 'handle PolicyCheckRequested', 'handle PolicyDecided', 'handle TaskAssigned', 'answer WriteMemory', 'answer CheckPolicy', 'eventstore.append', 'handle TaskCompleted']) {
+      expect([hop, names.has(hop)]).toEqual([hop, true]);
+    }
+    // Connected: every span's parent is another span of the trace, or the caller's span we started from.
+    const ids = new Set(spans.map((s) => s.spanContext().spanId));
+    const orphans = spans.filter((s) => s.parentSpanContext && !ids.has(s.parentSpanContext.spanId) && s.parentSpanContext.spanId !== TRACEPARENT.split('-')[2]);
+    expect(orphans.map((s) => s.name)).toEqual([]);
+    const assignment = spans.find((s) => s.name === 'handle TaskAssigned');
+    expect(assignment?.attributes).toMatchObject({ 'agentos.agent': 'summariser', 'agentos.agent.version': '1.0.0', 'agentos.tenant': 'acme', 'agentos.service': 'agent-summariser' });
+    expect(spans.find((s) => s.name === 'handle PolicyDecided')?.attributes).toMatchObject({ 'agentos.policy.rule': 'allow-intents' });
   });
 
   it('records the agent registration in the agent\'s own history', async () => {

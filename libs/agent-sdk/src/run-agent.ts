@@ -1,5 +1,5 @@
 import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
-import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
 import { hostname } from 'node:os';
 import type { AgentDefinition } from './define-agent';
@@ -30,6 +30,7 @@ const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 3, initialBackoffMs: 250, maxBa
  * failing is reported as TaskFailed on its last attempt, so the workflow learns of it.
  */
 export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Output>, options: RunAgentOptions = {}): Promise<RunningAgent> {
+  startTracing();
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
   const connector = new NatsConnector(options.nats ?? natsSettingsFromEnv(`agent-${agent.name}`));
   const publisher = new MessagePublisher(connector);

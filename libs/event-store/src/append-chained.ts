@@ -1,4 +1,6 @@
 import type { Envelope } from '@agentos/contracts';
+import { SpanKind, inSpan } from '@agentos/messaging';
+import { context } from '@opentelemetry/api';
 import { chainEvents, type ChainedEvent } from './hash-chain';
 import { WrongExpectedRevisionError, checkExpectedRevision, type AppendResult, type ExpectedRevision, type RecordedEvent } from './port';
 
@@ -45,7 +47,12 @@ async function isRepeat<Token>(writer: ChainedWriter<Token>, stream: string, eve
  * exactly after that event, so the chain can never fork. When the caller did not pin a revision
  * ('any', 'stream_exists') and another writer got in first, it simply tries again on the new tail.
  */
-export async function appendChained<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
+export function appendChained<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
+  const attributes = { 'agentos.stream': stream, 'agentos.events': events.length, 'agentos.event_types': events.map((e) => e.type).join(',') };
+  return inSpan('eventstore.append', SpanKind.INTERNAL, attributes, context.active(), () => appendOnce(writer, stream, events, expected));
+}
+
+async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
   for (let attempt = 1; ; attempt += 1) {
     const tail = await writer.tail(stream);
     if (tail.revision !== 'no_stream' && (events.length === 0 || (await isRepeat(writer, stream, events, expected, tail.revision)))) {

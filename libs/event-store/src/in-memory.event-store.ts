@@ -58,18 +58,24 @@ export class InMemoryEventStore implements EventStore {
   async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {
     let after = options.after;
     let stopped = false;
+    let appended = 0; // appends seen; a wake-up between our read and our wait is not lost
     let wake: () => void = () => undefined;
-    const listener = () => wake();
+    const listener = () => {
+      appended += 1;
+      wake();
+    };
     this.listeners.add(listener);
     const loop = (async () => {
       while (!stopped) {
+        const seen = appended;
         const batch = await this.readAll({ after });
         for (const record of batch) {
           if (stopped) return;
           if (matchesFilter(options.filter, record)) await handler(record);
           after = record.position;
         }
-        if (batch.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        // Checked and armed in one synchronous step: a stop or an append cannot fall in between.
+        if (batch.length === 0 && appended === seen && !stopped) await new Promise<void>((resolve) => (wake = resolve));
       }
     })();
     return {

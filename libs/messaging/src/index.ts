@@ -10,3 +10,4 @@ export * from './nest/jetstream.context';
 export * from './nest/jetstream.server';
 export * from './lazy';
 export * from './kv-update';
+export * from './tracing';

@@ -10,7 +10,9 @@ import {
   type ReplyOf,
 } from '@agentos/contracts';
 import { headers, type MsgHdrs, type NatsConnection } from 'nats';
+import { context, trace } from '@opentelemetry/api';
 import type { NatsConnector } from './connection';
+import { SpanKind, activeTraceparent, contextOf, inSpan, messageAttributes } from './tracing';
 
 export interface PublishReceipt {
   stream: string;
@@ -44,6 +46,9 @@ export function messageHeaders(message: Envelope): MsgHdrs {
   return h;
 }
 
+/** Inside a handler, the handler's span; otherwise the trace the message says it belongs to. */
+const parentFor = (message: Envelope) => (trace.getSpan(context.active()) ? context.active() : contextOf(message));
+
 /** Validates at the boundary: nothing malformed leaves a service. */
 function validated<T extends AnyMessage>(message: T): T {
   const result = parseMessage(message);
@@ -62,12 +67,15 @@ export class MessagePublisher {
     const spec = CATALOG[message.type];
     if (spec.kind === 'query') throw new Error(`${message.type} is a query: use request()`);
     const checked = validated(message);
-    const js = await this.connector.jetstream();
-    const ack = await js.publish(subjectOf(checked), encodeMessage(checked), {
-      msgID: checked.id,
-      headers: messageHeaders(checked),
+    return inSpan(`publish ${checked.type}`, SpanKind.PRODUCER, messageAttributes(checked), parentFor(checked), async () => {
+      const hop = activeTraceparent();
+      // A message that starts a conversation starts its trace; its effects inherit it (causedBy).
+      const traced = checked.traceparent || !hop ? checked : { ...checked, traceparent: hop };
+      const h = messageHeaders(traced);
+      if (hop) h.set('traceparent', hop); // the header carries this hop, so the consumer's span is its child
+      const ack = await (await this.connector.jetstream()).publish(subjectOf(traced), encodeMessage(traced), { msgID: traced.id, headers: h });
+      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     });
-    return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
   }
 
   async publishAll(messages: readonly AnyMessage[]): Promise<PublishReceipt[]> {
@@ -81,9 +89,11 @@ export class MessagePublisher {
     const spec = CATALOG[message.type as T];
     const checked = validated(message as AnyMessage);
     const nc: NatsConnection = await this.connector.connection$();
-    const response = await nc.request(spec.subject, encodeMessage(checked), {
-      timeout: timeoutMs,
-      headers: messageHeaders(checked),
+    const response = await inSpan(`request ${checked.type}`, SpanKind.CLIENT, messageAttributes(checked), parentFor(checked), () => {
+      const h = messageHeaders(checked);
+      const hop = activeTraceparent();
+      if (hop) h.set('traceparent', hop);
+      return nc.request(spec.subject, encodeMessage(checked), { timeout: timeoutMs, headers: h });
     });
     const answer = JSON.parse(Buffer.from(response.data).toString('utf8')) as QueryReply;
     if (!answer.ok) throw new QueryFailedError(message.type, answer.error);

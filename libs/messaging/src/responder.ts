@@ -1,8 +1,9 @@
 import { CATALOG, decodeMessage, type MessageOf, type QueryType, type ReplyOf } from '@agentos/contracts';
-import type { Subscription } from 'nats';
+import type { MsgHdrs, Subscription } from 'nats';
 import type { NatsConnector } from './connection';
 import { silentLog, type Log } from './log';
 import type { QueryReply } from './publisher';
+import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
 
 export type QueryHandler<T extends QueryType> = (query: MessageOf<T>) => Promise<ReplyOf<T>>;
 
@@ -34,7 +35,7 @@ export class QueryResponder<T extends QueryType> {
     this.loop = (async () => {
       // Answered concurrently: one slow query must not hold up the others.
       for await (const request of subscription) {
-        const pending: Promise<void> = this.answer(request.data)
+        const pending: Promise<void> = this.answer(request.data, request.headers)
           .then((answer) => void request.respond(Buffer.from(JSON.stringify(answer))))
           .finally(() => this.inFlight.delete(pending));
         this.inFlight.add(pending);
@@ -48,12 +49,14 @@ export class QueryResponder<T extends QueryType> {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async answer(data: Uint8Array): Promise<QueryReply> {
+  private async answer(data: Uint8Array, headers?: MsgHdrs): Promise<QueryReply> {
     const parsed = decodeMessage(data);
     if (!parsed.ok) return { ok: false, error: `invalid ${this.options.type}: ${parsed.error}` };
     if (parsed.message.type !== this.options.type) return { ok: false, error: `expected ${this.options.type}, got ${parsed.message.type}` };
     try {
-      const reply = await this.options.handler(parsed.message as MessageOf<T>);
+      const query = parsed.message as MessageOf<T>;
+      const attributes = { ...messageAttributes(query), 'agentos.service': this.options.service };
+      const reply = await inSpan(`answer ${query.type}`, SpanKind.SERVER, attributes, contextOf(query, headers), () => this.options.handler(query));
       return { ok: true, reply: CATALOG[this.options.type].reply.parse(reply) };
     } catch (error) {
       // Nest hands over an RpcException's payload (often a plain string) rather than an Error.

@@ -11,6 +11,7 @@ import { deadLetterFor, type DeadLetterReason } from './dead-letter';
 import { silentLog, type Log } from './log';
 import type { MessagePublisher } from './publisher';
 import { ensureDurableConsumer } from './topology';
+import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
 
 export interface Delivery {
   /** 1 on the first delivery. */
@@ -157,12 +158,11 @@ export class MessageWorker<T extends StreamMessageType> {
     // Long handlers keep their claim on the message instead of having it redelivered mid-work.
     const keepAlive = setInterval(() => jsMsg.working(), Math.max(500, this.ackWaitMs / 2));
     try {
-      await this.options.handler(parsed.message as MessageOf<T>, {
-        deliveryCount,
-        streamSequence: jsMsg.seq,
-        subject: jsMsg.subject,
-        headers: jsMsg.headers,
-      });
+      const message = parsed.message as MessageOf<T>;
+      const attributes = { ...messageAttributes(message), 'agentos.service': this.options.service, 'messaging.delivery_count': deliveryCount };
+      await inSpan(`handle ${message.type}`, SpanKind.CONSUMER, attributes, contextOf(message, jsMsg.headers), () =>
+        this.options.handler(message, { deliveryCount, streamSequence: jsMsg.seq, subject: jsMsg.subject, headers: jsMsg.headers }),
+      );
       clearInterval(keepAlive);
       await jsMsg.ackAck();
       this.stats.acked += 1;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
-import { JetStreamClientProxy, JetStreamServer, NatsConnector, natsSettingsFromEnv, type RetryPolicy } from '@agentos/messaging';
+import { JetStreamClientProxy, JetStreamServer, NatsConnector, natsSettingsFromEnv, startTracing, type RetryPolicy } from '@agentos/messaging';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -32,6 +32,7 @@ class ServiceRootModule {}
  */
 export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<INestMicroservice> {
   const env = options.env ?? process.env;
+  startTracing(env);
   const log = options.log ?? createLogger(definition.name, env);
   const settings = natsSettingsFromEnv(definition.name, env);
   const connector = new NatsConnector(settings);
