@@ -14,7 +14,7 @@ describe('each app as its own process', () => {
 
   it('starts on the transport with a structured start line and exits 0 on SIGTERM', async () => {
     const startLines: Record<string, unknown>[] = [];
-    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url }, (line) => line.event === 'service.started' && startLines.push(line)));
+    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' }, (line) => line.event === 'service.started' && startLines.push(line)));
     try {
       await Promise.all(apps.map((app) => app.started));
       expect(startLines.map((line) => line.name).sort()).toEqual(['agent-summariser', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);

@@ -26,6 +26,8 @@ export interface RunningSystem {
   history(intentId: string): Promise<Envelope[]>;
   /** Publishes SubmitIntent and waits for the intent to complete, be rejected or fail. */
   submit(capability: string, input: Record<string, unknown>, origin?: Partial<Origin>): Promise<{ intentId: string; command: MessageOf<'SubmitIntent'>; events: Envelope[] }>;
+  /** A running service's Nest application, to reach its providers. */
+  service(name: string): INestMicroservice;
   /** Stops one service (gracefully) and starts a fresh instance of it. */
   restart(service: string): Promise<void>;
   stop(): Promise<void>;
@@ -34,7 +36,7 @@ export interface RunningSystem {
 /** The whole system in this process, on a private nats-server: five services and the demo agent. */
 export async function startSystem(extraAgents: AgentDefinition<never, unknown>[] = []): Promise<RunningSystem> {
   const nats = await startNatsServer();
-  const env = { NATS_URL: nats.url };
+  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' };
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (service: (typeof SERVICES)[number]) =>
     startService(service, { env, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
@@ -71,6 +73,11 @@ export async function startSystem(extraAgents: AgentDefinition<never, unknown>[]
       const command = createMessage('SubmitIntent', { intentId, goal: `${capability} for the test`, capability, input }, { ...origin, ...over });
       await client.publishMessage(command);
       return { intentId, command, events: await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` }) };
+    },
+    service(name) {
+      const app = services.get(name);
+      if (!app) throw new Error(`no service ${name}`);
+      return app;
     },
     async restart(name) {
       const definition = SERVICES.find((s) => s.name === name);

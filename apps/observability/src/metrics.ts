@@ -1,53 +1,95 @@
 import type { AnyMessage, ReplyOf } from '@agentos/contracts';
+import { Counter, Histogram, Registry } from 'prom-client';
 
-const MAX_SAMPLES = 10_000;
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+const REMEMBERED = 100_000;
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+const quantile = (buckets: { le: number; count: number }[], total: number, q: number) => {
+  const rank = q * total;
+  return buckets.find((b) => b.count >= rank)?.le ?? Number.POSITIVE_INFINITY;
+};
 
 /**
- * Counters fed only by events off JetStream. This instance's view: the Prometheus export of the
- * observability issue aggregates across instances.
+ * Prometheus metrics fed only by events off JetStream. Each instance counts what its share of the
+ * durable consumers delivers; Prometheus sums the instances.
  */
 export class Metrics {
-  private readonly byType = new Map<string, number>();
-  private readonly deadLetters = new Map<string, number>();
+  readonly registry = new Registry();
+  private readonly messages = new Counter({ name: 'agentos_messages_total', help: 'Messages observed, by type', labelNames: ['type'], registers: [this.registry] });
+  private readonly intents = new Counter({ name: 'agentos_intents_total', help: 'Intents by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly tasks = new Counter({ name: 'agentos_tasks_total', help: 'Finished tasks by agent and outcome', labelNames: ['agent', 'outcome'], registers: [this.registry] });
+  private readonly denials = new Counter({ name: 'agentos_policy_denials_total', help: 'Policy denials by rule', labelNames: ['rule', 'action'], registers: [this.registry] });
+  private readonly deadLetters = new Counter({ name: 'agentos_dead_letters_total', help: 'Dead-lettered messages by reason and service', labelNames: ['reason', 'service'], registers: [this.registry] });
+  private readonly spent = new Counter({ name: 'agentos_usage_total', help: 'Reported usage by metric and tenant', labelNames: ['metric', 'tenant'], registers: [this.registry] });
+  private readonly budgets = new Counter({ name: 'agentos_budgets_exhausted_total', help: 'Budgets spent, by scope and metric', labelNames: ['scope', 'metric'], registers: [this.registry] });
+  private readonly toDecision = new Histogram({ name: 'agentos_intent_decision_seconds', help: 'Intent submitted to policy decision', buckets: SECONDS, registers: [this.registry] });
+  private readonly toCompletion = new Histogram({ name: 'agentos_intent_completion_seconds', help: 'Intent submitted to completion', buckets: SECONDS, registers: [this.registry] });
   private readonly submittedAt = new Map<string, number>();
-  private readonly latencies: number[] = [];
   private readonly seen = new Set<string>();
 
   /** Counts a message once, whatever the redeliveries. */
   record(message: AnyMessage): void {
     if (this.seen.has(message.id)) return;
     this.seen.add(message.id);
-    if (this.seen.size > MAX_SAMPLES * 10) this.seen.delete(this.seen.values().next().value as string);
-    this.byType.set(message.type, (this.byType.get(message.type) ?? 0) + 1);
+    if (this.seen.size > REMEMBERED) this.seen.delete(this.seen.values().next().value as string);
+    this.messages.inc({ type: message.type });
+    const at = Date.parse(message.occurredAt);
     switch (message.type) {
       case 'IntentSubmitted':
-        this.submittedAt.set(message.payload.intentId, Date.parse(message.occurredAt));
+        this.submittedAt.set(message.payload.intentId, at);
+        if (this.submittedAt.size > REMEMBERED) this.submittedAt.delete(this.submittedAt.keys().next().value as string);
         break;
-      case 'IntentCompleted': {
-        const started = this.submittedAt.get(message.payload.intentId);
-        if (started !== undefined) {
-          this.latencies.push(Date.parse(message.occurredAt) - started);
-          if (this.latencies.length > MAX_SAMPLES) this.latencies.shift();
-          this.submittedAt.delete(message.payload.intentId);
-        }
+      case 'PolicyDecided':
+        if (message.payload.action === 'intent.submit' && message.payload.intentId) this.observe(this.toDecision, message.payload.intentId, at, false);
+        if (message.payload.effect === 'deny') this.denials.inc({ rule: message.payload.rule ?? '(default deny)', action: message.payload.action });
         break;
-      }
+      case 'IntentCompleted':
+      case 'IntentRejected':
+      case 'IntentFailed':
+        this.intents.inc({ outcome: message.type.replace('Intent', '').toLowerCase() });
+        if (message.type === 'IntentCompleted') this.observe(this.toCompletion, message.payload.intentId, at, true);
+        break;
+      case 'TaskCompleted':
+      case 'TaskFailed':
+        this.tasks.inc({ agent: `${message.payload.agent}@${message.payload.agentVersion}`, outcome: message.type === 'TaskCompleted' ? 'completed' : 'failed' });
+        break;
+      case 'UsageRecorded':
+        for (const metric of ['tokens', 'cost', 'steps'] as const) if (message.payload[metric] > 0) this.spent.inc({ metric, tenant: message.tenant }, message.payload[metric]);
+        break;
+      case 'BudgetExhausted':
+        this.budgets.inc({ scope: message.payload.scope, metric: message.payload.metric });
+        break;
       case 'MessageDeadLettered':
-        this.deadLetters.set(message.payload.reason, (this.deadLetters.get(message.payload.reason) ?? 0) + 1);
+        this.deadLetters.inc({ reason: message.payload.reason, service: message.payload.service });
         break;
     }
   }
 
-  snapshot(): ReplyOf<'GetMetrics'> {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const count = (type: string) => this.byType.get(type) ?? 0;
+  private observe(histogram: Histogram, intentId: string, at: number, done: boolean): void {
+    const started = this.submittedAt.get(intentId);
+    if (started === undefined) return;
+    histogram.observe(Math.max(0, at - started) / 1000);
+    if (done) this.submittedAt.delete(intentId);
+  }
+
+  /** The JSON form of the same numbers, for the GetMetrics query and the dashboard. */
+  async snapshot(): Promise<ReplyOf<'GetMetrics'>> {
+    const json = await this.registry.getMetricsAsJSON();
+    const values = (name: string) => json.find((m) => m.name === name)?.values ?? [];
+    const byLabel = (name: string, label: string) =>
+      Object.fromEntries(values(name).map((v) => [String(v.labels[label]), v.value]).reduce((acc, [k, v]) => acc.set(k as string, (acc.get(k as string) ?? 0) + Number(v)), new Map<string, number>()));
+    const intents = byLabel('agentos_intents_total', 'outcome');
+    // Histogram values carry their series name (…_bucket, …_count) beside the labels.
+    const completion = values('agentos_intent_completion_seconds') as { metricName?: string; labels: Record<string, string | number>; value: number }[];
+    const count = Number(completion.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0);
+    const buckets = completion.filter((v) => v.metricName?.endsWith('_bucket')).map((v) => ({ le: Number(v.labels.le), count: Number(v.value) }));
+    const ms = (q: number) => (count === 0 ? 0 : Math.round(quantile(buckets, count, q) * 1000));
     return {
-      messagesByType: Object.fromEntries(this.byType),
-      intents: { submitted: count('IntentSubmitted'), completed: count('IntentCompleted'), rejected: count('IntentRejected'), failed: count('IntentFailed') },
-      deadLetters: Object.fromEntries(this.deadLetters),
-      intentLatencyMs: { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) },
+      messagesByType: byLabel('agentos_messages_total', 'type'),
+      intents: { submitted: byLabel('agentos_messages_total', 'type').IntentSubmitted ?? 0, completed: intents.completed ?? 0, rejected: intents.rejected ?? 0, failed: intents.failed ?? 0 },
+      deadLetters: byLabel('agentos_dead_letters_total', 'reason'),
+      intentLatencyMs: { count, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99) },
     };
   }
 }
+

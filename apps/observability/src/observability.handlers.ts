@@ -4,7 +4,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Metrics } from './metrics';
 
 /** The facts the metrics are built from; each gets its own durable consumer. */
-const OBSERVED = ['IntentSubmitted', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'MessageDeadLettered'];
+const OBSERVED = ['IntentSubmitted', 'PolicyDecided', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'TaskCompleted', 'TaskFailed', 'UsageRecorded', 'BudgetExhausted', 'MessageDeadLettered'];
 
 /** Observes; never publishes into the flow, so it can neither block nor slow it. */
 @Controller()
@@ -17,7 +17,7 @@ export class ObservabilityHandlers {
   }
 
   @MessagePattern('GetMetrics')
-  snapshot(): ReplyOf<'GetMetrics'> {
+  snapshot(): Promise<ReplyOf<'GetMetrics'>> {
     return this.metrics.snapshot();
   }
 }

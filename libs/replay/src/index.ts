@@ -3,3 +3,4 @@ export * from './report';
 export * from './state-at';
 export * from './timeline';
 export * from './what-if';
+export * from './lineage';
