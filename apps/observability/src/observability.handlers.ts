@@ -1,19 +1,21 @@
 import type { AnyMessage, ReplyOf } from '@agentos/contracts';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { LiveFeed } from './dashboard/live-feed';
 import { Metrics } from './metrics';
 
 /** The facts the metrics are built from; each gets its own durable consumer. */
-const OBSERVED = ['IntentSubmitted', 'PolicyDecided', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'TaskCompleted', 'TaskFailed', 'UsageRecorded', 'BudgetExhausted', 'MessageDeadLettered'];
+const OBSERVED = ['IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'TaskCompleted', 'TaskFailed', 'UsageRecorded', 'BudgetExhausted', 'MessageDeadLettered'];
 
 /** Observes; never publishes into the flow, so it can neither block nor slow it. */
 @Controller()
 export class ObservabilityHandlers {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: Metrics, private readonly feed: LiveFeed) {}
 
   @EventPattern(OBSERVED)
   observe(@Payload() message: AnyMessage) {
     this.metrics.record(message);
+    this.feed.observe(message);
   }
 
   @MessagePattern('GetMetrics')

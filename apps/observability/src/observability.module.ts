@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { LiveFeed } from './dashboard/live-feed';
 import { ObservabilityHttp } from './http.server';
 import { Metrics } from './metrics';
 import { ObservabilityHandlers } from './observability.handlers';
 
-@Module({ controllers: [ObservabilityHandlers], providers: [Metrics, ObservabilityHttp] })
+@Module({ controllers: [ObservabilityHandlers], providers: [Metrics, LiveFeed, ObservabilityHttp] })
 export class ObservabilityModule {}
 
 export const observabilityService = { name: 'observability', module: ObservabilityModule };

@@ -1,9 +1,19 @@
 import type { LoggerService } from '@nestjs/common';
+import { context, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 /** JSON lines on stdout, one logger per service; LOG_LEVEL sets the level (default info). */
 export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env): Logger {
-  return pino({ name: service, level: env.LOG_LEVEL ?? 'info', base: { service, pid: process.pid } });
+  return pino({
+    name: service,
+    level: env.LOG_LEVEL ?? 'info',
+    base: { service, pid: process.pid },
+    // Every line written while handling a message carries that message's trace, to join logs and traces.
+    mixin: () => {
+      const span = trace.getSpan(context.active())?.spanContext();
+      return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    },
+  });
 }
 
 /** Routes NestJS's own log lines through the service's structured logger. */
