@@ -50,6 +50,7 @@ describe('observability: metrics and lineage from the event flow, against a real
       'agentos_dead_letters_total{reason="invalid-message",service="orchestrator"} 1',
       'agentos_intent_completion_seconds_count 3',
       'agentos_usage_total{metric="steps",tenant="acme"} 3',
+      'agentos_queue_depth{agent="summariser",state="waiting"} 0',
     ]) {
       expect(prometheus.text).toContain(line);
     }

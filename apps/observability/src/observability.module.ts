@@ -3,8 +3,9 @@ import { LiveFeed } from './dashboard/live-feed';
 import { ObservabilityHttp } from './http.server';
 import { Metrics } from './metrics';
 import { ObservabilityHandlers } from './observability.handlers';
+import { QueueDepth } from './queue-depth';
 
-@Module({ controllers: [ObservabilityHandlers], providers: [Metrics, LiveFeed, ObservabilityHttp] })
+@Module({ controllers: [ObservabilityHandlers], providers: [Metrics, QueueDepth, LiveFeed, ObservabilityHttp] })
 export class ObservabilityModule {}
 
 export const observabilityService = { name: 'observability', module: ObservabilityModule };
