@@ -54,7 +54,9 @@ async function main() {
     say(`nats-server (JetStream) on ${nats.url}, store ${storeDir}, pid ${nats.pid}`);
   }
 
-  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }));
+  // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
+  const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
+  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort }));
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));
     await Promise.all(apps.map((app) => app.exited));
@@ -95,7 +97,7 @@ async function main() {
     await client.close();
     if (outcome.type !== 'IntentCompleted') process.exitCode = 1;
     if (keepRunning) {
-      say('system is running (Ctrl-C to stop)');
+      say(`system is running: dashboard http://127.0.0.1:${dashboardPort}/, metrics /metrics; replay it with: npm run agentos -- replay ${intentId} (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
