@@ -1,6 +1,5 @@
-import { KillSwitchScope, createMessage, type MessageOf, type PayloadInput } from '@agentos/contracts';
+import { CATALOG, KillSwitchScope, createMessage, decodeMessage, type AnyMessage, type MessageOf, type PayloadInput } from '@agentos/contracts';
 import { parsePolicyBundle } from '@agentos/policy-engine';
-import { waitFor } from '@agentos/testing';
 import { readFileSync } from 'node:fs';
 import type { Output } from '../output';
 import type { Session } from '../session';
@@ -41,12 +40,25 @@ export async function policyShow(session: Session, out: Output): Promise<number>
 export async function policyApply(session: Session, file: string, out: Output): Promise<number> {
   const yaml = readFileSync(file, 'utf8');
   const bundle = parsePolicyBundle(yaml, file);
+  const nc = await session.connector.connection$();
+  // Listen before publishing, so the answer cannot slip past.
+  const answers = nc.subscribe(CATALOG.PolicyBundlePublished.subject.replace(/[^.]+$/, '*'), { timeout: 15_000 });
   const message = await send(session, 'PublishPolicyBundle', { yaml, source: file });
-  const outcome = await waitFor(
-    async () => (await session.store.readStream('policy-bundles')).find((r) => r.event.causationId === message.id)?.event,
-    (event) => event !== undefined,
-    { what: 'the policy service to answer', timeoutMs: 15_000 },
-  );
+  let outcome: AnyMessage | undefined;
+  try {
+    for await (const raw of answers) {
+      const parsed = decodeMessage(raw.data);
+      if (parsed.ok && parsed.message.causationId === message.id && ['PolicyBundlePublished', 'PolicyBundleRejected'].includes(parsed.message.type)) {
+        outcome = parsed.message;
+        break;
+      }
+    }
+  } catch {
+    throw new Error('the policy service did not answer within 15 s (is it running?)');
+  } finally {
+    answers.unsubscribe();
+  }
+  if (!outcome) throw new Error('the policy service did not answer (is it running?)');
   out.data({ outcome: outcome?.type, payload: outcome?.payload });
   if (outcome?.type === 'PolicyBundleRejected') {
     out.line(`rejected:\n  ${(outcome.payload as { problems: string[] }).problems.join('\n  ')}`);
