@@ -14,8 +14,10 @@ export interface AppProcess {
 }
 
 /** Runs an app's main.ts as its own process, the way a deployment would, and watches its JSON log. */
-export function spawnApp(name: string, env: NodeJS.ProcessEnv, onLine: (line: Record<string, unknown>) => void = () => undefined): AppProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')], {
+export function spawnApp(name: string, env: NodeJS.ProcessEnv, onLine: (line: Record<string, unknown>) => void = () => undefined, options: { built?: boolean } = {}): AppProcess {
+  // From source through swc's hook, or the bundle `nx build <app>` made.
+  const args = options.built ? [join(ROOT, 'dist', name, 'apps', name, 'src', 'main.js')] : ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

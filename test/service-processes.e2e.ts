@@ -1,5 +1,8 @@
 import { startNatsServer, type NatsServerHandle } from '@agentos/testing';
-import { APPS, spawnApp } from '../scripts/processes';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { APPS, ROOT, spawnApp } from '../scripts/processes';
 
 describe('each app as its own process', () => {
   let nats: NatsServerHandle;
@@ -24,4 +27,32 @@ describe('each app as its own process', () => {
     }
     expect(await Promise.all(apps.map((app) => app.exited))).toEqual(APPS.map(() => 0));
   }, 90_000);
+});
+
+describe('each app built on its own (nx build <app>) and run from its bundle', () => {
+  let nats: NatsServerHandle;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+  });
+
+  afterAll(async () => {
+    await nats.stop();
+  });
+
+  it('builds into dist/<app> and runs without the TypeScript sources or the swc hook', async () => {
+    for (const name of APPS) {
+      execFileSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'scripts', 'build-app.ts'), name], { cwd: ROOT, stdio: 'pipe' });
+      expect(existsSync(join(ROOT, 'dist', name, 'apps', name, 'src', 'main.js'))).toBe(true);
+    }
+    const startLines: Record<string, unknown>[] = [];
+    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' }, (line) => line.event === 'service.started' && startLines.push(line), { built: true }));
+    try {
+      await Promise.all(apps.map((app) => app.started));
+      expect(startLines.map((line) => line.name).sort()).toEqual(['agent-summariser', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);
+    } finally {
+      apps.forEach((app) => app.child.kill('SIGTERM'));
+    }
+    expect(await Promise.all(apps.map((app) => app.exited))).toEqual(APPS.map(() => 0));
+  }, 120_000);
 });

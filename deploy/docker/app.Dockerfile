@@ -1,0 +1,26 @@
+# One image per app: docker build -f deploy/docker/app.Dockerfile --build-arg APP=orchestrator -t agentos/orchestrator .
+# APP is one of orchestrator, registry, memory, policy, observability, demo-agent.
+# Written for the per-app deploy; no Docker engine runs on the development machines, so it is not built in CI.
+FROM node:20-bookworm-slim AS build
+ARG APP
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json ./
+COPY apps ./apps
+COPY libs ./libs
+COPY config ./config
+COPY scripts ./scripts
+RUN node -r @swc-node/register scripts/build-app.ts "$APP"
+
+FROM node:20-bookworm-slim
+ARG APP
+ENV NODE_ENV=production APP=${APP}
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /src/dist/${APP} ./
+USER node
+# SIGTERM drains in-flight messages and exits 0; give it time.
+STOPSIGNAL SIGTERM
+CMD ["sh", "-c", "exec node apps/${APP}/src/main.js"]
