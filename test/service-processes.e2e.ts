@@ -15,9 +15,11 @@ describe('each app as its own process', () => {
     await nats.stop();
   });
 
-  it('starts on the transport with a structured start line and exits 0 on SIGTERM', async () => {
+  /** Starts every app as a process, checks their structured start lines, then SIGTERMs them: each must exit 0. */
+  async function startAndStopAll(built: boolean): Promise<void> {
     const startLines: Record<string, unknown>[] = [];
-    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' }, (line) => line.event === 'service.started' && startLines.push(line)));
+    const onLine = (line: Record<string, unknown>) => line.event === 'service.started' && startLines.push(line);
+    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' }, onLine, { built }));
     try {
       await Promise.all(apps.map((app) => app.started));
       expect(startLines.map((line) => line.name).sort()).toEqual(['agent-summariser', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);
@@ -26,33 +28,15 @@ describe('each app as its own process', () => {
       apps.forEach((app) => app.child.kill('SIGTERM'));
     }
     expect(await Promise.all(apps.map((app) => app.exited))).toEqual(APPS.map(() => 0));
-  }, 90_000);
-});
+  }
 
-describe('each app built on its own (nx build <app>) and run from its bundle', () => {
-  let nats: NatsServerHandle;
+  it('starts on the transport with a structured start line and exits 0 on SIGTERM', () => startAndStopAll(false), 90_000);
 
-  beforeAll(async () => {
-    nats = await startNatsServer();
-  });
-
-  afterAll(async () => {
-    await nats.stop();
-  });
-
-  it('builds into dist/<app> and runs without the TypeScript sources or the swc hook', async () => {
+  it('builds each app on its own (nx build <app>) into dist/<app>, which runs without the sources or the swc hook', async () => {
     for (const name of APPS) {
       execFileSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'scripts', 'build-app.ts'), name], { cwd: ROOT, stdio: 'pipe' });
       expect(existsSync(join(ROOT, 'dist', name, 'apps', name, 'src', 'main.js'))).toBe(true);
     }
-    const startLines: Record<string, unknown>[] = [];
-    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' }, (line) => line.event === 'service.started' && startLines.push(line), { built: true }));
-    try {
-      await Promise.all(apps.map((app) => app.started));
-      expect(startLines.map((line) => line.name).sort()).toEqual(['agent-summariser', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);
-    } finally {
-      apps.forEach((app) => app.child.kill('SIGTERM'));
-    }
-    expect(await Promise.all(apps.map((app) => app.exited))).toEqual(APPS.map(() => 0));
+    await startAndStopAll(true);
   }, 120_000);
 });
