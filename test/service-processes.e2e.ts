@@ -19,11 +19,20 @@ describe('each app as its own process', () => {
   async function startAndStopAll(built: boolean): Promise<void> {
     const startLines: Record<string, unknown>[] = [];
     const onLine = (line: Record<string, unknown>) => line.event === 'service.started' && startLines.push(line);
-    const apps = APPS.map((name) => spawnApp(name, { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' }, onLine, { built }));
+    const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', AGENTOS_HEALTH_PORT: '0', AGENTOS_HEALTH_HOST: '127.0.0.1' };
+    const apps = APPS.map((name) => spawnApp(name, env, onLine, { built }));
     try {
       await Promise.all(apps.map((app) => app.started));
       expect(startLines.map((line) => line.name).sort()).toEqual(['agent-summariser', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);
       expect(startLines.every((line) => typeof line.pid === 'number' && line.level === 30)).toBe(true);
+      // The five services serve liveness and readiness on their health port.
+      const healthUrls = startLines.map((line) => line.health).filter((url): url is string => typeof url === 'string');
+      expect(healthUrls).toHaveLength(5);
+      for (const url of healthUrls) {
+        expect((await fetch(`${url}/livez`)).status).toBe(200);
+        const ready = await fetch(`${url}/readyz`);
+        expect([ready.status, await ready.json()]).toEqual([200, { ready: true, draining: false }]);
+      }
     } finally {
       apps.forEach((app) => app.child.kill('SIGTERM'));
     }

@@ -15,7 +15,9 @@ RUN node -r @swc-node/register scripts/build-app.ts "$APP"
 
 FROM node:20-bookworm-slim
 ARG APP
-ENV NODE_ENV=production APP=${APP}
+ENV NODE_ENV=production APP=${APP} AGENTOS_HEALTH_PORT=8080
+# /livez and /readyz for the platform's probes (readiness fails while draining after SIGTERM).
+EXPOSE 8080
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

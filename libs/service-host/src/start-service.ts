@@ -3,7 +3,9 @@ import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
 import { JetStreamClientProxy, JetStreamServer, NatsConnector, natsSettingsFromEnv, startTracing, type RetryPolicy } from '@agentos/messaging';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
+import { startHealthServer, type HealthServer } from './health';
 import { PinoNestLogger, createLogger } from './logger';
 import { ServiceContext } from './service-context';
 
@@ -54,16 +56,24 @@ export async function startService(definition: ServiceDefinition, options: Start
     bufferLogs: false,
   });
   await app.listen();
-  log.info({ event: 'service.started', nats: settings.servers }, `${definition.name} started`);
-  if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log);
+  let connected: NatsConnection | undefined;
+  connector.connection$().then((nc) => (connected = nc), () => undefined);
+  // AGENTOS_HEALTH_PORT (0 picks a free one) serves /livez and /readyz for container platforms.
+  const health =
+    env.AGENTOS_HEALTH_PORT === undefined
+      ? undefined
+      : await startHealthServer(Number(env.AGENTOS_HEALTH_PORT), env.AGENTOS_HEALTH_HOST ?? '0.0.0.0', () => connected);
+  log.info({ event: 'service.started', nats: settings.servers, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
+  if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, health);
   return app;
 }
 
 /** Stop pulling, finish in-flight messages, drain NATS, then exit 0 (a second signal exits at once). */
-function exitCleanlyOnSignal(app: INestMicroservice, log: Logger): void {
+function exitCleanlyOnSignal(app: INestMicroservice, log: Logger, health?: HealthServer): void {
   const shutdown = (signal: NodeJS.Signals) => {
     process.once(signal, () => process.exit(1));
     log.info({ event: 'service.stopping', signal }, 'draining');
+    health?.draining();
     app.close().then(
       () => {
         log.info({ event: 'service.stopped' }, 'stopped');
