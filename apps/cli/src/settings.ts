@@ -1,3 +1,4 @@
+import { describeZodError } from '@agentos/contracts';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,6 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     ...Object.fromEntries(Object.entries(flags).filter(([key, value]) => value !== undefined && key !== 'config')),
   };
   const parsed = CliSettings.safeParse(merged);
-  if (!parsed.success) throw new Error(`settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`settings: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }

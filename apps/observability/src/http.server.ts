@@ -1,4 +1,4 @@
-import { ActivateKillSwitch, createMessage } from '@agentos/contracts';
+import { ActivateKillSwitch, createMessage, describeZodError } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
@@ -95,7 +95,7 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
       return json(response, 400, { error: 'body must be JSON: {scope, target, reason}' });
     }
     const payload = ActivateKillSwitch.safeParse(body);
-    if (!payload.success) return json(response, 400, { error: payload.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!payload.success) return json(response, 400, { error: describeZodError(payload.error) });
     const command = createMessage('ActivateKillSwitch', payload.data, { tenant: 'system', actor: { kind: 'user', id: 'dashboard' } });
     await this.bus.publishMessage(command);
     json(response, 202, { accepted: command.id });

@@ -1,4 +1,4 @@
-import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
+import { causedBy, createMessage, describeZodError, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
 import { hostname } from 'node:os';
@@ -62,7 +62,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
       if (!parsed.success) {
         // A retry cannot fix bad input: fail the task at once, naming the fields.
-        return void (await fail(task, `invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`));
+        return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`));
       }
       const killed = kills.covering(task);
       if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`));

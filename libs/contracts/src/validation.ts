@@ -12,15 +12,16 @@ const toIssues = (error: z.ZodError, prefix = ''): ValidationIssue[] =>
     message: issue.message,
   }));
 
-const failure = (issues: ValidationIssue[]): ParseResult => ({
-  ok: false,
-  issues,
-  error: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-});
+const joinIssues = (issues: ValidationIssue[]) => issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+
+/** One line naming every offending field: `payload.goal: Required; tenant: ...`. */
+export const describeZodError = (error: z.ZodError, prefix = ''): string => joinIssues(toIssues(error, prefix));
+
+const failure = (issues: ValidationIssue[]): ParseResult => ({ ok: false, issues, error: joinIssues(issues) });
 
 export class InvalidPayloadError extends Error {
   constructor(readonly type: string, readonly issues: ValidationIssue[]) {
-    super(`invalid ${type}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    super(`invalid ${type}: ${joinIssues(issues)}`);
     this.name = 'InvalidPayloadError';
   }
 }
