@@ -76,8 +76,12 @@ export class Metrics {
   async snapshot(): Promise<ReplyOf<'GetMetrics'>> {
     const json = await this.registry.getMetricsAsJSON();
     const values = (name: string) => json.find((m) => m.name === name)?.values ?? [];
-    const byLabel = (name: string, label: string) =>
-      Object.fromEntries(values(name).map((v) => [String(v.labels[label]), v.value]).reduce((acc, [k, v]) => acc.set(k as string, (acc.get(k as string) ?? 0) + Number(v)), new Map<string, number>()));
+    /** A counter summed over its other labels, keyed by one label. */
+    const byLabel = (name: string, label: string) => {
+      const sums: Record<string, number> = {};
+      for (const { labels, value } of values(name)) sums[String(labels[label])] = (sums[String(labels[label])] ?? 0) + Number(value);
+      return sums;
+    };
     const intents = byLabel('agentos_intents_total', 'outcome');
     // Histogram values carry their series name (…_bucket, …_count) beside the labels.
     const completion = values('agentos_intent_completion_seconds') as { metricName?: string; labels: Record<string, string | number>; value: number }[];
