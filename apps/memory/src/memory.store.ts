@@ -1,5 +1,5 @@
 import type { PayloadOf, Provenance } from '@agentos/contracts';
-import type { NatsConnector } from '@agentos/messaging';
+import { listKeys, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 
 const BUCKET = 'agentos_memory';
@@ -71,9 +71,7 @@ export class MemoryStore {
   async list(area: Area, prefix: string, now = Date.now()): Promise<{ key: string; revision: number; provenance: Provenance }[]> {
     const kv = await this.kv();
     const base = `${areaKey(area)}.`;
-    const keys: string[] = [];
-    // Collect first: the key lister is a live consumer that must not wait on our gets.
-    for await (const key of await kv.keys(`${base}>`)) if (key.slice(base.length).startsWith(prefix)) keys.push(key);
+    const keys = (await listKeys(kv, `${base}>`)).filter((key) => key.slice(base.length).startsWith(prefix));
     const entries = [];
     for (const key of keys.sort()) {
       const entry = await kv.get(key);
@@ -87,10 +85,8 @@ export class MemoryStore {
   /** Deletes what has expired; reads already treat it as absent, this only frees the space. */
   async sweep(now = Date.now()): Promise<number> {
     const kv = await this.kv();
-    const keys: string[] = [];
-    for await (const key of await kv.keys('>')) keys.push(key);
     let removed = 0;
-    for (const key of keys) {
+    for (const key of await listKeys(kv)) {
       const entry = await kv.get(key);
       if (entry?.operation === 'PUT' && expired(entry.json<StoredValue>(), now)) {
         await kv.delete(key);

@@ -1,5 +1,5 @@
 import type { AgentDescriptor } from '@agentos/contracts';
-import type { NatsConnector } from '@agentos/messaging';
+import { listKeys, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { createHash } from 'node:crypto';
 
@@ -29,10 +29,7 @@ export class AgentCatalogue {
   async find(query: { capability?: string; name?: string }): Promise<AgentDescriptor[]> {
     const kv = await this.kv();
     const found: AgentDescriptor[] = [];
-    // Collect the keys first: the key lister is a live consumer that must not wait on our gets.
-    const keys: string[] = [];
-    for await (const key of await kv.keys(query.name ? `${query.name}.*` : '>')) keys.push(key);
-    for (const key of keys) {
+    for (const key of await listKeys(kv, query.name ? `${query.name}.*` : '>')) {
       const entry = await kv.get(key);
       if (!entry || entry.operation !== 'PUT') continue;
       const agent = entry.json<AgentDescriptor>();

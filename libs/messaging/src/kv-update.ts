@@ -21,3 +21,13 @@ export async function updateKv<T>(kv: KV, key: string, change: (current: T | und
     }
   }
 }
+
+/**
+ * The keys matching a filter, collected before the caller reads any of them: the key lister is a
+ * live consumer, and awaiting gets inside its loop stalls it (seen with several keys).
+ */
+export async function listKeys(kv: KV, filter = '>'): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of await kv.keys(filter)) keys.push(key);
+  return keys;
+}
