@@ -6,7 +6,7 @@
 import { createMessage, newId, type AnyMessage } from '@agentos/contracts';
 import { runDecision } from '@agentos/decider';
 import { InMemoryEventStore, verifyChain } from '@agentos/event-store';
-import { intentDecider, workflowStream, type IntentInput, type IntentState } from '@agentos/orchestration';
+import { orchestrationDecider, workflowStream, type RunInput, type RunState } from '@agentos/orchestration';
 import { reExecute, timeline } from '@agentos/replay';
 import { performance } from 'node:perf_hooks';
 
@@ -18,13 +18,16 @@ const agent = { name: 'summariser', version: '1.0.0', owner: 'bench', capabiliti
 async function recordWorkflow(): Promise<string> {
   const intentId = newId();
   const stream = workflowStream(intentId);
-  const step = (cause: AnyMessage, input: IntentInput | ((state: IntentState) => Promise<IntentInput>)) =>
-    runDecision({ store, publish: async () => undefined, stream, decider: intentDecider, cause, input, actor: orchestrator });
+  const step = (cause: AnyMessage, input: RunInput | ((state: RunState) => Promise<RunInput>)) =>
+    runDecision({ store, publish: async () => undefined, stream, decider: orchestrationDecider, cause, input, actor: orchestrator });
   const submit = createMessage('SubmitIntent', { intentId, goal: 'summarise', capability: 'summarise', input: { text: 'x' } }, { tenant: 'bench', actor: { kind: 'user', id: 'u' } });
   const [, check] = await step(submit, { kind: 'submit', message: submit });
   const decided = createMessage('PolicyDecided', { requestId: (check.payload as { requestId: string }).requestId, intentId, action: 'intent.submit', resource: { kind: 'capability', name: 'summarise' }, effect: 'allow', rule: 'r', reason: 'ok', bundleVersion: 'b' }, { tenant: 'bench', actor: { kind: 'service', id: 'policy' } });
-  const [assigned] = await step(decided, { kind: 'policy-decided', message: decided, candidates: [agent], killSwitches: [] });
-  const done = createMessage('TaskCompleted', { taskId: (assigned.payload as { taskId: string }).taskId, intentId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'b1', output: { summary: 'x' } }, { tenant: 'bench', actor: { kind: 'agent', id: 'summariser@1.0.0' } });
+  const [queued] = await step(decided, { kind: 'policy-decided', message: decided, catalogue: [agent], killSwitches: [] });
+  const { taskId } = queued.payload as { taskId: string };
+  const assign = createMessage('AssignTask', { taskId, intentId, stepId: 'main', instanceId: 'b1' }, { tenant: 'bench', actor: orchestrator });
+  await step(assign, { kind: 'assign', message: assign, instance: agent, killSwitches: [] });
+  const done = createMessage('TaskCompleted', { taskId, intentId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'b1', output: { summary: 'x' } }, { tenant: 'bench', actor: { kind: 'agent', id: 'summariser@1.0.0' } });
   await step(done, { kind: 'task-completed', message: done });
   return stream;
 }
@@ -46,7 +49,7 @@ async function main() {
   for (const stream of streams) {
     const records = await store.readStream(stream);
     if (!verifyChain(records).ok) throw new Error(`${stream}: chain broken`);
-    const result = reExecute(records, intentDecider);
+    const result = reExecute(records, orchestrationDecider);
     if (result.divergence) throw new Error(`${stream}: diverged at #${result.divergence.revision}`);
     timeline(records);
     replayed += records.length;

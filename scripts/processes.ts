@@ -17,6 +17,14 @@ export interface AppProcess {
 export function spawnApp(name: string, env: NodeJS.ProcessEnv, onLine: (line: Record<string, unknown>) => void = () => undefined, options: { built?: boolean } = {}): AppProcess {
   // From source through swc's hook, or the bundle `nx build <app>` made.
   const args = options.built ? [join(ROOT, 'dist', name, 'apps', name, 'src', 'main.js')] : ['-r', '@swc-node/register', join(ROOT, 'apps', name, 'src', 'main.ts')];
+  return spawnNode(name, args, env, onLine);
+}
+
+/** Runs a TypeScript file (e.g. a test agent) as its own process; it must log a service.started line. */
+export const spawnScript = (name: string, file: string, env: NodeJS.ProcessEnv, onLine?: (line: Record<string, unknown>) => void): AppProcess =>
+  spawnNode(name, ['-r', '@swc-node/register', file], env, onLine);
+
+function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: Record<string, unknown>) => void = () => undefined): AppProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -1,29 +1,17 @@
 import { workflowStream } from '@agentos/orchestration';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliRunner } from './cli-runner';
 import { startSystem, type RunningSystem } from './system';
 
-const CLI = join(__dirname, '../apps/cli/bin/agentos.js');
 const FIXTURES = join(__dirname, 'fixtures/replay');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('the agentos CLI, as a child process against a real nats-server', () => {
   let system: RunningSystem;
   let work: string;
   let intentId: string;
-  const agentos = (...args: string[]) =>
-    new Promise<Run>((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: { ...process.env, NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'oncall', AGENTOS_CONFIG: join(work, 'none.json') }, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'oncall', AGENTOS_CONFIG: join(work, 'none.json') }));
 
   beforeAll(async () => {
     system = await startSystem();
@@ -72,12 +60,12 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
   it('re-executes the recorded decisions: same code agrees, a changed decider diverges at the assignment', async () => {
     const same = await agentos('replay', intentId, '--re-execute');
     expect(same.code).toBe(0);
-    expect(same.stdout).toMatch(/re-executed 3 decisions: same as recorded/);
+    expect(same.stdout).toMatch(/re-executed 4 decisions: same as recorded/);
     const changed = await agentos('replay', intentId, '--decider', join(FIXTURES, 'changed-decider.ts'));
     expect(changed.code).toBe(1);
     const records = await system.store.readStream(workflowStream(intentId));
-    const assignmentInput = records.find((r) => r.event.type === 'DecisionInputRecorded' && (r.event.payload as { input: { kind: string } }).input.kind === 'policy-decided');
-    expect(changed.stdout).toContain(`DIVERGENCE at event #${assignmentInput?.revision} (input of PolicyDecided)`);
+    const assignmentInput = records.find((r) => r.event.type === 'DecisionInputRecorded' && (r.event.payload as { input: { kind: string } }).input.kind === 'assign');
+    expect(changed.stdout).toContain(`DIVERGENCE at event #${assignmentInput?.revision} (input of AssignTask)`);
     expect(changed.stdout).toMatch(/recomputed: .*"priority":"high"/);
   });
 
@@ -104,11 +92,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
   it('says what is wrong in one line, without a stack trace unless --debug', async () => {
     const unknown = await agentos('replay', '00000000-0000-4000-8000-000000000000');
     expect(unknown).toMatchObject({ code: 1, stdout: '', stderr: 'agentos: unknown workflow 00000000-0000-4000-8000-000000000000: no events in workflow-00000000-0000-4000-8000-000000000000\n' });
-    const down = await new Promise<Run>((resolve) =>
-      execFile(process.execPath, [CLI, 'agents', 'ls', '--nats-url', 'nats://127.0.0.1:1'], { env: { ...process.env, AGENTOS_CONFIG: join(work, 'none.json') } }, (error, stdout, stderr) =>
-        resolve({ code: Number((error as { code?: number } | null)?.code ?? 0), stdout, stderr }),
-      ),
-    );
+    const down = await agentos('agents', 'ls', '--nats-url', 'nats://127.0.0.1:1');
     expect(down).toMatchObject({ code: 1, stderr: 'agentos: cannot reach NATS at nats://127.0.0.1:1 (connection refused)\n' });
     const debug = await agentos('--debug', 'replay', '00000000-0000-4000-8000-000000000000');
     expect(debug.stderr).toMatch(/^agentos: unknown workflow[^\n]*\nError: unknown workflow[\s\S]*at /);
@@ -123,7 +107,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     const workflow = await agentos('workflows', 'show', intentId);
     expect(workflow.stdout).toMatch(new RegExp(`^workflow ${intentId}: completed; \\d+ events; spent \\{"tokens":0,"cost":0,"steps":1\\}`));
     const shown = await agentos('policy', 'show');
-    expect(shown.stdout).toMatch(/^# bundle default-1 \(3 rules\)/);
+    expect(shown.stdout).toMatch(/^# bundle default-2 \(4 rules\)/);
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));
     expect(applied).toMatchObject({ code: 0, stdout: 'policy bundle stricter-1 (2 rules) is in force\n' });
   });

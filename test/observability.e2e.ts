@@ -50,7 +50,8 @@ describe('observability: metrics and lineage from the event flow, against a real
       'agentos_dead_letters_total{reason="invalid-message",service="orchestrator"} 1',
       'agentos_intent_completion_seconds_count 3',
       'agentos_usage_total{metric="steps",tenant="acme"} 3',
-      'agentos_queue_depth{agent="summariser",state="waiting"} 0',
+      'agentos_scheduler_tasks{state="queued"} 0',
+      'agentos_scheduler_tasks{state="in_flight"} 0',
     ]) {
       expect(prometheus.text).toContain(line);
     }
@@ -68,7 +69,10 @@ describe('observability: metrics and lineage from the event flow, against a real
     expect(byType('SubmitIntent')).toMatchObject({ id: command.id, kind: 'command', by: 'user:alice' });
     expect(linked('SubmitIntent', 'IntentSubmitted')).toBe(true);
     expect(linked('PolicyCheckRequested', 'PolicyDecided')).toBe(true);
-    expect(linked('PolicyDecided', 'TaskAssigned')).toBe(true);
+    expect(linked('PolicyDecided', 'TaskQueued')).toBe(true);
+    // The scheduler's choice is a recorded command between the queuing and the assignment.
+    expect(linked('TaskQueued', 'AssignTask')).toBe(true);
+    expect(linked('AssignTask', 'TaskAssigned')).toBe(true);
     expect(linked('TaskAssigned', 'TaskCompleted')).toBe(true);
     expect(linked('TaskAssigned', 'MemoryWritten')).toBe(true);
     expect(linked('TaskCompleted', 'IntentCompleted')).toBe(true);

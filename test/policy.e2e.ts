@@ -134,7 +134,7 @@ describe('policy service against a real nats-server', () => {
     const problems = (rejection.find((e) => e.type === 'PolicyBundleRejected') as MessageOf<'PolicyBundleRejected'>).payload.problems;
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^broken\.yaml:4:13 rules\.0\.effect: /), expect.stringMatching(/^broken\.yaml:3:5 rules\.0\.actions: /)]));
     const still = await system.submit('summarise', { text: 'Still allowed.' });
-    expect(still.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ effect: 'allow', bundleVersion: 'default-1' });
+    expect(still.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ effect: 'allow', bundleVersion: 'default-2' });
   });
 
   it('hot-reloads a published bundle, records the version on each decision, and keeps it across a restart', async () => {
@@ -169,7 +169,7 @@ describe('policy service against a real nats-server', () => {
     await system.client.publishMessage(createMessage('ApproveIntent', { intentId: approvedId, comment: 'fine' }, manager));
     const approved = await waitFor(() => system.history(approvedId), (events) => events.at(-1)?.type === 'IntentCompleted');
     const intentDecisions = approved.filter((e) => !(e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.action === 'memory.write'));
-    expect(intentDecisions.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
+    expect(intentDecisions.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskQueued', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
     const grant = approved.find((e) => e.type === 'IntentApproved') as MessageOf<'IntentApproved'>;
     expect(grant.payload).toMatchObject({ approver: 'user:manager', comment: 'fine' });
     expect(grant.payload.waitedMs).toBeGreaterThanOrEqual(200);

@@ -23,7 +23,7 @@ describe('each app as its own process', () => {
     const apps = APPS.map((name) => spawnApp(name, env, onLine, { built }));
     try {
       await Promise.all(apps.map((app) => app.started));
-      expect(startLines.map((line) => line.name).sort()).toEqual(['agent-summariser', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);
+      expect(startLines.map((line) => line.name).sort()).toEqual(['demo-agents', 'memory', 'observability', 'orchestrator', 'policy', 'registry']);
       expect(startLines.every((line) => typeof line.pid === 'number' && line.level === 30)).toBe(true);
       // The five services serve liveness and readiness on their health port.
       const healthUrls = startLines.map((line) => line.health).filter((url): url is string => typeof url === 'string');

@@ -33,23 +33,33 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+export interface SystemOptions {
+  /** Extra environment for the services, e.g. scheduler or liveness settings. */
+  env?: Record<string, string>;
+  /** Services not to start here (a test runs them as processes). */
+  without?: string[];
+  /** Agents to start besides the extra ones; the summariser by default. */
+  agents?: AgentDefinition<never, unknown>[];
+}
+
 /** The whole system in this process, on a private nats-server: five services and the demo agent. */
-export async function startSystem(extraAgents: AgentDefinition<never, unknown>[] = []): Promise<RunningSystem> {
+export async function startSystem(extraAgents: AgentDefinition<never, unknown>[] = [], options: SystemOptions = {}): Promise<RunningSystem> {
   const nats = await startNatsServer();
-  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' };
+  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...options.env };
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (service: (typeof SERVICES)[number]) =>
     startService(service, { env, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
   const services = new Map<string, INestMicroservice>();
-  for (const service of SERVICES) services.set(service.name, await start(service));
+  for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];
-  for (const definition of [summariser as AgentDefinition<never, unknown>, ...extraAgents]) {
-    agents.push(await runAgent(definition, { nats: { servers: nats.url, name: `agent-${definition.name}` }, instanceId: 'e2e-1' }));
+  const definitions = [...(options.agents ?? [summariser as AgentDefinition<never, unknown>]), ...extraAgents];
+  for (const definition of definitions) {
+    agents.push(await runAgent(definition, { nats: { servers: nats.url, name: `agent-${definition.name}` }, instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
   }
   const client = new JetStreamClientProxy(new NatsConnector({ servers: nats.url, name: 'e2e-client' }));
   await client.connect();
   const origin: Origin = { tenant: 'acme', actor: { kind: 'user', id: 'alice' } };
-  for (const agent of [summariser, ...extraAgents]) {
+  for (const agent of definitions) {
     await waitFor(
       () => client.query(createMessage('FindAgents', { name: agent.name }, origin)),
       (reply) => reply.agents.length > 0,

@@ -31,25 +31,30 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     const isMemoryCheck = (e: Envelope) => e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.action === 'memory.write';
     expect(all.filter(isMemoryCheck).map((e) => e.payload)).toEqual([expect.objectContaining({ effect: 'allow', rule: 'allow-memory' })]);
     const events = all.filter((e) => !isMemoryCheck(e));
-    expect(events.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
-    const [submitted, check, decided, assigned, done, completed] = events as [
-      MessageOf<'IntentSubmitted'>, MessageOf<'PolicyCheckRequested'>, MessageOf<'PolicyDecided'>, MessageOf<'TaskAssigned'>, MessageOf<'TaskCompleted'>, MessageOf<'IntentCompleted'>,
+    expect(events.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'TaskQueued', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
+    const [submitted, check, decided, queued, assigned, done, completed] = events as [
+      MessageOf<'IntentSubmitted'>, MessageOf<'PolicyCheckRequested'>, MessageOf<'PolicyDecided'>, MessageOf<'TaskQueued'>, MessageOf<'TaskAssigned'>, MessageOf<'TaskCompleted'>, MessageOf<'IntentCompleted'>,
     ];
     expect(events.every((e) => e.correlationId === command.correlationId && e.tenant === 'acme' && e.traceparent === TRACEPARENT)).toBe(true);
     expect([submitted.causationId, check.causationId]).toEqual([command.id, command.id]);
     expect(decided.causationId).toBe(check.id);
-    expect(assigned.causationId).toBe(decided.id);
+    expect(queued.causationId).toBe(decided.id);
+    // The scheduler's choice of instance is the assignment's cause; it is recorded with the decision.
+    const inputs = (await system.store.readStream(workflowStream(intentId))).map((r) => r.event).filter((e) => e.type === 'DecisionInputRecorded') as MessageOf<'DecisionInputRecorded'>[];
+    const choice = inputs.find((e) => e.payload.causeId === assigned.causationId)?.payload.input as { kind: string; message: Envelope; instance: { instanceId: string } };
+    expect(choice).toMatchObject({ kind: 'assign', message: { type: 'AssignTask', causationId: queued.id }, instance: { instanceId: 'e2e-summariser' } });
     expect(done.causationId).toBe(assigned.id);
     expect(completed.causationId).toBe(done.id);
-    expect(decided.payload).toMatchObject({ effect: 'allow', rule: 'allow-intents', bundleVersion: 'default-1' });
-    expect(assigned.payload).toMatchObject({ agent: 'summariser', agentVersion: '1.0.0' });
+    expect(decided.payload).toMatchObject({ effect: 'allow', rule: 'allow-intents', bundleVersion: 'default-2' });
+    expect(queued.payload).toMatchObject({ stepId: 'main', attempt: 1, target: { capability: 'summarise' }, priority: 'normal' });
+    expect(assigned.payload).toMatchObject({ taskId: queued.payload.taskId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'e2e-summariser', deadline: queued.payload.deadline });
     expect(completed.payload.output).toEqual({ summary: 'AgentOS schedules agents and records every decision.', words: 14, sentences: 3 });
     expect(submitted.payload.intentId).toBe(intentId);
     // The history is complete, ordered and hash-chained.
     const records = await system.store.readStream(workflowStream(intentId));
-    // 7 decisions and facts, the 3 decision inputs, and the agent's usage record (which may land after the completion).
+    // 8 decisions and facts, the 4 decision inputs, and the agent's usage record (which may land after the completion).
     expect(verifyChain(records)).toEqual({ ok: true, events: records.length });
-    expect(records.length).toBeGreaterThanOrEqual(10);
+    expect(records.length).toBeGreaterThanOrEqual(12);
   });
 
   it('is one connected trace across orchestrator, policy, agent, memory and event store', async () => {

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
 import { replay } from './commands/replay';
+import { runWorkflow } from './commands/run';
+import { agentsSpawn, agentsTerminate } from './commands/supervise';
 import { submit } from './commands/submit';
 import { workflowShow, workflowsList } from './commands/workflows';
 import { output, type Output } from './output';
@@ -45,6 +47,21 @@ program
   .option('--timeout <seconds>', 'give up following after this long', '120')
   .action(action((session, out, file: string, opts: { follow: boolean; timeout: string }) => submit(session, file, { follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out)));
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+program
+  .command('run <workflow.yaml>')
+  .description('validate the workflow document, start a run of it and follow it step by step')
+  .option('--input <key=value>', 'a workflow input (repeatable; JSON values such as numbers are parsed)', collect, [])
+  .option('--input-file <file>', 'workflow input as a JSON or YAML object')
+  .option('--priority <low|normal|high>', "override the document's priority")
+  .option('--no-follow', 'return once published')
+  .option('--timeout <seconds>', 'give up following after this long', '300')
+  .action(
+    action((session, out, file: string, opts: { input: string[]; inputFile?: string; priority?: string; follow: boolean; timeout: string }) =>
+      runWorkflow(session, file, { input: opts.input, inputFile: opts.inputFile, priority: opts.priority, follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out),
+    ),
+  );
+
 const agents = program.command('agents').description('the agent registry');
 agents
   .command('ls')
@@ -55,6 +72,19 @@ agents
   .command('show <name>')
   .description('the registered instances and versions of one agent')
   .action(action((session, out, name: string) => agentShow(session, name, out)));
+
+agents
+  .command('spawn <template>')
+  .description('start agent worker processes from a supervisor template (deploy/agents/templates.yaml)')
+  .option('--count <n>', 'how many instances', '1')
+  .option('--timeout <seconds>', 'wait this long for them to start', '30')
+  .action(action((session, out, template: string, opts: { count: string; timeout: string }) => agentsSpawn(session, template, Number(opts.count), Number(opts.timeout), out)));
+agents
+  .command('terminate <instanceId>')
+  .description('stop a supervised agent instance (it finishes its tasks first; no restart)')
+  .option('--reason <text>', 'recorded with the termination', 'terminated from the CLI')
+  .option('--timeout <seconds>', 'wait this long for it to stop', '30')
+  .action(action((session, out, instanceId: string, opts: { reason: string; timeout: string }) => agentsTerminate(session, instanceId, opts.reason, Number(opts.timeout), out)));
 
 const workflows = program.command('workflows').description('workflows recorded in the event store');
 workflows

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
-import { IntentHandlers } from './intent.handlers';
+import { AgentSupervision } from './agent-supervision';
+import { RunCoordinator } from './run-coordinator';
+import { RunHandlers } from './run.handlers';
 
-@Module({ controllers: [IntentHandlers] })
+@Module({ controllers: [RunHandlers, AgentSupervision], providers: [RunCoordinator] })
 export class OrchestratorModule {}
 
 export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule };

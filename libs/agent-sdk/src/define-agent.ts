@@ -1,4 +1,5 @@
 import type { AgentMemory } from './memory-client';
+import type { ChatMessage, Completion } from './llm';
 import type { PayloadOf, PolicyAction, ReplyOf } from '@agentos/contracts';
 import type { z } from 'zod';
 
@@ -27,6 +28,31 @@ export interface AgentContext {
   screen(text: string, source: string): Promise<string>;
   /** Fires when the task times out, is killed, or its budget is spent: stop work and return. */
   signal: AbortSignal;
+  /** The model port (AGENTOS_LLM; a deterministic local model by default). Asks policy (llm.call) and records the tokens spent. */
+  llm: AgentLlm;
+  /** Calls one of the agent's tools; every call is checked by policy (tool.call) first. */
+  tools: AgentTools;
+  /** Reports progress, shown live to whoever follows the run. */
+  emit(message: string, percent?: number): Promise<void>;
+}
+
+export interface AgentLlm {
+  complete(request: { messages: ChatMessage[]; maxTokens?: number; temperature?: number }): Promise<Completion>;
+}
+
+export interface AgentTools {
+  call<T = unknown>(name: string, args?: Record<string, unknown>): Promise<T>;
+}
+
+/** A tool an agent may use: validated arguments in, a result out (screened when it is text). */
+export interface AgentTool<Args = Record<string, unknown>, Result = unknown> {
+  description?: string;
+  input?: z.ZodType<Args>;
+  run(args: Args, options: { signal: AbortSignal }): Promise<Result>;
+}
+
+export class PolicyDeniedError extends Error {
+  override name = 'PolicyDeniedError';
 }
 
 export class ContentQuarantinedError extends Error {
@@ -42,8 +68,9 @@ export interface AgentDefinition<Input = Record<string, unknown>, Output = unkno
   concurrency?: number;
   /** Validates the task input before handle() sees it; a failure fails the task with the field named. */
   input?: z.ZodType<Input>;
-  /** Per-task time limit; the signal aborts when it passes. */
+  /** Per-task time limit; the signal aborts when it passes (or at the step's deadline, if sooner). */
   timeoutMs?: number;
+  tools?: Record<string, AgentTool<never>>;
   handle(input: Input, ctx: AgentContext): Promise<Output>;
 }
 

@@ -2,3 +2,4 @@ export * from './define-agent';
 export * from './run-agent';
 export * from './screening';
 export * from './memory-client';
+export * from './llm';

@@ -1,138 +1,123 @@
-import { causedBy, createMessage, describeZodError, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
+import { causedBy, createMessage, describeZodError, type Actor, type MessageOf } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
-import { checkPolicy } from '@agentos/policy-client';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AgentDefinition } from './define-agent';
 import { CancellationWatch } from './cancellation-watch';
-import { ContentQuarantinedError } from './define-agent';
-import { memoryClient } from './memory-client';
-import { screen, screenInput } from './screening';
+import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
+import { languageModelFromEnv, type LanguageModel } from './llm';
+import { screenInput } from './screening';
+import { taskContext } from './task-context';
 
 export interface RunAgentOptions {
   nats?: NatsSettings;
-  /** Distinguishes instances of one agent; defaults to host and pid. */
+  /** Distinguishes instances of one agent; AGENTOS_INSTANCE_ID (set by the supervisor), else host, pid and a random suffix. */
   instanceId?: string;
   tenant?: string;
   retry?: Partial<RetryPolicy>;
   log?: Log;
+  /** The model behind ctx.llm; AGENTOS_LLM and friends by default. */
+  model?: LanguageModel;
+  /** How often the instance tells the registry it is alive (AGENTOS_HEARTBEAT_MS, default 2 s). */
+  heartbeatMs?: number;
 }
 
 export interface RunningAgent {
   instanceId: string;
+  /** Finishes the tasks in hand, then leaves the registry (so nothing is re-queued needlessly). */
   stop(): Promise<void>;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 3, initialBackoffMs: 250, maxBackoffMs: 10_000 };
+/** Failures another attempt cannot fix: the orchestrator does not retry them. */
+const FINAL_ERRORS = [ContentQuarantinedError, PolicyDeniedError];
+
+const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /**
- * Registers the agent with the registry and works its tasks off JetStream. All instances of one
- * agent share a durable consumer, so adding instances adds throughput. A task whose handler keeps
- * failing is reported as TaskFailed on its last attempt, so the workflow learns of it.
+ * Registers the agent, heartbeats, and works the tasks the scheduler sends to this instance (each
+ * instance has its own subject and consumer, so the orchestrator decides who runs what). Every
+ * task ends in TaskCompleted or TaskFailed; retries are the workflow's business, not the agent's.
  */
 export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Output>, options: RunAgentOptions = {}): Promise<RunningAgent> {
   startTracing();
-  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+  const instanceId = options.instanceId ?? process.env.AGENTOS_INSTANCE_ID ?? defaultInstanceId();
   const connector = new NatsConnector(options.nats ?? natsSettingsFromEnv(`agent-${agent.name}`));
   const publisher = new MessagePublisher(connector);
   const log = options.log ?? silentLog;
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const model = options.model ?? languageModelFromEnv();
+  const concurrency = agent.concurrency ?? 1;
   const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
+  const identity = { name: agent.name, version: agent.version, instanceId };
   await ensureStreams(await connector.manager$());
 
-  const fail = (task: MessageOf<'TaskAssigned'>, error: string) =>
-    publisher.publish(causedBy(task, 'TaskFailed', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, error }, actor));
+  const fail = (task: MessageOf<'TaskAssigned'>, error: string, retryable: boolean) => {
+    const { taskId, intentId, stepId, attempt } = task.payload;
+    return publisher.publish(causedBy(task, 'TaskFailed', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, error, retryable }, actor));
+  };
 
   const kills = new CancellationWatch(agent.name);
   await kills.start(connector, publisher, actor);
+  let running = 0;
 
   const worker = new MessageWorker(connector, publisher, {
     service: `agent-${agent.name}`,
     type: 'TaskAssigned',
-    filterTokens: { agent: agent.name },
-    durable: `agent-${agent.name}`,
-    concurrency: agent.concurrency ?? 1,
-    retry,
+    filterTokens: { agent: agent.name, instanceId },
+    durable: `agent-${agent.name}-${instanceId}`,
+    inactiveThresholdMs: 60 * 60_000,
+    concurrency,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
     log,
-    handler: async (task, delivery) => {
+    handler: async (task) => {
       const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
-      const ask = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => publisher.request(query, timeoutMs);
       // User input is screened for prompt injection before the agent sees it.
-      const screened = await screenInput(ask, origin, task.payload.intentId, task.payload.input);
-      if (!screened.ok) return void (await fail(task, screened.reason));
+      const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
+      if (!screened.ok) return void (await fail(task, screened.reason, false));
       const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
-      if (!parsed.success) {
-        // A retry cannot fix bad input: fail the task at once, naming the fields.
-        return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`));
-      }
+      if (!parsed.success) return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`, false));
       const killed = kills.covering(task);
-      if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`));
+      if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`, false));
       const kill = kills.track(task);
-      const signal = AbortSignal.any([AbortSignal.timeout(agent.timeoutMs ?? 60_000), kill.signal]);
-      // A kill ends the task now, even if the agent's code does not watch its signal.
-      const cancelled = new Promise<never>((_, reject) => kill.signal.addEventListener('abort', () => reject(kill.signal.reason), { once: true }));
-      let usageRecords = 0;
-      const reportUsage = (usage: { tokens?: number; cost?: number; steps?: number }) =>
-        publisher.publish(causedBy(task, 'UsageRecorded', { intentId: task.payload.intentId, taskId: task.payload.taskId, agent: agent.name, ...usage }, actor, `usage:${(usageRecords += 1)}`));
-      const usage = { record: async (spent: { tokens?: number; cost?: number }) => void (await reportUsage(spent)) };
-      const policy = {
-        check: (action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context: Record<string, unknown> = {}) =>
-          checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), origin, {
-            action,
-            intentId: task.payload.intentId,
-            subject: { agent: agent.name, version: agent.version, owner: agent.owner },
-            resource,
-            context,
-          }),
-      };
-      const screenText = async (text: string, source: string) => {
-        const outcome = await screen(ask, origin, { origin: 'tool_result', source, text, intentId: task.payload.intentId });
-        if (!outcome.ok) throw new ContentQuarantinedError(outcome.reason);
-        return outcome.text;
-      };
-      const feature = (name: string) =>
-        publisher.request(createMessage('IsFeatureEnabled', { feature: name }, origin), 2_000).then(
-          (state) => state.enabled,
-          () => false,
-        );
-      let requests = 0;
-      const memory = memoryClient({
-        ask: (query, timeoutMs) => publisher.request(query, timeoutMs),
-        compose: (type, payload) => causedBy(task, type, payload, actor, `${type}:${(requests += 1)}`),
-        self: actor.id,
-        agentName: agent.name,
-        intentId: task.payload.intentId,
-        screen: screenText,
-      });
+      const untilDeadline = task.payload.deadline ? Date.parse(task.payload.deadline) - Date.now() : Infinity;
+      const timeoutMs = Math.max(1, Math.min(agent.timeoutMs ?? 60_000, untilDeadline));
+      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), kill.signal]);
+      // A kill or a timeout ends the task now, even if the agent's code does not watch its signal.
+      const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
+      const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal });
+      running += 1;
       try {
-        const output = await Promise.race([agent.handle(parsed.data, { task: task.payload, tenant: task.tenant, memory, usage, policy, feature, screen: screenText, signal }), cancelled]);
-        await reportUsage({ steps: 1 });
-        await publisher.publish(
-          causedBy(task, 'TaskCompleted', { taskId: task.payload.taskId, intentId: task.payload.intentId, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor),
-        );
+        const output = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
+        await ctx.reportUsage({ steps: 1 });
+        const { taskId, intentId, stepId, attempt } = task.payload;
+        await publisher.publish(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor));
       } catch (error) {
         const reason = (error as Error)?.message ?? String(error);
-        if (!kill.signal.aborted && delivery.deliveryCount < retry.maxDeliver) throw error; // the worker retries with backoff
-        await fail(task, reason);
+        await fail(task, reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type));
       } finally {
+        running -= 1;
         kills.untrack(task);
       }
     },
   });
 
   await worker.start();
-  const registration = createMessage(
-    'RegisterAgent',
-    { name: agent.name, version: agent.version, owner: agent.owner, capabilities: agent.capabilities, concurrency: agent.concurrency ?? 1, instanceId },
-    { tenant: options.tenant ?? 'system', actor },
+  await publisher.publish(
+    createMessage('RegisterAgent', { ...identity, owner: agent.owner, capabilities: agent.capabilities, concurrency }, { tenant: options.tenant ?? 'system', actor }),
   );
-  await publisher.publish(registration);
-  log.info({ event: 'service.started', agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
+  const beat = () =>
+    publisher.publish(createMessage('AgentHeartbeatSent', { ...identity, inFlight: running, concurrency }, { tenant: options.tenant ?? 'system', actor })).catch((error: Error) => log.warn({ err: error.message }, 'heartbeat not sent'));
+  const heartbeat = setInterval(beat, options.heartbeatMs ?? Number(process.env.AGENTOS_HEARTBEAT_MS ?? 2_000));
+  heartbeat.unref();
+  log.info({ event: 'agent.started', agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
 
   return {
     instanceId,
     async stop() {
+      clearInterval(heartbeat);
       await worker.stop();
       kills.stop();
+      await publisher.publish(createMessage('DeregisterAgent', { ...identity, reason: 'stopped' }, { tenant: options.tenant ?? 'system', actor })).catch(() => undefined);
       await connector.close();
     },
   };

@@ -5,6 +5,7 @@ import * as memory from './messages/memory';
 import * as operations from './messages/operations';
 import * as policy from './messages/policy';
 import * as task from './messages/task';
+import * as workflow from './messages/workflow';
 
 /**
  * The JetStream streams of the system. Every subject a stream-backed message is published on
@@ -15,6 +16,7 @@ export const STREAMS = {
   AGENTOS_EVENTS: { subjects: ['agentos.evt.>'], description: 'Facts that happened' },
   AGENTOS_TASKS: { subjects: ['agentos.task.>'], description: 'Work handed to agents, a subject per agent' },
   AGENTOS_DEAD_LETTERS: { subjects: ['agentos.dlq.>'], description: 'Messages parked with the reason' },
+  AGENTOS_HEARTBEATS: { subjects: ['agentos.hb.>'], description: 'Agent liveness; only the last minute matters', maxAgeMs: 60_000 },
 } as const;
 export type StreamName = keyof typeof STREAMS;
 
@@ -51,14 +53,40 @@ export const CATALOG = {
   RejectIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.reject', stream: 'AGENTOS_COMMANDS', schema: intent.RejectIntent },
   IntentApproved: { kind: 'event', version: 1, subject: 'agentos.evt.intent.approved', stream: 'AGENTOS_EVENTS', schema: intent.IntentApproved },
   // tasks
-  TaskAssigned: { kind: 'event', version: 1, subject: 'agentos.task.{agent}', stream: 'AGENTOS_TASKS', schema: task.TaskAssigned },
+  TaskQueued: { kind: 'event', version: 1, subject: 'agentos.evt.task.queued', stream: 'AGENTOS_EVENTS', schema: task.TaskQueued },
+  TaskAssigned: { kind: 'event', version: 1, subject: 'agentos.task.{agent}.{instanceId}', stream: 'AGENTOS_TASKS', schema: task.TaskAssigned },
+  AssignTask: { kind: 'command', version: 1, subject: 'agentos.cmd.task.assign', stream: 'AGENTOS_COMMANDS', schema: task.AssignTask },
+  FireTimer: { kind: 'command', version: 1, subject: 'agentos.cmd.workflow.fire-timer', stream: 'AGENTOS_COMMANDS', schema: task.FireTimer },
+  TaskExpired: { kind: 'event', version: 1, subject: 'agentos.evt.task.expired', stream: 'AGENTOS_EVENTS', schema: task.TaskExpired },
+  TaskProgressed: { kind: 'event', version: 1, subject: 'agentos.evt.task.progressed', stream: 'AGENTOS_EVENTS', schema: task.TaskProgressed },
   TaskCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.task.completed', stream: 'AGENTOS_EVENTS', schema: task.TaskCompleted },
   TaskFailed: { kind: 'event', version: 1, subject: 'agentos.evt.task.failed', stream: 'AGENTOS_EVENTS', schema: task.TaskFailed },
   // agent lifecycle
   RegisterAgent: { kind: 'command', version: 1, subject: 'agentos.cmd.agent.register', stream: 'AGENTOS_COMMANDS', schema: agent.RegisterAgent },
   AgentRegistered: { kind: 'event', version: 1, subject: 'agentos.evt.agent.registered', stream: 'AGENTOS_EVENTS', schema: agent.AgentRegistered },
   AgentRegistrationRejected: { kind: 'event', version: 1, subject: 'agentos.evt.agent.registration-rejected', stream: 'AGENTOS_EVENTS', schema: agent.AgentRegistrationRejected },
+  AgentHeartbeatSent: { kind: 'event', version: 1, subject: 'agentos.hb.{name}', stream: 'AGENTOS_HEARTBEATS', schema: agent.AgentHeartbeatSent },
+  DeregisterAgent: { kind: 'command', version: 1, subject: 'agentos.cmd.agent.deregister', stream: 'AGENTOS_COMMANDS', schema: agent.DeregisterAgent },
+  AgentInstanceDropped: { kind: 'event', version: 1, subject: 'agentos.evt.agent.instance-dropped', stream: 'AGENTOS_EVENTS', schema: agent.AgentInstanceDropped },
+  SpawnAgent: { kind: 'command', version: 1, subject: 'agentos.cmd.agent.spawn', stream: 'AGENTOS_COMMANDS', schema: agent.SpawnAgent },
+  TerminateAgent: { kind: 'command', version: 1, subject: 'agentos.cmd.agent.terminate', stream: 'AGENTOS_COMMANDS', schema: agent.TerminateAgent },
+  AgentSpawned: { kind: 'event', version: 1, subject: 'agentos.evt.agent.spawned', stream: 'AGENTOS_EVENTS', schema: agent.AgentSpawned },
+  AgentExited: { kind: 'event', version: 1, subject: 'agentos.evt.agent.exited', stream: 'AGENTOS_EVENTS', schema: agent.AgentExited },
+  AgentTerminated: { kind: 'event', version: 1, subject: 'agentos.evt.agent.terminated', stream: 'AGENTOS_EVENTS', schema: agent.AgentTerminated },
+  SpawnAgentRefused: { kind: 'event', version: 1, subject: 'agentos.evt.agent.spawn-refused', stream: 'AGENTOS_EVENTS', schema: agent.SpawnAgentRefused },
+  CircuitStateChanged: { kind: 'event', version: 1, subject: 'agentos.evt.agent.circuit-changed', stream: 'AGENTOS_EVENTS', schema: agent.CircuitStateChanged },
+  GetSchedulerState: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.scheduler', schema: agent.GetSchedulerState, reply: agent.SchedulerState },
   FindAgents: { kind: 'query', version: 1, subject: 'agentos.query.registry.find-agents', schema: agent.FindAgents, reply: agent.AgentsFound },
+  // workflows
+  RunWorkflow: { kind: 'command', version: 1, subject: 'agentos.cmd.workflow.run', stream: 'AGENTOS_COMMANDS', schema: workflow.RunWorkflow },
+  WorkflowStarted: { kind: 'event', version: 1, subject: 'agentos.evt.workflow.started', stream: 'AGENTOS_EVENTS', schema: workflow.WorkflowStarted },
+  WorkflowRejected: { kind: 'event', version: 1, subject: 'agentos.evt.workflow.rejected', stream: 'AGENTOS_EVENTS', schema: workflow.WorkflowRejected },
+  WorkflowCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.workflow.completed', stream: 'AGENTOS_EVENTS', schema: workflow.WorkflowCompleted },
+  WorkflowFailed: { kind: 'event', version: 1, subject: 'agentos.evt.workflow.failed', stream: 'AGENTOS_EVENTS', schema: workflow.WorkflowFailed },
+  StepCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.step.completed', stream: 'AGENTOS_EVENTS', schema: workflow.StepCompleted },
+  StepFailed: { kind: 'event', version: 1, subject: 'agentos.evt.step.failed', stream: 'AGENTOS_EVENTS', schema: workflow.StepFailed },
+  StepRetryScheduled: { kind: 'event', version: 1, subject: 'agentos.evt.step.retry-scheduled', stream: 'AGENTOS_EVENTS', schema: workflow.StepRetryScheduled },
+  StepSkipped: { kind: 'event', version: 1, subject: 'agentos.evt.step.skipped', stream: 'AGENTOS_EVENTS', schema: workflow.StepSkipped },
   // policy and safety
   PolicyCheckRequested: { kind: 'event', version: 1, subject: 'agentos.evt.policy.check-requested', stream: 'AGENTOS_EVENTS', schema: policy.PolicyCheckRequested },
   PolicyDecided: { kind: 'event', version: 1, subject: 'agentos.evt.policy.decided', stream: 'AGENTOS_EVENTS', schema: policy.PolicyDecided },

@@ -21,16 +21,16 @@ describe('contracts', () => {
 
   it('names facts in the past tense and commands in the imperative', () => {
     for (const [type, spec] of Object.entries(CATALOG)) {
-      if (spec.kind === 'event') expect([type, /(ed|Written)$/.test(type)]).toEqual([type, true]);
+      if (spec.kind === 'event') expect([type, /(ed|Written|Sent)$/.test(type)]).toEqual([type, true]);
       if (spec.kind === 'command') expect([type, /ed$/.test(type)]).toEqual([type, false]);
     }
   });
 
   it('fills subject tokens from the payload and builds consumer filters', () => {
-    const task = createMessage('TaskAssigned', { taskId: newId(), intentId: newId(), agent: 'summariser', agentVersion: '1.0.0', capability: 'summarise', input: {} }, origin);
-    expect(subjectOf(task)).toBe('agentos.task.summariser');
-    expect(subjectFilter('TaskAssigned')).toBe('agentos.task.*');
-    expect(subjectFilter('TaskAssigned', { agent: 'summariser' })).toBe('agentos.task.summariser');
+    const task = createMessage('TaskAssigned', { taskId: newId(), intentId: newId(), agent: 'summariser', agentVersion: '1.0.0', instanceId: 'host-1', capability: 'summarise', input: {} }, origin);
+    expect(subjectOf(task)).toBe('agentos.task.summariser.host-1');
+    expect(subjectFilter('TaskAssigned')).toBe('agentos.task.*.*');
+    expect(subjectFilter('TaskAssigned', { agent: 'summariser', instanceId: 'host-1' })).toBe('agentos.task.summariser.host-1');
   });
 
   it('a caused message inherits correlation, tenant and trace, and its id is stable per cause', () => {

@@ -12,3 +12,4 @@ export * from './messages/policy';
 export * from './messages/shared';
 export * from './messages/task';
 export * from './yaml-document';
+export * from './messages/workflow';

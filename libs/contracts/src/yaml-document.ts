@@ -1,4 +1,4 @@
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 
 export class DocumentError extends Error {
@@ -8,11 +8,24 @@ export class DocumentError extends Error {
   }
 }
 
+/** A problem a semantic check found in the parsed value, at a path that also exists in the document. */
+export interface DocumentProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+export interface YamlDocumentOptions<T> {
+  /** Checks what the schema cannot (cross-references, cycles…); runs only once the schema accepts the document. */
+  check?: (value: T) => DocumentProblem[];
+  /** How a path is shown before its message (default `a.0.b`), given the document as plain data. */
+  describePath?: (path: (string | number)[], raw: unknown) => string;
+}
+
 /**
  * Parses a YAML (or JSON) document against a schema. Every problem is reported with the line and
  * column of the offending node, e.g. `policy.yaml:7:13 rules.1.effect: Invalid option: ...`.
  */
-export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, source: string): z.output<S> {
+export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, source: string, options: YamlDocumentOptions<z.output<S>> = {}): z.output<S> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number) => {
@@ -20,20 +33,39 @@ export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, 
     return `${source}:${line}:${col}`;
   };
   if (document.errors.length > 0) throw new DocumentError(source, document.errors.map((e) => `${at(e.pos[0])} ${e.message.split('\n')[0]}`));
-  const parsed = schema.safeParse(document.toJS());
-  if (parsed.success) return parsed.data;
-  throw new DocumentError(
-    source,
-    parsed.error.issues.map((issue) => {
-      // The deepest node that exists along the path: a missing field points at its parent.
-      let path = issue.path as (string | number)[];
-      let node = document.getIn(path, true);
-      while (!isNode(node) && path.length > 0) {
-        path = path.slice(0, -1);
-        node = path.length > 0 ? document.getIn(path, true) : document.contents;
-      }
-      const offset = isNode(node) && node.range ? node.range[0] : 0;
-      return `${at(offset)} ${issue.path.join('.') || '(document)'}: ${issue.message}`;
-    }),
-  );
+  const raw: unknown = document.toJS();
+  const describe = (path: (string | number)[]) => (options.describePath ? options.describePath(path, raw) : path.join('.')) || '(document)';
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DocumentError(
+      source,
+      parsed.error.issues.map((issue) => {
+        const path = issue.path as (string | number)[];
+        // An unknown key is best shown where it is written, not at the start of its mapping.
+        const offset = issue.code === 'unrecognized_keys' ? keyOffset(document, path, issue.keys[0]) ?? nodeOffset(document, path) : nodeOffset(document, path);
+        return `${at(offset)} ${describe(path)}: ${issue.message}`;
+      }),
+    );
+  }
+  const problems = options.check?.(parsed.data) ?? [];
+  if (problems.length > 0) throw new DocumentError(source, problems.map((p) => `${at(nodeOffset(document, p.path))} ${describe(p.path)}: ${p.message}`));
+  return parsed.data;
+}
+
+/** The start of the deepest node that exists along the path: a missing field points at its parent. */
+function nodeOffset(document: Document, fullPath: (string | number)[]): number {
+  let path = fullPath;
+  let node = path.length > 0 ? document.getIn(path, true) : document.contents;
+  while (!isNode(node) && path.length > 0) {
+    path = path.slice(0, -1);
+    node = path.length > 0 ? document.getIn(path, true) : document.contents;
+  }
+  return isNode(node) && node.range ? node.range[0] : 0;
+}
+
+function keyOffset(document: Document, path: (string | number)[], key: string | undefined): number | undefined {
+  const map = path.length > 0 ? document.getIn(path, true) : document.contents;
+  if (!isMap(map) || key === undefined) return undefined;
+  const pair = map.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === key);
+  return isNode(pair?.key) ? pair.key.range?.[0] : undefined;
 }

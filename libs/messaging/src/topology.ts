@@ -43,6 +43,7 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
 /** All streams of the contracts table. */
 export async function ensureStreams(jsm: JetStreamManager, options: TopologyOptions = {}): Promise<void> {
   for (const [name, spec] of Object.entries(STREAMS)) {
+    const maxAgeMs = 'maxAgeMs' in spec ? spec.maxAgeMs : (options.maxAgeMs ?? 30 * DAY_MS);
     await ensureStream(jsm, {
       name,
       subjects: [...spec.subjects],
@@ -51,8 +52,9 @@ export async function ensureStreams(jsm: JetStreamManager, options: TopologyOpti
       storage: StorageType.File,
       discard: DiscardPolicy.Old,
       num_replicas: options.replicas ?? 1,
-      duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60 * 1000),
-      max_age: nanos(options.maxAgeMs ?? 30 * DAY_MS),
+      // The server refuses a de-duplication window longer than the stream keeps messages.
+      duplicate_window: nanos(Math.min(maxAgeMs, options.duplicateWindowMs ?? 10 * 60 * 1000)),
+      max_age: nanos(maxAgeMs),
     });
   }
 }
@@ -63,6 +65,8 @@ export interface DurableConsumerSpec {
   filterSubject: string;
   ackWaitMs: number;
   maxAckPending: number;
+  /** The server deletes the consumer after this long without a pull (per-instance consumers). */
+  inactiveThresholdMs?: number;
 }
 
 /**
@@ -78,6 +82,7 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
     ack_wait: nanos(spec.ackWaitMs),
     max_ack_pending: spec.maxAckPending,
     max_deliver: -1,
+    ...(spec.inactiveThresholdMs ? { inactive_threshold: nanos(spec.inactiveThresholdMs) } : {}),
   };
   try {
     await jsm.consumers.info(spec.stream, spec.durable);

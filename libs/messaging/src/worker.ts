@@ -47,6 +47,8 @@ export interface WorkerOptions<T extends StreamMessageType> {
   /** Messages handled at once by this instance. */
   concurrency?: number;
   ackWaitMs?: number;
+  /** For a consumer of one instance only: removed by the server once nobody pulls for this long. */
+  inactiveThresholdMs?: number;
   log?: Log;
 }
 
@@ -87,7 +89,9 @@ export class MessageWorker<T extends StreamMessageType> {
     this.durable = options.durable ?? `${options.service}-${options.type}`;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.concurrency = options.concurrency ?? 16;
-    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    // Short, because a crashed instance holds its fetched messages this long; running handlers
+    // keep theirs with in-progress acks, so a long task is not redelivered.
+    this.ackWaitMs = options.ackWaitMs ?? 5_000;
     this.log = options.log ?? silentLog;
   }
 
@@ -99,6 +103,7 @@ export class MessageWorker<T extends StreamMessageType> {
       filterSubject: subjectFilter(this.options.type, this.options.filterTokens),
       ackWaitMs: this.ackWaitMs,
       maxAckPending: Math.max(1_000, this.concurrency * 8),
+      inactiveThresholdMs: this.options.inactiveThresholdMs,
     });
     const consumer = await (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
     this.loop = this.run(consumer);

@@ -1,1 +1,3 @@
-export * from './intent.decider';
+export * from './orchestration.decider';
+export * from './run-state';
+export { stepSpec } from './steps';

@@ -1,108 +1,362 @@
-import { causedBy, createMessage, deriveId, newId, type AgentDescriptor, type Envelope, type MessageOf } from '@agentos/contracts';
+import { deriveId } from '@agentos/contracts';
 import { fold } from '@agentos/decider';
-import { intentDecider, type IntentInput } from './intent.decider';
+import { backoffDelayMs } from '@agentos/workflow';
+import { orchestrationDecider } from './orchestration.decider';
+import { initialRunState } from './run-state';
+import {
+  agent,
+  approveInput,
+  assignInput,
+  budgetInput,
+  completedInput,
+  eventsOf,
+  failedInput,
+  given,
+  instanceDownInput,
+  iso,
+  killSwitch,
+  policyInput,
+  policyRequestIdOf,
+  record,
+  rejectInput,
+  stateOf,
+  submitInput,
+  taskIdOf,
+  timerInput,
+  when,
+} from './test-fixtures';
 
-const user = { kind: 'user' as const, id: 'alice' };
-const service = { kind: 'service' as const, id: 'orchestrator' };
-const intentId = newId();
-const submit = createMessage('SubmitIntent', { intentId, goal: 'summarise Q3', capability: 'summarise', input: { doc: 'q3.txt' } }, { tenant: 'acme', actor: user });
-const agent = (name: string, version: string, capabilities = ['summarise']): AgentDescriptor => ({ name, version, owner: 'team-a', capabilities, concurrency: 1, instanceId: `${name}-1` });
+const intentId = deriveId('spec', 'intent');
+const goal = 'summarise Q3';
+const submit = submitInput({ intentId, goal, capability: 'summarise', input: { doc: 'q3.txt' } });
+const summariser = agent('summariser', ['summarise'], '1.2.0');
+const abstracter = agent('abstracter', ['summarise']);
+const writer = agent('writer', ['write']);
+const catalogue = [writer, summariser, abstracter];
+const allow = (ms = 1_000, killSwitches = [killSwitch('tenant', 'globex')]) => policyInput(intentId, 'allow', ms, { catalogue, killSwitches });
 
-/** given: a history built by feeding inputs through decide and evolve, as the runner does. */
-function given(...inputs: IntentInput[]): Envelope[] {
-  const history: Envelope[] = [];
-  for (const input of inputs) {
-    for (const [i, d] of intentDecider.decide(input, fold(intentDecider, history)).entries()) {
-      history.push(causedBy(input.message, d.type, d.payload, service, String(i)));
-    }
-  }
-  return history;
-}
-const when = (history: Envelope[], input: IntentInput) => intentDecider.decide(input, fold(intentDecider, history));
+/** Intents run one step with a 10-minute timeout and two retries. */
+const TIMEOUT_MS = 600_000;
+const RETRIES = { max: 2, initialBackoffMs: 250, maxBackoffMs: 10_000 };
+const delayAfter = (attempt: number) => backoffDelayMs(RETRIES, attempt, `${intentId}/main/${attempt}`);
 
-const policyDecided = (effect: 'allow' | 'deny' | 'require_approval', requestId = deriveId(intentId, 'policy', 'intent.submit')) =>
-  createMessage('PolicyDecided', { requestId, intentId, action: 'intent.submit', resource: { kind: 'capability', name: 'summarise' }, effect, rule: effect === 'allow' ? 'allow-demo' : 'no-llm-after-hours', reason: `because ${effect}`, bundleVersion: 'v1' }, { tenant: 'acme', actor: { kind: 'service', id: 'policy' } });
+const queued = (attempt: number, queuedAtMs: number) => ({
+  type: 'TaskQueued',
+  payload: {
+    taskId: taskIdOf(intentId, 'main', attempt),
+    intentId,
+    stepId: 'main',
+    attempt,
+    target: { capability: 'summarise' },
+    input: { goal, doc: 'q3.txt' },
+    priority: 'normal',
+    timeoutMs: TIMEOUT_MS,
+    deadline: iso(queuedAtMs + TIMEOUT_MS),
+  },
+});
 
-describe('intent decider', () => {
-  it('given nothing, when an intent is submitted, then it is recorded and a policy check is requested', () => {
-    const decisions = when([], { kind: 'submit', message: submit });
-    expect(decisions.map((d) => d.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested']);
-    expect(decisions[1].payload).toMatchObject({ action: 'intent.submit', intentId, subject: { owner: 'alice' }, resource: { kind: 'capability', name: 'summarise' } });
+/** Submitted at 0, allowed at 1s: attempt 1 queued with its deadline at 1s + 10 min. */
+const running = () => given(submit, allow());
+
+describe('orchestration decider: intents', () => {
+  describe('submission and policy', () => {
+    it('given nothing, when an intent is submitted, then it is recorded and a policy check is requested', () => {
+      expect(when([], submit)).toEqual([
+        { type: 'IntentSubmitted', payload: { intentId, goal, capability: 'summarise', input: { doc: 'q3.txt' } } },
+        {
+          type: 'PolicyCheckRequested',
+          payload: {
+            requestId: deriveId(intentId, 'policy', 'intent.submit'),
+            intentId,
+            action: 'intent.submit',
+            subject: { owner: 'alice' },
+            resource: { kind: 'capability', name: 'summarise' },
+            context: { goal },
+          },
+        },
+      ]);
+    });
+
+    it('given a submitted intent, when it is submitted again, then nothing is decided', () => {
+      expect(when(given(submit), submit)).toEqual([]);
+    });
+
+    it('given a pending policy check, when policy denies, then the intent is rejected with the rule', () => {
+      expect(when(given(submit), policyInput(intentId, 'deny', 1_000, { rule: 'no-llm-after-hours', reason: 'after hours' }))).toEqual([
+        { type: 'IntentRejected', payload: { intentId, reason: 'after hours', rule: 'no-llm-after-hours' } },
+      ]);
+    });
+
+    it('given a pending policy check, when a decision for another request arrives, then it is ignored', () => {
+      expect(when(given(submit), policyInput(intentId, 'allow', 1_000, { catalogue, requestId: deriveId('another', 'request') }))).toEqual([]);
+    });
+
+    it('given a pending policy check, when policy requires approval, then approval is requested with the rule', () => {
+      expect(when(given(submit), policyInput(intentId, 'require_approval', 1_000, { rule: 'big-spend', reason: 'needs a manager' }))).toEqual([
+        { type: 'ApprovalRequested', payload: { intentId, rule: 'big-spend', reason: 'needs a manager' } },
+      ]);
+    });
+
+    it('given a pending policy check, when policy allows, then the task is queued for the capability with the goal in its input', () => {
+      expect(when(given(submit), allow(1_000))).toEqual([queued(1, 1_000)]);
+    });
+
+    it('the task id depends only on the intent and the attempt: the same inputs give the same id, another intent another id', () => {
+      const [first] = when(given(submit), allow());
+      const [again] = when(given(submit), allow(5_000));
+      const otherId = deriveId('spec', 'other intent');
+      const [other] = when(given(submitInput({ intentId: otherId, goal, capability: 'summarise' })), policyInput(otherId, 'allow', 1_000, { catalogue }));
+      const taskId = (d: { payload: unknown }) => (d.payload as { taskId: string }).taskId;
+      expect(taskId(first)).toBe(deriveId(intentId, 'task', 'main', '1'));
+      expect(taskId(again)).toBe(taskId(first));
+      expect(taskId(other)).toBe(deriveId(otherId, 'task', 'main', '1'));
+    });
+
+    it('given a pending policy check, when policy allows but no catalogued agent offers the capability, then the intent fails saying so', () => {
+      expect(when(given(submit), policyInput(intentId, 'allow', 1_000, { catalogue: [writer] }))).toEqual([
+        { type: 'IntentFailed', payload: { intentId, reason: 'no registered agent offers capability summarise' } },
+      ]);
+    });
+
+    it('given an intent pinned to an agent version, when policy allows, then the pin is checked and passed on in the target', () => {
+      const pinned = submitInput({ intentId, goal, capability: 'summarise', agent: { name: 'summariser', version: '1.2.0' } });
+      expect(when(given(pinned), policyInput(intentId, 'allow', 1_000, { catalogue: [abstracter, agent('summariser', ['summarise'], '1.3.0')] }))).toEqual([
+        { type: 'IntentFailed', payload: { intentId, reason: 'no registered agent offers agent summariser@1.2.0' } },
+      ]);
+      const [task] = when(given(pinned), policyInput(intentId, 'allow', 1_000, { catalogue }));
+      expect(task).toEqual({ type: 'TaskQueued', payload: { ...queued(1, 1_000).payload, target: { capability: 'summarise', agent: { name: 'summariser', version: '1.2.0' } }, input: { goal } } });
+    });
   });
 
-  it('given a submitted intent, when it is submitted again, then nothing new is decided', () => {
-    expect(when(given({ kind: 'submit', message: submit }), { kind: 'submit', message: submit })).toEqual([]);
+  describe('approval', () => {
+    const awaiting = () => given(submit, policyInput(intentId, 'require_approval', 1_000, { rule: 'big-spend', reason: 'needs a manager' }));
+
+    it('given an approval request made at 1s, when a manager approves at 91s, then the approval records who and the exact wait, and the task is queued', () => {
+      expect(when(awaiting(), approveInput(intentId, 91_000, { catalogue, comment: 'ok for Q3' }))).toEqual([
+        { type: 'IntentApproved', payload: { intentId, approver: 'user:manager', comment: 'ok for Q3', waitedMs: 90_000 } },
+        queued(1, 91_000),
+      ]);
+    });
+
+    it('given an approval request, when a manager rejects it, then the intent is rejected under the approval rule', () => {
+      expect(when(awaiting(), rejectInput(intentId, 5_000, 'not now'))).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'rejected by user:manager: not now', rule: 'big-spend' } }]);
+      expect(when(awaiting(), rejectInput(intentId, 5_000))).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'rejected by user:manager', rule: 'big-spend' } }]);
+    });
+
+    it('given an approved or rejected intent, when another approval or rejection arrives, then nothing is decided', () => {
+      const approved = given(submit, policyInput(intentId, 'require_approval', 1_000), approveInput(intentId, 2_000, { catalogue }));
+      const rejected = given(submit, policyInput(intentId, 'require_approval', 1_000), rejectInput(intentId, 2_000));
+      expect(when(approved, rejectInput(intentId, 3_000))).toEqual([]);
+      expect(when(approved, approveInput(intentId, 3_000, { catalogue }))).toEqual([]);
+      expect(when(rejected, approveInput(intentId, 3_000, { catalogue }))).toEqual([]);
+    });
+
+    it('given no approval request, when an approval arrives, then nothing is decided', () => {
+      expect(when(given(submit), approveInput(intentId, 3_000, { catalogue }))).toEqual([]);
+    });
   });
 
-  it('given a pending policy check, when policy allows, then the task goes to the newest version of a capable agent', () => {
-    const history = given({ kind: 'submit', message: submit });
-    const candidates = [agent('writer', '1.0.0', ['write']), agent('summariser', '1.2.0'), agent('summariser', '1.10.0')];
-    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates, killSwitches: [] });
-    expect(assigned).toMatchObject({ type: 'TaskAssigned', payload: { agent: 'summariser', agentVersion: '1.10.0', input: { goal: 'summarise Q3', doc: 'q3.txt' } } });
+  describe('kill switches', () => {
+    it('given an allowed intent, when a kill switch covers its workflow or its tenant, then it is rejected naming the switch', () => {
+      expect(when(given(submit), allow(1_000, [killSwitch('workflow', intentId, 'runaway')]))).toEqual([
+        { type: 'IntentRejected', payload: { intentId, reason: `kill switch (workflow ${intentId}): runaway`, rule: `kill-switch:workflow:${intentId}` } },
+      ]);
+      expect(when(given(submit), allow(1_000, [killSwitch('tenant', 'acme')]))).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'kill switch (tenant acme): incident', rule: 'kill-switch:tenant:acme' } }]);
+    });
+
+    it('given an allowed intent, when agent kill switches cover every capable agent, then it is rejected; if one is left, it is queued', () => {
+      expect(when(given(submit), allow(1_000, [killSwitch('agent', 'summariser'), killSwitch('agent', 'abstracter')]))).toEqual([
+        { type: 'IntentRejected', payload: { intentId, reason: 'every agent that could take it is stopped by a kill switch', rule: 'kill-switch:agent' } },
+      ]);
+      expect(when(given(submit), allow(1_000, [killSwitch('agent', 'summariser'), killSwitch('agent', 'writer')]))).toEqual([queued(1, 1_000)]);
+    });
+
+    it('given an approval request, when it is approved while a kill switch covers the run, then the approval is recorded and the intent rejected', () => {
+      const awaiting = given(submit, policyInput(intentId, 'require_approval', 1_000));
+      expect(when(awaiting, approveInput(intentId, 2_000, { catalogue, killSwitches: [killSwitch('global', '*', 'freeze')] }))).toEqual([
+        { type: 'IntentApproved', payload: { intentId, approver: 'user:manager', waitedMs: 1_000 } },
+        { type: 'IntentRejected', payload: { intentId, reason: 'kill switch (global *): freeze', rule: 'kill-switch:global:*' } },
+      ]);
+    });
   });
 
-  it('given a pending policy check, when policy requires approval, then the intent waits; approval assigns it, rejection ends it', () => {
-    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('require_approval'), candidates: [], killSwitches: [] });
-    expect(history.at(-1)).toMatchObject({ type: 'ApprovalRequested', payload: { intentId, rule: 'no-llm-after-hours', reason: 'because require_approval' } });
-    const requestedAt = Date.parse(history.at(-1)!.occurredAt);
-    const approval = { ...createMessage('ApproveIntent', { intentId, comment: 'ok for Q3' }, { tenant: 'acme', actor: { kind: 'user', id: 'manager' } }), occurredAt: new Date(requestedAt + 90_000).toISOString() };
-    const approved = when(history, { kind: 'approve', message: approval, candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
-    expect(approved.map((d) => d.type)).toEqual(['IntentApproved', 'TaskAssigned']);
-    expect(approved[0].payload).toEqual({ intentId, approver: 'user:manager', comment: 'ok for Q3', waitedMs: 90_000 });
-    const rejection = createMessage('RejectIntent', { intentId, comment: 'not now' }, { tenant: 'acme', actor: { kind: 'user', id: 'manager' } });
-    expect(when(history, { kind: 'reject', message: rejection })).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'rejected by user:manager: not now', rule: 'no-llm-after-hours' } }]);
-    // Once decided, a second approval or rejection changes nothing.
-    const afterApproval = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('require_approval'), candidates: [], killSwitches: [] }, { kind: 'approve', message: approval, candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
-    expect(when(afterApproval, { kind: 'reject', message: rejection })).toEqual([]);
+  describe('assignment', () => {
+    it('given a queued task, when the scheduler assigns it, then the instance, its version, the step and the deadline are recorded', () => {
+      expect(when(running(), assignInput(intentId, 'main', 1, summariser, 5_000))).toEqual([
+        {
+          type: 'TaskAssigned',
+          payload: {
+            taskId: taskIdOf(intentId, 'main', 1),
+            intentId,
+            stepId: 'main',
+            attempt: 1,
+            agent: 'summariser',
+            agentVersion: '1.2.0',
+            instanceId: 'summariser-1',
+            capability: 'summarise',
+            input: { goal, doc: 'q3.txt' },
+            deadline: iso(1_000 + TIMEOUT_MS),
+          },
+        },
+      ]);
+    });
+
+    it('given a queued task, when a kill switch now covers the run or the chosen agent, then the intent is rejected naming it', () => {
+      expect(when(running(), assignInput(intentId, 'main', 1, summariser, 5_000, [killSwitch('workflow', intentId)]))).toEqual([
+        { type: 'IntentRejected', payload: { intentId, reason: `kill switch (workflow ${intentId}): incident`, rule: `kill-switch:workflow:${intentId}` } },
+      ]);
+      expect(when(running(), assignInput(intentId, 'main', 1, summariser, 5_000, [killSwitch('agent', 'abstracter'), killSwitch('agent', 'summariser', 'leaks')]))).toEqual([
+        { type: 'IntentRejected', payload: { intentId, reason: 'kill switch (agent summariser): leaks', rule: 'kill-switch:agent:summariser' } },
+      ]);
+    });
+
+    it('given a queued task, when an assignment names another task id or the task is already assigned, then nothing is decided', () => {
+      expect(when(running(), assignInput(intentId, 'main', 2, summariser, 5_000))).toEqual([]);
+      expect(when(given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000)), assignInput(intentId, 'main', 1, abstracter, 6_000))).toEqual([]);
+    });
   });
 
-  it('given a pending policy check, when policy denies, then the intent is rejected with the rule', () => {
-    const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('deny'), candidates: [], killSwitches: [] });
-    expect(decisions).toEqual([{ type: 'IntentRejected', payload: { intentId, reason: 'because deny', rule: 'no-llm-after-hours' } }]);
+  describe('outcome', () => {
+    it('given an assigned task, when the agent completes it, then the intent completes with its output', () => {
+      const history = given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000));
+      expect(when(history, completedInput(intentId, 'main', 1, { summary: 'ok' }, 9_000, summariser))).toEqual([
+        { type: 'IntentCompleted', payload: { intentId, taskId: taskIdOf(intentId, 'main', 1), output: { summary: 'ok' } } },
+      ]);
+    });
+
+    it('given an assigned task, when its attempt fails retryably, then a retry is scheduled with the exact back-off and due time', () => {
+      const history = given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000));
+      expect(when(history, failedInput(intentId, 'main', 1, 'boom', 10_000, summariser))).toEqual([
+        { type: 'StepRetryScheduled', payload: { workflowId: intentId, stepId: 'main', attempt: 2, delayMs: delayAfter(1), dueAt: iso(10_000 + delayAfter(1)), error: 'boom' } },
+      ]);
+    });
+
+    it('given a scheduled retry, when its timer fires, then attempt 2 is queued under a new task id; a second or mismatched timer does nothing', () => {
+      const waiting = given(submit, allow(), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser));
+      expect(when(waiting, timerInput(intentId, 'retry', 'main', 3, 11_000))).toEqual([]);
+      expect(when(waiting, timerInput(intentId, 'retry', 'main', 2, 11_000))).toEqual([queued(2, 11_000)]);
+      expect(taskIdOf(intentId, 'main', 2)).not.toBe(taskIdOf(intentId, 'main', 1));
+      expect(when(given(submit, allow(), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000)), timerInput(intentId, 'retry', 'main', 2, 12_000))).toEqual([]);
+    });
+
+    it('given two retries spent, when the third attempt fails, then the intent fails with the error', () => {
+      const third = given(
+        submit,
+        allow(),
+        failedInput(intentId, 'main', 1, 'boom', 10_000, summariser),
+        timerInput(intentId, 'retry', 'main', 2, 11_000),
+        failedInput(intentId, 'main', 2, 'boom', 20_000, summariser),
+        timerInput(intentId, 'retry', 'main', 3, 21_000),
+      );
+      expect(eventsOf(third, 'StepRetryScheduled').map((e) => e.payload)).toEqual([
+        { workflowId: intentId, stepId: 'main', attempt: 2, delayMs: delayAfter(1), dueAt: iso(10_000 + delayAfter(1)), error: 'boom' },
+        { workflowId: intentId, stepId: 'main', attempt: 3, delayMs: delayAfter(2), dueAt: iso(20_000 + delayAfter(2)), error: 'boom' },
+      ]);
+      expect(eventsOf(third, 'TaskQueued').map((e) => e.payload)).toEqual([queued(1, 1_000).payload, queued(2, 11_000).payload, queued(3, 21_000).payload]);
+      expect(when(third, failedInput(intentId, 'main', 3, 'boom', 30_000, summariser))).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'task failed: boom' } }]);
+    });
+
+    it('given a running task, when its attempt fails as not retryable, then the intent fails at once', () => {
+      expect(when(running(), failedInput(intentId, 'main', 1, 'invalid input', 10_000, summariser, false))).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'task failed: invalid input' } }]);
+    });
+
+    it('given attempt 2 queued after a failure, when a late completion of attempt 1 arrives, then it is ignored; attempt 2 completing completes the intent', () => {
+      const retried = given(submit, allow(), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000));
+      expect(when(retried, completedInput(intentId, 'main', 1, { summary: 'late' }, 12_000, summariser))).toEqual([]);
+      expect(when(retried, failedInput(intentId, 'main', 1, 'late', 12_000, summariser))).toEqual([]);
+      expect(when(retried, completedInput(intentId, 'main', 2, { summary: 'ok' }, 12_000, abstracter))).toEqual([
+        { type: 'IntentCompleted', payload: { intentId, taskId: taskIdOf(intentId, 'main', 2), output: { summary: 'ok' } } },
+      ]);
+    });
+
+    it('given a queued task nobody took, when its deadline fires, then it expires and a retry is scheduled', () => {
+      const dueAt = 1_000 + TIMEOUT_MS;
+      expect(when(running(), timerInput(intentId, 'deadline', 'main', 1, dueAt))).toEqual([
+        { type: 'TaskExpired', payload: { taskId: taskIdOf(intentId, 'main', 1), intentId, stepId: 'main', attempt: 1, timeoutMs: TIMEOUT_MS, reason: 'no agent instance took it in time' } },
+        {
+          type: 'StepRetryScheduled',
+          payload: { workflowId: intentId, stepId: 'main', attempt: 2, delayMs: delayAfter(1), dueAt: iso(dueAt + delayAfter(1)), error: `timed out after ${TIMEOUT_MS} ms: no agent instance took it in time` },
+        },
+      ]);
+    });
+
+    it('given an assigned task, when its deadline fires, then it expires naming the instance', () => {
+      const [expired] = when(given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000)), timerInput(intentId, 'deadline', 'main', 1, 1_000 + TIMEOUT_MS));
+      expect(expired).toEqual({
+        type: 'TaskExpired',
+        payload: { taskId: taskIdOf(intentId, 'main', 1), intentId, stepId: 'main', attempt: 1, instanceId: 'summariser-1', timeoutMs: TIMEOUT_MS, reason: 'instance summariser-1 did not finish in time' },
+      });
+    });
+
+    it('given an assigned task, when its instance goes down, then the same task is queued again with its deadline', () => {
+      const history = given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000));
+      expect(when(history, instanceDownInput(summariser, 60_000))).toEqual([queued(1, 1_000)]);
+      expect(when(history, instanceDownInput(abstracter, 60_000))).toEqual([]);
+    });
+
+    it('given a running intent, when its budget is spent, then it fails with the overrun; before submission, nothing', () => {
+      expect(when(running(), budgetInput(intentId, 20_000))).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'budget spent: tokens 150 of 100 for this workflow' } }]);
+      expect(when([], budgetInput(intentId, 20_000))).toEqual([]);
+    });
+
+    it('given a settled intent, when anything else arrives, then nothing is decided', () => {
+      const settled = [
+        given(submit, allow(), completedInput(intentId, 'main', 1, { summary: 'ok' }, 9_000, summariser)),
+        given(submit, allow(), failedInput(intentId, 'main', 1, 'no', 9_000, summariser, false)),
+        given(submit, policyInput(intentId, 'deny', 1_000)),
+      ];
+      for (const history of settled) {
+        for (const input of [
+          submit,
+          allow(20_000),
+          approveInput(intentId, 20_000, { catalogue }),
+          rejectInput(intentId, 20_000),
+          budgetInput(intentId, 20_000),
+          assignInput(intentId, 'main', 1, summariser, 20_000),
+          completedInput(intentId, 'main', 1, {}, 20_000, summariser),
+          failedInput(intentId, 'main', 1, 'boom', 20_000, summariser),
+          timerInput(intentId, 'deadline', 'main', 1, 20_000),
+          timerInput(intentId, 'retry', 'main', 2, 20_000),
+          instanceDownInput(summariser, 20_000),
+        ]) {
+          expect(when(history, input)).toEqual([]);
+        }
+      }
+    });
   });
 
-  it('given a pending policy check, when policy allows but no agent offers the capability, then the intent fails saying so', () => {
-    const decisions = when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('writer', '1.0.0', ['write'])], killSwitches: [] });
-    expect(decisions).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'no registered agent offers capability summarise' } }]);
-  });
+  describe('evolve', () => {
+    const inputs = [
+      submit,
+      policyInput(intentId, 'require_approval', 1_000),
+      approveInput(intentId, 2_000, { catalogue }),
+      assignInput(intentId, 'main', 1, summariser, 3_000),
+      failedInput(intentId, 'main', 1, 'boom', 4_000, summariser),
+      timerInput(intentId, 'retry', 'main', 2, 5_000),
+      assignInput(intentId, 'main', 2, summariser, 5_500),
+      instanceDownInput(summariser, 6_000),
+      assignInput(intentId, 'main', 2, abstracter, 7_000),
+      completedInput(intentId, 'main', 2, { summary: 'ok' }, 8_000, abstracter),
+    ];
 
-  it('given a pending policy check, when a decision for another request arrives, then it is ignored', () => {
-    expect(when(given({ kind: 'submit', message: submit }), { kind: 'policy-decided', message: policyDecided('allow', newId()), candidates: [agent('s', '1.0.0')], killSwitches: [] })).toEqual([]);
-  });
+    it('is deterministic: folding the same history twice gives equal states and leaves the initial state alone', () => {
+      const { history } = record(...inputs);
+      expect(fold(orchestrationDecider, history)).toEqual(fold(orchestrationDecider, structuredClone(history)));
+      expect(stateOf(history)).toMatchObject({ status: 'completed', kind: 'intent', runId: intentId, tenant: 'acme', steps: { main: { status: 'completed', attempt: 2, output: { summary: 'ok' } } } });
+      expect(initialRunState).toEqual({ status: 'new', input: {}, priority: 'normal', steps: {} });
+    });
 
-  it('given an assigned task, when the agent completes it, then the intent completes with its output', () => {
-    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
-    const task = history.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>;
-    const completed = createMessage('TaskCompleted', { taskId: task.payload.taskId, intentId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'i1', output: { summary: 'ok' } }, { tenant: 'acme', actor: { kind: 'agent', id: 'summariser' } });
-    expect(when(history, { kind: 'task-completed', message: completed })).toEqual([{ type: 'IntentCompleted', payload: { intentId, taskId: task.payload.taskId, output: { summary: 'ok' } } }]);
-    const failed = createMessage('TaskFailed', { taskId: task.payload.taskId, intentId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'i1', error: 'boom' }, { tenant: 'acme', actor: { kind: 'agent', id: 'summariser' } });
-    expect(when(history, { kind: 'task-failed', message: failed })).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'task failed: boom' } }]);
-  });
-
-  it('given an allowed intent, when a kill switch covers its workflow or every capable agent, then it is rejected naming the switch', () => {
-    const history = given({ kind: 'submit', message: submit });
-    const kill = (scope: 'workflow' | 'agent' | 'tenant', target: string) => [{ scope, target, reason: 'incident', activatedAt: '', activatedBy: 'user:oncall' }];
-    expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('workflow', intentId) })).toEqual([
-      { type: 'IntentRejected', payload: { intentId, reason: 'kill switch (workflow ' + intentId + '): incident', rule: 'kill-switch:workflow:' + intentId } },
-    ]);
-    expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('agent', 'summariser') })[0]).toMatchObject({ type: 'IntentRejected', payload: { rule: 'kill-switch:agent' } });
-    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0'), agent('abstracter', '1.0.0')], killSwitches: kill('agent', 'abstracter') });
-    expect(assigned).toMatchObject({ type: 'TaskAssigned', payload: { agent: 'summariser' } });
-    expect(when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: kill('tenant', 'globex') })[0].type).toBe('TaskAssigned');
-  });
-
-  it('given an assigned task, when the workflow budget is spent, then the intent fails saying which limit; once finished, nothing', () => {
-    const history = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.0.0')], killSwitches: [] });
-    const spent = createMessage('BudgetExhausted', { scope: 'workflow', id: intentId, metric: 'tokens', used: 150, limit: 100 }, { tenant: 'acme', actor: { kind: 'service', id: 'policy' } });
-    expect(when(history, { kind: 'budget-exhausted', message: spent })).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'budget spent: tokens 150 of 100 for this workflow' } }]);
-    const finished = given({ kind: 'submit', message: submit }, { kind: 'policy-decided', message: policyDecided('deny'), candidates: [], killSwitches: [] });
-    expect(when(finished, { kind: 'budget-exhausted', message: spent })).toEqual([]);
-  });
-
-  it('a pinned agent version is honoured', () => {
-    const pinned = createMessage('SubmitIntent', { intentId, goal: 'g', capability: 'summarise', agent: { name: 'summariser', version: '1.2.0' } }, { tenant: 'acme', actor: user });
-    const history = given({ kind: 'submit', message: pinned });
-    const [assigned] = when(history, { kind: 'policy-decided', message: policyDecided('allow'), candidates: [agent('summariser', '1.2.0'), agent('summariser', '1.10.0')], killSwitches: [] });
-    expect(assigned.payload).toMatchObject({ agentVersion: '1.2.0' });
+    it('replaying the stored history gives, before each input, the state the decider saw, and the same decisions', () => {
+      const { history, steps } = record(...inputs);
+      const stored = JSON.parse(JSON.stringify(history));
+      for (const step of steps) {
+        const replayed = fold(orchestrationDecider, stored.slice(0, step.historyLength));
+        expect(replayed).toEqual(step.state);
+        expect(orchestrationDecider.decide(step.input, replayed)).toEqual(step.decisions);
+      }
+      expect(steps.filter((s) => s.decisions.length === 0).map((s) => s.input.kind)).toEqual([]);
+      expect(steps.at(-1)?.state.approvalRequestedAt).toBe(iso(1_000));
+      expect(policyRequestIdOf(intentId)).toBe(steps.at(-1)?.state.policyRequestId);
+    });
   });
 });

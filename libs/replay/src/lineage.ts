@@ -19,8 +19,9 @@ export interface LineageGraph {
 }
 
 const kindOf = (type: string): LineageKind => {
-  if (type.startsWith('Intent') || type === 'ApprovalRequested') return 'intent';
-  if (type.startsWith('Task')) return type === 'TaskAssigned' ? 'task' : 'agent-decision';
+  if (type.startsWith('Intent') || type.startsWith('Workflow') || type.startsWith('Step') || type === 'ApprovalRequested') return 'intent';
+  if (['TaskQueued', 'TaskAssigned', 'TaskExpired'].includes(type)) return 'task';
+  if (type.startsWith('Task')) return 'agent-decision';
   if (type.startsWith('Policy') || type === 'BudgetExhausted' || type === 'ContentFlagged') return 'policy';
   if (type.startsWith('Memory') || type === 'NoteAppended') return 'memory';
   if (type === 'UsageRecorded') return 'usage';

@@ -1,13 +1,13 @@
 import type { Envelope, MessageOf } from '@agentos/contracts';
 import { fold } from '@agentos/decider';
 import type { RecordedEvent } from '@agentos/event-store';
-import { intentDecider, type IntentState } from '@agentos/orchestration';
+import { orchestrationDecider, type RunState } from '@agentos/orchestration';
 
 export interface WorkflowStateAt {
   /** The last event included. */
   revision: number;
   at: string;
-  state: IntentState;
+  state: RunState;
   spent: { tokens: number; cost: number; steps: number };
 }
 
@@ -32,5 +32,5 @@ export function stateAt(records: readonly RecordedEvent[], point: string): Workf
     spent.steps += usage.steps;
   }
   const last = upTo[upTo.length - 1];
-  return { revision: last.revision, at: last.event.occurredAt, state: fold(intentDecider, events), spent };
+  return { revision: last.revision, at: last.event.occurredAt, state: fold(orchestrationDecider, events), spent };
 }

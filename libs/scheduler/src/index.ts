@@ -1,1 +1,4 @@
-export {};
+export * from './breaker';
+export * from './matching';
+export * from './scheduler';
+export * from './strategy';

@@ -1,1 +1,2 @@
-export {};
+export * from './supervisor';
+export * from './templates';

@@ -2,7 +2,7 @@ import { parseMessage, type Envelope } from '@agentos/contracts';
 import type { Decider } from '@agentos/decider';
 import { verifyChain, type RecordedEvent } from '@agentos/event-store';
 import { memoryAsOf } from '@agentos/memory-projection';
-import { intentDecider, workflowStream } from '@agentos/orchestration';
+import { orchestrationDecider, workflowStream } from '@agentos/orchestration';
 import { loadPolicyBundle } from '@agentos/policy-engine';
 import { formatTimeline, historyUpTo, incidentReport, reExecute, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ function loadDecider(path: string): Decider<unknown, unknown> {
   // A module chosen at run time (through swc's hook, so it may be TypeScript): import() would bypass the hook.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(resolve(path)) as Record<string, unknown>;
-  const decider = (module.intentDecider ?? module.default ?? Object.values(module).find((v) => typeof v === 'object' && v !== null && 'decide' in v)) as Decider<unknown, unknown> | undefined;
+  const decider = (module.orchestrationDecider ?? module.default ?? Object.values(module).find((v) => typeof v === 'object' && v !== null && 'decide' in v)) as Decider<unknown, unknown> | undefined;
   if (!decider || typeof decider.decide !== 'function') throw new Error(`${path} exports no decider (an object with decide, evolve, initialState, name)`);
   return decider;
 }
@@ -67,7 +67,7 @@ export async function replay(session: Session, workflowId: string, options: Repl
 
   let divergence;
   if (options.reExecute || options.decider) {
-    const result = reExecute(records, options.decider ? loadDecider(options.decider) : (intentDecider as Decider<unknown, unknown>));
+    const result = reExecute(records, options.decider ? loadDecider(options.decider) : (orchestrationDecider as Decider<unknown, unknown>));
     divergence = result.divergence;
     if (divergence) {
       out.line(`\nDIVERGENCE at event #${divergence.revision} (input of ${divergence.causeType}):\n  recorded:   ${JSON.stringify(divergence.recorded)}\n  recomputed: ${JSON.stringify(divergence.recomputed)}`);

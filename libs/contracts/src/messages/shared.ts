@@ -8,3 +8,9 @@ export const Name = z
 export const SemVer = z.string().regex(/^\d+\.\d+\.\d+(?:-[\w.]+)?$/, 'must be a semantic version such as 1.2.0');
 
 export const JsonObject = z.record(z.string(), z.unknown());
+
+/**
+ * Agent instance ids become a subject token (tasks are sent to one instance), so no dots. They must
+ * be unique across all agents: the scheduler counts slots and trips circuit breakers per instance id.
+ */
+export const InstanceId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be letters, digits, _ or - (at most 200)');

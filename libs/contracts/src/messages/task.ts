@@ -1,29 +1,96 @@
 import { z } from 'zod';
-import { JsonObject, Name, SemVer } from './shared';
+import { InstanceId, JsonObject, Name, SemVer } from './shared';
+import { Priority, StepTarget } from './workflow';
+
+/** Intents run as a single step of this name. */
+export const MAIN_STEP = 'main';
+
+/** Ready to run: waits in the orchestrator's scheduler for a free agent instance. */
+export const TaskQueued = z.object({
+  taskId: z.uuid(),
+  intentId: z.uuid(),
+  stepId: Name,
+  attempt: z.number().int().positive(),
+  target: StepTarget,
+  input: JsonObject,
+  priority: Priority,
+  timeoutMs: z.number().int().positive(),
+  /** Queued time plus the step's timeout: past it, the attempt fails whether or not it started. */
+  deadline: z.iso.datetime(),
+});
 
 export const TaskAssigned = z.object({
   taskId: z.uuid(),
   intentId: z.uuid(),
+  stepId: Name.default(MAIN_STEP),
+  attempt: z.number().int().positive().default(1),
   agent: Name,
   agentVersion: SemVer,
-  capability: Name,
+  /** The instance chosen by the scheduler; the task is published on its own subject. */
+  instanceId: InstanceId,
+  capability: Name.optional(),
   input: JsonObject,
+  deadline: z.iso.datetime().optional(),
+});
+
+/** The orchestrator gave up waiting for the attempt (no agent took it, or it ran too long). */
+export const TaskExpired = z.object({
+  taskId: z.uuid(),
+  intentId: z.uuid(),
+  stepId: Name,
+  attempt: z.number().int().positive(),
+  instanceId: InstanceId.optional(),
+  timeoutMs: z.number().int().positive(),
+  /** Why it had not finished: still waiting for an agent, or running on an instance. */
+  reason: z.string(),
+});
+
+/** Progress an agent reports while it works (ctx.emit); not recorded, shown live. */
+export const TaskProgressed = z.object({
+  taskId: z.uuid(),
+  intentId: z.uuid(),
+  stepId: Name,
+  agent: Name,
+  instanceId: InstanceId,
+  message: z.string().max(2_000),
+  percent: z.number().min(0).max(100).optional(),
 });
 
 export const TaskCompleted = z.object({
   taskId: z.uuid(),
   intentId: z.uuid(),
+  stepId: Name.default(MAIN_STEP),
+  attempt: z.number().int().positive().default(1),
   agent: Name,
   agentVersion: SemVer,
-  instanceId: z.string().min(1),
+  instanceId: InstanceId,
   output: z.unknown(),
 });
 
 export const TaskFailed = z.object({
   taskId: z.uuid(),
   intentId: z.uuid(),
+  stepId: Name.default(MAIN_STEP),
+  attempt: z.number().int().positive().default(1),
   agent: Name,
   agentVersion: SemVer,
-  instanceId: z.string().min(1),
+  instanceId: InstanceId,
   error: z.string(),
+  /** False when another attempt cannot help: invalid input, a kill switch, a spent budget, quarantined content. */
+  retryable: z.boolean().default(true),
+});
+
+/**
+ * The scheduler's choice of an instance for a queued task. The orchestrator creates it itself and
+ * decides on it like any other message, so the choice is recorded with the decision.
+ */
+export const AssignTask = z.object({ taskId: z.uuid(), intentId: z.uuid(), stepId: Name, instanceId: InstanceId });
+
+/** A deadline or a retry back-off of the orchestrator came due (created by its timer wheel). */
+export const FireTimer = z.object({
+  intentId: z.uuid(),
+  kind: z.enum(['deadline', 'retry']),
+  stepId: Name,
+  attempt: z.number().int().positive(),
+  taskId: z.uuid().optional(),
 });

@@ -1,0 +1,80 @@
+import { causedBy, createMessage, type AnyMessage, type MessageOf } from '@agentos/contracts';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { JetStreamClientProxy } from '@agentos/messaging';
+import { ServiceContext } from '@agentos/service-host';
+import { Supervisor, loadTemplates } from '@agentos/supervisor';
+import { Controller, Inject, type OnModuleDestroy } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { isAbsolute, join } from 'node:path';
+
+/**
+ * SpawnAgent and TerminateAgent: agent worker processes started from the templates in
+ * AGENTOS_AGENT_TEMPLATES (default deploy/agents/templates.yaml under AGENTOS_SUPERVISOR_ROOT, the
+ * working directory by default), restarted with back-off when they crash, and stopped by a kill
+ * switch on their agent. Every spawn, exit and termination is recorded in the agent's history.
+ */
+@Controller()
+export class AgentSupervision implements OnModuleDestroy {
+  private readonly supervisor: Supervisor;
+  private readonly actor;
+
+  constructor(
+    private readonly bus: JetStreamClientProxy,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly service: ServiceContext,
+  ) {
+    this.actor = { kind: 'service' as const, id: service.name };
+    const root = service.env.AGENTOS_SUPERVISOR_ROOT ?? process.cwd();
+    const file = service.env.AGENTOS_AGENT_TEMPLATES ?? 'deploy/agents/templates.yaml';
+    const origin = { tenant: 'system', actor: this.actor };
+    this.supervisor = new Supervisor({
+      templates: loadTemplates(isAbsolute(file) ? file : join(root, file)),
+      root,
+      env: service.env,
+      events: {
+        spawned: (e) => void this.record(createMessage('AgentSpawned', e, origin)),
+        exited: (e) => void this.record(createMessage('AgentExited', e, origin)),
+        terminated: (e) => void this.record(createMessage('AgentTerminated', e, origin)),
+        spawnFailed: (e) => service.log.error({ instanceId: e.instanceId, error: e.error }, 'agent process could not start'),
+      },
+      log: (instanceId, stream, line) => service.log.debug({ instanceId, stream }, line),
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.supervisor.stop();
+  }
+
+  @EventPattern('SpawnAgent')
+  async spawn(@Payload() message: MessageOf<'SpawnAgent'>) {
+    try {
+      this.supervisor.spawn(message.payload.template, { count: message.payload.count });
+    } catch (error) {
+      await this.record(causedBy(message, 'SpawnAgentRefused', { template: message.payload.template, reason: (error as Error).message }, this.actor));
+    }
+  }
+
+  @EventPattern('TerminateAgent')
+  async terminate(@Payload() message: MessageOf<'TerminateAgent'>) {
+    // Unknown here: another orchestrator instance (or nobody) supervises it.
+    await this.supervisor.terminate(message.payload.instanceId, message.payload.reason);
+  }
+
+  @EventPattern('KillSwitchActivated')
+  async killed(@Payload() message: MessageOf<'KillSwitchActivated'>) {
+    const { scope, target, reason } = message.payload;
+    if (scope !== 'agent' && scope !== 'global') return;
+    const agents = new Set(this.supervisor.list().map((i) => i.agent).filter((agent) => scope === 'global' || agent === target));
+    for (const agent of agents) await this.supervisor.terminateAgent(agent, `kill switch (${scope} ${target}): ${reason}`);
+  }
+
+  /** In the agent's history first, then published. */
+  private async record(event: AnyMessage & { payload: { agent?: string; template: string } }): Promise<void> {
+    try {
+      await this.store.append(`agent-${event.payload.agent ?? event.payload.template}`, [event]);
+      await this.bus.publishMessage(event);
+    } catch (error) {
+      this.service.log.error({ err: error, event: event.type }, 'supervisor event not recorded');
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { listKeys, type NatsConnector } from '@agentos/messaging';
+import type { KV } from 'nats';
+
+const BUCKET = 'agentos_open_runs';
+
+/**
+ * The ids of runs that have not settled, so a restarted orchestrator knows which histories to
+ * load. A run is added before its first decision is published and removed once it settles; a
+ * stale entry only costs one read at start.
+ */
+export class OpenRuns {
+  constructor(private readonly connector: NatsConnector) {}
+
+  private kv(): Promise<KV> {
+    return this.connector.kv(BUCKET, { history: 1 });
+  }
+
+  async add(runId: string): Promise<void> {
+    await (await this.kv()).put(runId, '');
+  }
+
+  async remove(runId: string): Promise<void> {
+    await (await this.kv()).delete(runId);
+  }
+
+  async list(): Promise<string[]> {
+    return listKeys(await this.kv());
+  }
+}

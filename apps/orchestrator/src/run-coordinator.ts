@@ -1,0 +1,246 @@
+import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { fold, runDecision } from '@agentos/decider';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
+import { isSettled, orchestrationDecider, stepSpec, workflowStream, type RunInput, type RunState } from '@agentos/orchestration';
+import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
+import { ServiceContext } from '@agentos/service-host';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AgentDirectory } from './agent-directory';
+import { KillSwitchBoard } from './kill-switch-board';
+import { OpenRuns } from './open-runs';
+import { TimerWheel, type DueTimer } from './timer-wheel';
+
+type Origin = DueTimer['origin'];
+interface TaskRef {
+  runId: string;
+  stepId: string;
+  origin: Origin;
+  /** The TaskQueued event: an assignment is caused by it. */
+  queued?: Envelope;
+}
+
+const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected']);
+const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
+
+/**
+ * Runs every decision of the orchestrator (load, decide, append, publish, one run at a time) and
+ * keeps the scheduler and the timers in step with what was decided. The event store is the truth:
+ * on start the open runs are re-read and the queue, the tasks in flight and the timers rebuilt,
+ * so a killed orchestrator loses nothing and re-runs no finished step.
+ *
+ * One orchestrator instance schedules at a time: the scheduler's view of free slots is in memory.
+ */
+@Injectable()
+export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly actor;
+  private readonly scheduler: Scheduler;
+  private readonly directory: AgentDirectory;
+  private readonly kills: KillSwitchBoard;
+  private readonly openRuns: OpenRuns;
+  private readonly timers = new TimerWheel((due) => this.fireTimer(due));
+  private readonly tasks = new Map<string, TaskRef>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private ready!: Promise<void>;
+  private planning = false;
+  private planAgain = false;
+  private ticker?: NodeJS.Timeout;
+
+  constructor(
+    private readonly bus: JetStreamClientProxy,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly service: ServiceContext,
+  ) {
+    this.actor = { kind: 'service' as const, id: service.name };
+    const env = service.env;
+    this.scheduler = new Scheduler({
+      strategy: strategyByName(env.AGENTOS_SCHEDULER ?? 'fair-share'),
+      breaker: {
+        ...(env.AGENTOS_BREAKER_FAILURES ? { failureThreshold: Number(env.AGENTOS_BREAKER_FAILURES) } : {}),
+        ...(env.AGENTOS_BREAKER_COOLDOWN_MS ? { cooldownMs: Number(env.AGENTOS_BREAKER_COOLDOWN_MS) } : {}),
+      },
+    });
+    this.directory = new AgentDirectory(bus, this.actor, () => this.kick());
+    this.kills = new KillSwitchBoard(bus, this.actor);
+    this.openRuns = new OpenRuns(bus.unwrap<NatsConnector>());
+  }
+
+  onApplicationBootstrap(): void {
+    this.ready = this.rebuild();
+    this.ready.catch((error: Error) => this.service.log.error({ err: error }, 'rebuilding open runs failed'));
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.ticker);
+    this.timers.stop();
+    this.directory.stop();
+    this.kills.stop();
+  }
+
+  /** Decides on a message for one run: the run's decisions never interleave. */
+  async decide(runId: string, cause: AnyMessage, input: RunInput | ((state: RunState) => Promise<RunInput>)): Promise<Envelope[]> {
+    await this.ready;
+    return this.exclusive(runId, async () => {
+      const events = await runDecision({ store: this.store, publish: (m) => this.bus.publishAll(m), stream: workflowStream(runId), decider: orchestrationDecider, cause, input, actor: this.actor });
+      await this.absorb(runId, events);
+      this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
+      return events;
+    });
+  }
+
+  /** The agent that ran a task reported back: free its slot and feed its circuit breaker. */
+  taskReported(report: PayloadOf<'TaskCompleted'> | PayloadOf<'TaskFailed'>, outcome: 'succeeded' | 'failed'): void {
+    // A report from an instance the task was taken from (it was declared down) is not its slot's.
+    if (!this.scheduler.inFlightOn(report.instanceId).includes(report.taskId)) return;
+    this.publishTransitions(this.scheduler.finished(report.taskId, outcome, Date.now()), report.agent);
+    this.kick();
+  }
+
+  /** Runs whose tasks were in flight on an instance that went down. */
+  runsOn(instanceId: string): string[] {
+    return [...new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined))];
+  }
+
+  catalogue(cause: AnyMessage): Promise<AgentDescriptor[]> {
+    return this.directory.catalogue({ tenant: cause.tenant, correlationId: cause.correlationId });
+  }
+
+  snapshot(): ReplyOf<'GetSchedulerState'> {
+    const now = Date.now();
+    const live = this.directory.live;
+    const waiting = this.scheduler.waiting(live, now).map(({ task, reason }) => ({ taskId: task.taskId, workflowId: task.workflowId, stepId: this.tasks.get(task.taskId)?.stepId ?? '', reason }));
+    return { ...this.scheduler.snapshot(live, now), waiting };
+  }
+
+  /** Plans assignments now (coalesced: one planning round at a time, another if asked meanwhile). */
+  kick(): void {
+    if (this.planning) {
+      this.planAgain = true;
+      return;
+    }
+    this.planning = true;
+    void this.planRounds().finally(() => (this.planning = false));
+  }
+
+  private async planRounds(): Promise<void> {
+    do {
+      this.planAgain = false;
+      // Without knowing the kill switches in force, nothing is assigned (fail closed).
+      if (!(await this.kills.sync())) return;
+      const switches = this.kills.switches;
+      const stopped = new Set(switches.filter((k) => k.scope === 'agent').map((k) => k.target));
+      const dispatches = this.scheduler.plan(this.directory.live, Date.now(), { excluded: (_, instance) => stopped.has(instance.name) });
+      this.publishTransitions(this.scheduler.breakerTransitions(Date.now()));
+      await Promise.all(dispatches.map((d) => this.assign(d, switches)));
+    } while (this.planAgain);
+  }
+
+  private async assign(dispatch: Dispatch, killSwitches: ActiveKillSwitch[]): Promise<void> {
+    const { taskId } = dispatch.task;
+    const ref = this.tasks.get(taskId);
+    const giveBack = () => {
+      this.scheduler.requeue(taskId);
+      this.scheduler.remove(taskId);
+    };
+    if (!ref) return giveBack();
+    const payload = { taskId, intentId: ref.runId, stepId: ref.stepId, instanceId: dispatch.instance.instanceId };
+    // Caused by the queuing, so lineage runs TaskQueued → AssignTask → TaskAssigned; a fresh id each try.
+    const message = ref.queued ? causedBy(ref.queued, 'AssignTask', payload, this.actor, newId()) : createMessage('AssignTask', payload, { ...ref.origin, actor: this.actor });
+    try {
+      const events = await this.decide(ref.runId, message, { kind: 'assign', message, instance: dispatch.instance, killSwitches });
+      if (!events.some((e) => e.type === 'TaskAssigned')) giveBack(); // the step moved on meanwhile
+    } catch (error) {
+      this.service.log.warn({ err: error, taskId }, 'assignment failed; the task waits for the next round');
+      this.scheduler.requeue(taskId);
+    }
+  }
+
+  /** Keeps the scheduler, the timers and the open-run index in step with what was decided. */
+  private async absorb(runId: string, events: readonly Envelope[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'IntentSubmitted' || event.type === 'WorkflowStarted') await this.openRuns.add(runId);
+      if (event.type === 'TaskQueued') this.queued(event as MessageOf<'TaskQueued'>);
+      if (event.type === 'TaskExpired') {
+        const { taskId, instanceId } = (event as MessageOf<'TaskExpired'>).payload;
+        if (instanceId && this.scheduler.inFlightOn(instanceId).includes(taskId)) this.publishTransitions(this.scheduler.finished(taskId, 'failed', Date.now()));
+        else this.scheduler.remove(taskId);
+      }
+      if (event.type === 'StepRetryScheduled') {
+        const { stepId, attempt, dueAt } = (event as MessageOf<'StepRetryScheduled'>).payload;
+        this.timers.set({ dueAt: Date.parse(dueAt), timer: { intentId: runId, kind: 'retry', stepId, attempt }, origin: originOf(event) });
+      }
+      if (SETTLING.has(event.type)) {
+        this.scheduler.removeWorkflow(runId);
+        this.timers.cancelRun(runId);
+        await this.openRuns.remove(runId);
+      }
+    }
+    if (events.length > 0) this.kick();
+  }
+
+  private queued(event: MessageOf<'TaskQueued'>): void {
+    const { taskId, intentId, stepId, attempt, target, priority, deadline } = event.payload;
+    this.tasks.set(taskId, { runId: intentId, stepId, origin: originOf(event), queued: event });
+    const task = { taskId, workflowId: intentId, tenant: event.tenant, priority, target, queuedAt: Date.parse(event.occurredAt) };
+    // The same task queued again: its instance went down, so it goes back in line.
+    if (!this.scheduler.enqueue(task)) this.scheduler.requeue(taskId);
+    this.timers.set({ dueAt: Date.parse(deadline), timer: { intentId, kind: 'deadline', stepId, attempt, taskId }, origin: originOf(event) });
+  }
+
+  private async fireTimer(due: DueTimer): Promise<void> {
+    const message = createMessage('FireTimer', due.timer, { ...due.origin, actor: this.actor });
+    await this.decide(due.timer.intentId, message, { kind: 'timer', message });
+  }
+
+  private publishTransitions(transitions: BreakerTransition[], agent?: string): void {
+    for (const t of transitions) {
+      const name = agent ?? this.directory.live.find((i) => i.instanceId === t.instanceId)?.name;
+      if (!name) continue;
+      const message = createMessage('CircuitStateChanged', { agent: name, instanceId: t.instanceId, from: t.from, to: t.to, consecutiveFailures: t.consecutiveFailures }, { tenant: 'system', actor: this.actor });
+      this.service.log.warn({ instanceId: t.instanceId, from: t.from, to: t.to }, 'circuit breaker changed state');
+      this.bus.publishMessage(message).catch(() => undefined);
+    }
+  }
+
+  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(work);
+    this.locks.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (this.locks.get(key) === current) this.locks.delete(key);
+    }
+  }
+
+  /** Re-reads every open run and restores its queued and running tasks and its timers. */
+  private async rebuild(): Promise<void> {
+    await Promise.all([this.directory.start(), this.kills.start()]);
+    let restored = 0;
+    for (const runId of await this.openRuns.list()) {
+      const history = (await this.store.readStream(workflowStream(runId))).map((r) => r.event);
+      const state = fold(orchestrationDecider, history);
+      if (history.length === 0 || isSettled(state)) {
+        await this.openRuns.remove(runId);
+        continue;
+      }
+      const origin = originOf(history[0]);
+      for (const [stepId, step] of Object.entries(state.steps)) {
+        if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
+          this.tasks.set(step.taskId, { runId, stepId, origin });
+          const task = { taskId: step.taskId, workflowId: runId, tenant: origin.tenant, priority: state.priority, target: stepSpec(state, stepId)!.target, queuedAt: Date.now() };
+          if (step.status === 'queued') this.scheduler.enqueue(task);
+          else this.scheduler.restoreInFlight(task, step.instanceId!);
+          this.timers.set({ dueAt: Date.parse(step.deadline!), timer: { intentId: runId, kind: 'deadline', stepId, attempt: step.attempt, taskId: step.taskId }, origin });
+          restored += 1;
+        }
+        if (step.status === 'retry-wait') this.timers.set({ dueAt: Date.parse(step.retryDueAt!), timer: { intentId: runId, kind: 'retry', stepId, attempt: step.attempt + 1 }, origin });
+      }
+    }
+    this.timers.start();
+    this.ticker = setInterval(() => this.kick(), 1_000); // breakers half-open with time
+    this.ticker.unref();
+    this.service.log.info({ event: 'orchestrator.rebuilt', tasks: restored }, 'open runs restored');
+    this.kick();
+  }
+}

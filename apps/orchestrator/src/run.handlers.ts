@@ -1,0 +1,89 @@
+import { createMessage, type AnyMessage, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { JetStreamClientProxy } from '@agentos/messaging';
+import type { RunState } from '@agentos/orchestration';
+import { ServiceContext } from '@agentos/service-host';
+import { Controller } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { RunCoordinator } from './run-coordinator';
+
+/** Thin I/O around the orchestration decider: look up what a decision needs, then hand it on. */
+@Controller()
+export class RunHandlers {
+  constructor(
+    private readonly runs: RunCoordinator,
+    private readonly bus: JetStreamClientProxy,
+    private readonly service: ServiceContext,
+  ) {}
+
+  @EventPattern('SubmitIntent')
+  async submit(@Payload() message: MessageOf<'SubmitIntent'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'submit', message });
+  }
+
+  @EventPattern('RunWorkflow')
+  async run(@Payload() message: MessageOf<'RunWorkflow'>) {
+    await this.runs.decide(message.payload.workflowId, message, async () => ({ kind: 'run', message, catalogue: await this.runs.catalogue(message) }));
+  }
+
+  @EventPattern('PolicyDecided')
+  async policyDecided(@Payload() message: MessageOf<'PolicyDecided'>) {
+    const { intentId, effect } = message.payload;
+    if (!intentId) return; // a decision about something other than a run
+    await this.runs.decide(intentId, message, async (state) => ({
+      kind: 'policy-decided',
+      message,
+      ...(effect === 'allow' && state.status === 'awaiting-policy' ? await this.startFacts(message) : { catalogue: [], killSwitches: [] }),
+    }));
+  }
+
+  @EventPattern('ApproveIntent')
+  async approve(@Payload() message: MessageOf<'ApproveIntent'>) {
+    await this.runs.decide(message.payload.intentId, message, async (state: RunState) => ({
+      kind: 'approve',
+      message,
+      ...(state.status === 'awaiting-approval' ? await this.startFacts(message) : { catalogue: [], killSwitches: [] }),
+    }));
+  }
+
+  @EventPattern('RejectIntent')
+  async reject(@Payload() message: MessageOf<'RejectIntent'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'reject', message });
+  }
+
+  @EventPattern('BudgetExhausted')
+  async budgetExhausted(@Payload() message: MessageOf<'BudgetExhausted'>) {
+    if (message.payload.scope !== 'workflow') return; // a spent tenant budget is enforced at each policy check
+    await this.runs.decide(message.payload.id, message, { kind: 'budget-exhausted', message });
+  }
+
+  @EventPattern('TaskCompleted')
+  async taskCompleted(@Payload() message: MessageOf<'TaskCompleted'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'task-completed', message });
+    this.runs.taskReported(message.payload, 'succeeded');
+  }
+
+  @EventPattern('TaskFailed')
+  async taskFailed(@Payload() message: MessageOf<'TaskFailed'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'task-failed', message });
+    // Only failures another attempt might fix count against the instance's circuit breaker.
+    this.runs.taskReported(message.payload, message.payload.retryable ? 'failed' : 'succeeded');
+  }
+
+  /** Tasks in flight on an instance that stopped heartbeating go back to the queue. */
+  @EventPattern('AgentInstanceDropped')
+  async instanceDown(@Payload() message: MessageOf<'AgentInstanceDropped'>) {
+    for (const runId of this.runs.runsOn(message.payload.instanceId)) await this.runs.decide(runId, message, { kind: 'instance-down', message });
+  }
+
+  @MessagePattern('GetSchedulerState')
+  schedulerState(): ReplyOf<'GetSchedulerState'> {
+    return this.runs.snapshot();
+  }
+
+  /** What starting a run needs to know: every catalogued agent, and the kill switches in force. */
+  private async startFacts(cause: AnyMessage) {
+    const origin = { tenant: cause.tenant, actor: { kind: 'service' as const, id: this.service.name }, correlationId: cause.correlationId, traceparent: cause.traceparent };
+    const [catalogue, { switches }] = await Promise.all([this.runs.catalogue(cause), this.bus.query(createMessage('ListKillSwitches', {}, origin))]);
+    return { catalogue, killSwitches: switches };
+  }
+}

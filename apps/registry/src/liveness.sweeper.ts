@@ -1,0 +1,66 @@
+import { causedBy, createMessage, type MessageOf } from '@agentos/contracts';
+import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { JetStreamClientProxy } from '@agentos/messaging';
+import { ServiceContext } from '@agentos/service-host';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AgentCatalogue } from './agent-catalogue';
+
+/** Liveness settings: AGENTOS_LIVENESS_TIMEOUT_MS of silence marks an instance down (default 10 s). */
+export const livenessTimeoutMs = (env: NodeJS.ProcessEnv) => Number(env.AGENTOS_LIVENESS_TIMEOUT_MS ?? 10_000);
+
+/**
+ * Declares instances down when their heartbeats stop, or when they leave, and says so with
+ * AgentInstanceDropped (recorded in the agent's history, then published), so the orchestrator
+ * re-queues the tasks they held.
+ */
+@Injectable()
+export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly catalogue: AgentCatalogue,
+    private readonly bus: JetStreamClientProxy,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly service: ServiceContext,
+  ) {
+    this.timeoutMs = livenessTimeoutMs(service.env);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep().catch((error: Error) => this.service.log.warn({ err: error }, 'liveness sweep failed')), Math.max(100, Math.floor(this.timeoutMs / 4)));
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  async sweep(now = Date.now()): Promise<void> {
+    const silent = (instance: { lastSeenAt: string }) => now - Date.parse(instance.lastSeenAt) > this.timeoutMs;
+    for (const instance of await this.catalogue.find({})) {
+      if (!silent(instance)) continue;
+      const down = await this.catalogue.markDown(instance, silent);
+      if (!down) continue;
+      const reason = `no heartbeat for ${Math.round((now - Date.parse(down.lastSeenAt)) / 1000)} s`;
+      await this.announce(createMessage('AgentInstanceDropped', { name: down.name, version: down.version, instanceId: down.instanceId, reason, lastSeenAt: down.lastSeenAt }, { tenant: 'system', actor: this.actor }));
+    }
+  }
+
+  /** An instance that stops on purpose, after finishing its tasks. */
+  async deregistered(message: MessageOf<'DeregisterAgent'>): Promise<void> {
+    const down = await this.catalogue.markDown(message.payload, () => true);
+    if (!down) return;
+    await this.announce(causedBy(message, 'AgentInstanceDropped', { name: down.name, version: down.version, instanceId: down.instanceId, reason: `left: ${message.payload.reason}`, lastSeenAt: down.lastSeenAt }, this.actor));
+  }
+
+  private async announce(event: MessageOf<'AgentInstanceDropped'>): Promise<void> {
+    await this.store.append(`agent-${event.payload.name}`, [event]);
+    await this.bus.publishMessage(event);
+    this.service.log.warn({ agent: event.payload.name, instanceId: event.payload.instanceId, reason: event.payload.reason }, 'agent instance down');
+  }
+
+  private get actor() {
+    return { kind: 'service' as const, id: this.service.name };
+  }
+}

@@ -1,0 +1,94 @@
+import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
+import type { MessagePublisher } from '@agentos/messaging';
+import { checkPolicy } from '@agentos/policy-client';
+import { ContentQuarantinedError, PolicyDeniedError, type AgentContext, type AgentDefinition } from './define-agent';
+import type { LanguageModel } from './llm';
+import { memoryClient } from './memory-client';
+import { screen } from './screening';
+
+export interface TaskScope {
+  task: MessageOf<'TaskAssigned'>;
+  agent: AgentDefinition<never, unknown>;
+  instanceId: string;
+  actor: Actor;
+  publisher: MessagePublisher;
+  model: LanguageModel;
+  signal: AbortSignal;
+}
+
+/**
+ * Everything an agent's handler may do for one task, each through the system: memory and policy by
+ * request/reply, usage and progress as events caused by the task (ids derived from it, so a
+ * redelivered task re-publishes the same ones), model and tool calls only after policy allows them.
+ */
+export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usage: { tokens?: number; cost?: number; steps?: number }): Promise<unknown> } {
+  const { task, agent, actor, publisher, instanceId, signal } = scope;
+  const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
+  const intentId = task.payload.intentId;
+  let sequence = 0;
+  const next = (kind: string) => `${kind}:${(sequence += 1)}`;
+
+  const reportUsage = (usage: { tokens?: number; cost?: number; steps?: number }) =>
+    publisher.publish(causedBy(task, 'UsageRecorded', { intentId, taskId: task.payload.taskId, agent: agent.name, ...usage }, actor, next('usage')));
+  const policy = {
+    check: (action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context: Record<string, unknown> = {}) =>
+      checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), origin, { action, intentId, subject: { agent: agent.name, version: agent.version, owner: agent.owner }, resource, context }),
+  };
+  const allowed = async (action: PolicyAction, resource: { kind: string; name: string }) => {
+    const verdict = await policy.check(action, resource);
+    if (verdict.effect !== 'allow') throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${verdict.rule ?? 'default'}: ${verdict.reason})`);
+  };
+  const screenText = async (text: string, source: string) => {
+    const outcome = await screen((query, timeoutMs) => publisher.request(query, timeoutMs), origin, { origin: 'tool_result', source, text, intentId });
+    if (!outcome.ok) throw new ContentQuarantinedError(outcome.reason);
+    return outcome.text;
+  };
+
+  return {
+    task: task.payload,
+    tenant: task.tenant,
+    signal,
+    policy,
+    screen: screenText,
+    reportUsage,
+    usage: { record: async (spent) => void (await reportUsage(spent)) },
+    feature: (name) =>
+      publisher.request(createMessage('IsFeatureEnabled', { feature: name }, origin), 2_000).then(
+        (state) => state.enabled,
+        () => false,
+      ),
+    memory: memoryClient({
+      ask: (query, timeoutMs) => publisher.request(query, timeoutMs),
+      compose: (type, payload) => causedBy(task, type, payload, actor, next(type)),
+      self: actor.id,
+      agentName: agent.name,
+      intentId,
+      screen: screenText,
+    }),
+    llm: {
+      async complete(request) {
+        await allowed('llm.call', { kind: 'model', name: scope.model.name });
+        const completion = await scope.model.complete({ ...request, signal });
+        // Tokens count against the workflow's and the tenant's budgets.
+        await reportUsage({ tokens: completion.usage.totalTokens });
+        return completion;
+      },
+    },
+    tools: {
+      async call<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
+        const tool = agent.tools?.[name];
+        if (!tool) throw new Error(`unknown tool "${name}" (this agent has: ${Object.keys(agent.tools ?? {}).join(', ') || 'none'})`);
+        await allowed('tool.call', { kind: 'tool', name });
+        const parsed = tool.input ? tool.input.parse(args) : args;
+        const result = await (tool.run as (args: unknown, options: { signal: AbortSignal }) => Promise<unknown>)(parsed, { signal });
+        // Tool output is untrusted: text goes through injection screening before a prompt sees it.
+        return (typeof result === 'string' ? await screenText(result, `tool:${name}`) : result) as T;
+      },
+    },
+    emit: async (message, percent) => {
+      await publisher.publish(
+        causedBy(task, 'TaskProgressed', { taskId: task.payload.taskId, intentId, stepId: task.payload.stepId, agent: agent.name, instanceId, message, ...(percent === undefined ? {} : { percent }) }, actor, next('progress')),
+      );
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf } from '@agentos/contracts';
+import { decision, type Decider, type Decision } from '@agentos/decider';
+import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
+import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
+import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
+import { advance, applied, attemptFailed, failRun, queueStep, rejectRun, stepSpec, stepSucceeded } from './steps';
+
+/**
+ * What the orchestrator hands its decider: the message, plus what it looked up for it (recorded
+ * with the decision, so a replay needs no live calls). `catalogue` is every agent the registry
+ * knows, up or down.
+ */
+export type RunInput =
+  | { kind: 'submit'; message: MessageOf<'SubmitIntent'> }
+  | { kind: 'run'; message: MessageOf<'RunWorkflow'>; catalogue: AgentDescriptor[] }
+  | { kind: 'policy-decided'; message: MessageOf<'PolicyDecided'>; catalogue: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
+  | { kind: 'approve'; message: MessageOf<'ApproveIntent'>; catalogue: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }
+  | { kind: 'reject'; message: MessageOf<'RejectIntent'> }
+  | { kind: 'budget-exhausted'; message: MessageOf<'BudgetExhausted'> }
+  | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
+  | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> }
+  | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
+  | { kind: 'timer'; message: MessageOf<'FireTimer'> }
+  | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> };
+
+const actorName = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
+const timeOf = (message: Envelope) => Date.parse(message.occurredAt);
+
+/** The kill switch stopping this run (or its agent), if any. */
+const killCovering = (state: RunState, killSwitches: ActiveKillSwitch[], agent?: string) =>
+  killSwitches.find((k) => killSwitchApplies(k, { tenant: state.tenant ?? '', check: { intentId: state.runId, subject: { agent } } }));
+
+const describeKill = (kill: ActiveKillSwitch) => `kill switch (${kill.scope} ${kill.target}): ${kill.reason}`;
+
+/** Policy allowed the run (perhaps after an approval): queue its first steps, unless it cannot run at all. */
+function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: ActiveKillSwitch[], now: number): Decision[] {
+  const kill = killCovering(state, killSwitches);
+  if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
+  if (state.kind === 'intent') {
+    const target = state.definition!.steps[0].target;
+    const capable = catalogue.filter((a) => (!target.capability || a.capabilities.includes(target.capability)) && (!target.agent || (a.name === target.agent.name && (!target.agent.version || a.version === target.agent.version))));
+    if (capable.length === 0) {
+      const wanted = target.agent ? `agent ${target.agent.name}@${target.agent.version ?? 'any'}` : `capability ${target.capability}`;
+      return [failRun(state, `no registered agent offers ${wanted}`)];
+    }
+    if (capable.every((a) => killCovering(state, killSwitches, a.name))) {
+      return [rejectRun(state, 'every agent that could take it is stopped by a kill switch', 'kill-switch:agent')];
+    }
+  }
+  return advance(state, now);
+}
+
+function decide(input: RunInput, state: RunState): Decision[] {
+  const now = timeOf(input.message);
+  switch (input.kind) {
+    case 'submit': {
+      if (state.status !== 'new') return []; // the same intent submitted again: already under way
+      const intent = input.message.payload;
+      return [
+        decision('IntentSubmitted', intent),
+        decision('PolicyCheckRequested', {
+          requestId: deriveId(intent.intentId, 'policy', 'intent.submit'),
+          intentId: intent.intentId,
+          action: 'intent.submit',
+          subject: { owner: input.message.actor.id },
+          resource: { kind: 'capability', name: intent.capability },
+          context: { goal: intent.goal },
+        }),
+      ];
+    }
+    case 'run': {
+      if (state.status !== 'new') return [];
+      const { workflowId, definition, input: runInput, priority } = input.message.payload;
+      // Re-validated here: the CLI checks too, but this is the boundary every publisher crosses.
+      const problems = [...validateWorkflow(definition), ...unknownTargets(definition, input.catalogue)].map(describeProblem);
+      if (problems.length > 0) return [decision('WorkflowRejected', { workflowId, reason: `invalid workflow "${definition.name}"`, problems, rule: null })];
+      return [
+        decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: priority ?? definition.priority }),
+        decision('PolicyCheckRequested', {
+          requestId: deriveId(workflowId, 'policy', 'intent.submit'),
+          intentId: workflowId,
+          action: 'intent.submit',
+          subject: { owner: input.message.actor.id },
+          resource: { kind: 'workflow', name: definition.name },
+          context: { steps: definition.steps.map((s) => s.id) },
+        }),
+      ];
+    }
+    case 'policy-decided': {
+      const verdict = input.message.payload;
+      if (state.status !== 'awaiting-policy' || verdict.requestId !== state.policyRequestId) return [];
+      if (verdict.effect === 'require_approval') return [decision('ApprovalRequested', { intentId: state.runId!, rule: verdict.rule, reason: verdict.reason })];
+      if (verdict.effect === 'deny') return [rejectRun(state, verdict.reason, verdict.rule)];
+      return start(state, input.catalogue, input.killSwitches, now);
+    }
+    case 'approve': {
+      if (state.status !== 'awaiting-approval') return [];
+      const { comment } = input.message.payload;
+      const waitedMs = Math.max(0, now - Date.parse(state.approvalRequestedAt ?? input.message.occurredAt));
+      return [decision('IntentApproved', { intentId: state.runId!, approver: actorName(input.message), waitedMs, ...(comment ? { comment } : {}) }), ...start(state, input.catalogue, input.killSwitches, now)];
+    }
+    case 'reject': {
+      if (state.status !== 'awaiting-approval') return [];
+      const { comment } = input.message.payload;
+      return [rejectRun(state, `rejected by ${actorName(input.message)}${comment ? `: ${comment}` : ''}`, state.approvalRule ?? null)];
+    }
+    case 'budget-exhausted': {
+      // The run stops, whichever agent spent the last of it.
+      if (state.status === 'new' || isSettled(state)) return [];
+      return [failRun(state, describeOverrun(input.message.payload))];
+    }
+    case 'task-completed': {
+      const done = input.message.payload;
+      const step = state.steps[done.stepId];
+      if (isSettled(state) || !isOpen(step) || step.taskId !== done.taskId) return []; // late, repeated or superseded
+      return stepSucceeded(state, done.stepId, done.taskId, done.output, now);
+    }
+    case 'task-failed': {
+      const failed = input.message.payload;
+      const step = state.steps[failed.stepId];
+      if (isSettled(state) || !isOpen(step) || step.taskId !== failed.taskId) return [];
+      return attemptFailed(state, failed.stepId, failed.error, failed.retryable, now);
+    }
+    case 'assign': {
+      const { taskId, stepId } = input.message.payload;
+      const step = state.steps[stepId];
+      if (isSettled(state) || step?.status !== 'queued' || step.taskId !== taskId) return [];
+      // Checked again at assignment: a switch thrown while the task waited still stops it.
+      const kill = killCovering(state, input.killSwitches, input.instance.name);
+      if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
+      const queued = state.steps[stepId];
+      const spec = stepSpec(state, stepId)!;
+      return [
+        decision('TaskAssigned', {
+          taskId,
+          intentId: state.runId!,
+          stepId,
+          attempt: queued.attempt,
+          agent: input.instance.name,
+          agentVersion: input.instance.version,
+          instanceId: input.instance.instanceId,
+          ...(spec.target.capability ? { capability: spec.target.capability } : {}),
+          input: queued.input ?? {},
+          ...(queued.deadline ? { deadline: queued.deadline } : {}),
+        }),
+      ];
+    }
+    case 'timer': {
+      const timer = input.message.payload;
+      const step = state.steps[timer.stepId];
+      if (isSettled(state) || !step) return [];
+      if (timer.kind === 'retry') {
+        if (step.status !== 'retry-wait' || step.attempt + 1 !== timer.attempt) return [];
+        return [queueStep(state, timer.stepId, timer.attempt, now)];
+      }
+      if (!isOpen(step) || step.attempt !== timer.attempt || step.taskId !== timer.taskId) return [];
+      const { timeoutMs } = stepSpec(state, timer.stepId)!;
+      const reason = step.status === 'queued' ? 'no agent instance took it in time' : `instance ${step.instanceId} did not finish in time`;
+      const timedOut = decision('TaskExpired', { taskId: step.taskId!, intentId: state.runId!, stepId: timer.stepId, attempt: step.attempt, ...(step.instanceId ? { instanceId: step.instanceId } : {}), timeoutMs, reason });
+      return [timedOut, ...attemptFailed(applied(state, [timedOut]), timer.stepId, `timed out after ${timeoutMs} ms: ${reason}`, true, now)];
+    }
+    case 'instance-down': {
+      if (isSettled(state)) return [];
+      // The same task goes back to the queue for another instance; its deadline stands.
+      const { instanceId } = input.message.payload;
+      return Object.entries(state.steps)
+        .filter(([, step]) => step.status === 'assigned' && step.instanceId === instanceId)
+        .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
+    }
+  }
+}
+
+function requeue(state: RunState, stepId: string, deadline: string): Decision {
+  const { payload } = queueStep(state, stepId, state.steps[stepId].attempt, 0) as Decision<'TaskQueued'>;
+  return decision('TaskQueued', { ...payload, input: state.steps[stepId].input ?? payload.input, deadline });
+}
+
+export const orchestrationDecider: Decider<RunInput, RunState> = {
+  name: 'orchestration',
+  initialState: initialRunState,
+  decide,
+  evolve,
+};

@@ -1,0 +1,130 @@
+import { MAIN_STEP, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
+
+export type RunKind = 'intent' | 'workflow';
+export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed';
+export type StepStatus = 'waiting' | 'queued' | 'assigned' | 'retry-wait' | 'completed' | 'failed' | 'skipped';
+
+export interface StepState {
+  status: StepStatus;
+  /** The attempt running, or the last one that ran. */
+  attempt: number;
+  taskId?: string;
+  instanceId?: string;
+  deadline?: string;
+  /** The resolved input of the queued attempt. */
+  input?: Record<string, unknown>;
+  retryDueAt?: string;
+  output?: unknown;
+  error?: string;
+}
+
+/** One run: an intent (a single step behind policy and approval) or a declarative workflow. */
+export interface RunState {
+  status: RunStatus;
+  kind?: RunKind;
+  runId?: string;
+  tenant?: string;
+  intent?: PayloadOf<'IntentSubmitted'>;
+  definition?: WorkflowDefinition;
+  input: Record<string, unknown>;
+  priority: Priority;
+  policyRequestId?: string;
+  approvalRule?: string | null;
+  approvalRequestedAt?: string;
+  steps: Record<string, StepState>;
+  /** The first step that failed for good; set while its compensation runs. */
+  failure?: { step: string; error: string };
+}
+
+export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {} };
+
+/** The event-store stream of a run (intent or workflow). */
+export const workflowStream = (runId: string) => `workflow-${runId}`;
+
+/** Intents are one-step runs; their agents used to retry a task three times, and still do. */
+export const INTENT_STEP_DEFAULTS = { timeoutMs: 10 * 60_000, retries: { max: 2, initialBackoffMs: 250, maxBackoffMs: 10_000 } };
+
+export function intentDefinition(intent: PayloadOf<'IntentSubmitted'>): WorkflowDefinition {
+  return {
+    name: 'intent',
+    priority: 'normal',
+    steps: [
+      {
+        id: MAIN_STEP,
+        target: { capability: intent.capability, ...(intent.agent ? { agent: intent.agent } : {}) },
+        needs: [],
+        input: { goal: intent.goal, ...intent.input },
+        onFailure: { kind: 'fail' },
+        ...INTENT_STEP_DEFAULTS,
+      },
+    ],
+    compensations: [],
+  };
+}
+
+const withStep = (state: RunState, stepId: string, change: Partial<StepState>): RunState => ({
+  ...state,
+  steps: { ...state.steps, [stepId]: { ...(state.steps[stepId] ?? { status: 'waiting', attempt: 0 }), ...change } },
+});
+
+const waitingSteps = (definition: WorkflowDefinition) => Object.fromEntries(definition.steps.map((s) => [s.id, { status: 'waiting', attempt: 0 } as StepState]));
+
+/** Decider state from recorded events; facts recorded only as inputs (PolicyDecided, TaskCompleted, ...) change nothing. */
+export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'> & Partial<Envelope>): RunState {
+  switch (event.type) {
+    case 'IntentSubmitted': {
+      const intent = (event as MessageOf<'IntentSubmitted'>).payload;
+      const definition = intentDefinition(intent);
+      return { ...state, kind: 'intent', status: 'awaiting-policy', runId: intent.intentId, intent, definition, steps: waitingSteps(definition), tenant: event.tenant };
+    }
+    case 'WorkflowStarted': {
+      const { workflowId, definition, input, priority } = (event as MessageOf<'WorkflowStarted'>).payload;
+      return { ...state, kind: 'workflow', status: 'awaiting-policy', runId: workflowId, definition, input, priority, steps: waitingSteps(definition), tenant: event.tenant };
+    }
+    case 'PolicyCheckRequested':
+      return { ...state, policyRequestId: (event as MessageOf<'PolicyCheckRequested'>).payload.requestId };
+    case 'ApprovalRequested':
+      return { ...state, status: 'awaiting-approval', approvalRule: (event as MessageOf<'ApprovalRequested'>).payload.rule, approvalRequestedAt: event.occurredAt };
+    case 'TaskQueued': {
+      const { stepId, attempt, taskId, deadline, input } = (event as MessageOf<'TaskQueued'>).payload;
+      return withStep({ ...state, status: 'running' }, stepId, { status: 'queued', attempt, taskId, deadline, input, instanceId: undefined });
+    }
+    case 'TaskAssigned': {
+      const { stepId, instanceId } = (event as MessageOf<'TaskAssigned'>).payload;
+      return withStep(state, stepId, { status: 'assigned', instanceId });
+    }
+    case 'StepRetryScheduled': {
+      const { stepId, attempt, dueAt, error } = (event as MessageOf<'StepRetryScheduled'>).payload;
+      return withStep(state, stepId, { status: 'retry-wait', attempt: attempt - 1, retryDueAt: dueAt, error, instanceId: undefined });
+    }
+    case 'StepCompleted': {
+      const { stepId, output } = (event as MessageOf<'StepCompleted'>).payload;
+      return withStep(state, stepId, { status: 'completed', output });
+    }
+    case 'StepFailed': {
+      const { stepId, error } = (event as MessageOf<'StepFailed'>).payload;
+      return { ...withStep(state, stepId, { status: 'failed', error }), failure: state.failure ?? { step: stepId, error } };
+    }
+    case 'StepSkipped': {
+      const { stepId, reason } = (event as MessageOf<'StepSkipped'>).payload;
+      return withStep(state, stepId, { status: 'skipped', error: reason });
+    }
+    case 'IntentCompleted': {
+      const { output } = (event as MessageOf<'IntentCompleted'>).payload;
+      return { ...withStep(state, 'main', { status: 'completed', output }), status: 'completed' };
+    }
+    case 'WorkflowCompleted':
+      return { ...state, status: 'completed' };
+    case 'IntentRejected':
+    case 'WorkflowRejected':
+      return { ...state, status: 'rejected' };
+    case 'IntentFailed':
+    case 'WorkflowFailed':
+      return { ...state, status: 'failed' };
+    default:
+      return state;
+  }
+}
+
+export const isSettled = (state: RunState) => ['completed', 'rejected', 'failed'].includes(state.status);
+export const isOpen = (step: StepState | undefined) => step?.status === 'queued' || step?.status === 'assigned';

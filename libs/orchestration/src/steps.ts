@@ -1,0 +1,100 @@
+import { deriveId, MAIN_STEP, type CompensationStep, type WorkflowStep } from '@agentos/contracts';
+import { decision, type Decision } from '@agentos/decider';
+import { backoffDelayMs, resolveTemplate } from '@agentos/workflow';
+import { evolve, type RunState } from './run-state';
+
+/** A step of the definition, or one of its compensations. */
+export function stepSpec(state: RunState, stepId: string): (CompensationStep & Partial<Pick<WorkflowStep, 'needs' | 'onFailure'>>) | undefined {
+  const definition = state.definition;
+  return definition?.steps.find((s) => s.id === stepId) ?? definition?.compensations.find((s) => s.id === stepId);
+}
+
+const isCompensation = (state: RunState, stepId: string) => state.definition?.compensations.some((c) => c.id === stepId) ?? false;
+
+/** State after decisions made in this same decide call, so later decisions see earlier ones. */
+export const applied = (state: RunState, decisions: readonly Decision[]) => decisions.reduce((s, d) => evolve(s, { type: d.type, payload: d.payload }), state);
+
+const at = (now: number) => new Date(now).toISOString();
+
+/** Queues an attempt of a step, its input resolved from the run's input and finished steps. */
+export function queueStep(state: RunState, stepId: string, attempt: number, now: number): Decision {
+  const spec = stepSpec(state, stepId)!;
+  const steps = Object.fromEntries(Object.entries(state.steps).map(([id, s]) => [id, { output: s.output, error: s.error }]));
+  const input = state.kind === 'intent' ? spec.input : (resolveTemplate(spec.input, { input: state.input, steps }) as Record<string, unknown>);
+  return decision('TaskQueued', {
+    taskId: deriveId(state.runId!, 'task', stepId, String(attempt)),
+    intentId: state.runId!,
+    stepId,
+    attempt,
+    target: spec.target,
+    input,
+    priority: state.priority,
+    timeoutMs: spec.timeoutMs,
+    deadline: at(now + spec.timeoutMs),
+  });
+}
+
+/** Ends the run as failed, in the vocabulary of its kind. */
+export function failRun(state: RunState, reason: string, extra: { failedStep?: string; compensatedBy?: string } = {}): Decision {
+  return state.kind === 'intent' ? decision('IntentFailed', { intentId: state.runId!, reason }) : decision('WorkflowFailed', { workflowId: state.runId!, reason, ...extra });
+}
+
+export function rejectRun(state: RunState, reason: string, rule: string | null): Decision {
+  return state.kind === 'intent' ? decision('IntentRejected', { intentId: state.runId!, reason, rule }) : decision('WorkflowRejected', { workflowId: state.runId!, reason, rule, problems: [] });
+}
+
+/** Queues every waiting step whose needs are met; completes the workflow when nothing is left. */
+export function advance(state: RunState, now: number): Decision[] {
+  const definition = state.definition!;
+  const done = (id: string) => ['completed', 'skipped'].includes(state.steps[id]?.status ?? '');
+  const ready = definition.steps.filter((s) => state.steps[s.id]?.status === 'waiting' && s.needs.every(done));
+  const queued = ready.map((s) => queueStep(state, s.id, 1, now));
+  if (queued.length > 0 || !definition.steps.every((s) => done(s.id))) return queued;
+  const steps = Object.fromEntries(Object.entries(state.steps).map(([id, s]) => [id, { output: s.output }]));
+  const leaves = definition.steps.filter((s) => !definition.steps.some((other) => other.needs.includes(s.id)));
+  const output = definition.output ? resolveTemplate(definition.output, { input: state.input, steps }) : Object.fromEntries(leaves.map((s) => [s.id, state.steps[s.id]?.output ?? null]));
+  return [decision('WorkflowCompleted', { workflowId: state.runId!, output })];
+}
+
+/** The step's current attempt succeeded. */
+export function stepSucceeded(state: RunState, stepId: string, taskId: string, output: unknown, now: number): Decision[] {
+  const step = state.steps[stepId];
+  if (state.kind === 'intent') return [decision('IntentCompleted', { intentId: state.runId!, taskId, output })];
+  const completed = decision('StepCompleted', { workflowId: state.runId!, stepId, taskId, attempt: step.attempt, output });
+  if (isCompensation(state, stepId) && state.failure) {
+    return [completed, failRun(state, `step ${state.failure.step} failed: ${state.failure.error}`, { failedStep: state.failure.step, compensatedBy: stepId })];
+  }
+  // Once a compensation runs, the run can only fail: starting more work would only need undoing.
+  if (state.failure) return [completed];
+  return [completed, ...advance(applied(state, [completed]), now)];
+}
+
+/** The step's current attempt failed: retry with back-off, or apply its onFailure. */
+export function attemptFailed(state: RunState, stepId: string, error: string, retryable: boolean, now: number): Decision[] {
+  const spec = stepSpec(state, stepId)!;
+  const { attempt } = state.steps[stepId];
+  if (retryable && attempt <= spec.retries.max) {
+    const delayMs = backoffDelayMs(spec.retries, attempt, `${state.runId}/${stepId}/${attempt}`);
+    return [decision('StepRetryScheduled', { workflowId: state.runId!, stepId, attempt: attempt + 1, delayMs, dueAt: at(now + delayMs), error })];
+  }
+  if (state.kind === 'intent' && stepId === MAIN_STEP) return [failRun(state, `task failed: ${error}`)];
+  const failed = decision('StepFailed', { workflowId: state.runId!, stepId, attempt, error });
+  if (isCompensation(state, stepId)) {
+    const first = state.failure ?? { step: stepId, error };
+    return [failed, failRun(state, `step ${first.step} failed: ${first.error}; compensation ${stepId} failed too: ${error}`, { failedStep: first.step })];
+  }
+  const onFailure = spec.onFailure ?? { kind: 'fail' as const };
+  switch (onFailure.kind) {
+    case 'fail':
+      return [failed, failRun(state, `step ${stepId} failed: ${error}`, { failedStep: stepId })];
+    case 'skip': {
+      const skipped = decision('StepSkipped', { workflowId: state.runId!, stepId, reason: error });
+      return [skipped, ...advance(applied(state, [skipped]), now)];
+    }
+    case 'compensate': {
+      // Two failed steps may share a compensation: it runs once.
+      if (state.steps[onFailure.step]) return [failed];
+      return [failed, queueStep(applied(state, [failed]), onFailure.step, 1, now)];
+    }
+  }
+}

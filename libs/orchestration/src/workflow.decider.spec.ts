@@ -1,0 +1,433 @@
+import { deriveId, type WorkflowDefinition } from '@agentos/contracts';
+import { fold } from '@agentos/decider';
+import { backoffDelayMs } from '@agentos/workflow';
+import { orchestrationDecider } from './orchestration.decider';
+import {
+  agent,
+  approveInput,
+  assignInput,
+  budgetInput,
+  completedInput,
+  eventsOf,
+  failedInput,
+  given,
+  instanceDownInput,
+  iso,
+  killSwitch,
+  policyInput,
+  record,
+  runInput,
+  stateOf,
+  taskIdOf,
+  timerInput,
+  when,
+  workflow,
+} from './test-fixtures';
+
+const workflowId = deriveId('spec', 'workflow');
+const researcher = agent('researcher', ['research']);
+const researcher2 = agent('researcher', ['research'], '1.0.0', 'researcher-2');
+const writer = agent('writer', ['write']);
+const reviewer = agent('reviewer', ['review']);
+const charger = agent('charger', ['charge']);
+const shipper = agent('shipper', ['ship']);
+const refunder = agent('refunder', ['refund']);
+const catalogue = [researcher, researcher2, writer, reviewer, charger, shipper, refunder];
+
+/** Two roots (fan-out) that one step needs (fan-in). */
+const report = workflow(
+  'name: report',
+  'steps:',
+  '  - id: research',
+  '    capability: research',
+  '    input: { topic: "${input.topic}" }',
+  '  - id: facts',
+  '    capability: research',
+  '    input: { topic: "facts about ${input.topic}" }',
+  '  - id: write',
+  '    capability: write',
+  '    needs: [research, facts]',
+  '    input: { notes: "${steps.research.output.notes}", facts: "${steps.facts.output}" }',
+);
+
+/** A chain whose result is mapped by `output:`. */
+const chain = workflow(
+  'name: chain',
+  'steps:',
+  '  - id: research',
+  '    capability: research',
+  '    input: { topic: "${input.topic}" }',
+  '  - id: write',
+  '    capability: write',
+  '    needs: [research]',
+  '    input: { notes: "${steps.research.output.notes}" }',
+  'output:',
+  '  article: "${steps.write.output.text}"',
+  '  topic: "${input.topic}"',
+  '  summary: "about ${input.topic}: ${steps.write.output.words} words"',
+);
+
+/** Charge, then ship; a failed shipment is refunded. */
+const order = workflow(
+  'name: order',
+  'steps:',
+  '  - id: charge',
+  '    capability: charge',
+  '    input: { amount: "${input.amount}" }',
+  '  - id: ship',
+  '    capability: ship',
+  '    needs: [charge]',
+  '    onFailure: { compensate: refund }',
+  'compensations:',
+  '  - id: refund',
+  '    capability: refund',
+  '    timeout: 30s',
+  '    input: { why: "shipping failed: ${steps.ship.error}", amount: "${input.amount}", charge: "${steps.charge.output.id}" }',
+);
+
+const run = (definition: WorkflowDefinition, input: Record<string, unknown> = { topic: 'llamas' }, priority?: 'low' | 'normal' | 'high') =>
+  runInput({ workflowId, definition, input, ...(priority ? { priority } : {}) }, catalogue);
+const allow = (ms = 1_000, killSwitches = [killSwitch('agent', 'nobody')]) => policyInput(workflowId, 'allow', ms, { catalogue, killSwitches });
+const done = (stepId: string, output: unknown, ms: number, instance = researcher, attempt = 1) => completedInput(workflowId, stepId, attempt, output, ms, instance);
+const failed = (stepId: string, error: string, ms: number, instance = researcher, retryable?: boolean) => failedInput(workflowId, stepId, 1, error, ms, instance, retryable);
+
+const MINUTE = 60_000;
+/** The TaskQueued an attempt of a step gets (defaults: capability = the step's, 60s timeout, normal priority). */
+const queued = (stepId: string, capability: string, input: Record<string, unknown>, queuedAtMs: number, { attempt = 1, timeoutMs = MINUTE, priority = 'normal' } = {}) => ({
+  type: 'TaskQueued',
+  payload: { taskId: taskIdOf(workflowId, stepId, attempt), intentId: workflowId, stepId, attempt, target: { capability }, input, priority, timeoutMs, deadline: iso(queuedAtMs + timeoutMs) },
+});
+const stepCompleted = (stepId: string, output: unknown, attempt = 1) => ({ type: 'StepCompleted', payload: { workflowId, stepId, taskId: taskIdOf(workflowId, stepId, attempt), attempt, output } });
+
+describe('orchestration decider: workflows', () => {
+  describe('starting a run', () => {
+    it('given nothing, when a valid workflow is run, then it starts and a policy check is requested for the workflow', () => {
+      expect(when([], run(report))).toEqual([
+        { type: 'WorkflowStarted', payload: { workflowId, definition: report, input: { topic: 'llamas' }, priority: 'normal' } },
+        {
+          type: 'PolicyCheckRequested',
+          payload: {
+            requestId: deriveId(workflowId, 'policy', 'intent.submit'),
+            intentId: workflowId,
+            action: 'intent.submit',
+            subject: { owner: 'alice' },
+            resource: { kind: 'workflow', name: 'report' },
+            context: { steps: ['research', 'facts', 'write'] },
+          },
+        },
+      ]);
+      expect(when(given(run(report)), run(report))).toEqual([]);
+    });
+
+    it('given a definition with a cycle sent over the wire, when it is run, then it is rejected naming the step and field', () => {
+      const cyclic: WorkflowDefinition = { ...chain, steps: chain.steps.map((s) => (s.id === 'research' ? { ...s, needs: ['write'] } : s)) };
+      expect(when([], run(cyclic))).toEqual([
+        {
+          type: 'WorkflowRejected',
+          payload: {
+            workflowId,
+            reason: 'invalid workflow "chain"',
+            problems: ['steps.1 (write).needs: cycle write → research → write'],
+            rule: null,
+          },
+        },
+      ]);
+    });
+
+    it('given targets no catalogued agent can run, when the workflow is run, then it is rejected naming each', () => {
+      const unknown = workflow(
+        'name: unknown',
+        'steps:',
+        '  - id: translate',
+        '    capability: translate',
+        '    onFailure: { compensate: undo }',
+        'compensations:',
+        '  - id: undo',
+        '    agent: refunder@2.0.0',
+      );
+      expect(when([], run(unknown))).toEqual([
+        {
+          type: 'WorkflowRejected',
+          payload: {
+            workflowId,
+            reason: 'invalid workflow "unknown"',
+            problems: ['steps.0 (translate).capability: no registered agent offers capability "translate"', 'compensations.0 (undo).agent: agent "refunder" is not registered at version 2.0.0 (registered: 1.0.0)'],
+            rule: null,
+          },
+        },
+      ]);
+    });
+
+    it('given a pending policy check, when policy denies, then the workflow is rejected with the rule', () => {
+      expect(when(given(run(report)), policyInput(workflowId, 'deny', 1_000, { rule: 'no-reports', reason: 'reports are off' }))).toEqual([
+        { type: 'WorkflowRejected', payload: { workflowId, reason: 'reports are off', rule: 'no-reports', problems: [] } },
+      ]);
+    });
+
+    it('given a pending policy check, when a kill switch covers the workflow, then it is rejected naming the switch', () => {
+      expect(when(given(run(report)), allow(1_000, [killSwitch('workflow', workflowId, 'runaway')]))).toEqual([
+        { type: 'WorkflowRejected', payload: { workflowId, reason: `kill switch (workflow ${workflowId}): runaway`, rule: `kill-switch:workflow:${workflowId}`, problems: [] } },
+      ]);
+    });
+
+    it('given a pending policy check, when policy allows, then every root step is queued at once (fan-out) with its input resolved', () => {
+      expect(when(given(run(report)), allow(1_000))).toEqual([queued('research', 'research', { topic: 'llamas' }, 1_000), queued('facts', 'research', { topic: 'facts about llamas' }, 1_000)]);
+    });
+
+    it('given an approval request, when it is approved, then the roots are queued', () => {
+      const awaiting = given(run(chain), policyInput(workflowId, 'require_approval', 1_000, { rule: 'big', reason: 'needs a manager' }));
+      expect(eventsOf(awaiting, 'ApprovalRequested').map((e) => e.payload)).toEqual([{ intentId: workflowId, rule: 'big', reason: 'needs a manager' }]);
+      expect(when(awaiting, approveInput(workflowId, 31_000, { catalogue }))).toEqual([
+        { type: 'IntentApproved', payload: { intentId: workflowId, approver: 'user:manager', waitedMs: 30_000 } },
+        queued('research', 'research', { topic: 'llamas' }, 31_000),
+      ]);
+    });
+
+    it('given a run priority, then it overrides the definition priority for every task', () => {
+      const low = workflow('name: low', 'priority: low', 'steps:', '  - id: research', '    capability: research');
+      expect(when([], run(low, {}, 'high'))[0]).toEqual({ type: 'WorkflowStarted', payload: { workflowId, definition: low, input: {}, priority: 'high' } });
+      expect(when(given(run(low, {}, 'high')), allow())).toEqual([queued('research', 'research', {}, 1_000, { priority: 'high' })]);
+      expect(when(given(run(low, {})), allow())).toEqual([queued('research', 'research', {}, 1_000, { priority: 'low' })]);
+    });
+
+    it('given a step pinned to an agent, then its target passes through to the task, and an agent-only step is assigned without a capability', () => {
+      const pinned = workflow('name: pinned', 'steps:', '  - id: research', '    capability: research', '    agent: researcher@1.0.0', '  - id: write', '    agent: writer');
+      const [research, write] = when(given(run(pinned, {})), allow());
+      const retargeted = (task: ReturnType<typeof queued>, target: object) => ({ ...task, payload: { ...task.payload, target } });
+      expect(research).toEqual(retargeted(queued('research', 'research', {}, 1_000), { capability: 'research', agent: { name: 'researcher', version: '1.0.0' } }));
+      expect(write).toEqual(retargeted(queued('write', 'write', {}, 1_000), { agent: { name: 'writer' } }));
+      expect(when(given(run(pinned, {}), allow()), assignInput(workflowId, 'write', 1, writer, 2_000))).toEqual([
+        { type: 'TaskAssigned', payload: { taskId: taskIdOf(workflowId, 'write', 1), intentId: workflowId, stepId: 'write', attempt: 1, agent: 'writer', agentVersion: '1.0.0', instanceId: 'writer-1', input: {}, deadline: iso(1_000 + MINUTE) } },
+      ]);
+    });
+  });
+
+  describe('fan-in and completion', () => {
+    const started = () => given(run(report), allow());
+    const research = { notes: 'llamas are woolly' };
+    const facts = { count: 2, list: ['hum', 'spit'] };
+
+    it('given a fan-in, when one parent completes, then only that step is recorded; when the last does, the child is queued with both outputs', () => {
+      const afterResearch = given(run(report), allow(), done('research', research, 10_000));
+      expect(when(started(), done('research', research, 10_000))).toEqual([stepCompleted('research', research)]);
+      expect(when(afterResearch, done('facts', facts, 20_000, researcher2))).toEqual([stepCompleted('facts', facts), queued('write', 'write', { notes: 'llamas are woolly', facts }, 20_000)]);
+    });
+
+    it('given a fan-in, when the parents complete in the other order, then the child gets the same input', () => {
+      const afterFacts = given(run(report), allow(), done('facts', facts, 10_000));
+      expect(when(afterFacts, done('research', research, 20_000))).toEqual([stepCompleted('research', research), queued('write', 'write', { notes: 'llamas are woolly', facts }, 20_000)]);
+    });
+
+    it('given a run without `output:`, when the last step completes, then the workflow completes with the outputs of the leaves', () => {
+      const writing = given(run(report), allow(), done('research', research, 10_000), done('facts', facts, 20_000));
+      expect(when(writing, done('write', { text: 'Llamas.' }, 30_000, writer))).toEqual([stepCompleted('write', { text: 'Llamas.' }), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: { text: 'Llamas.' } } } }]);
+      const twoLeaves = workflow('name: two', 'steps:', '  - id: research', '    capability: research', '  - id: write', '    capability: write', '    needs: [research]', '  - id: review', '    capability: review', '    needs: [research]');
+      const reviewing = given(run(twoLeaves), allow(), done('research', 'notes', 10_000), done('write', 'draft', 20_000, writer));
+      expect(when(reviewing, done('review', { ok: true }, 30_000, reviewer))).toEqual([stepCompleted('review', { ok: true }), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: 'draft', review: { ok: true } } } }]);
+    });
+
+    it('given a chain with `output:`, when it runs to the end, then the mapping is resolved from the input and the step outputs', () => {
+      const writing = given(run(chain), allow(), done('research', research, 10_000));
+      expect(eventsOf(writing, 'TaskQueued').at(-1)?.payload).toEqual(queued('write', 'write', { notes: 'llamas are woolly' }, 10_000).payload);
+      expect(when(writing, done('write', { text: 'Llamas.', words: 12 }, 20_000, writer))).toEqual([
+        stepCompleted('write', { text: 'Llamas.', words: 12 }),
+        { type: 'WorkflowCompleted', payload: { workflowId, output: { article: 'Llamas.', topic: 'llamas', summary: 'about llamas: 12 words' } } },
+      ]);
+    });
+  });
+
+  describe('deadlines and retries', () => {
+    const slow = (retries: string) =>
+      workflow('name: slow', 'steps:', '  - id: research', '    capability: research', '    timeout: 30s', `    retries: ${retries}`, '    input: { topic: "${input.topic}" }');
+    const expired = { type: 'TaskExpired', payload: { taskId: taskIdOf(workflowId, 'research', 1), intentId: workflowId, stepId: 'research', attempt: 1, timeoutMs: 30_000, reason: 'no agent instance took it in time' } };
+    const error = 'timed out after 30000 ms: no agent instance took it in time';
+
+    it('given a task no instance took, when its deadline fires, then it expires and a retry is scheduled with the exact back-off', () => {
+      const delayMs = backoffDelayMs({ max: 1, initialBackoffMs: 2_000, maxBackoffMs: 30_000 }, 1, `${workflowId}/research/1`);
+      expect(when(given(run(slow('{ max: 1, backoff: 2s }')), allow()), timerInput(workflowId, 'deadline', 'research', 1, 31_000))).toEqual([
+        expired,
+        { type: 'StepRetryScheduled', payload: { workflowId, stepId: 'research', attempt: 2, delayMs, dueAt: iso(31_000 + delayMs), error } },
+      ]);
+      const waiting = given(run(slow('{ max: 1, backoff: 2s }')), allow(), timerInput(workflowId, 'deadline', 'research', 1, 31_000));
+      expect(when(waiting, timerInput(workflowId, 'retry', 'research', 2, 34_000))).toEqual([queued('research', 'research', { topic: 'llamas' }, 34_000, { attempt: 2, timeoutMs: 30_000 })]);
+    });
+
+    it('given a task no instance took and no retries, when its deadline fires, then it expires, the step fails and so does the workflow', () => {
+      expect(when(given(run(slow('0')), allow()), timerInput(workflowId, 'deadline', 'research', 1, 31_000))).toEqual([
+        expired,
+        { type: 'StepFailed', payload: { workflowId, stepId: 'research', attempt: 1, error } },
+        { type: 'WorkflowFailed', payload: { workflowId, reason: `step research failed: ${error}`, failedStep: 'research' } },
+      ]);
+    });
+
+    it('given a completed step, when its old deadline fires, then nothing is decided', () => {
+      expect(when(given(run(slow('0')), allow(), done('research', 'ok', 5_000)), timerInput(workflowId, 'deadline', 'research', 1, 31_000))).toEqual([]);
+    });
+  });
+
+  describe('onFailure', () => {
+    it('skip: the step is skipped and its dependents still run, with null for its output', () => {
+      const skippy = workflow(
+        'name: skippy',
+        'steps:',
+        '  - id: research',
+        '    capability: research',
+        '    onFailure: skip',
+        '  - id: write',
+        '    capability: write',
+        '    needs: [research]',
+        '    input: { notes: "${steps.research.output}", line: "notes: ${steps.research.output.notes}" }',
+      );
+      const started = given(run(skippy), allow());
+      expect(when(started, failed('research', 'no sources', 10_000))).toEqual([
+        { type: 'StepSkipped', payload: { workflowId, stepId: 'research', reason: 'no sources' } },
+        queued('write', 'write', { notes: null, line: 'notes: ' }, 10_000),
+      ]);
+      const writing = given(run(skippy), allow(), failed('research', 'no sources', 10_000));
+      expect(when(writing, done('write', 'short', 20_000, writer))).toEqual([stepCompleted('write', 'short'), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: 'short' } } }]);
+    });
+
+    it('fail: the step and the workflow fail naming it; a sibling finishing later changes nothing', () => {
+      const started = given(run(report), allow());
+      const failure = [
+        { type: 'StepFailed', payload: { workflowId, stepId: 'research', attempt: 1, error: 'no sources' } },
+        { type: 'WorkflowFailed', payload: { workflowId, reason: 'step research failed: no sources', failedStep: 'research' } },
+      ];
+      expect(when(started, failed('research', 'no sources', 10_000))).toEqual(failure);
+      expect(when(given(run(report), allow(), failed('research', 'no sources', 10_000)), done('facts', {}, 20_000, researcher2))).toEqual([]);
+    });
+
+    it('compensate: the step fails and its compensation is queued with the error resolved; its completion fails the workflow, saying what compensated', () => {
+      const shipping = given(run(order, { amount: 42 }), allow(), done('charge', { id: 'ch_1' }, 10_000, charger));
+      expect(when(shipping, failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper))).toEqual([
+        { type: 'StepFailed', payload: { workflowId, stepId: 'ship', attempt: 1, error: 'out of stock' } },
+        queued('refund', 'refund', { why: 'shipping failed: out of stock', amount: 42, charge: 'ch_1' }, 20_000, { timeoutMs: 30_000 }),
+      ]);
+      const refunding = given(run(order, { amount: 42 }), allow(), done('charge', { id: 'ch_1' }, 10_000, charger), failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper), assignInput(workflowId, 'refund', 1, refunder, 21_000));
+      expect(eventsOf(refunding, 'TaskAssigned').at(-1)?.payload).toMatchObject({ stepId: 'refund', capability: 'refund', agent: 'refunder', deadline: iso(50_000) });
+      expect(when(refunding, completedInput(workflowId, 'refund', 1, { refunded: 42 }, 25_000, refunder))).toEqual([
+        stepCompleted('refund', { refunded: 42 }),
+        { type: 'WorkflowFailed', payload: { workflowId, reason: 'step ship failed: out of stock', failedStep: 'ship', compensatedBy: 'refund' } },
+      ]);
+      expect(when(refunding, failedInput(workflowId, 'refund', 1, 'bank down', 25_000, refunder))).toEqual([
+        { type: 'StepFailed', payload: { workflowId, stepId: 'refund', attempt: 1, error: 'bank down' } },
+        { type: 'WorkflowFailed', payload: { workflowId, reason: 'step ship failed: out of stock; compensation refund failed too: bank down', failedStep: 'ship' } },
+      ]);
+    });
+  });
+
+  describe('a compensation under way', () => {
+    /** Two steps share a compensation; a third branch has a dependent. */
+    const saga = workflow(
+      'name: saga',
+      'steps:',
+      '  - id: book-hotel',
+      '    capability: charge',
+      '    onFailure: { compensate: refund }',
+      '  - id: book-flight',
+      '    capability: charge',
+      '    onFailure: { compensate: refund }',
+      '  - id: research',
+      '    capability: research',
+      '  - id: write',
+      '    capability: write',
+      '    needs: [research]',
+      'compensations:',
+      '  - id: refund',
+      '    capability: refund',
+      '    input: { why: "${steps.book-hotel.error}" }',
+    );
+    const refunding = () => given(run(saga, {}), allow(), failedInput(workflowId, 'book-hotel', 1, 'no rooms', 10_000, charger), assignInput(workflowId, 'refund', 1, refunder, 11_000));
+
+    it('given a compensation running for one failed step, when its compensation completes, then the workflow fails naming the first failure', () => {
+      expect(eventsOf(refunding(), 'TaskQueued').at(-1)?.payload).toEqual(queued('refund', 'refund', { why: 'no rooms' }, 10_000).payload);
+      expect(when(refunding(), completedInput(workflowId, 'refund', 1, 'ok', 20_000, refunder))).toEqual([
+        stepCompleted('refund', 'ok'),
+        { type: 'WorkflowFailed', payload: { workflowId, reason: 'step book-hotel failed: no rooms', failedStep: 'book-hotel', compensatedBy: 'refund' } },
+      ]);
+    });
+
+    // Two failed steps sharing a compensation must not run it twice.
+    it('given a compensation already running, when another step with the same compensation fails, then only that failure is recorded', () => {
+      expect(when(refunding(), failedInput(workflowId, 'book-flight', 1, 'no seats', 12_000, charger))).toEqual([{ type: 'StepFailed', payload: { workflowId, stepId: 'book-flight', attempt: 1, error: 'no seats' } }]);
+    });
+
+    // Once a compensation runs, the run can only fail: no new work starts.
+    it('given a compensation running, when a step of another branch completes, then it is recorded but nothing new is queued', () => {
+      expect(when(refunding(), done('research', 'notes', 12_000))).toEqual([stepCompleted('research', 'notes')]);
+    });
+  });
+
+  describe('instances, budget and the end of a run', () => {
+    it('given two assigned tasks, when one instance goes down, then only its task is queued again, with the same id, input and deadline', () => {
+      const assigned = given(run(report), allow(), assignInput(workflowId, 'research', 1, researcher, 2_000), assignInput(workflowId, 'facts', 1, researcher2, 3_000));
+      const [original] = eventsOf(assigned, 'TaskQueued').filter((e) => e.payload.stepId === 'research');
+      const decisions = when(assigned, instanceDownInput(researcher, 40_000));
+      expect(decisions).toEqual([{ type: 'TaskQueued', payload: original.payload }]);
+      expect(decisions).toEqual([queued('research', 'research', { topic: 'llamas' }, 1_000)]);
+      const after = stateOf(given(run(report), allow(), assignInput(workflowId, 'research', 1, researcher, 2_000), assignInput(workflowId, 'facts', 1, researcher2, 3_000), instanceDownInput(researcher, 40_000)));
+      expect(after.steps).toEqual({
+        research: { status: 'queued', attempt: 1, taskId: taskIdOf(workflowId, 'research', 1), deadline: iso(1_000 + MINUTE), input: { topic: 'llamas' } },
+        facts: { status: 'assigned', attempt: 1, taskId: taskIdOf(workflowId, 'facts', 1), deadline: iso(1_000 + MINUTE), input: { topic: 'facts about llamas' }, instanceId: 'researcher-2' },
+        write: { status: 'waiting', attempt: 0 },
+      });
+    });
+
+    it('given a running workflow, when its budget is spent, then it fails with the overrun', () => {
+      expect(when(given(run(report), allow()), budgetInput(workflowId, 5_000))).toEqual([{ type: 'WorkflowFailed', payload: { workflowId, reason: 'budget spent: tokens 150 of 100 for this workflow' } }]);
+    });
+
+    it('given a settled workflow, when anything else arrives, then nothing is decided', () => {
+      const completed = given(run(chain), allow(), done('research', {}, 2_000), done('write', {}, 3_000, writer));
+      expect(stateOf(completed).status).toBe('completed');
+      const rejected = given(run({ ...chain, steps: [{ ...chain.steps[0], target: { capability: 'nope' } }], output: undefined }));
+      expect(stateOf(rejected).status).toBe('rejected');
+      for (const history of [completed, rejected]) {
+        for (const input of [
+          run(chain),
+          allow(9_000),
+          budgetInput(workflowId, 9_000),
+          assignInput(workflowId, 'research', 1, researcher, 9_000),
+          done('research', {}, 9_000),
+          failed('write', 'x', 9_000, writer),
+          timerInput(workflowId, 'deadline', 'write', 1, 9_000),
+          instanceDownInput(writer, 9_000),
+        ]) {
+          expect(when(history, input)).toEqual([]);
+        }
+      }
+    });
+  });
+
+  describe('evolve', () => {
+    const inputs = [
+      run(order, { amount: 42 }),
+      allow(),
+      assignInput(workflowId, 'charge', 1, charger, 2_000),
+      done('charge', { id: 'ch_1' }, 10_000, charger),
+      assignInput(workflowId, 'ship', 1, shipper, 11_000),
+      failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper),
+      assignInput(workflowId, 'refund', 1, refunder, 21_000),
+      instanceDownInput(refunder, 22_000),
+      assignInput(workflowId, 'refund', 1, refunder, 23_000),
+      completedInput(workflowId, 'refund', 1, { refunded: 42 }, 25_000, refunder),
+    ];
+
+    it('is deterministic: folding the same history twice gives equal states', () => {
+      const { history } = record(...inputs);
+      expect(fold(orchestrationDecider, history)).toEqual(fold(orchestrationDecider, structuredClone(history)));
+      expect(stateOf(history)).toMatchObject({ status: 'failed', kind: 'workflow', runId: workflowId, failure: { step: 'ship', error: 'out of stock' }, steps: { refund: { status: 'completed', output: { refunded: 42 } } } });
+    });
+
+    it('replaying the stored history gives, before each input, the state the decider saw, and the same decisions', () => {
+      const { history, steps } = record(...inputs);
+      const stored = JSON.parse(JSON.stringify(history));
+      for (const step of steps) {
+        const replayed = fold(orchestrationDecider, stored.slice(0, step.historyLength));
+        expect(replayed).toEqual(step.state);
+        expect(orchestrationDecider.decide(step.input, replayed)).toEqual(step.decisions);
+      }
+      expect(steps.filter((s) => s.decisions.length === 0).map((s) => s.input.kind)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,116 @@
+import { defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
+import { createMessage, decodeMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import type { NatsConnector } from '@agentos/messaging';
+import { waitFor } from '@agentos/testing';
+import { parseWorkflowDocument } from '@agentos/workflow';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { spawnApp, spawnScript, type AppProcess } from '../scripts/processes';
+import { startSystem, type RunningSystem } from './system';
+
+/** Side effects per workflow step: a step that ran twice to completion would count 2. */
+const effects = new Map<string, number>();
+const counter = defineAgent({
+  name: 'counter',
+  version: '1.0.0',
+  owner: 'test-team',
+  capabilities: ['count'],
+  concurrency: 2,
+  input: z.object({ label: z.string() }),
+  async handle({ label }, ctx) {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const key = `${ctx.task.intentId}/${ctx.task.stepId}`;
+    effects.set(key, (effects.get(key) ?? 0) + 1);
+    return { label };
+  },
+});
+
+const DIAMOND = parseWorkflowDocument(
+  `name: diamond
+steps:
+  - { id: a, capability: count, input: { label: a } }
+  - { id: b, capability: count, input: { label: b } }
+  - { id: c, needs: [a, b], capability: count, input: { label: "c after \${steps.a.output.label}" } }
+  - { id: d, needs: [c], capability: count, input: { label: d } }
+  - { id: e, needs: [c], capability: count, input: { label: e } }
+  - { id: f, needs: [d, e], capability: count, input: { label: f } }
+`,
+  'diamond.yaml',
+);
+
+describe('failover: processes killed mid-workflow, against a real nats-server', () => {
+  let system: RunningSystem;
+  let orchestrator: AppProcess;
+  const processes: AppProcess[] = [];
+  const env = () => ({ NATS_URL: system.nats.url, AGENTOS_LIVENESS_TIMEOUT_MS: '1500' });
+  const startOrchestrator = async () => {
+    orchestrator = spawnApp('orchestrator', env());
+    processes.push(orchestrator);
+    await orchestrator.started;
+  };
+  const events = async (runId: string) => (await system.history(runId)) as Envelope[];
+  const run = async (definition = DIAMOND, input: Record<string, unknown> = {}) => {
+    const workflowId = newId();
+    await system.client.publishMessage(createMessage('RunWorkflow', { workflowId, definition, input }, system.origin));
+    return workflowId;
+  };
+  const settled = (history: Envelope[]) => history.some((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'].includes(e.type));
+
+  beforeAll(async () => {
+    system = await startSystem([], { without: ['orchestrator'], agents: [counter as AgentDefinition<never, unknown>], env: { AGENTOS_LIVENESS_TIMEOUT_MS: '1500' } });
+    await startOrchestrator();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const p of processes) p.child.kill('SIGKILL');
+    await system.stop();
+  });
+
+  it('SIGKILL of the orchestrator mid-workflow: after a restart every workflow completes and no step ran twice', async () => {
+    const runs = await Promise.all([run(), run(), run()]);
+    // Kill once some steps have finished and others are running or queued.
+    await waitFor(async () => effects.size, (n) => n >= 4, { what: 'a few steps done', timeoutMs: 20_000 });
+    orchestrator.child.kill('SIGKILL');
+    expect(await orchestrator.exited).toBeNull();
+    const doneWhileDown = effects.size;
+    await new Promise((resolve) => setTimeout(resolve, 800)); // agents finish what they hold; their reports wait in JetStream
+    await startOrchestrator();
+    for (const runId of runs) {
+      const history = await waitFor(() => events(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 30_000 });
+      expect(history.at(-1)?.type).toBe('WorkflowCompleted');
+      const completedSteps = history.filter((e) => e.type === 'StepCompleted').map((e) => (e as MessageOf<'StepCompleted'>).payload.stepId);
+      expect(completedSteps.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      for (const step of ['a', 'b', 'c', 'd', 'e', 'f']) expect([step, effects.get(`${runId}/${step}`)]).toEqual([step, 1]);
+    }
+    expect(doneWhileDown).toBeLessThan(18); // the kill really was mid-way
+  }, 90_000);
+
+  it('SIGKILL of an agent instance mid-task: it is declared down and the task runs on the other instance', async () => {
+    const slowpoke = (id: string) => spawnScript(id, join(__dirname, 'fixtures/agents/slowpoke.ts'), { ...env(), AGENTOS_INSTANCE_ID: id });
+    const instances = [slowpoke('slow-a'), slowpoke('slow-b')];
+    processes.push(...instances);
+    await Promise.all(instances.map((p) => p.started));
+    await waitFor(() => system.client.query(createMessage('FindAgents', { name: 'slowpoke' }, system.origin)), (r) => r.agents.length === 2, { what: 'both instances registered' });
+    const nc = await system.client.unwrap<NatsConnector>().connection$();
+    const dropped: string[] = [];
+    const watch = nc.subscribe('agentos.evt.agent.instance-dropped', { callback: (_, msg) => {
+      const parsed = decodeMessage(msg.data);
+      if (parsed.ok && parsed.message.type === 'AgentInstanceDropped') dropped.push(parsed.message.payload.instanceId);
+    } });
+    const definition = parseWorkflowDocument('name: crawl\nsteps:\n  - { id: crawl, capability: crawl, input: { ms: 2500 }, timeout: 60s }\n', 'crawl.yaml');
+    const runId = await run(definition);
+    const first = await waitFor(() => events(runId), (h) => h.some((e) => e.type === 'TaskAssigned'), { what: 'the task assigned' });
+    const victim = (first.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>).payload.instanceId;
+    const survivor = victim === 'slow-a' ? 'slow-b' : 'slow-a';
+    instances[victim === 'slow-a' ? 0 : 1].child.kill('SIGKILL');
+    const history = await waitFor(() => events(runId), settled, { what: 'the crawl to settle', timeoutMs: 30_000 });
+    watch.unsubscribe();
+    expect(dropped).toContain(victim);
+    expect(history.at(-1)).toMatchObject({ type: 'WorkflowCompleted', payload: { output: { crawl: { crawledBy: survivor } } } });
+    const assignments = history.filter((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>[];
+    // The same task (same id, same attempt) moved: nothing was counted as a failed attempt.
+    expect(assignments.map((a) => [a.payload.instanceId, a.payload.attempt])).toEqual([[victim, 1], [survivor, 1]]);
+    expect(new Set(assignments.map((a) => a.payload.taskId)).size).toBe(1);
+    expect(history.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
+  }, 60_000);
+});
