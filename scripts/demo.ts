@@ -1,13 +1,15 @@
 /**
  * `npm start`: the whole system on the embedded defaults (a local nats-server storing under .data/,
  * the JetStream event store), each app as its own process, then a demo intent through it, printing
- * every step. Exits when the intent has settled; AGENTOS_KEEP_RUNNING=1 keeps the system up.
+ * every step, then a three-step workflow from examples/ with the CLI. Exits when both have settled;
+ * AGENTOS_KEEP_RUNNING=1 keeps the system up.
  */
 import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { freePort, startNatsServer, waitFor } from '@agentos/testing';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPS, ROOT, spawnApp } from './processes';
@@ -28,8 +30,10 @@ function describe(message: AnyMessage): string {
       return `may tenant ${message.tenant} do ${p.action} on ${JSON.stringify(p.resource)}?`;
     case 'PolicyDecided':
       return `${p.effect} by rule ${p.rule} (bundle ${p.bundleVersion}): ${p.reason}`;
+    case 'TaskQueued':
+      return `task ${String(p.taskId).slice(0, 8)} queued for ${JSON.stringify(p.target)}`;
     case 'TaskAssigned':
-      return `task ${String(p.taskId).slice(0, 8)} → agent ${p.agent}@${p.agentVersion}`;
+      return `task ${String(p.taskId).slice(0, 8)} → agent ${p.agent}@${p.agentVersion} on ${p.instanceId}`;
     case 'TaskCompleted':
       return `agent ${p.agent}@${p.agentVersion} (${p.instanceId}) finished`;
     case 'MemoryWritten':
@@ -96,6 +100,16 @@ async function main() {
     say(outcome.type === 'IntentCompleted' ? `result: ${JSON.stringify((outcome.payload as { output: unknown }).output)}` : `intent ended as ${outcome.type}`);
     await client.close();
     if (outcome.type !== 'IntentCompleted') process.exitCode = 1;
+
+    // Then a declarative workflow (research → summarise → review), run the way a team would: from the CLI.
+    say('running examples/research-report.yaml with the CLI: agentos run examples/research-report.yaml --input topic="agent operating systems"');
+    const cli = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/agentos.js'), 'run', join(ROOT, 'examples/research-report.yaml'), '--input', 'topic=agent operating systems'], {
+      env: { ...process.env, NATS_URL: natsUrl, AGENTOS_TENANT: 'demo', AGENTOS_USER: 'demo-user' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const workflowCode = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    say(workflowCode === 0 ? 'workflow completed' : `workflow ended with exit code ${workflowCode}`);
+    if (workflowCode !== 0) process.exitCode = 1;
     if (keepRunning) {
       say(`system is running: dashboard http://127.0.0.1:${dashboardPort}/, metrics /metrics; replay it with: npm run agentos -- replay ${intentId} (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

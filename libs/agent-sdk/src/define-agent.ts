@@ -51,6 +51,13 @@ export interface AgentTool<Args = Record<string, unknown>, Result = unknown> {
   run(args: Args, options: { signal: AbortSignal }): Promise<Result>;
 }
 
+/** Any tool, whatever its argument type: what an agent's tool table holds. */
+export interface AnyAgentTool {
+  description?: string;
+  input?: z.ZodType;
+  run(args: never, options: { signal: AbortSignal }): Promise<unknown>;
+}
+
 export class PolicyDeniedError extends Error {
   override name = 'PolicyDeniedError';
 }
@@ -70,7 +77,7 @@ export interface AgentDefinition<Input = Record<string, unknown>, Output = unkno
   input?: z.ZodType<Input>;
   /** Per-task time limit; the signal aborts when it passes (or at the step's deadline, if sooner). */
   timeoutMs?: number;
-  tools?: Record<string, AgentTool<never>>;
+  tools?: Record<string, AnyAgentTool>;
   handle(input: Input, ctx: AgentContext): Promise<Output>;
 }
 
