@@ -20,7 +20,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
 
   afterAll(async () => {
     await system.stop();
-  });
+  }, 60_000); // stopping waits for in-flight work, slower on a loaded machine
 
   it('submits an intent from a YAML file and follows it to its result', async () => {
     const file = join(work, 'intent.yaml');

@@ -23,7 +23,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
   afterAll(async () => {
     await connector.close();
     await system.stop();
-  });
+  }, 60_000); // stopping waits for in-flight work, slower on a loaded machine
 
   it('completes an intent and records every decision, in order, linked by causation', async () => {
     const { intentId, command, events: all } = await submit('summarise', { text: TEXT });
