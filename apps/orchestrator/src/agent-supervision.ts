@@ -2,10 +2,26 @@ import { causedBy, createMessage, type AnyMessage, type MessageOf } from '@agent
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { ServiceContext } from '@agentos/service-host';
-import { Supervisor, loadTemplates } from '@agentos/supervisor';
+import { Supervisor, loadTemplates, type AgentTemplates } from '@agentos/supervisor';
 import { Controller, Inject, type OnModuleDestroy } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+
+/**
+ * The configured templates. Without AGENTOS_AGENT_TEMPLATES a missing default file means none (an image
+ * that runs agents elsewhere needs no templates); a file that was named must exist.
+ */
+function templatesFrom(service: ServiceContext, root: string): AgentTemplates {
+  const named = service.env.AGENTOS_AGENT_TEMPLATES;
+  const file = named ?? 'deploy/agents/templates.yaml';
+  const path = isAbsolute(file) ? file : join(root, file);
+  if (!named && !existsSync(path)) {
+    service.log.info({ path }, 'no agent templates: SpawnAgent will be refused');
+    return {};
+  }
+  return loadTemplates(path);
+}
 
 /**
  * SpawnAgent and TerminateAgent: agent worker processes started from the templates in
@@ -25,10 +41,9 @@ export class AgentSupervision implements OnModuleDestroy {
   ) {
     this.actor = { kind: 'service' as const, id: service.name };
     const root = service.env.AGENTOS_SUPERVISOR_ROOT ?? process.cwd();
-    const file = service.env.AGENTOS_AGENT_TEMPLATES ?? 'deploy/agents/templates.yaml';
     const origin = { tenant: 'system', actor: this.actor };
     this.supervisor = new Supervisor({
-      templates: loadTemplates(isAbsolute(file) ? file : join(root, file)),
+      templates: templatesFrom(service, root),
       root,
       env: service.env,
       events: {
