@@ -110,5 +110,5 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     expect(shown.stdout).toMatch(/^# bundle default-2 \(4 rules\)/);
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));
     expect(applied).toMatchObject({ code: 0, stdout: 'policy bundle stricter-1 (2 rules) is in force\n' });
-  });
+  }, 90_000); // eight CLI processes, each compiling on start
 });
