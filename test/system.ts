@@ -2,7 +2,7 @@ import { runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agen
 import { createMessage, newId, type Envelope, type MessageOf, type Origin } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
 import type { INestMicroservice } from '@nestjs/common';
@@ -16,8 +16,15 @@ import { registryService } from '../apps/registry/src/registry.module';
 
 export const SERVICES = [orchestratorService, registryService, memoryService, policyService, observabilityService];
 
-export interface RunningSystem {
-  nats: NatsServerHandle;
+/** What the system runs on: its own nats-server by default, or a given one (e.g. startNatsCluster()). */
+export interface SystemNats {
+  /** NATS_URL: one URL or several, comma-separated. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface RunningSystem<N extends SystemNats = NatsServerHandle> {
+  nats: N;
   client: JetStreamClientProxy;
   origin: Origin;
   /** The event store the services write to, read through its own connection. */
@@ -44,7 +51,9 @@ async function bounded(stopping: Promise<unknown>, what: string, ms = 15_000): P
   clearTimeout(timer);
 }
 
-export interface SystemOptions {
+export interface SystemOptions<N extends SystemNats = NatsServerHandle> {
+  /** Run on this NATS (stopped by stop()) instead of a private nats-server. */
+  nats?: N;
   /** Extra environment for the services, e.g. scheduler or liveness settings. */
   env?: Record<string, string>;
   /** Services not to start here (a test runs them as processes). */
@@ -53,10 +62,12 @@ export interface SystemOptions {
   agents?: AgentDefinition<never, unknown>[];
 }
 
-/** The whole system in this process, on a private nats-server: five services and the demo agent. */
-export async function startSystem(extraAgents: AgentDefinition<never, unknown>[] = [], options: SystemOptions = {}): Promise<RunningSystem> {
-  const nats = await startNatsServer();
+/** The whole system in this process, on a private nats-server (or options.nats): five services and the demo agent. */
+export async function startSystem<N extends SystemNats = NatsServerHandle>(extraAgents: AgentDefinition<never, unknown>[] = [], options: SystemOptions<N> = {}): Promise<RunningSystem<N>> {
+  const nats = options.nats ?? ((await startNatsServer()) as SystemNats as N);
   const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...options.env };
+  // The harness' own connections take NATS_URL and AGENTOS_STREAM_REPLICAS from the services' environment.
+  const settings = (name: string) => natsSettingsFromEnv(name, env);
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (service: (typeof SERVICES)[number]) =>
     startService(service, { env, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
@@ -65,9 +76,9 @@ export async function startSystem(extraAgents: AgentDefinition<never, unknown>[]
   const agents: RunningAgent[] = [];
   const definitions = [...(options.agents ?? [summariser as AgentDefinition<never, unknown>]), ...extraAgents];
   for (const definition of definitions) {
-    agents.push(await runAgent(definition, { nats: { servers: nats.url, name: `agent-${definition.name}` }, instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
+    agents.push(await runAgent(definition, { nats: settings(`agent-${definition.name}`), instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
   }
-  const client = new JetStreamClientProxy(new NatsConnector({ servers: nats.url, name: 'e2e-client' }));
+  const client = new JetStreamClientProxy(new NatsConnector(settings('e2e-client')));
   await client.connect();
   const origin: Origin = { tenant: 'acme', actor: { kind: 'user', id: 'alice' } };
   for (const agent of definitions) {
@@ -77,7 +88,7 @@ export async function startSystem(extraAgents: AgentDefinition<never, unknown>[]
       { what: `agent ${agent.name} to register` },
     );
   }
-  const reader = new NatsConnector({ servers: nats.url, name: 'e2e-reader' });
+  const reader = new NatsConnector(settings('e2e-reader'));
   const store = new JetStreamEventStore(reader);
   // Decision inputs and usage are recorded for replay; the tests read the decisions themselves.
   const history = (intentId: string) =>

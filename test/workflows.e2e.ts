@@ -1,7 +1,7 @@
 import { defineAgent, runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
 import { createMessage, decodeMessage, newId, type Envelope, type MessageOf, type Priority } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
-import { waitFor } from '@agentos/testing';
+import { readStoredMessages, waitFor } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +98,15 @@ describe('declarative workflows, end to end against a real nats-server', () => {
     expect(steps).toEqual(expect.arrayContaining(['StepRetryScheduled:charge', 'StepFailed:charge', 'TaskQueued:refund', 'StepCompleted:refund']));
     expect(steps.some((s) => s.endsWith(':notify'))).toBe(false);
     expect(lines.at(-1)).toMatchObject({ outcome: 'WorkflowFailed', payload: { failedStep: 'charge', compensatedBy: 'refund', reason: 'step charge failed: card declined for 5000' } });
+    // The spent task is parked in the dead-letter stream with its last queuing, for an operator.
+    const workflowId = String(lines[0].started);
+    const letters = await waitFor(
+      async () => (await readStoredMessages<MessageOf<'MessageDeadLettered'>>(await system.client.unwrap<NatsConnector>().manager$(), 'AGENTOS_DEAD_LETTERS')).filter((l) => l.payload.reason === 'retries-exhausted' && l.payload.error.includes(workflowId)),
+      (found) => found.length === 1,
+      { what: 'the dead letter of the charge' },
+    );
+    expect(letters[0].payload).toMatchObject({ service: 'orchestrator', deliveries: 2, error: `step charge of ${workflowId}: card declined for 5000` });
+    expect(JSON.parse(letters[0].payload.original)).toMatchObject({ type: 'TaskQueued', payload: { stepId: 'charge', attempt: 2, input: { orderId: 'o-43', amount: 5000 } } });
   }, 60_000);
 
   it('rejects a bad document before anything runs, naming the step, the field and the line', async () => {

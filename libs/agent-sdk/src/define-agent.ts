@@ -75,6 +75,8 @@ export interface AgentDefinition<Input = Record<string, unknown>, Output = unkno
   concurrency?: number;
   /** Validates the task input before handle() sees it; a failure fails the task with the field named. */
   input?: z.ZodType<Input>;
+  /** Validates what handle() returns before it is reported; published in the registry as JSON Schema, like input. */
+  output?: z.ZodType<Output>;
   /** Per-task time limit; the signal aborts when it passes (or at the step's deadline, if sooner). */
   timeoutMs?: number;
   tools?: Record<string, AnyAgentTool>;

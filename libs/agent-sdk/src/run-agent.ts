@@ -2,6 +2,7 @@ import { causedBy, createMessage, describeZodError, type Actor, type MessageOf }
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { z } from 'zod';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
 import { languageModelFromEnv, type LanguageModel } from './llm';
@@ -31,6 +32,19 @@ const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 3, initialBackoffMs: 250, maxBa
 /** Failures another attempt cannot fix: the orchestrator does not retry them. */
 const FINAL_ERRORS = [ContentQuarantinedError, PolicyDeniedError];
 
+/** The declared input and output as JSON Schema; a schema zod cannot express (e.g. a transform) is left out. */
+function schemasOf(agent: AgentDefinition<unknown, unknown>): { inputSchema?: Record<string, unknown>; outputSchema?: Record<string, unknown> } {
+  const json = (schema: z.ZodType | undefined) => {
+    try {
+      return schema ? (z.toJSONSchema(schema) as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const [inputSchema, outputSchema] = [json(agent.input), json(agent.output)];
+  return { ...(inputSchema ? { inputSchema } : {}), ...(outputSchema ? { outputSchema } : {}) };
+}
+
 const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /**
@@ -48,7 +62,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const concurrency = agent.concurrency ?? 1;
   const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
   const identity = { name: agent.name, version: agent.version, instanceId };
-  await ensureStreams(await connector.manager$());
+  await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
 
   const fail = (task: MessageOf<'TaskAssigned'>, error: string, retryable: boolean) => {
     const { taskId, intentId, stepId, attempt } = task.payload;
@@ -87,7 +101,11 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal });
       running += 1;
       try {
-        const output = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
+        const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
+        const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
+        // The agent's own bug: another attempt would return the same shape.
+        if (!checked.success) return void (await fail(task, `invalid output: ${describeZodError(checked.error)}`, false));
+        const output = checked.data;
         await ctx.reportUsage({ steps: 1 });
         const { taskId, intentId, stepId, attempt } = task.payload;
         await publisher.publish(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor));
@@ -103,7 +121,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
 
   await worker.start();
   await publisher.publish(
-    createMessage('RegisterAgent', { ...identity, owner: agent.owner, capabilities: agent.capabilities, concurrency }, { tenant: options.tenant ?? 'system', actor }),
+    createMessage('RegisterAgent', { ...identity, owner: agent.owner, capabilities: agent.capabilities, concurrency, ...schemasOf(agent) }, { tenant: options.tenant ?? 'system', actor }),
   );
   const beat = () =>
     publisher.publish(createMessage('AgentHeartbeatSent', { ...identity, inFlight: running, concurrency }, { tenant: options.tenant ?? 'system', actor })).catch((error: Error) => log.warn({ err: error.message }, 'heartbeat not sent'));

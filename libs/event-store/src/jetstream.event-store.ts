@@ -57,6 +57,7 @@ function recordsOf(message: JsMsg): RecordedEvent[] {
 }
 
 export interface JetStreamEventStoreOptions {
+  /** Defaults to the connector's replicas (AGENTOS_STREAM_REPLICAS). */
   replicas?: number;
   /** How long JetStream remembers an append's id, making a blind ('any') re-append a no-op. */
   duplicateWindowMs?: number;
@@ -69,16 +70,18 @@ export interface JetStreamEventStoreOptions {
  * concurrency rides on the expected-last-subject-sequence header; $all order is stream sequence.
  */
 export class JetStreamEventStore implements EventStore {
-  private readonly ready = new Lazy(async () =>
-    ensureStream(await this.connector.manager$(), {
+  private readonly ready = new Lazy(async () => {
+    // Unset here and on the connection: 1 for a new stream, an existing one keeps its count.
+    const replicas = this.options.replicas ?? this.connector.settings.replicas;
+    await ensureStream(await this.connector.manager$(), {
       name: EVENT_STORE_STREAM,
       subjects: [`${SUBJECT_PREFIX}.>`],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
-      num_replicas: this.options.replicas ?? 1,
+      ...(replicas ? { num_replicas: replicas } : {}),
       duplicate_window: nanos(this.options.duplicateWindowMs ?? 10 * 60 * 1000),
-    }),
-  );
+    });
+  });
 
   constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {}
 

@@ -7,16 +7,35 @@ export interface NatsSettings {
   name: string;
   user?: string;
   pass?: string;
+  /**
+   * JetStream replicas of the streams and KV buckets this process creates (and scales existing ones to).
+   * Unset: new ones get 1 and existing ones keep theirs, so an ad-hoc client never scales a cluster down.
+   */
+  replicas?: number;
 }
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
-/** Connection settings from the environment: NATS_URL (comma-separated), NATS_USER, NATS_PASS. */
+/** JetStream keeps at most 5 copies of a stream. */
+export const MAX_STREAM_REPLICAS = 5;
+
+/** AGENTOS_STREAM_REPLICAS: 1 (the default) on a single server, 3 on a 3-node cluster. */
+export function streamReplicasFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.AGENTOS_STREAM_REPLICAS?.trim() || '1';
+  const replicas = Number(raw);
+  if (!/^\d+$/.test(raw) || replicas < 1 || replicas > MAX_STREAM_REPLICAS) {
+    throw new Error(`AGENTOS_STREAM_REPLICAS must be a whole number from 1 to ${MAX_STREAM_REPLICAS} (and at most the number of NATS servers), got "${env.AGENTOS_STREAM_REPLICAS}"`);
+  }
+  return replicas;
+}
+
+/** Connection settings from the environment: NATS_URL (comma-separated), NATS_USER, NATS_PASS, AGENTOS_STREAM_REPLICAS. */
 export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NatsSettings {
   return {
     servers: (env.NATS_URL ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()),
     name,
     ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASS } : {}),
+    replicas: streamReplicasFromEnv(env),
   };
 }
 
@@ -52,11 +71,20 @@ export class NatsConnector {
     return this.manager.get();
   }
 
-  /** A JetStream KV bucket, created on first use with these options. */
+  /** A JetStream KV bucket, created on first use with these options and the configured replicas. */
   kv(bucket: string, options: Partial<KvOptions> = {}): Promise<KV> {
     let kv = this.buckets.get(bucket);
     if (!kv) {
-      kv = new Lazy(async () => (await this.jetstream()).views.kv(bucket, options));
+      kv = new Lazy(async () => {
+        const replicas = options.replicas ?? this.settings.replicas;
+        const view = await (await this.jetstream()).views.kv(bucket, { ...options, ...(replicas ? { replicas } : {}) });
+        // Opening an existing bucket leaves its stream as it is: scale it like ensureStream does a stream.
+        const { streamInfo } = await view.status();
+        if (replicas && streamInfo.config.num_replicas !== replicas) {
+          await (await this.manager$()).streams.update(streamInfo.config.name, { num_replicas: replicas });
+        }
+        return view;
+      });
       this.buckets.set(bucket, kv);
     }
     return kv.get();

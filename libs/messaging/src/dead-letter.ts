@@ -1,7 +1,8 @@
 import { TRACEPARENT, TenantId, createMessage, deriveId, isUuid, type MessageOf, type ValidationIssue } from '@agentos/contracts';
 import type { JsMsg } from 'nats';
 
-export type DeadLetterReason = MessageOf<'MessageDeadLettered'>['payload']['reason'];
+/** Why a consumer parks a message (the orchestrator parks spent tasks itself, as retries-exhausted). */
+export type DeadLetterReason = Exclude<MessageOf<'MessageDeadLettered'>['payload']['reason'], 'retries-exhausted'>;
 
 /** NATS' default max payload is 1 MiB; the original is cut so the dead letter itself always fits. */
 const MAX_ORIGINAL_CHARS = 256 * 1024;

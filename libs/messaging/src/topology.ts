@@ -12,7 +12,7 @@ import {
 } from 'nats';
 
 export interface TopologyOptions {
-  /** JetStream replicas; 3 on a cluster. */
+  /** JetStream replicas (AGENTOS_STREAM_REPLICAS); 3 on a cluster. Unset: 1 for a new stream, unchanged for an existing one. */
   replicas?: number;
   /** How long JetStream remembers message ids for de-duplication. */
   duplicateWindowMs?: number;
@@ -23,7 +23,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const isNotFound = (error: unknown) => /not found/i.test(String((error as Error)?.message));
 
-/** Creates or updates a stream so that it has exactly this configuration. Safe to call from every instance. */
+/**
+ * Creates or updates a stream so that it has exactly this configuration (a changed `num_replicas`
+ * scales it). Without `num_replicas` an existing stream keeps its count. Safe to call from every instance.
+ */
 export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
   try {
     await jsm.streams.info(config.name);
@@ -37,6 +40,7 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
       if (!/already in use/i.test(String((raceError as Error).message))) throw raceError;
     }
   }
+  // nats.js merges the given fields into the stream's current configuration.
   await jsm.streams.update(config.name, config);
 }
 
@@ -51,7 +55,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: TopologyOpti
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       discard: DiscardPolicy.Old,
-      num_replicas: options.replicas ?? 1,
+      ...(options.replicas ? { num_replicas: options.replicas } : {}),
       // The server refuses a de-duplication window longer than the stream keeps messages.
       duplicate_window: nanos(Math.min(maxAgeMs, options.duplicateWindowMs ?? 10 * 60 * 1000)),
       max_age: nanos(maxAgeMs),

@@ -253,11 +253,17 @@ describe('orchestration decider: intents', () => {
         { workflowId: intentId, stepId: 'main', attempt: 3, delayMs: delayAfter(2), dueAt: iso(20_000 + delayAfter(2)), error: 'boom' },
       ]);
       expect(eventsOf(third, 'TaskQueued').map((e) => e.payload)).toEqual([queued(1, 1_000).payload, queued(2, 11_000).payload, queued(3, 21_000).payload]);
-      expect(when(third, failedInput(intentId, 'main', 3, 'boom', 30_000, summariser))).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'task failed: boom' } }]);
+      expect(when(third, failedInput(intentId, 'main', 3, 'boom', 30_000, summariser))).toEqual([
+        { type: 'StepFailed', payload: { workflowId: intentId, stepId: 'main', attempt: 3, error: 'boom' } },
+        { type: 'IntentFailed', payload: { intentId, reason: 'task failed: boom' } },
+      ]);
     });
 
     it('given a running task, when its attempt fails as not retryable, then the intent fails at once', () => {
-      expect(when(running(), failedInput(intentId, 'main', 1, 'invalid input', 10_000, summariser, false))).toEqual([{ type: 'IntentFailed', payload: { intentId, reason: 'task failed: invalid input' } }]);
+      expect(when(running(), failedInput(intentId, 'main', 1, 'invalid input', 10_000, summariser, false))).toEqual([
+        { type: 'StepFailed', payload: { workflowId: intentId, stepId: 'main', attempt: 1, error: 'invalid input' } },
+        { type: 'IntentFailed', payload: { intentId, reason: 'task failed: invalid input' } },
+      ]);
     });
 
     it('given attempt 2 queued after a failure, when a late completion of attempt 1 arrives, then it is ignored; attempt 2 completing completes the intent', () => {

@@ -77,8 +77,8 @@ export function attemptFailed(state: RunState, stepId: string, error: string, re
     const delayMs = backoffDelayMs(spec.retries, attempt, `${state.runId}/${stepId}/${attempt}`);
     return [decision('StepRetryScheduled', { workflowId: state.runId!, stepId, attempt: attempt + 1, delayMs, dueAt: at(now + delayMs), error })];
   }
-  if (state.kind === 'intent' && stepId === MAIN_STEP) return [failRun(state, `task failed: ${error}`)];
   const failed = decision('StepFailed', { workflowId: state.runId!, stepId, attempt, error });
+  if (state.kind === 'intent' && stepId === MAIN_STEP) return [failed, failRun(state, `task failed: ${error}`)];
   if (isCompensation(state, stepId)) {
     const first = state.failure ?? { step: stepId, error };
     return [failed, failRun(state, `step ${first.step} failed: ${first.error}; compensation ${stepId} failed too: ${error}`, { failedStep: first.step })];

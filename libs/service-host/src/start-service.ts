@@ -51,7 +51,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     imports: [definition.module],
   };
   const app = await NestFactory.createMicroservice(root, {
-    strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs }),
+    strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs, topology: { replicas: settings.replicas } }),
     logger: new PinoNestLogger(log),
     bufferLogs: false,
   });
@@ -63,7 +63,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     env.AGENTOS_HEALTH_PORT === undefined
       ? undefined
       : await startHealthServer(Number(env.AGENTOS_HEALTH_PORT), env.AGENTOS_HEALTH_HOST ?? '0.0.0.0', () => connected);
-  log.info({ event: 'service.started', nats: settings.servers, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
+  log.info({ event: 'service.started', nats: settings.servers, replicas: settings.replicas, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
   if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, health);
   return app;
 }

@@ -1,3 +1,4 @@
 export * from './nats-server';
+export * from './nats-cluster';
 export * from './wait-for';
 export * from './stream-reader';

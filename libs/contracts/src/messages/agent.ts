@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstanceId, Name, SemVer } from './shared';
+import { InstanceId, JsonObject, Name, SemVer } from './shared';
 
 export const AgentDescriptor = z.object({
   name: Name,
@@ -8,6 +8,9 @@ export const AgentDescriptor = z.object({
   capabilities: z.array(Name).min(1),
   concurrency: z.number().int().min(1).max(1_000).default(1),
   instanceId: InstanceId,
+  /** JSON Schemas of the task input and output, when the agent declares them (for callers and tools). */
+  inputSchema: JsonObject.optional(),
+  outputSchema: JsonObject.optional(),
 });
 export type AgentDescriptor = z.infer<typeof AgentDescriptor>;
 

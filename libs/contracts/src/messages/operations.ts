@@ -10,7 +10,8 @@ export const MessageDeadLettered = z.object({
   subject: z.string(),
   streamSequence: z.number().int().nonnegative(),
   deliveries: z.number().int().positive(),
-  reason: z.enum(['invalid-message', 'max-deliveries-exceeded']),
+  /** retries-exhausted: a task whose every attempt failed, parked by the orchestrator (the original is its last TaskQueued). */
+  reason: z.enum(['invalid-message', 'max-deliveries-exceeded', 'retries-exhausted']),
   error: z.string(),
   issues: z.array(ValidationIssue).default([]),
   /** The original message as received (UTF-8), so it can be inspected and re-published. */

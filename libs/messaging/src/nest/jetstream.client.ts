@@ -14,7 +14,8 @@ export class JetStreamClientProxy extends ClientProxy {
   private readonly publisher: MessagePublisher;
   private readonly ready = new Lazy(async () => ensureStreams(await this.connector.manager$(), this.topology));
 
-  constructor(private readonly connector: NatsConnector, private readonly topology: TopologyOptions = {}) {
+  /** The topology defaults to the connector's replicas (AGENTOS_STREAM_REPLICAS via natsSettingsFromEnv). */
+  constructor(private readonly connector: NatsConnector, private readonly topology: TopologyOptions = { replicas: connector.settings.replicas }) {
     super();
     this.publisher = new MessagePublisher(connector);
   }

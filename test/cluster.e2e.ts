@@ -1,0 +1,119 @@
+import { STREAMS, createMessage, newId, type Envelope } from '@agentos/contracts';
+import { EVENT_STORE_STREAM, verifyChain } from '@agentos/event-store';
+import { NatsConnector } from '@agentos/messaging';
+import { workflowStream } from '@agentos/orchestration';
+import { startNatsCluster, waitFor, type NatsClusterHandle, type NatsClusterServer } from '@agentos/testing';
+import { startSystem, type RunningSystem } from './system';
+
+/** Leader re-election takes seconds; clients reconnect to the servers left. Bounded, but generous. */
+const FAILOVER_MS = 60_000;
+const SETTLED = ['IntentCompleted', 'IntentRejected', 'IntentFailed'];
+
+describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
+  let system: RunningSystem<NatsClusterHandle>;
+  let connector: NatsConnector;
+
+  beforeAll(async () => {
+    const cluster = await startNatsCluster(3);
+    system = await startSystem([], { nats: cluster, env: { AGENTOS_STREAM_REPLICAS: '3' } });
+    connector = new NatsConnector({ servers: cluster.urls, name: 'cluster-e2e' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await connector?.close();
+    await system?.stop();
+  }, 90_000);
+
+  /** Every stream the system created (contract streams, event store, KV buckets): its replica count, followers, and those caught up. */
+  const replication = async () => {
+    const jsm = await connector.manager$();
+    const streams = await jsm.streams.list().next();
+    return Object.fromEntries(
+      streams.map((s) => [s.config.name, { replicas: s.config.num_replicas, followers: s.cluster?.replicas?.length ?? 0, current: s.cluster?.replicas?.filter((r) => r.current).length ?? 0 }]),
+    );
+  };
+
+  it('keeps every stream and KV bucket on three servers', async () => {
+    // Buckets are created on first use: one intent touches the memory bucket besides those made at start.
+    expect((await system.submit('summarise', { text: 'One. Two.' })).events.at(-1)?.type).toBe('IntentCompleted');
+    const expected = [...Object.keys(STREAMS), EVENT_STORE_STREAM, 'KV_agentos_registry', 'KV_agentos_policy', 'KV_agentos_memory', 'KV_agentos_open_runs'];
+    const found = await waitFor(replication, (all) => expected.every((name) => all[name]?.current === 2), { what: 'every stream to have two current followers', timeoutMs: 20_000 });
+    for (const name of expected) expect([name, found[name]]).toEqual([name, { replicas: 3, followers: 2, current: 2 }]);
+    // Nothing the system made is left on one server.
+    expect(Object.entries(found).filter(([, r]) => r.replicas !== 3)).toEqual([]);
+  });
+
+  /**
+   * Publishes through the cluster, retrying while it fails over: the message id makes a repeat a no-op.
+   * Reads likewise: a read that lands on a leaderless stream is asked again.
+   */
+  const retrying = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + FAILOVER_MS;
+    for (;;) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  };
+
+  const submit = async (text: string) => {
+    const intentId = newId();
+    await retrying('submit', () => system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'summarise for the cluster test', capability: 'summarise', input: { text } }, system.origin)));
+    return intentId;
+  };
+
+  const settledHistory = (intentId: string) =>
+    waitFor(
+      () => retrying(`read ${intentId}`, () => system.history(intentId)),
+      (events: Envelope[]) => events.some((e) => SETTLED.includes(e.type)),
+      { what: `intent ${intentId} to settle`, timeoutMs: FAILOVER_MS, intervalMs: 100 },
+    );
+
+  const assertCompletedOnce = async (intentIds: string[]) => {
+    for (const intentId of intentIds) {
+      const events = await settledHistory(intentId);
+      const types = events.map((e) => e.type);
+      expect([intentId, types.filter((t) => SETTLED.includes(t))]).toEqual([intentId, ['IntentCompleted']]);
+      expect([intentId, types.filter((t) => t === 'TaskAssigned').length]).toEqual([intentId, 1]);
+      const records = await retrying(`read ${intentId}`, () => system.store.readStream(workflowStream(intentId)));
+      expect([intentId, verifyChain(records)]).toEqual([intentId, { ok: true, events: records.length }]);
+    }
+  };
+
+  /** Kills a server while intents are in flight, submits more during the election, and brings it back afterwards. */
+  const survivesLosing = async (pick: () => Promise<NatsClusterServer>) => {
+    const before = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => submit(`Before ${n}. Still in flight.`)));
+    const victim = await pick();
+    await victim.kill('SIGKILL');
+    const during = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => submit(`During ${n}. While electing.`)));
+    await assertCompletedOnce([...before, ...during]);
+    // The event store's whole history, across every workflow and agent stream, still verifies.
+    const all = await retrying('read $all', () => system.store.readAll());
+    const streams = new Set(all.map((r) => r.stream));
+    for (const stream of streams) expect([stream, verifyChain(all.filter((r) => r.stream === stream)).ok]).toEqual([stream, true]);
+    // Back to three servers, every stream with two current followers, for the next test.
+    await victim.restart();
+    await waitFor(
+      () => retrying('stream list', replication),
+      (found) => Object.values(found).every((r) => r.current === 2),
+      { what: `${victim.name} to rejoin every stream`, timeoutMs: FAILOVER_MS, intervalMs: 250 },
+    );
+  };
+
+  it('completes every intent, once each, when the JetStream meta leader dies mid-run', async () => {
+    await survivesLosing(async () => {
+      const leader = await system.nats.metaLeader();
+      return system.nats.servers.find((s) => s.name === leader)!;
+    });
+  }, 3 * FAILOVER_MS);
+
+  it('completes every intent, once each, when the event store stream leader dies mid-run', async () => {
+    await survivesLosing(async () => {
+      const info = await (await connector.manager$()).streams.info(EVENT_STORE_STREAM);
+      return system.nats.servers.find((s) => s.name === info.cluster?.leader)!;
+    });
+  }, 3 * FAILOVER_MS);
+});
