@@ -106,6 +106,8 @@ describe('declarative workflows, end to end against a real nats-server', () => {
       { what: 'the dead letter of the charge' },
     );
     expect(letters[0].payload).toMatchObject({ service: 'orchestrator', deliveries: 2, error: `step charge of ${workflowId}: card declined for 5000` });
+    const metrics = await waitFor(() => system.client.query(createMessage('GetMetrics', {}, system.origin)), (m) => (m.workflows.failed ?? 0) >= 1 && (m.deadLetters['retries-exhausted'] ?? 0) >= 1, { what: 'the failure counted' });
+    expect(metrics.workflows.completed).toBeGreaterThanOrEqual(3); // research-report, parallel-digest and the good order
     expect(JSON.parse(letters[0].payload.original)).toMatchObject({ type: 'TaskQueued', payload: { stepId: 'charge', attempt: 2, input: { orderId: 'o-43', amount: 5000 } } });
   }, 60_000);
 

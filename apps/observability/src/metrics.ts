@@ -22,6 +22,10 @@ export class Metrics {
   private readonly deadLetters = new Counter({ name: 'agentos_dead_letters_total', help: 'Dead-lettered messages by reason and service', labelNames: ['reason', 'service'], registers: [this.registry] });
   private readonly spent = new Counter({ name: 'agentos_usage_total', help: 'Reported usage by metric and tenant', labelNames: ['metric', 'tenant'], registers: [this.registry] });
   private readonly budgets = new Counter({ name: 'agentos_budgets_exhausted_total', help: 'Budgets spent, by scope and metric', labelNames: ['scope', 'metric'], registers: [this.registry] });
+  private readonly workflows = new Counter({ name: 'agentos_workflows_total', help: 'Workflow runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly steps = new Counter({ name: 'agentos_steps_total', help: 'Workflow steps by outcome (retried: an attempt failed and another is scheduled)', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly dropped = new Counter({ name: 'agentos_agent_instances_dropped_total', help: 'Agent instances declared down (silent or left), by agent', labelNames: ['agent'], registers: [this.registry] });
+  private readonly circuits = new Counter({ name: 'agentos_circuit_transitions_total', help: 'Circuit breaker state changes, by agent and new state', labelNames: ['agent', 'to'], registers: [this.registry] });
   private readonly toDecision = new Histogram({ name: 'agentos_intent_decision_seconds', help: 'Intent submitted to policy decision', buckets: SECONDS, registers: [this.registry] });
   private readonly toCompletion = new Histogram({ name: 'agentos_intent_completion_seconds', help: 'Intent submitted to completion', buckets: SECONDS, registers: [this.registry] });
   private readonly submittedAt = new Map<string, number>();
@@ -52,6 +56,23 @@ export class Metrics {
       case 'TaskCompleted':
       case 'TaskFailed':
         this.tasks.inc({ agent: `${message.payload.agent}@${message.payload.agentVersion}`, outcome: message.type === 'TaskCompleted' ? 'completed' : 'failed' });
+        break;
+      case 'WorkflowCompleted':
+      case 'WorkflowRejected':
+      case 'WorkflowFailed':
+        this.workflows.inc({ outcome: message.type.replace('Workflow', '').toLowerCase() });
+        break;
+      case 'StepCompleted':
+      case 'StepFailed':
+      case 'StepSkipped':
+      case 'StepRetryScheduled':
+        this.steps.inc({ outcome: { StepCompleted: 'completed', StepFailed: 'failed', StepSkipped: 'skipped', StepRetryScheduled: 'retried' }[message.type] });
+        break;
+      case 'AgentInstanceDropped':
+        this.dropped.inc({ agent: message.payload.name });
+        break;
+      case 'CircuitStateChanged':
+        this.circuits.inc({ agent: message.payload.agent, to: message.payload.to });
         break;
       case 'UsageRecorded':
         for (const metric of ['tokens', 'cost', 'steps'] as const) if (message.payload[metric] > 0) this.spent.inc({ metric, tenant: message.tenant }, message.payload[metric]);
@@ -91,6 +112,8 @@ export class Metrics {
     return {
       messagesByType: byLabel('agentos_messages_total', 'type'),
       intents: { submitted: byLabel('agentos_messages_total', 'type').IntentSubmitted ?? 0, completed: intents.completed ?? 0, rejected: intents.rejected ?? 0, failed: intents.failed ?? 0 },
+      workflows: byLabel('agentos_workflows_total', 'outcome'),
+      droppedInstances: byLabel('agentos_agent_instances_dropped_total', 'agent'),
       deadLetters: byLabel('agentos_dead_letters_total', 'reason'),
       intentLatencyMs: { count, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99) },
     };

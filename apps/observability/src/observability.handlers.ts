@@ -5,7 +5,12 @@ import { LiveFeed } from './dashboard/live-feed';
 import { Metrics } from './metrics';
 
 /** The facts the metrics are built from; each gets its own durable consumer. */
-const OBSERVED = ['IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'TaskCompleted', 'TaskFailed', 'UsageRecorded', 'BudgetExhausted', 'MessageDeadLettered'];
+const OBSERVED = [
+  ...['IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'IntentCompleted', 'IntentRejected', 'IntentFailed'],
+  ...['WorkflowStarted', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'StepCompleted', 'StepFailed', 'StepSkipped', 'StepRetryScheduled'],
+  ...['TaskQueued', 'TaskAssigned', 'TaskCompleted', 'TaskFailed', 'TaskExpired', 'CircuitStateChanged', 'AgentInstanceDropped'],
+  ...['UsageRecorded', 'BudgetExhausted', 'MessageDeadLettered'],
+];
 
 /** Observes; never publishes into the flow, so it can neither block nor slow it. */
 @Controller()

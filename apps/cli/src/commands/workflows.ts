@@ -4,6 +4,11 @@ import type { Output } from '../output';
 import type { Session } from '../session';
 
 const PREFIX = 'workflow-';
+/** The events that say where a run (an intent or a workflow) stands. */
+const STATUS_EVENTS = new Set([
+  ...['IntentSubmitted', 'WorkflowStarted', 'ApprovalRequested', 'TaskQueued', 'TaskAssigned', 'StepCompleted', 'StepRetryScheduled'],
+  ...['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'],
+]);
 
 /** Every workflow in the event store with its current status (a scan of $all: fine for an operator's query). */
 export async function workflowsList(session: Session, limit: number, out: Output): Promise<number> {
@@ -12,7 +17,7 @@ export async function workflowsList(session: Session, limit: number, out: Output
     if (!record.stream.startsWith(PREFIX)) continue;
     const id = record.stream.slice(PREFIX.length);
     const type = record.event.type;
-    const status = ['IntentCompleted', 'IntentFailed', 'IntentRejected', 'ApprovalRequested', 'TaskAssigned', 'IntentSubmitted'].includes(type) ? type : latest.get(id)?.status;
+    const status = STATUS_EVENTS.has(type) ? type : latest.get(id)?.status;
     latest.set(id, { status, at: record.event.occurredAt, revision: record.revision });
   }
   const rows = [...latest].sort(([, a], [, b]) => b.at.localeCompare(a.at)).slice(0, limit);

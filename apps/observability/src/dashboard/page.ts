@@ -30,14 +30,14 @@ button{background:#b3261e;color:#fff;border:0;border-radius:4px;padding:.4rem .8
 <h2>Failure modes</h2><table><tbody id="failures"></tbody></table></section>
 </main>
 <script>
-const colors={IntentSubmitted:'#5b7bd5',PolicyDecided:'#8e63ce',TaskAssigned:'#d59a2b',TaskCompleted:'#2a9d5c',IntentCompleted:'#137333',IntentRejected:'#b3261e',IntentFailed:'#b3261e',TaskFailed:'#e0684b',ApprovalRequested:'#c9a000',IntentApproved:'#6aa84f',BudgetExhausted:'#b3261e'};
+const colors={WorkflowStarted:'#5b7bd5',TaskQueued:'#b0b7c3',StepCompleted:'#2a9d5c',StepFailed:'#b3261e',StepRetryScheduled:'#e0a04b',WorkflowCompleted:'#137333',WorkflowFailed:'#b3261e',WorkflowRejected:'#b3261e',TaskExpired:'#e0684b',IntentSubmitted:'#5b7bd5',PolicyDecided:'#8e63ce',TaskAssigned:'#d59a2b',TaskCompleted:'#2a9d5c',IntentCompleted:'#137333',IntentRejected:'#b3261e',IntentFailed:'#b3261e',TaskFailed:'#e0684b',ApprovalRequested:'#c9a000',IntentApproved:'#6aa84f',BudgetExhausted:'#b3261e'};
 const esc=(s)=>String(s).replace(/[&<>"]/g,(c)=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 const workflows=new Map();
 function renderWorkflows(){
   const rows=[...workflows.values()].sort((a,b)=>b.startedAt.localeCompare(a.startedAt)).slice(0,50).map((w)=>{
     const t0=Date.parse(w.startedAt);const end=Math.max(...w.steps.map((s)=>Date.parse(s.at)),t0+1);const span=end-t0;
     const segs=w.steps.map((s,i)=>{const a=Date.parse(s.at)-t0;const b=i+1<w.steps.length?Date.parse(w.steps[i+1].at)-t0:a+span*0.04;
-      return '<div class="seg" title="'+esc(s.type+' by '+s.by+' at '+s.at)+'" style="left:'+(a/span*96)+'%;width:'+Math.max(1.5,(b-a)/span*96)+'%;background:'+(colors[s.type]||'#999')+'"></div>';}).join('');
+      return '<div class="seg" title="'+esc(s.type+' by '+s.by+' at '+s.at)+'" style="left:'+(a/span*96)+'%;width:'+Math.max(1.5,(b-a)/span*96)+'%;background:'+(colors[s.type.split(' ')[0]]||'#999')+'"></div>';}).join('');
     return '<tr data-workflow="'+esc(w.id)+'" data-status="'+esc(w.status)+'"><td title="'+esc(w.goal)+'">'+esc(w.id.slice(0,8))+' '+esc(w.capability)+'</td><td>'+esc(w.tenant)+'</td><td class="'+esc(w.status)+'">'+esc(w.status)+'</td><td><div class="bar">'+segs+'</div></td></tr>';});
   document.getElementById('workflows').innerHTML=rows.join('');
 }

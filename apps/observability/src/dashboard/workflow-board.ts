@@ -17,8 +17,31 @@ export interface BoardWorkflow {
 }
 
 const KEPT = 200;
-const STEPS = new Set(['IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskAssigned', 'TaskCompleted', 'TaskFailed', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'BudgetExhausted']);
-const STATUS: Record<string, string> = { IntentSubmitted: 'running', ApprovalRequested: 'awaiting approval', IntentCompleted: 'completed', IntentRejected: 'rejected', IntentFailed: 'failed' };
+const STEPS = new Set([
+  ...['IntentSubmitted', 'WorkflowStarted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'TaskQueued', 'TaskAssigned', 'TaskCompleted', 'TaskFailed', 'TaskExpired'],
+  ...['StepCompleted', 'StepFailed', 'StepSkipped', 'StepRetryScheduled', 'IntentCompleted', 'IntentRejected', 'IntentFailed', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'BudgetExhausted'],
+]);
+const STATUS: Record<string, string> = {
+  IntentSubmitted: 'running',
+  WorkflowStarted: 'running',
+  ApprovalRequested: 'awaiting approval',
+  IntentCompleted: 'completed',
+  WorkflowCompleted: 'completed',
+  IntentRejected: 'rejected',
+  WorkflowRejected: 'rejected',
+  IntentFailed: 'failed',
+  WorkflowFailed: 'failed',
+};
+
+/** What the board shows as the run's goal and need: an intent's, or a workflow's name and steps. */
+function describeStart(message: AnyMessage): { goal: string; capability: string } | undefined {
+  if (message.type === 'IntentSubmitted') return { goal: message.payload.goal, capability: message.payload.capability };
+  if (message.type === 'WorkflowStarted') {
+    const { name, description, steps } = message.payload.definition;
+    return { goal: description ?? name, capability: `workflow ${name} (${steps.length} steps)` };
+  }
+  return undefined;
+}
 
 /** The recent workflows and their steps, for the dashboard's timeline; bounded to the last 200. */
 export class WorkflowBoard {
@@ -26,18 +49,21 @@ export class WorkflowBoard {
 
   /** Returns the workflow the message changed, if it is one the board shows. */
   apply(message: AnyMessage): BoardWorkflow | undefined {
-    const intentId = (message.payload as { intentId?: string }).intentId;
-    if (!intentId || !STEPS.has(message.type)) return undefined;
-    let workflow = this.workflows.get(intentId);
+    const payload = message.payload as { intentId?: string; workflowId?: string; stepId?: string };
+    const runId = payload.intentId ?? payload.workflowId;
+    if (!runId || !STEPS.has(message.type)) return undefined;
+    let workflow = this.workflows.get(runId);
     if (!workflow) {
-      if (message.type !== 'IntentSubmitted') return undefined;
-      const { goal, capability } = message.payload as { goal: string; capability: string };
-      workflow = { id: intentId, tenant: message.tenant, goal, capability, status: 'running', startedAt: message.occurredAt, steps: [] };
-      this.workflows.set(intentId, workflow);
+      const start = describeStart(message);
+      if (!start) return undefined;
+      workflow = { id: runId, tenant: message.tenant, ...start, status: 'running', startedAt: message.occurredAt, steps: [] };
+      this.workflows.set(runId, workflow);
       if (this.workflows.size > KEPT) this.workflows.delete(this.workflows.keys().next().value as string);
     }
-    if (!workflow.steps.some((s) => s.type === message.type && s.at === message.occurredAt)) {
-      workflow.steps.push({ type: message.type, at: message.occurredAt, by: message.actor.id });
+    // A workflow's events name their step, so the Gantt bars tell the steps apart.
+    const type = payload.stepId && payload.stepId !== 'main' ? `${message.type} ${payload.stepId}` : message.type;
+    if (!workflow.steps.some((s) => s.type === type && s.at === message.occurredAt)) {
+      workflow.steps.push({ type, at: message.occurredAt, by: message.actor.id });
       workflow.steps.sort((a, b) => a.at.localeCompare(b.at));
     }
     workflow.status = STATUS[message.type] ?? workflow.status;

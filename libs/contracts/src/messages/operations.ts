@@ -23,6 +23,9 @@ export const GetMetrics = z.object({});
 export const MetricsSnapshot = z.object({
   messagesByType: z.record(z.string(), z.number()),
   intents: z.object({ submitted: z.number(), completed: z.number(), rejected: z.number(), failed: z.number() }),
+  /** Workflow runs by outcome (completed, failed, rejected), and agent instances dropped, by agent. */
+  workflows: z.record(z.string(), z.number()),
+  droppedInstances: z.record(z.string(), z.number()),
   deadLetters: z.record(z.string(), z.number()),
   /** Percentiles as histogram bucket upper bounds (Prometheus buckets): "at most" values. */
   intentLatencyMs: z.object({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number() }),
