@@ -17,6 +17,17 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(parent)).toEqual(['f.json']);
   });
 
+  it('sets the exact mode even when the umask would take more away', async () => {
+    const file = join(mkdtempSync(join(dir, 'umask-')), 'f.json');
+    const previous = process.umask(0o277);
+    try {
+      await writeFileAtomic(file, 'content', 0o600);
+    } finally {
+      process.umask(previous);
+    }
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('removes its temp file when the rename fails', async () => {
     const parent = mkdtempSync(join(dir, 'fail-'));
     // A non-empty directory where the file should go: the temp file gets written, the rename fails.

@@ -6,6 +6,7 @@ describe('envSecretStore', () => {
     AGENTOS_SECRET_OPENAI_KEY: 'sk-test-1',
     'AGENTOS_SECRET_db.password': 'hunter22',
     AGENTOS_SECRET_EMPTY: '',
+    'AGENTOS_SECRET_not a name': 'set by some other tool',
     OPENAI_KEY: 'not-a-secret-of-ours',
     AGENTOS_SECRETS_KEY: 'the master key is not a secret named S_KEY',
   };
@@ -16,7 +17,7 @@ describe('envSecretStore', () => {
     expect(await store.get('db.password')).toBe('hunter22');
   });
 
-  it('lists names without the prefix, sorted, skipping empty and unprefixed variables', async () => {
+  it('lists names without the prefix, sorted, skipping empty, unprefixed and invalidly named variables', async () => {
     expect(await envSecretStore(env).list()).toEqual(['OPENAI_KEY', 'db.password']);
   });
 

@@ -29,7 +29,7 @@ export function open(key: Buffer, name: string, sealed: SealedSecret): string | 
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return undefined;
   try {
     const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-    
+    decipher.setAAD(aad(name));
     decipher.setAuthTag(tag);
     // final() throws on a bad tag; nothing decrypted is returned before it has verified.
     const plain = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
