@@ -3,7 +3,7 @@ import { createMessage, decodeMessage, newId, type Envelope, type MessageOf, typ
 import type { NatsConnector } from '@agentos/messaging';
 import { readStoredMessages, waitFor } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { cliRunner } from './cli-runner';
 import { startSystem, type RunningSystem } from './system';
 
 const EXAMPLES = join(__dirname, '../examples');
+const FIXTURES = join(__dirname, 'fixtures/replay');
 
 /** One task at a time, in the order the scheduler hands them out; `blocker` waits until released. */
 const executed: string[] = [];
@@ -109,6 +110,23 @@ describe('declarative workflows, end to end against a real nats-server', () => {
     const metrics = await waitFor(() => system.client.query(createMessage('GetMetrics', {}, system.origin)), (m) => (m.workflows.failed ?? 0) >= 1 && (m.deadLetters['retries-exhausted'] ?? 0) >= 1, { what: 'the failure counted' });
     expect(metrics.workflows.completed).toBeGreaterThanOrEqual(3); // research-report, parallel-digest and the good order
     expect(JSON.parse(letters[0].payload.original)).toMatchObject({ type: 'TaskQueued', payload: { stepId: 'charge', attempt: 2, input: { orderId: 'o-43', amount: 5000 } } });
+  }, 60_000);
+
+  it('re-runs the agents of a finished workflow on their recorded model and memory answers, and finds where changed code diverges', async () => {
+    const workflowId = await start(readFileSync(join(EXAMPLES, 'research-report.yaml'), 'utf8'), { input: { topic: 'tidal power' } });
+    const events = await waitFor(() => history(workflowId), settled, { what: 'the research report' });
+    expect(events.at(-1)?.type).toBe('WorkflowCompleted');
+    const same = await agentos('replay', workflowId, '--agents', join(__dirname, '../apps/demo-agent/src/demo-agents.ts'));
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('re-ran 3 agent tasks against their recorded calls: same as recorded');
+    // The researcher now asks the model something else: the replay stops at that call, without calling any model.
+    const asked = await agentos('replay', workflowId, '--agents', join(FIXTURES, 'changed-researcher.ts'));
+    expect(asked.code).toBe(1);
+    expect(asked.stdout).toMatch(/AGENT DIVERGENCE at event #\d+ \(step research, attempt 1, agent researcher\): call #1: recorded llm\.complete .*tidal power.*, now llm\.complete .*the history of tidal power/);
+    // The summariser makes the same calls but returns something else.
+    const answered = await agentos('replay', workflowId, '--agents', join(FIXTURES, 'changed-summariser.ts'));
+    expect(answered.code).toBe(1);
+    expect(answered.stdout).toMatch(/AGENT DIVERGENCE at event #\d+ \(step summarise, attempt 1, agent summariser\): recorded output \{.*"summary":"tidal power: .*, now \{.*"summary":"TIDAL POWER: /);
   }, 60_000);
 
   it('rejects a bad document before anything runs, naming the step, the field and the line', async () => {

@@ -129,6 +129,7 @@ program
   .option('--verify', 'verify the hash chain (exit 1 if tampered)')
   .option('--re-execute', "re-run the orchestrator's decider on the recorded inputs (exit 1 at the first divergence)")
   .option('--decider <module>', 're-execute with the decider exported by this module instead')
+  .option('--agents <module>', "re-run the agents exported by this module on the recorded model/tool/memory answers (exit 1 at the first divergence)")
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
   .action(action((session, out, workflowId: string, opts) => replay(session, workflowId, opts, out)));

@@ -3,3 +3,4 @@ export * from './run-agent';
 export * from './screening';
 export * from './memory-client';
 export * from './llm';
+export * from './call-record';

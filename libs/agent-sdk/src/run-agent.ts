@@ -1,8 +1,9 @@
-import { causedBy, createMessage, describeZodError, type Actor, type MessageOf } from '@agentos/contracts';
+import { causedBy, createMessage, describeZodError, type Actor, type MessageOf, type RecordedCall } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
 import { languageModelFromEnv, type LanguageModel } from './llm';
@@ -64,9 +65,9 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const identity = { name: agent.name, version: agent.version, instanceId };
   await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
 
-  const fail = (task: MessageOf<'TaskAssigned'>, error: string, retryable: boolean) => {
+  const fail = (task: MessageOf<'TaskAssigned'>, error: string, retryable: boolean, calls: RecordedCall[] = []) => {
     const { taskId, intentId, stepId, attempt } = task.payload;
-    return publisher.publish(causedBy(task, 'TaskFailed', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, error, retryable }, actor));
+    return publisher.publish(causedBy(task, 'TaskFailed', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, error, retryable, calls }, actor));
   };
 
   const kills = new CancellationWatch(agent.name);
@@ -98,20 +99,22 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       // A kill or a timeout ends the task now, even if the agent's code does not watch its signal.
       const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
       stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
-      const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal });
+      const recorder = new CallRecorder();
+      recorder.note('input', 'handled', parsed.data);
+      const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal, recorder });
       running += 1;
       try {
         const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
         const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
         // The agent's own bug: another attempt would return the same shape.
-        if (!checked.success) return void (await fail(task, `invalid output: ${describeZodError(checked.error)}`, false));
+        if (!checked.success) return void (await fail(task, `invalid output: ${describeZodError(checked.error)}`, false, recorder.calls));
         const output = checked.data;
         await ctx.reportUsage({ steps: 1 });
         const { taskId, intentId, stepId, attempt } = task.payload;
-        await publisher.publish(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output }, actor));
+        await publisher.publish(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output, calls: recorder.calls }, actor));
       } catch (error) {
         const reason = (error as Error)?.message ?? String(error);
-        await fail(task, reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type));
+        await fail(task, reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls);
       } finally {
         running -= 1;
         kills.untrack(task);

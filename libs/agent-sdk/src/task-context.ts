@@ -3,11 +3,14 @@ import type { MessagePublisher } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentContext, type AgentDefinition } from './define-agent';
 import type { LanguageModel } from './llm';
+import type { CallRecorder } from './call-record';
 import { memoryClient } from './memory-client';
 import { screen } from './screening';
 
 export interface TaskScope {
   task: MessageOf<'TaskAssigned'>;
+  /** Records what the context's calls returned, for replay. */
+  recorder: CallRecorder;
   agent: AgentDefinition<never, unknown>;
   instanceId: string;
   actor: Actor;
@@ -22,7 +25,7 @@ export interface TaskScope {
  * redelivered task re-publishes the same ones), model and tool calls only after policy allows them.
  */
 export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usage: { tokens?: number; cost?: number; steps?: number }): Promise<unknown> } {
-  const { task, agent, actor, publisher, instanceId, signal } = scope;
+  const { task, agent, actor, publisher, instanceId, signal, recorder } = scope;
   const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
   const intentId = task.payload.intentId;
   let sequence = 0;
@@ -44,28 +47,36 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
     return outcome.text;
   };
 
+  // Everything that reaches outside the agent is recorded with its answer (emit and usage are outputs).
+  const recorded = {
+    policy: recorder.wrap('policy', policy),
+    screening: recorder.wrap('screen', { screen: screenText }),
+    features: recorder.wrap('feature', {
+      enabled: (name: string) =>
+        publisher.request(createMessage('IsFeatureEnabled', { feature: name }, origin), 2_000).then(
+          (state) => state.enabled,
+          () => false,
+        ),
+    }),
+  };
   return {
     task: task.payload,
     tenant: task.tenant,
     signal,
-    policy,
-    screen: screenText,
+    policy: recorded.policy,
+    screen: (text, source) => recorded.screening.screen(text, source),
     reportUsage,
     usage: { record: async (spent) => void (await reportUsage(spent)) },
-    feature: (name) =>
-      publisher.request(createMessage('IsFeatureEnabled', { feature: name }, origin), 2_000).then(
-        (state) => state.enabled,
-        () => false,
-      ),
-    memory: memoryClient({
+    feature: (name) => recorded.features.enabled(name),
+    memory: recorder.wrap('memory', memoryClient({
       ask: (query, timeoutMs) => publisher.request(query, timeoutMs),
       compose: (type, payload) => causedBy(task, type, payload, actor, next(type)),
       self: actor.id,
       agentName: agent.name,
       intentId,
       screen: screenText,
-    }),
-    llm: {
+    })),
+    llm: recorder.wrap('llm', {
       async complete(request) {
         await allowed('llm.call', { kind: 'model', name: scope.model.name });
         const completion = await scope.model.complete({ ...request, signal });
@@ -73,8 +84,8 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         await reportUsage({ tokens: completion.usage.totalTokens });
         return completion;
       },
-    },
-    tools: {
+    }),
+    tools: recorder.wrap('tools', {
       async call<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
         const tool = agent.tools?.[name];
         if (!tool) throw new Error(`unknown tool "${name}" (this agent has: ${Object.keys(agent.tools ?? {}).join(', ') || 'none'})`);
@@ -84,7 +95,7 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         // Tool output is untrusted: text goes through injection screening before a prompt sees it.
         return (typeof result === 'string' ? await screenText(result, `tool:${name}`) : result) as T;
       },
-    },
+    }),
     emit: async (message, percent) => {
       await publisher.publish(
         causedBy(task, 'TaskProgressed', { taskId: task.payload.taskId, intentId, stepId: task.payload.stepId, agent: agent.name, instanceId, message, ...(percent === undefined ? {} : { percent }) }, actor, next('progress')),

@@ -4,7 +4,7 @@ import { verifyChain, type RecordedEvent } from '@agentos/event-store';
 import { memoryAsOf } from '@agentos/memory-projection';
 import { orchestrationDecider, workflowStream } from '@agentos/orchestration';
 import { loadPolicyBundle } from '@agentos/policy-engine';
-import { formatTimeline, historyUpTo, incidentReport, reExecute, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
+import { agentsOf, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Output } from '../output';
@@ -15,6 +15,8 @@ export interface ReplayOptions {
   verify?: boolean;
   reExecute?: boolean;
   decider?: string;
+  /** A module exporting agent definitions: re-run their code on the recorded model, tool and memory answers. */
+  agents?: string;
   policy?: string;
   report?: string;
 }
@@ -31,11 +33,13 @@ async function loadHistory(session: Session, workflowId: string): Promise<Record
   return records;
 }
 
+/** A module chosen at run time (through swc's hook, so it may be TypeScript): import() would bypass the hook. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireModule = (path: string) => require(resolve(path)) as Record<string, unknown>;
+
 /** A decider module to re-execute with (to find where changed code decides differently). */
 function loadDecider(path: string): Decider<unknown, unknown> {
-  // A module chosen at run time (through swc's hook, so it may be TypeScript): import() would bypass the hook.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(resolve(path)) as Record<string, unknown>;
+  const module = requireModule(path);
   const decider = (module.orchestrationDecider ?? module.default ?? Object.values(module).find((v) => typeof v === 'object' && v !== null && 'decide' in v)) as Decider<unknown, unknown> | undefined;
   if (!decider || typeof decider.decide !== 'function') throw new Error(`${path} exports no decider (an object with decide, evolve, initialState, name)`);
   return decider;
@@ -76,6 +80,21 @@ export async function replay(session: Session, workflowId: string, options: Repl
       out.line(`\nre-executed ${result.decisions} decisions: same as recorded`);
     }
     out.data({ reExecute: result });
+  }
+
+  if (options.agents) {
+    const agents = agentsOf(requireModule(options.agents));
+    if (Object.keys(agents).length === 0) throw new Error(`${options.agents} exports no agent definitions (objects with a name and a handle function)`);
+    const result = await reExecuteAgents(records, agents);
+    const skipped = result.skipped.length > 0 ? ` (not re-run, agent not given: ${result.skipped.join(', ')})` : '';
+    if (result.divergence) {
+      const d = result.divergence;
+      out.line(`\nAGENT DIVERGENCE at event #${d.revision} (step ${d.stepId}, attempt ${d.attempt}, agent ${d.agent}): ${d.reason}`);
+      exitCode = 1;
+    } else {
+      out.line(`\nre-ran ${result.tasks} agent tasks against their recorded calls: same as recorded${skipped}`);
+    }
+    out.data({ reExecuteAgents: result });
   }
 
   let changed;

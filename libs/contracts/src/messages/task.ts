@@ -56,6 +56,20 @@ export const TaskProgressed = z.object({
   percent: z.number().min(0).max(100).optional(),
 });
 
+/**
+ * One call an agent made through its context (model, tool, memory, policy, ...), in call order, with
+ * what came back; kind `input` holds the input its handler was given (after screening). Recorded with
+ * the task's outcome so a replay can run the agent's code again without live calls.
+ */
+export const RecordedCall = z.object({
+  kind: z.string(),
+  name: z.string(),
+  request: z.unknown(),
+  response: z.unknown().optional(),
+  error: z.object({ name: z.string(), message: z.string() }).optional(),
+});
+export type RecordedCall = z.infer<typeof RecordedCall>;
+
 export const TaskCompleted = z.object({
   taskId: z.uuid(),
   intentId: z.uuid(),
@@ -65,6 +79,7 @@ export const TaskCompleted = z.object({
   agentVersion: SemVer,
   instanceId: InstanceId,
   output: z.unknown(),
+  calls: z.array(RecordedCall).default([]),
 });
 
 export const TaskFailed = z.object({
@@ -78,6 +93,7 @@ export const TaskFailed = z.object({
   error: z.string(),
   /** False when another attempt cannot help: invalid input, a kill switch, a spent budget, quarantined content. */
   retryable: z.boolean().default(true),
+  calls: z.array(RecordedCall).default([]),
 });
 
 /**
