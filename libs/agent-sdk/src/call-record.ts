@@ -23,8 +23,8 @@ const plain = (value: unknown) => (value === undefined ? undefined : JSON.parse(
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
 
-  note(kind: string, name: string, response: unknown): void {
-    this.calls.push({ kind, name, request: null, response: plain(response) });
+  note(kind: string, name: string, response: unknown, request: unknown = null): void {
+    this.calls.push({ kind, name, request: plain(request), response: plain(response) });
   }
 
   wrap<T extends object>(kind: string, target: T): T {

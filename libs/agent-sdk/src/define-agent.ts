@@ -34,6 +34,11 @@ export interface AgentContext {
   tools: AgentTools;
   /** Reports progress, shown live to whoever follows the run. */
   emit(message: string, percent?: number): Promise<void>;
+  /**
+   * A secret, when policy allows this agent to read it (secret.read). From then on the value is
+   * redacted from everything the agent sends: events, queries, logs and its recorded calls.
+   */
+  secrets: { get(name: string): Promise<string> };
 }
 
 export interface AgentLlm {

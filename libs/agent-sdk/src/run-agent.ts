@@ -1,12 +1,14 @@
 import { causedBy, createMessage, describeZodError, type Actor, type MessageOf, type RecordedCall } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
+import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
 import { languageModelFromEnv, type LanguageModel } from './llm';
+import { redactingLog, redactingPublisher } from './redaction';
 import { screenInput } from './screening';
 import { taskContext } from './task-context';
 
@@ -21,6 +23,8 @@ export interface RunAgentOptions {
   model?: LanguageModel;
   /** How often the instance tells the registry it is alive (AGENTOS_HEARTBEAT_MS, default 2 s). */
   heartbeatMs?: number;
+  /** Where ctx.secrets reads from; AGENTOS_SECRETS_FILE (encrypted) or AGENTOS_SECRET_* variables by default. */
+  secrets?: SecretStore;
 }
 
 export interface RunningAgent {
@@ -57,8 +61,11 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   startTracing();
   const instanceId = options.instanceId ?? process.env.AGENTOS_INSTANCE_ID ?? defaultInstanceId();
   const connector = new NatsConnector(options.nats ?? natsSettingsFromEnv(`agent-${agent.name}`));
-  const publisher = new MessagePublisher(connector);
-  const log = options.log ?? silentLog;
+  const redactor = new Redactor();
+  const secrets = options.secrets ?? secretStoreFromEnv();
+  const transport = new MessagePublisher(connector);
+  const publisher = redactingPublisher(transport, redactor);
+  const log = redactingLog(options.log ?? silentLog, redactor);
   const model = options.model ?? languageModelFromEnv();
   const concurrency = agent.concurrency ?? 1;
   const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
@@ -71,10 +78,10 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   };
 
   const kills = new CancellationWatch(agent.name);
-  await kills.start(connector, publisher, actor);
+  await kills.start(connector, transport, actor);
   let running = 0;
 
-  const worker = new MessageWorker(connector, publisher, {
+  const worker = new MessageWorker(connector, transport, {
     service: `agent-${agent.name}`,
     type: 'TaskAssigned',
     filterTokens: { agent: agent.name, instanceId },
@@ -101,7 +108,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
       const recorder = new CallRecorder();
       recorder.note('input', 'handled', parsed.data);
-      const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal, recorder });
+      const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal, recorder, secrets, redactor });
       running += 1;
       try {
         const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);

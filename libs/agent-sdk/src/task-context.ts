@@ -1,10 +1,11 @@
 import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
-import type { MessagePublisher } from '@agentos/messaging';
+import { REDACTED, type Redactor, type SecretStore } from '@agentos/secrets';
 import { checkPolicy } from '@agentos/policy-client';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentContext, type AgentDefinition } from './define-agent';
 import type { LanguageModel } from './llm';
 import type { CallRecorder } from './call-record';
 import { memoryClient } from './memory-client';
+import type { TaskPublisher } from './redaction';
 import { screen } from './screening';
 
 export interface TaskScope {
@@ -14,7 +15,9 @@ export interface TaskScope {
   agent: AgentDefinition<never, unknown>;
   instanceId: string;
   actor: Actor;
-  publisher: MessagePublisher;
+  publisher: TaskPublisher;
+  secrets: SecretStore;
+  redactor: Redactor;
   model: LanguageModel;
   signal: AbortSignal;
 }
@@ -96,6 +99,17 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         return (typeof result === 'string' ? await screenText(result, `tool:${name}`) : result) as T;
       },
     }),
+    secrets: {
+      async get(name: string) {
+        await allowed('secret.read', { kind: 'secret', name });
+        const value = await scope.secrets.get(name);
+        if (value === undefined) throw new Error(`secret ${name} is not set in ${scope.secrets.name}`);
+        scope.redactor.add(value);
+        // Recorded without its value: a replay hands the code the marker instead.
+        recorder.note('secrets', 'get', REDACTED, [name]);
+        return value;
+      },
+    },
     emit: async (message, percent) => {
       await publisher.publish(
         causedBy(task, 'TaskProgressed', { taskId: task.payload.taskId, intentId, stepId: task.payload.stepId, agent: agent.name, instanceId, message, ...(percent === undefined ? {} : { percent }) }, actor, next('progress')),

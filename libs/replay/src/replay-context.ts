@@ -47,6 +47,7 @@ export function replayContext(task: PayloadOf<'TaskAssigned'>, tenant: string, c
     memory: recordedAs('memory'),
     llm: recordedAs('llm'),
     tools: recordedAs('tools'),
+    secrets: recordedAs('secrets'),
     usage: { record: async () => undefined },
     emit: async () => undefined,
   };

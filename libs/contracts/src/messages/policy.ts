@@ -8,6 +8,7 @@ export const PolicyAction = z.enum([
   'memory.write',
   'agent.spawn',
   'llm.call',
+  'secret.read',
 ]);
 export type PolicyAction = z.infer<typeof PolicyAction>;
 
