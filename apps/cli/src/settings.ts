@@ -9,6 +9,9 @@ export const CliSettings = z.object({
   esdbUrl: z.string().optional(),
   tenant: z.string().default('default'),
   user: z.string().default('cli'),
+  /** NATS credentials (NATS_USER / NATS_PASS), for a server with users and permissions. */
+  natsUser: z.string().optional(),
+  natsPass: z.string().optional(),
 });
 export type CliSettings = z.infer<typeof CliSettings>;
 
@@ -39,6 +42,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     ...(env.ESDB_URL ? { esdbUrl: env.ESDB_URL } : {}),
     ...(env.AGENTOS_TENANT ? { tenant: env.AGENTOS_TENANT } : {}),
     ...(env.AGENTOS_USER ? { user: env.AGENTOS_USER } : {}),
+    ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPass: env.NATS_PASS } : {}),
     ...Object.fromEntries(Object.entries(flags).filter(([key, value]) => value !== undefined && key !== 'config')),
   };
   const parsed = CliSettings.safeParse(merged);

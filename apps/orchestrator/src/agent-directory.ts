@@ -3,11 +3,13 @@ import type { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import type { Subscription } from 'nats';
 
 /**
- * The live agent instances, as the registry reports them, cached for the scheduler: refreshed on
- * every registration or instance-down event and at least every `refreshMs`.
+ * The agent instances, as the registry reports them, cached for the scheduler (the live ones) and
+ * as a fallback catalogue: refreshed on every registration or instance-down event and at least every
+ * `refreshMs`.
  */
 export class AgentDirectory {
   private instances: AgentInstance[] = [];
+  private known?: AgentInstance[];
   private ticker?: NodeJS.Timeout;
   private subscriptions: Subscription[] = [];
 
@@ -36,17 +38,27 @@ export class AgentDirectory {
     return this.instances;
   }
 
-  /** Every agent the registry knows, up or down: a capability nobody ever offered is a bad workflow. */
+  /**
+   * Every agent the registry knows, up or down: a capability nobody ever offered is a bad workflow.
+   * Asked fresh; while the registry does not answer (restarting), the last known catalogue serves,
+   * so a registry outage delays nothing that was already known.
+   */
   async catalogue(origin: { tenant: string; correlationId?: string }): Promise<AgentInstance[]> {
-    const reply = await this.bus.query(createMessage('FindAgents', { includeDown: true }, { ...origin, actor: this.actor }));
-    return reply.agents;
+    try {
+      return (await this.bus.query(createMessage('FindAgents', { includeDown: true }, { ...origin, actor: this.actor }), 1_000)).agents;
+    } catch (error) {
+      if (!this.known) throw error;
+      return this.known;
+    }
   }
 
   async refresh(): Promise<void> {
     try {
-      const reply = await this.bus.query(createMessage('FindAgents', {}, { tenant: 'system', actor: this.actor }), 2_000);
-      const changed = JSON.stringify(reply.agents) !== JSON.stringify(this.instances);
-      this.instances = reply.agents;
+      const reply = await this.bus.query(createMessage('FindAgents', { includeDown: true }, { tenant: 'system', actor: this.actor }), 2_000);
+      const live = reply.agents.filter((agent) => agent.status === 'up');
+      const changed = JSON.stringify(live) !== JSON.stringify(this.instances);
+      this.known = reply.agents;
+      this.instances = live;
       if (changed) this.onChange();
     } catch {
       // registry unavailable: keep the last known instances; heartbeats will tell when they go

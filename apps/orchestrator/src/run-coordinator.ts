@@ -20,6 +20,8 @@ interface TaskRef {
   queued?: MessageOf<'TaskQueued'>;
 }
 
+/** Inside JetStream's de-duplication window (10 minutes), with a margin. */
+const REPUBLISH_WITHIN_MS = 8 * 60_000;
 const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected']);
 const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
 
@@ -103,6 +105,16 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
 
   catalogue(cause: AnyMessage): Promise<AgentDescriptor[]> {
     return this.directory.catalogue({ tenant: cause.tenant, correlationId: cause.correlationId });
+  }
+
+  /** Asked fresh from policy; while it restarts, the switches its events told us of (fail closed until it answered once). */
+  async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
+    try {
+      return (await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId }), 1_000)).switches;
+    } catch (error) {
+      if (!(await this.kills.sync())) throw error;
+      return this.kills.switches;
+    }
   }
 
   snapshot(): ReplyOf<'GetSchedulerState'> {
@@ -232,6 +244,20 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * A decision the scheduler or a timer made (not a message JetStream would redeliver) may have been
+   * recorded by an orchestrator that died before publishing it, e.g. a TaskAssigned no agent ever got.
+   * Publishing the run's last decision again is harmless while JetStream still remembers its id (it is
+   * dropped as a duplicate); after that window an assignment is left to its deadline instead.
+   */
+  private async republishLastDecision(history: readonly Envelope[]): Promise<void> {
+    const lastInput = history.map((e) => e.type).lastIndexOf('DecisionInputRecorded');
+    if (lastInput < 0) return;
+    const decided = history.slice(lastInput + 1).filter((e) => e.actor.id === this.actor.id && e.causationId === history[lastInput].causationId);
+    if (decided.length === 0 || Date.now() - Date.parse(decided[0].occurredAt) > REPUBLISH_WITHIN_MS) return;
+    await this.bus.publishAll(decided as AnyMessage[]);
+  }
+
   /** Re-reads every open run and restores its queued and running tasks and its timers. */
   private async rebuild(): Promise<void> {
     await Promise.all([this.directory.start(), this.kills.start()]);
@@ -244,6 +270,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         continue;
       }
       const origin = originOf(history[0]);
+      await this.republishLastDecision(history);
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });

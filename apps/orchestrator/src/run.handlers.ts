@@ -1,7 +1,5 @@
-import { createMessage, type AnyMessage, type MessageOf, type ReplyOf } from '@agentos/contracts';
-import { JetStreamClientProxy } from '@agentos/messaging';
+import type { AnyMessage, MessageOf, ReplyOf } from '@agentos/contracts';
 import type { RunState } from '@agentos/orchestration';
-import { ServiceContext } from '@agentos/service-host';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { RunCoordinator } from './run-coordinator';
@@ -9,11 +7,7 @@ import { RunCoordinator } from './run-coordinator';
 /** Thin I/O around the orchestration decider: look up what a decision needs, then hand it on. */
 @Controller()
 export class RunHandlers {
-  constructor(
-    private readonly runs: RunCoordinator,
-    private readonly bus: JetStreamClientProxy,
-    private readonly service: ServiceContext,
-  ) {}
+  constructor(private readonly runs: RunCoordinator) {}
 
   @EventPattern('SubmitIntent')
   async submit(@Payload() message: MessageOf<'SubmitIntent'>) {
@@ -82,8 +76,7 @@ export class RunHandlers {
 
   /** What starting a run needs to know: every catalogued agent, and the kill switches in force. */
   private async startFacts(cause: AnyMessage) {
-    const origin = { tenant: cause.tenant, actor: { kind: 'service' as const, id: this.service.name }, correlationId: cause.correlationId, traceparent: cause.traceparent };
-    const [catalogue, { switches }] = await Promise.all([this.runs.catalogue(cause), this.bus.query(createMessage('ListKillSwitches', {}, origin))]);
-    return { catalogue, killSwitches: switches };
+    const [catalogue, killSwitches] = await Promise.all([this.runs.catalogue(cause), this.runs.killSwitches(cause)]);
+    return { catalogue, killSwitches };
   }
 }

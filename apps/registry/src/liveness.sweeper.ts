@@ -1,6 +1,6 @@
 import { causedBy, createMessage, type MessageOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy } from '@agentos/messaging';
+import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AgentCatalogue } from './agent-catalogue';
@@ -17,6 +17,7 @@ export const livenessTimeoutMs = (env: NodeJS.ProcessEnv) => Number(env.AGENTOS_
 export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private readonly timeoutMs: number;
+  private deafUntil: number;
 
   constructor(
     private readonly catalogue: AgentCatalogue,
@@ -25,9 +26,11 @@ export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly service: ServiceContext,
   ) {
     this.timeoutMs = livenessTimeoutMs(service.env);
+    this.deafUntil = Date.now() + this.timeoutMs;
   }
 
   onApplicationBootstrap(): void {
+    void this.watchConnection();
     this.timer = setInterval(() => void this.sweep().catch((error: Error) => this.service.log.warn({ err: error }, 'liveness sweep failed')), Math.max(100, Math.floor(this.timeoutMs / 4)));
     this.timer.unref();
   }
@@ -36,7 +39,18 @@ export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     clearInterval(this.timer);
   }
 
+  /**
+   * After this registry (re)starts or its NATS connection comes back, heartbeats it could not hear
+   * are not the agents' fault: it waits one full timeout before declaring anyone down, so a NATS
+   * or registry restart does not re-queue (and re-run) tasks of healthy agents.
+   */
+  private async watchConnection(): Promise<void> {
+    const nc = await this.bus.unwrap<NatsConnector>().connection$();
+    for await (const status of nc.status()) if (status.type === 'reconnect') this.deafUntil = Date.now() + this.timeoutMs;
+  }
+
   async sweep(now = Date.now()): Promise<void> {
+    if (now < this.deafUntil) return;
     const silent = (instance: { lastSeenAt: string }) => now - Date.parse(instance.lastSeenAt) > this.timeoutMs;
     for (const instance of await this.catalogue.find({})) {
       if (!silent(instance)) continue;

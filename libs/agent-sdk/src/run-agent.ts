@@ -94,7 +94,8 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
       // User input is screened for prompt injection before the agent sees it.
       const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
-      if (!screened.ok) return void (await fail(task, screened.reason, false));
+      // Quarantined input is final; input policy could not screen just now may pass on another attempt.
+      if (!screened.ok) return void (await fail(task, screened.reason, screened.transient));
       const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
       if (!parsed.success) return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`, false));
       const killed = kills.covering(task);

@@ -2,26 +2,37 @@ import { createMessage, type MessageOf, type Origin, type PayloadOf, type ReplyO
 
 export type ScreenAsker = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => Promise<ReplyOf<'ScreenContent'>>;
 
-export type ScreenOutcome = { ok: true; text: string } | { ok: false; reason: string };
+/** `transient`: policy did not answer, so a later attempt may pass; a quarantine is final. */
+export type ScreenOutcome = { ok: true; text: string } | { ok: false; reason: string; transient: boolean };
 
-/** Screens one piece of untrusted text through policy. Fails closed: unscreened text never passes. */
+const ATTEMPTS = 3;
+
+/**
+ * Screens one piece of untrusted text through policy. Fails closed: unscreened text never passes.
+ * A policy service that is restarting gets a few seconds (three tries) before the answer is "unscreened".
+ */
 export async function screen(ask: ScreenAsker, origin: Origin, content: PayloadOf<'ScreenContent'>): Promise<ScreenOutcome> {
-  try {
-    const verdict = await ask(createMessage('ScreenContent', content, origin), 2_000);
-    if (verdict.text === null) {
-      return { ok: false, reason: `${content.source} quarantined: it looks like a prompt injection (score ${verdict.score.toFixed(2)}: ${verdict.categories.join(', ')})` };
+  let failure: Error | undefined;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    try {
+      const verdict = await ask(createMessage('ScreenContent', content, origin), 2_000);
+      if (verdict.text === null) {
+        return { ok: false, transient: false, reason: `${content.source} quarantined: it looks like a prompt injection (score ${verdict.score.toFixed(2)}: ${verdict.categories.join(', ')})` };
+      }
+      return { ok: true, text: verdict.text };
+    } catch (error) {
+      failure = error as Error;
+      if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
     }
-    return { ok: true, text: verdict.text };
-  } catch (error) {
-    return { ok: false, reason: `${content.source} not screened: policy unavailable: ${(error as Error).message}` };
   }
+  return { ok: false, transient: true, reason: `${content.source} not screened: policy unavailable: ${failure?.message}` };
 }
 
 /**
  * Screens every string in a task's input (user input) before the agent sees it; flagged strings are
  * replaced by their marked form, or the whole input is refused when policy says quarantine.
  */
-export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown, path = 'input'): Promise<{ ok: true; input: unknown } | { ok: false; reason: string }> {
+export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown, path = 'input'): Promise<{ ok: true; input: unknown } | { ok: false; reason: string; transient: boolean }> {
   if (typeof input === 'string') {
     const outcome = await screen(ask, origin, { origin: 'user_input', source: path, text: input, intentId });
     return outcome.ok ? { ok: true, input: outcome.text } : outcome;
