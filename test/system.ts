@@ -4,7 +4,7 @@ import { JetStreamEventStore } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { JetStreamClientProxy, NatsConnector, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
-import { startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
+import { DEMO_AGENTS, agentUser, startNatsServer, waitFor, type NatsCredentials, type NatsServerHandle } from '@agentos/testing';
 import type { INestMicroservice } from '@nestjs/common';
 import pino from 'pino';
 import { summariser } from '../apps/demo-agent/src/summariser.agent';
@@ -60,23 +60,38 @@ export interface SystemOptions<N extends SystemNats = NatsServerHandle> {
   without?: string[];
   /** Agents to start besides the extra ones; the summariser by default. */
   agents?: AgentDefinition<never, unknown>[];
+  /**
+   * Each service and agent connects as its own NATS user (NATS_USER/NATS_PASS), the harness as admin:
+   * `true` starts the private nats-server with users and permissions (startNatsServer({ auth })), or
+   * give the credentials by user name for options.nats.
+   */
+  auth?: boolean | Readonly<Record<string, NatsCredentials>>;
 }
 
 /** The whole system in this process, on a private nats-server (or options.nats): five services and the demo agent. */
 export async function startSystem<N extends SystemNats = NatsServerHandle>(extraAgents: AgentDefinition<never, unknown>[] = [], options: SystemOptions<N> = {}): Promise<RunningSystem<N>> {
-  const nats = options.nats ?? ((await startNatsServer()) as SystemNats as N);
+  const definitions = [...(options.agents ?? [summariser as AgentDefinition<never, unknown>]), ...extraAgents];
+  const auth = options.auth === true && !options.nats ? { agents: [...new Set([...DEMO_AGENTS, ...definitions.map((d) => d.name)])] } : undefined;
+  const nats = options.nats ?? ((await startNatsServer({ auth })) as SystemNats as N);
+  const credentials = options.auth === true ? (nats as SystemNats & { credentials?: Record<string, NatsCredentials> }).credentials : options.auth || undefined;
+  if (options.auth === true && !credentials) throw new Error('auth: the given NATS has no credentials');
+  const login = (user: string): Record<string, string> => {
+    if (!credentials) return {};
+    const found = credentials[user];
+    if (!found) throw new Error(`no NATS user "${user}" in the credentials`);
+    return { NATS_USER: found.user, NATS_PASS: found.pass };
+  };
   const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...options.env };
   // The harness' own connections take NATS_URL and AGENTOS_STREAM_REPLICAS from the services' environment.
-  const settings = (name: string) => natsSettingsFromEnv(name, env);
+  const settings = (name: string, user = 'admin') => natsSettingsFromEnv(name, { ...env, ...login(user) });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (service: (typeof SERVICES)[number]) =>
-    startService(service, { env, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
+    startService(service, { env: { ...env, ...login(service.name) }, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
   const services = new Map<string, INestMicroservice>();
   for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];
-  const definitions = [...(options.agents ?? [summariser as AgentDefinition<never, unknown>]), ...extraAgents];
   for (const definition of definitions) {
-    agents.push(await runAgent(definition, { nats: settings(`agent-${definition.name}`), instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
+    agents.push(await runAgent(definition, { nats: settings(`agent-${definition.name}`, agentUser(definition.name)), instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
   }
   const client = new JetStreamClientProxy(new NatsConnector(settings('e2e-client')));
   await client.connect();

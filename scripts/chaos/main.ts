@@ -59,6 +59,7 @@ async function main() {
     killEveryMs: 2_000,
     natsRestartAt: 0.5,
     settleTimeoutMs: 5 * 60_000,
+    built: true,
     progress: (line) => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}`),
   });
   console.log(JSON.stringify(report, null, 2));

@@ -20,6 +20,8 @@ export interface ChaosOptions {
   natsRestartAt: number;
   /** Give up waiting for the last intents after this long. */
   settleTimeoutMs: number;
+  /** Run the `nx build` bundles (quick restarts) rather than the sources through swc's hook. */
+  built: boolean;
   progress?: (line: string) => void;
 }
 
@@ -47,7 +49,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const say = options.progress ?? (() => undefined);
-  for (const app of CHAOS_SERVICES) if (!existsSync(join(ROOT, 'dist', app, 'apps', app, 'src', 'main.js'))) throw new Error(`dist/${app} is missing: run npm run build first`);
+  if (options.built) for (const app of CHAOS_SERVICES) if (!existsSync(join(ROOT, 'dist', app, 'apps', app, 'src', 'main.js'))) throw new Error(`dist/${app} is missing: run npm run build first`);
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'agentos-chaos-'));
   const effectsFile = join(work, 'effects.log');
@@ -56,7 +58,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', AGENTOS_OBSERVABILITY_PORT: '0' };
   const services = new Map<string, AppProcess>();
   const startService = async (name: string) => {
-    const app = spawnApp(name, env, undefined, { built: true });
+    const app = spawnApp(name, env, undefined, { built: options.built });
     services.set(name, app);
     await app.started;
   };

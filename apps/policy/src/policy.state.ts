@@ -1,10 +1,10 @@
 import { ActiveKillSwitch } from '@agentos/contracts';
-import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, followKv, type NatsConnector } from '@agentos/messaging';
 import { CompiledPolicy, parsePolicyBundle } from '@agentos/policy-engine';
 import { readFileSync } from 'node:fs';
 import { ServiceContext } from '@agentos/service-host';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { KV, QueuedIterator, KvEntry } from 'nats';
+import type { KV, KvEntry } from 'nats';
 import { join } from 'node:path';
 
 const DEFAULT_BUNDLE = join(__dirname, '../../../config/policy/default.yaml');
@@ -23,7 +23,7 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
   private compiled!: CompiledPolicy;
   private source = '';
   private readonly switches = new Map<string, ActiveKillSwitch>();
-  private readonly watches: QueuedIterator<KvEntry>[] = [];
+  private readonly watches: { stop(): void }[] = [];
   private readonly connector: NatsConnector;
 
   constructor(bus: JetStreamClientProxy, private readonly service: ServiceContext) {
@@ -90,19 +90,6 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
 
   /** Applies the current values (resolving once they are in), then every change, until the module stops. */
   private async follow(kv: KV, key: string, apply: (entry: KvEntry) => void): Promise<void> {
-    let initialized!: () => void;
-    const ready = new Promise<void>((resolve) => (initialized = resolve));
-    const watch = await kv.watch({ key, initializedFn: () => initialized() });
-    this.watches.push(watch);
-    void (async () => {
-      for await (const entry of watch) {
-        try {
-          apply(entry);
-        } catch (error) {
-          this.service.log.error({ err: error, key: entry.key }, 'ignored an invalid stored policy value');
-        }
-      }
-    })();
-    await ready;
+    this.watches.push(await followKv(kv, key, apply, (error, entry) => this.service.log.error({ err: error, key: entry.key }, 'ignored an invalid stored policy value')));
   }
 }

@@ -1,5 +1,5 @@
 import type { AgentDescriptor, AgentInstance, PayloadOf } from '@agentos/contracts';
-import { listKeys, updateKv, type NatsConnector } from '@agentos/messaging';
+import { followKv, updateKv, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { createHash } from 'node:crypto';
 
@@ -13,7 +13,27 @@ type Heartbeat = PayloadOf<'AgentHeartbeatSent'>;
  * every change is a compare-and-set, so two registry instances never both declare one down.
  */
 export class AgentCatalogue {
+  /** A mirror of the bucket, kept by a watch: queries read it instead of listing keys each time. */
+  private readonly mirror = new Map<string, AgentInstance>();
+  private following?: Promise<{ stop(): void }>;
+
   constructor(private readonly connector: NatsConnector) {}
+
+  private follow(): Promise<{ stop(): void }> {
+    this.following ??= this.kv().then((kv) =>
+      followKv(kv, '>', (entry) => {
+        if (entry.operation === 'PUT') this.mirror.set(entry.key, entry.json<AgentInstance>());
+        else this.mirror.delete(entry.key);
+      }),
+    );
+    this.following.catch(() => (this.following = undefined)); // NATS away at start: follow on the next read
+    return this.following;
+  }
+
+  /** Nest calls this when the registry stops: the watch would otherwise keep the connection busy. */
+  async onModuleDestroy(): Promise<void> {
+    (await this.following?.catch(() => undefined))?.stop();
+  }
 
   private kv(): Promise<KV> {
     return this.connector.kv(BUCKET, { history: 1 });
@@ -55,15 +75,10 @@ export class AgentCatalogue {
   }
 
   async find(query: { capability?: string; name?: string; includeDown?: boolean }): Promise<AgentInstance[]> {
-    const kv = await this.kv();
-    const found: AgentInstance[] = [];
-    for (const key of await listKeys(kv, query.name ? `${query.name}.*` : '>')) {
-      const entry = await kv.get(key);
-      if (!entry || entry.operation !== 'PUT') continue;
-      const agent = entry.json<AgentInstance>();
-      if (!query.includeDown && agent.status !== 'up') continue;
-      if (!query.capability || agent.capabilities.includes(query.capability)) found.push(agent);
-    }
+    await this.follow();
+    const found = [...this.mirror.values()].filter(
+      (agent) => (!query.name || agent.name === query.name) && (query.includeDown || agent.status === 'up') && (!query.capability || agent.capabilities.includes(query.capability)),
+    );
     return found.sort((a, b) => a.name.localeCompare(b.name) || a.instanceId.localeCompare(b.instanceId));
   }
 }

@@ -1,9 +1,10 @@
-import { causedBy, createMessage, describeZodError, type Actor, type MessageOf, type RecordedCall } from '@agentos/contracts';
+import { causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { BoundedMap } from './bounded-map';
 import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
@@ -72,9 +73,28 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const identity = { name: agent.name, version: agent.version, instanceId };
   await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
 
+  /**
+   * A task's outcome, once known, is kept (by task and attempt) and published until NATS takes it: a
+   * redelivered task (its ack was lost, NATS restarted) gets the same outcome again instead of the
+   * agent's code running twice.
+   */
+  const outcomes = new BoundedMap<string, AnyMessage>(10_000);
+  const inProgress = new Map<string, Promise<void>>();
+  const report = async (outcome: AnyMessage) => {
+    const { taskId, attempt } = outcome.payload as { taskId: string; attempt: number };
+    outcomes.set(`${taskId}/${attempt}`, outcome);
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await publisher.publish(outcome);
+      } catch (error) {
+        log.warn({ err: (error as Error).message, taskId }, 'task outcome not published yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  };
   const fail = (task: MessageOf<'TaskAssigned'>, error: string, retryable: boolean, calls: RecordedCall[] = []) => {
     const { taskId, intentId, stepId, attempt } = task.payload;
-    return publisher.publish(causedBy(task, 'TaskFailed', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, error, retryable, calls }, actor));
+    return report(causedBy(task, 'TaskFailed', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, error, retryable, calls }, actor));
   };
 
   const kills = new CancellationWatch(agent.name);
@@ -91,44 +111,61 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     retry: { ...DEFAULT_RETRY, ...options.retry },
     log,
     handler: async (task) => {
-      const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
-      // User input is screened for prompt injection before the agent sees it.
-      const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
-      // Quarantined input is final; input policy could not screen just now may pass on another attempt.
-      if (!screened.ok) return void (await fail(task, screened.reason, screened.transient));
-      const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
-      if (!parsed.success) return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`, false));
-      const killed = kills.covering(task);
-      if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`, false));
-      const kill = kills.track(task);
-      const untilDeadline = task.payload.deadline ? Date.parse(task.payload.deadline) - Date.now() : Infinity;
-      const timeoutMs = Math.max(1, Math.min(agent.timeoutMs ?? 60_000, untilDeadline));
-      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), kill.signal]);
-      // A kill or a timeout ends the task now, even if the agent's code does not watch its signal.
-      const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-      stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
-      const recorder = new CallRecorder();
-      recorder.note('input', 'handled', parsed.data);
-      const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal, recorder, secrets, redactor });
-      running += 1;
+      const key = `${task.payload.taskId}/${task.payload.attempt}`;
+      // A redelivery (its ack was lost, NATS restarted) while the first delivery still runs, or after
+      // it finished: the work is done once, its outcome published again.
+      const earlier = inProgress.get(key);
+      if (earlier) await earlier.catch(() => undefined);
+      const known = outcomes.get(key);
+      if (known) return void (await report(known));
+      const work = handle(task);
+      inProgress.set(key, work);
       try {
-        const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
-        const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
-        // The agent's own bug: another attempt would return the same shape.
-        if (!checked.success) return void (await fail(task, `invalid output: ${describeZodError(checked.error)}`, false, recorder.calls));
-        const output = checked.data;
-        await ctx.reportUsage({ steps: 1 });
-        const { taskId, intentId, stepId, attempt } = task.payload;
-        await publisher.publish(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output, calls: recorder.calls }, actor));
-      } catch (error) {
-        const reason = (error as Error)?.message ?? String(error);
-        await fail(task, reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls);
+        await work;
       } finally {
-        running -= 1;
-        kills.untrack(task);
+        inProgress.delete(key);
       }
     },
   });
+
+  async function handle(task: MessageOf<'TaskAssigned'>): Promise<void> {
+    const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
+    // User input is screened for prompt injection before the agent sees it.
+    const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
+    // Quarantined input is final; input policy could not screen just now may pass on another attempt.
+    if (!screened.ok) return void (await fail(task, screened.reason, screened.transient));
+    const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
+    if (!parsed.success) return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`, false));
+    const killed = kills.covering(task);
+    if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`, false));
+    const kill = kills.track(task);
+    const untilDeadline = task.payload.deadline ? Date.parse(task.payload.deadline) - Date.now() : Infinity;
+    const timeoutMs = Math.max(1, Math.min(agent.timeoutMs ?? 60_000, untilDeadline));
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), kill.signal]);
+    // A kill or a timeout ends the task now, even if the agent's code does not watch its signal.
+    const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
+    const recorder = new CallRecorder();
+    recorder.note('input', 'handled', parsed.data);
+    const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal, recorder, secrets, redactor });
+    running += 1;
+    try {
+      const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
+      const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
+      // The agent's own bug: another attempt would return the same shape.
+      if (!checked.success) return void (await fail(task, `invalid output: ${describeZodError(checked.error)}`, false, recorder.calls));
+      const output = checked.data;
+      await ctx.reportUsage({ steps: 1 });
+      const { taskId, intentId, stepId, attempt } = task.payload;
+      await report(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output, calls: recorder.calls }, actor));
+    } catch (error) {
+      const reason = (error as Error)?.message ?? String(error);
+      await fail(task, reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls);
+    } finally {
+      running -= 1;
+      kills.untrack(task);
+    }
+  }
 
   await worker.start();
   await publisher.publish(

@@ -12,6 +12,16 @@ export interface NatsSettings {
    * Unset: new ones get 1 and existing ones keep theirs, so an ad-hoc client never scales a cluster down.
    */
   replicas?: number;
+  /**
+   * Prefix of this connection's reply subjects (request/reply, JetStream acks and pulls). Defaults to
+   * `_INBOX.<user>` for a named user, so the server can confine each user to its own replies.
+   */
+  inboxPrefix?: string;
+}
+
+/** `_INBOX.<user>` when the user name is one subject token, else NATS' default `_INBOX`. */
+export function inboxPrefixFor(user?: string): string {
+  return user && /^[A-Za-z0-9_-]+$/.test(user) ? `_INBOX.${user}` : '_INBOX';
 }
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -50,6 +60,7 @@ export class NatsConnector {
       name: this.settings.name,
       user: this.settings.user,
       pass: this.settings.pass,
+      inboxPrefix: this.settings.inboxPrefix ?? inboxPrefixFor(this.settings.user),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     } satisfies ConnectionOptions),

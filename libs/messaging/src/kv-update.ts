@@ -1,4 +1,4 @@
-import type { KV } from 'nats';
+import type { KV, KvEntry } from 'nats';
 
 const MAX_ATTEMPTS = 10;
 
@@ -30,4 +30,25 @@ export async function listKeys(kv: KV, filter = '>'): Promise<string[]> {
   const keys: string[] = [];
   for await (const key of await kv.keys(filter)) keys.push(key);
   return keys;
+}
+
+/**
+ * Applies a bucket's current values (resolving once they are all in), then every change, until
+ * stopped: a local mirror that answers reads without asking the server each time.
+ */
+export async function followKv(kv: KV, key: string, apply: (entry: KvEntry) => void, onError: (error: unknown, entry: KvEntry) => void = () => undefined): Promise<{ stop(): void }> {
+  let initialized!: () => void;
+  const ready = new Promise<void>((resolve) => (initialized = resolve));
+  const watch = await kv.watch({ key, initializedFn: () => initialized() });
+  void (async () => {
+    for await (const entry of watch) {
+      try {
+        apply(entry);
+      } catch (error) {
+        onError(error, entry);
+      }
+    }
+  })();
+  await ready;
+  return { stop: () => watch.stop() };
 }

@@ -33,7 +33,13 @@ export interface RetryPolicy {
 /** How long one pull request waits for messages; also the longest a graceful stop waits on it. */
 const PULL_EXPIRES_MS = 1_000;
 
-export const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 5, initialBackoffMs: 250, maxBackoffMs: 30_000 };
+/**
+ * A handler usually fails because something it needs is briefly away (a service restarting, NATS
+ * failing over), not because of the message: retries come at most 5 s apart, so work resumes soon
+ * after the dependency does, and thirty deliveries span about two minutes before a message is
+ * parked. Messages that fail their schema are parked at once.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 30, initialBackoffMs: 250, maxBackoffMs: 5_000 };
 
 export interface WorkerOptions<T extends StreamMessageType> {
   service: string;

@@ -1,8 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_AGENTS, natsPrincipals, passwordVariable, randomPassword, renderAuthConfig } from './nats-permissions';
+
+export * from './nats-permissions';
+
+export interface NatsCredentials {
+  user: string;
+  pass: string;
+}
 
 export interface NatsServerHandle {
   readonly url: string;
@@ -15,6 +23,13 @@ export interface NatsServerHandle {
   restart(): Promise<void>;
   /** Stop the server and delete its store. */
   stop(): Promise<void>;
+  /**
+   * With `auth`: each principal's user and password, by user name ("orchestrator", "agent-summariser",
+   * "cli", "admin"; see nats-permissions.ts). Without: undefined (anyone may connect and do anything).
+   */
+  readonly credentials?: Readonly<Record<string, NatsCredentials>>;
+  /** The permission violations the server has logged since it started (refused publishes and subscriptions). */
+  violations(): string[];
 }
 
 export interface NatsServerOptions {
@@ -26,6 +41,12 @@ export interface NatsServerOptions {
   port?: number;
   /** Defaults to a new temporary directory, deleted by stop(). A given one is kept. */
   storeDir?: string;
+  /**
+   * Require users: one per service, per agent (the demo agents, or these names), the CLI operator and
+   * admin, each limited to its subjects (deploy/nats, generated from nats-permissions.ts). The
+   * passwords are random; the handle's `credentials` has them.
+   */
+  auth?: boolean | { agents?: readonly string[] };
 }
 
 /** The server settings AgentOS relies on (message size), shared with the local start script. */
@@ -72,17 +93,25 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const port = options.port ?? (await freePort());
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'agentos-nats-'));
   const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
+  const auth = options.auth ? writeAuthConfig(options.auth === true ? {} : options.auth) : undefined;
   let child: ChildProcess;
   let output = '';
+  let partial = '';
+  const violations: string[] = [];
 
   const launch = async () => {
     output = '';
-    const args = ['-c', NATS_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])];
+    const args = ['-c', auth?.config ?? NATS_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])];
     child = spawn(binary, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // The configuration names each password's variable; the server reads them from its environment.
+      ...(auth ? { env: { ...process.env, ...auth.env } } : {}),
     });
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4_000);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      violations.push(...lines.filter((line) => /(Publish|Subscription) Violation/i.test(line)));
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -107,11 +136,27 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       return child.pid ?? -1;
     },
     storeDir,
+    credentials: auth?.credentials,
+    violations: () => [...violations],
     kill: () => terminate('SIGKILL'),
     restart: launch,
     async stop() {
       await terminate('SIGTERM');
       if (!options.storeDir) rmSync(storeDir, { recursive: true, force: true });
+      if (auth) rmSync(auth.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The users and permissions of nats-permissions.ts with fresh passwords, in a temporary directory. */
+function writeAuthConfig(options: { agents?: readonly string[] }) {
+  const dir = mkdtempSync(join(tmpdir(), 'agentos-nats-auth-'));
+  const principals = natsPrincipals(options.agents ?? DEMO_AGENTS);
+  const credentials = Object.fromEntries(principals.map(({ user }) => [user, { user, pass: randomPassword() }]));
+  // nats-server resolves `include` relative to the including file: the base settings go beside it.
+  copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
+  const config = join(dir, 'agentos-auth.conf');
+  writeFileSync(config, renderAuthConfig(principals, 'agentos.conf'), { mode: 0o600 });
+  const env = Object.fromEntries(principals.map(({ user }) => [passwordVariable(user), credentials[user].pass]));
+  return { dir, config, credentials, env };
 }

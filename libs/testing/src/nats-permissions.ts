@@ -1,0 +1,305 @@
+import { CATALOG, STREAMS, subjectFilter, type QueryType, type StreamMessageType } from '@agentos/contracts';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Who may publish and subscribe to what on NATS: one user per service, one per agent, an operator
+ * (the CLI) and an admin. The single source for deploy/nats/agentos-auth.conf (scripts/nats-users.ts)
+ * and for the test harness (startNatsServer({ auth: true })), derived from the contracts catalogue so
+ * that a subject is never spelled twice.
+ *
+ * What NATS can and cannot enforce here: subjects, not payloads. An agent may publish TaskCompleted
+ * (a shared subject) but not on another agent's subjects; it may not publish commands nor facts that
+ * services own; it only receives replies on its own inbox (`_INBOX.<user>.>`, see inboxOf).
+ */
+
+/** The services, each connecting as the user of its name (libs/service-host names the connection so too). */
+export const SERVICE_NAMES = ['orchestrator', 'registry', 'memory', 'policy', 'observability'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The agents of apps/demo-agent: each gets its own user, `agent-<name>`. */
+export const DEMO_AGENTS = ['summariser', 'researcher', 'reviewer', 'payments', 'notifier'] as const;
+
+/**
+ * The reply subjects a user may receive on: `_INBOX.<user>.>`. NatsConnector (libs/messaging
+ * inboxPrefixFor) gives a connection of a named user exactly that inbox prefix; @agentos/messaging's
+ * own tests use this library, so the convention is restated here and the e2e test holds the two together.
+ */
+export const inboxOf = (user: string) => `_INBOX.${user}`;
+
+/** The JetStream stream of the embedded event store (libs/event-store), written on `agentos.es.<stream>`. */
+const EVENT_STORE_STREAM = 'AGENTOS_EVENT_STORE';
+const EVENT_STORE_SUBJECTS = 'agentos.es.>';
+const JS = '$JS.API';
+
+/** What a principal does on the bus, in the catalogue's terms; turned into subjects by permissionsOf. */
+export interface BusRole {
+  /** Stream-backed messages it publishes (JetStream). Templated subjects match any token unless `tokens` fixes it. */
+  publishes: StreamMessageType[];
+  /** Stream-backed messages it works through a durable consumer `<user>-<type>` (libs/messaging MessageWorker). */
+  consumes: StreamMessageType[];
+  /** Queries it answers (subscribes to; replies with allow_responses). */
+  answers: QueryType[];
+  /** Queries it asks (publishes; the answer comes to its own inbox). */
+  asks: QueryType[];
+  /** Events it listens to with a plain core subscription (kill switches, registrations). */
+  follows: StreamMessageType[];
+  /** KV buckets it opens (and creates on first use). */
+  buckets: string[];
+  /** The embedded event store: appends (and reads), or only reads. */
+  eventStore?: 'write' | 'read';
+  /** Subject tokens fixed for this principal, e.g. { name: 'summariser' } for its heartbeat subject. */
+  tokens?: Record<string, string>;
+}
+
+/** The services' roles, read off their handlers (@EventPattern/@MessagePattern), publishers and buckets. */
+export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
+  orchestrator: {
+    publishes: [
+      'IntentSubmitted', 'IntentRejected', 'IntentCompleted', 'IntentFailed', 'ApprovalRequested', 'IntentApproved',
+      'WorkflowStarted', 'WorkflowRejected', 'WorkflowCompleted', 'WorkflowFailed',
+      'StepCompleted', 'StepFailed', 'StepRetryScheduled', 'StepSkipped',
+      'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
+      'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused',
+    ],
+    consumes: [
+      'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
+      'TaskCompleted', 'TaskFailed', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
+    ],
+    answers: ['GetSchedulerState'],
+    asks: ['FindAgents', 'ListKillSwitches'],
+    follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
+    buckets: ['agentos_open_runs'],
+    eventStore: 'write',
+  },
+  registry: {
+    publishes: ['AgentRegistered', 'AgentRegistrationRejected', 'AgentInstanceDropped'],
+    consumes: ['RegisterAgent', 'AgentHeartbeatSent', 'DeregisterAgent'],
+    answers: ['FindAgents'],
+    asks: [],
+    follows: [],
+    buckets: ['agentos_registry'],
+    eventStore: 'write',
+  },
+  memory: {
+    publishes: ['MemoryWritten', 'MemoryDeleted', 'NoteAppended'],
+    consumes: [],
+    answers: ['WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
+    asks: ['CheckPolicy'],
+    follows: [],
+    buckets: ['agentos_memory'],
+    eventStore: 'write',
+  },
+  policy: {
+    publishes: ['PolicyDecided', 'BudgetExhausted', 'PolicyBundlePublished', 'PolicyBundleRejected', 'ContentFlagged', 'KillSwitchActivated', 'KillSwitchReleased'],
+    consumes: ['UsageRecorded', 'PolicyCheckRequested', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
+    answers: ['CheckPolicy', 'ScreenContent', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
+    asks: [],
+    follows: [],
+    buckets: ['agentos_policy', 'agentos_kill_switches', 'agentos_budgets', 'agentos_rate_limits'],
+    eventStore: 'write',
+  },
+  observability: {
+    // The dashboard's kill-switch button sends the same command the CLI does.
+    publishes: ['ActivateKillSwitch'],
+    consumes: [
+      'IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'IntentCompleted', 'IntentRejected', 'IntentFailed',
+      'WorkflowStarted', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'StepCompleted', 'StepFailed', 'StepSkipped', 'StepRetryScheduled',
+      'TaskQueued', 'TaskAssigned', 'TaskCompleted', 'TaskFailed', 'TaskExpired', 'CircuitStateChanged', 'AgentInstanceDropped',
+      'UsageRecorded', 'BudgetExhausted', 'MessageDeadLettered',
+    ],
+    answers: ['GetMetrics'],
+    asks: ['GetSchedulerState', 'FindAgents', 'ListKillSwitches'],
+    follows: [],
+    buckets: [],
+    eventStore: 'read',
+  },
+};
+
+/** An agent (libs/agent-sdk runAgent): its tasks only, its heartbeat subject, its reports, and the queries the SDK asks. */
+export function agentRole(agent: string): BusRole {
+  return {
+    publishes: ['RegisterAgent', 'DeregisterAgent', 'AgentHeartbeatSent', 'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded'],
+    // Special-cased in permissionsOf: one consumer per instance, filtered to agentos.task.<agent>.<instance>.
+    consumes: ['TaskAssigned'],
+    answers: [],
+    asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
+    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted'],
+    buckets: [],
+    tokens: { name: agent, agent },
+  };
+}
+
+export interface NatsPermissions {
+  publish: string[];
+  subscribe: string[];
+  /** May reply to the requests it receives (the requester's inbox), without publish rights on inboxes. */
+  allowResponses: boolean;
+}
+
+export interface NatsPrincipal {
+  user: string;
+  kind: 'service' | 'agent' | 'operator' | 'admin';
+  description: string;
+  permissions: NatsPermissions;
+}
+
+const unique = (subjects: string[]) => [...new Set(subjects)];
+const querySubject = (type: QueryType) => CATALOG[type].subject;
+const AGENTOS_STREAMS = Object.keys(STREAMS);
+
+/** Stream look-up, creation and update: every principal runs ensureStreams (libs/messaging topology) at start. */
+const ensuring = (streams: string[]) => streams.flatMap((s) => [`${JS}.STREAM.INFO.${s}`, `${JS}.STREAM.CREATE.${s}`, `${JS}.STREAM.UPDATE.${s}`]);
+
+/** A durable pull consumer: look-up, create/update (the filter is part of the subject), pull, ack. */
+function durableConsumer(stream: string, durable: string, filter: string): string[] {
+  return [
+    `${JS}.CONSUMER.INFO.${stream}.${durable}`,
+    `${JS}.CONSUMER.CREATE.${stream}.${durable}.${filter}`,
+    `${JS}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+    `$JS.ACK.${stream}.${durable}.>`,
+  ];
+}
+
+/** Ephemeral ordered consumers (event-store scans, KV key listings and watches), of any filter. */
+function orderedReader(stream: string): string[] {
+  return [
+    `${JS}.CONSUMER.CREATE.${stream}`,
+    `${JS}.CONSUMER.CREATE.${stream}.>`,
+    `${JS}.CONSUMER.INFO.${stream}.*`,
+    `${JS}.CONSUMER.DELETE.${stream}.*`,
+    `${JS}.CONSUMER.MSG.NEXT.${stream}.*`,
+    // flow control of push consumers (KV watches)
+    `$JS.FC.${stream}.>`,
+  ];
+}
+
+function bucket(name: string): string[] {
+  const stream = `KV_${name}`;
+  return [
+    ...ensuring([stream]),
+    `$KV.${name}.>`,
+    `${JS}.DIRECT.GET.${stream}`,
+    `${JS}.DIRECT.GET.${stream}.>`,
+    `${JS}.STREAM.MSG.GET.${stream}`,
+    ...orderedReader(stream),
+  ];
+}
+
+/** Turns a role into subject permissions for the user `user`. */
+export function permissionsOf(user: string, role: BusRole, kind: 'service' | 'agent'): NatsPermissions {
+  const publish: string[] = [`${JS}.INFO`, ...ensuring(AGENTOS_STREAMS)];
+  const subscribe: string[] = [`${inboxOf(user)}.>`];
+  publish.push(...role.publishes.map((type) => subjectFilter(type, role.tokens)));
+  // Its own dead letters (MessageWorker parks what it cannot handle on agentos.dlq.<service>).
+  publish.push(subjectFilter('MessageDeadLettered', { service: user }));
+  publish.push(...role.asks.map(querySubject));
+  subscribe.push(...role.answers.map(querySubject));
+  subscribe.push(...role.follows.map((type) => subjectFilter(type)));
+  for (const type of role.consumes) {
+    const { stream } = CATALOG[type];
+    if (kind === 'agent') {
+      // A consumer per instance, `agent-<name>-<instance>`: names cannot be matched by prefix, but
+      // the filter can: the server refuses a consumer on any other agent's task subjects.
+      const own = subjectFilter(type, { agent: role.tokens?.agent ?? user });
+      publish.push(`${JS}.CONSUMER.CREATE.${stream}.*.${own}`, `${JS}.CONSUMER.INFO.${stream}.*`, `${JS}.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`);
+    } else {
+      publish.push(...durableConsumer(stream, `${user}-${type}`, subjectFilter(type)));
+    }
+  }
+  for (const name of role.buckets) publish.push(...bucket(name));
+  if (role.eventStore) {
+    publish.push(...ensuring([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
+    if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
+  }
+  return { publish: unique(publish), subscribe: unique(subscribe), allowResponses: role.answers.length > 0 };
+}
+
+/** The CLI: an operator. Sends any command and query and reads everything, but forges no facts and deletes nothing. */
+export const OPERATOR_PERMISSIONS: NatsPermissions = {
+  publish: [
+    'agentos.cmd.>',
+    'agentos.query.>',
+    `${JS}.INFO`,
+    `${JS}.STREAM.NAMES`,
+    `${JS}.STREAM.LIST`,
+    `${JS}.STREAM.INFO.*`,
+    ...ensuring([...AGENTOS_STREAMS, EVENT_STORE_STREAM]),
+    `${JS}.STREAM.MSG.GET.*`,
+    `${JS}.DIRECT.GET.>`,
+    `${JS}.CONSUMER.>`,
+    '$JS.ACK.>',
+    '$JS.FC.>',
+  ],
+  subscribe: ['agentos.>', '_INBOX.>'],
+  allowResponses: false,
+};
+
+/** Tests, bootstrap and break-glass: everything. */
+export const ADMIN_PERMISSIONS: NatsPermissions = { publish: ['>'], subscribe: ['>'], allowResponses: false };
+
+/** The users of a deployment: the five services, one user per agent name, the CLI operator and admin. */
+export function natsPrincipals(agents: readonly string[] = DEMO_AGENTS): NatsPrincipal[] {
+  for (const agent of agents) if (!/^[a-z0-9][a-z0-9_-]*$/.test(agent)) throw new Error(`agent name "${agent}" is not one subject token`);
+  return [
+    ...SERVICE_NAMES.map((name): NatsPrincipal => ({ user: name, kind: 'service', description: `the ${name} service`, permissions: permissionsOf(name, SERVICE_ROLES[name], 'service') })),
+    ...unique([...agents]).map((agent): NatsPrincipal => ({ user: agentUser(agent), kind: 'agent', description: `the ${agent} agent (every instance)`, permissions: permissionsOf(agentUser(agent), agentRole(agent), 'agent') })),
+    { user: 'cli', kind: 'operator', description: 'the agentos CLI: an operator', permissions: OPERATOR_PERMISSIONS },
+    { user: 'admin', kind: 'admin', description: 'tests, bootstrap and break-glass: everything', permissions: ADMIN_PERMISSIONS },
+  ];
+}
+
+/** The NATS user of an agent; also the service name its dead letters carry (agentos.dlq.agent-<name>). */
+export const agentUser = (agent: string) => `agent-${agent}`;
+
+const variableSuffix = (user: string) => user.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+/** The environment variable holding a user's password, e.g. AGENTOS_NATS_PASS_AGENT_SUMMARISER. */
+export const passwordVariable = (user: string) => `AGENTOS_NATS_PASS_${variableSuffix(user)}`;
+
+/** The environment variable naming a user in deploy/nats/agentos-users.env, e.g. AGENTOS_NATS_USER_AGENT_SUMMARISER. */
+export const userVariable = (user: string) => `AGENTOS_NATS_USER_${variableSuffix(user)}`;
+
+/** Passwords go into the server's configuration as `$VARIABLE`s, parsed by its config lexer: keep them plain. */
+export const SAFE_PASSWORD = /^[A-Za-z][A-Za-z0-9_-]{15,}$/;
+
+/** A random password that SAFE_PASSWORD accepts (the server's config lexer reads it as a plain string). */
+export const randomPassword = () => `p${randomBytes(24).toString('hex')}`;
+
+const quoted = (subject: string) => JSON.stringify(subject);
+const list = (subjects: string[], indent: string) => `[\n${subjects.map((s) => `${indent}  ${quoted(s)}`).join('\n')}\n${indent}]`;
+
+/**
+ * The nats-server configuration: the base settings (included from `base`, a path relative to the
+ * written file) and an authorization block. Passwords are not in it: each is read from its
+ * environment variable (passwordVariable) when the server starts, so the file holds no secret.
+ */
+export function renderAuthConfig(principals: NatsPrincipal[], base = 'agentos.conf'): string {
+  const users = principals.map(({ user, description, permissions }) => {
+    const lines = [
+      `    # ${description}`,
+      '    {',
+      `      user: ${quoted(user)}`,
+      `      password: $${passwordVariable(user)}`,
+      '      permissions: {',
+      `        publish: { allow: ${list(permissions.publish, '        ')} }`,
+      `        subscribe: { allow: ${list(permissions.subscribe, '        ')} }`,
+      ...(permissions.allowResponses ? ['        allow_responses: true'] : []),
+      '      }',
+      '    }',
+    ];
+    return lines.join('\n');
+  });
+  return [
+    '# Generated by scripts/nats-users.ts from libs/testing/src/nats-permissions.ts: edit those, not this file.',
+    '# Every service and agent connects as its own user, limited to its subjects. Passwords come from the',
+    '# environment (AGENTOS_NATS_PASS_<USER>, see deploy/nats/agentos-users.env), never from this file.',
+    `include ${quoted(base)}`,
+    '',
+    'authorization {',
+    '  users: [',
+    users.join('\n'),
+    '  ]',
+    '}',
+    '',
+  ].join('\n');
+}
