@@ -753,13 +753,8 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     expect(crashes).toEqual([]);
   }, 60_000);
 
-  // GAP: a valid message whose payload names other subject tokens than the subject it arrives on is
-  // accepted. MessageWorker checks the type against the consumer but never compares subjectOf(message)
-  // with the delivery subject, so a TaskAssigned for agent "ghost"/instance "ghost-1" published on
-  // agentos.task.summariser.e2e-summariser is run by the summariser (it publishes a TaskFailed or
-  // TaskCompleted as summariser for it), and a heartbeat naming summariser on agentos.hb.ghost refreshes
-  // the summariser's liveness. Expected: dead-lettered as invalid-message. Production code unchanged here.
-  it.skip('dead-letters a valid message whose payload tokens do not match its subject', async () => {
+  // The subject carries the routing: a payload naming another agent or instance is forged or misrouted.
+  it('dead-letters a valid message whose payload tokens do not match its subject', async () => {
     const task = createMessage('TaskAssigned', { taskId: newId(), intentId: newId(), agent: 'ghost', agentVersion: '9.9.9', instanceId: 'ghost-1', input: { text: 'Ghost. Task.' } }, ORIGIN);
     expect(decodeMessage(utf8(JSON.stringify(task))).ok).toBe(true);
     const ack = await js.publish('agentos.task.summariser.e2e-summariser', utf8(JSON.stringify(task)), { msgID: task.id });
@@ -767,14 +762,8 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     expect(letters.map((l) => l.letter.payload.reason)).toEqual(['invalid-message', 'invalid-message']);
   });
 
-  // GAP: the dead letter is not bounded. deadLetterFor cuts `original` to 256 Ki characters, but `error`
-  // and `issues[].message` echo the unknown `type` ("unknown message type \"…\"") uncut, twice. A message
-  // of ~4.5 MiB (under the 8 MiB max_payload) whose `type` is a 4.5 Mi-character string makes a dead letter
-  // over max_payload: the publish fails (MAX_PAYLOAD_EXCEEDED), MessageWorker logs "dead-letter publish
-  // failed; message kept" and naks it with maxBackoffMs, and the message is redelivered forever (the
-  // max-deliveries check only runs for messages that parse), holding an ack-pending slot and logging
-  // an error per delivery. Expected: dead-lettered once, with the error cut like the original.
-  it.skip('dead-letters a message whose unknown type is too long to echo in the dead letter', async () => {
+  // The dead letter must fit in a message even when the error quotes a huge field (it is cut like the original).
+  it('dead-letters a message whose unknown type is too long to echo in the dead letter', async () => {
     const target = targets.find((t) => t.type === 'SubmitIntent')!;
     const envelope: JsonObject = { ...validEnvelope('SubmitIntent'), type: 'X'.repeat(4.5 * MiB) };
     const ack = await js.publish(target.subject, utf8(JSON.stringify(envelope)), { msgID: envelope.id as string });

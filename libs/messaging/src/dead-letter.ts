@@ -4,8 +4,10 @@ import type { JsMsg } from 'nats';
 /** Why a consumer parks a message (the orchestrator parks spent tasks itself, as retries-exhausted). */
 export type DeadLetterReason = Exclude<MessageOf<'MessageDeadLettered'>['payload']['reason'], 'retries-exhausted'>;
 
-/** NATS' default max payload is 1 MiB; the original is cut so the dead letter itself always fits. */
+/** NATS' default max payload is 1 MiB; the original (and the error texts, which may quote it) are cut so the dead letter itself always fits. */
 const MAX_ORIGINAL_CHARS = 256 * 1024;
+const MAX_ERROR_CHARS = 4 * 1024;
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…[truncated]` : text);
 
 interface DeadLetterInput {
   service: string;
@@ -45,9 +47,9 @@ export function deadLetterFor(input: DeadLetterInput): MessageOf<'MessageDeadLet
       streamSequence: input.message.seq,
       deliveries: input.message.info.deliveryCount,
       reason: input.reason,
-      error: input.error,
-      issues: input.issues ?? [],
-      original: text.length > MAX_ORIGINAL_CHARS ? `${text.slice(0, MAX_ORIGINAL_CHARS)}…[truncated]` : text,
+      error: cut(input.error, MAX_ERROR_CHARS),
+      issues: (input.issues ?? []).slice(0, 50).map((issue) => ({ path: cut(issue.path, 512), message: cut(issue.message, MAX_ERROR_CHARS) })),
+      original: cut(text, MAX_ORIGINAL_CHARS),
     },
     {
       id,

@@ -2,6 +2,7 @@ import {
   CATALOG,
   decodeMessage,
   subjectFilter,
+  subjectOf,
   type MessageOf,
   type StreamMessageType,
 } from '@agentos/contracts';
@@ -161,6 +162,12 @@ export class MessageWorker<T extends StreamMessageType> {
     if (parsed.message.type !== this.options.type) {
       const error = `type "${parsed.message.type}" does not belong on ${jsMsg.subject} (expected ${this.options.type})`;
       return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'type', message: error }]);
+    }
+    // The subject carries the routing (an agent, an instance): a payload that names others is forged or misrouted.
+    const expected = subjectOf(parsed.message);
+    if (expected !== jsMsg.subject) {
+      const error = `${parsed.message.type} for ${expected} arrived on ${jsMsg.subject}`;
+      return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'payload', message: error }]);
     }
     if (deliveryCount > this.retry.maxDeliver) {
       // The previous attempts never answered (the process died or hung); do not try forever.
