@@ -57,10 +57,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // info: the start line, which tells that a (re)started app is up, is an info line.
   const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', AGENTOS_OBSERVABILITY_PORT: '0' };
   const services = new Map<string, AppProcess>();
+  // Like a container platform: an app that exits before it is up (NATS restarting) is started again.
   const startService = async (name: string) => {
-    const app = spawnApp(name, env, undefined, { built: options.built });
-    services.set(name, app);
-    await app.started;
+    for (let attempt = 1; ; attempt += 1) {
+      const app = spawnApp(name, env, undefined, { built: options.built });
+      services.set(name, app);
+      try {
+        return await app.started;
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await sleep(1_000);
+      }
+    }
   };
   say(`nats-server ${nats.url}; starting ${CHAOS_SERVICES.join(', ')} and two agent processes`);
   await Promise.all(CHAOS_SERVICES.map(startService));
@@ -171,7 +179,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const line of readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean)) effects.set(line, (effects.get(line) ?? 0) + 1);
   const deadLetters: Record<string, number> = {};
   for (const letter of await readStoredMessages<MessageOf<'MessageDeadLettered'>>(await connector.manager$(), 'AGENTOS_DEAD_LETTERS')) {
-    const key = `${letter.payload.reason} (${letter.payload.service}): ${letter.payload.error.slice(0, 120)}`;
+    // Grouped by what went wrong, not by which run: ids are replaced by <id>.
+    const key = `${letter.payload.reason} (${letter.payload.service}): ${letter.payload.error.replace(/[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}/g, '<id>').slice(0, 160)}`;
     deadLetters[key] = (deadLetters[key] ?? 0) + 1;
   }
   latencies.sort((a, b) => a - b);
