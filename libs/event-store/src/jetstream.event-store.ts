@@ -40,8 +40,19 @@ interface LastCommit {
   hash: string;
 }
 
+/**
+ * A read went to a replica that has not applied the newest commit yet. On a cluster the ephemeral
+ * consumer of a read may sit on any replica, e.g. one catching up after a restart; asked again, it
+ * (or another) has it.
+ */
+class ReplicaBehindError extends Error {
+  constructor(read: string, seen: number, newest: number) {
+    super(`${read} reached commit ${seen} of ${newest}: its replica is behind`);
+  }
+}
+
 const TRANSIENT = /timeout|no responders|connection closed|disconnect|connection refused|503/i;
-const isTransient = (error: unknown) => TRANSIENT.test(`${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`);
+const isTransient = (error: unknown) => error instanceof ReplicaBehindError || TRANSIENT.test(`${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`);
 
 function recordsOf(message: JsMsg): RecordedEvent[] {
   const commit = JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit;
@@ -135,17 +146,22 @@ export class JetStreamEventStore implements EventStore {
 
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.retrying(`read ${stream}`, async () => {
+      await this.init();
+      // The stream leader names the newest commit: a read never misses one that was acknowledged.
+      const newest = (await this.lastCommit(stream))?.seq ?? 0;
       // Revision order, not arrival order: the two differ only if someone rewrote the stream.
-      const records = (await this.scan({ filterSubjects: subjectFor(stream) })).sort((a, b) => a.revision - b.revision);
+      const records = (await this.scan({ filterSubjects: subjectFor(stream) }, newest)).sort((a, b) => a.revision - b.revision);
       return selectFromStream(records, options);
     });
   }
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return this.retrying('read $all', async () => {
+      await this.init();
       const after = options.after;
       const from = after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {};
-      const records = await this.scan(from, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
+      const { last_seq: newest } = (await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM)).state;
+      const records = await this.scan(from, after && newest <= after.commit ? 0 : newest, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
       return records.slice(0, options.maxCount);
     });
   }
@@ -181,18 +197,26 @@ export class JetStreamEventStore implements EventStore {
     // The connection belongs to the service that lent it.
   }
 
-  /** Reads with an ephemeral ordered consumer until it has seen all that was pending at the start. */
-  private async scan(options: Partial<OrderedConsumerOptions>, enough?: (found: RecordedEvent[]) => boolean, after?: { commit: number; prepare: number }): Promise<RecordedEvent[]> {
+  /**
+   * Reads with an ephemeral ordered consumer until it has seen all that was pending at the start, which
+   * must include commit `newest` (0: nothing to reach) unless `enough` stopped it first.
+   */
+  private async scan(options: Partial<OrderedConsumerOptions>, newest: number, enough?: (found: RecordedEvent[]) => boolean, after?: { commit: number; prepare: number }): Promise<RecordedEvent[]> {
     await this.init();
     const consumer = await (await this.connector.jetstream()).consumers.get(EVENT_STORE_STREAM, options);
     const { num_pending: pending } = await consumer.info();
     const records: RecordedEvent[] = [];
-    if (pending === 0) return records;
-    const messages = await consumer.fetch({ max_messages: pending, expires: 10_000 });
-    for await (const message of messages) {
-      for (const record of recordsOf(message)) if (!after || comparePositions(record.position, after) > 0) records.push(record);
-      if (message.info.pending === 0 || enough?.(records)) break;
+    let seen = 0;
+    if (pending > 0) {
+      const messages = await consumer.fetch({ max_messages: pending, expires: 10_000 });
+      for await (const message of messages) {
+        seen = message.seq;
+        for (const record of recordsOf(message)) if (!after || comparePositions(record.position, after) > 0) records.push(record);
+        if (enough?.(records)) return records;
+        if (message.info.pending === 0) break;
+      }
     }
+    if (seen < newest) throw new ReplicaBehindError(`a read of ${EVENT_STORE_STREAM}`, seen, newest);
     return records;
   }
 

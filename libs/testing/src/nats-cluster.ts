@@ -161,7 +161,8 @@ export async function startNatsCluster(size = 3, options: NatsClusterOptions = {
       for (const node of nodes) {
         if (!node.child || node.child.exitCode !== null || node.child.signalCode !== null) continue;
         try {
-          const jsz = (await (await fetch(`http://127.0.0.1:${node.monitorPort}/jsz`)).json()) as { meta_cluster?: { leader?: string } };
+          const reply = await fetch(`http://127.0.0.1:${node.monitorPort}/jsz`, { signal: AbortSignal.timeout(2_000) });
+          const jsz = (await reply.json()) as { meta_cluster?: { leader?: string } };
           if (jsz.meta_cluster?.leader) return jsz.meta_cluster.leader;
         } catch {
           // This one is not answering: ask the next.
