@@ -1,4 +1,4 @@
-import type { AgentDescriptor, AgentInstance, PayloadOf } from '@agentos/contracts';
+import { AgentInstance, type AgentDescriptor, type PayloadOf } from '@agentos/contracts';
 import { followKv, updateKv, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { createHash } from 'node:crypto';
@@ -22,7 +22,9 @@ export class AgentCatalogue {
   private follow(): Promise<{ stop(): void }> {
     this.following ??= this.kv().then((kv) =>
       followKv(kv, '>', (entry) => {
-        if (entry.operation === 'PUT') this.mirror.set(entry.key, entry.json<AgentInstance>());
+        // An entry written by an older release (without liveness fields) is ignored until the agent registers again.
+        const parsed = entry.operation === 'PUT' ? AgentInstance.safeParse(entry.json()) : undefined;
+        if (parsed?.success) this.mirror.set(entry.key, parsed.data);
         else this.mirror.delete(entry.key);
       }),
     );
