@@ -34,6 +34,11 @@ export class AgentDirectory {
     this.subscriptions.forEach((s) => s.unsubscribe());
   }
 
+  /** Told an instance is down: stop offering it now, before the next refresh confirms it. */
+  forget(instanceId: string): void {
+    this.instances = this.instances.filter((instance) => instance.instanceId !== instanceId);
+  }
+
   get live(): readonly AgentInstance[] {
     return this.instances;
   }

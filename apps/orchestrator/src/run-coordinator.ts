@@ -98,8 +98,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.kick();
   }
 
-  /** Runs whose tasks were in flight on an instance that went down. */
+  /** Runs whose tasks were in flight on an instance that went down; it gets no more work from now on. */
   runsOn(instanceId: string): string[] {
+    this.directory.forget(instanceId);
     return [...new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined))];
   }
 
