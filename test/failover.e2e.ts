@@ -3,11 +3,15 @@ import { createMessage, decodeMessage, newId, type Envelope, type MessageOf } fr
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { spawnApp, spawnScript, type AppProcess } from '../scripts/processes';
 import { startSystem, type RunningSystem } from './system';
 
+/** Where the slowpoke agent processes record their crawls. */
+const effectsFile = join(mkdtempSync(join(tmpdir(), 'agentos-failover-')), 'crawls.log');
 /** Side effects per workflow step: a step that ran twice to completion would count 2. */
 const effects = new Map<string, number>();
 const counter = defineAgent({
@@ -85,12 +89,18 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
     expect(doneWhileDown).toBeLessThan(18); // the kill really was mid-way
   }, 90_000);
 
-  it('SIGKILL of an agent instance mid-task: it is declared down and the task runs on the other instance', async () => {
-    const slowpoke = (id: string) => spawnScript(id, join(__dirname, 'fixtures/agents/slowpoke.ts'), { ...env(), AGENTOS_INSTANCE_ID: id });
-    const instances = [slowpoke('slow-a'), slowpoke('slow-b')];
+  /** Two instances of the slowpoke agent (its own processes); their side effects go to `effectsFile`. */
+  const slowpokes = async (ids: [string, string]) => {
+    const instances = ids.map((id) => spawnScript(id, join(__dirname, 'fixtures/agents/slowpoke.ts'), { ...env(), AGENTOS_INSTANCE_ID: id, SLOWPOKE_EFFECTS_FILE: effectsFile }));
     processes.push(...instances);
     await Promise.all(instances.map((p) => p.started));
-    await waitFor(() => system.client.query(createMessage('FindAgents', { name: 'slowpoke' }, system.origin)), (r) => r.agents.length === 2, { what: 'both instances registered' });
+    await waitFor(() => system.client.query(createMessage('FindAgents', { name: 'slowpoke' }, system.origin)), (r) => ids.every((id) => r.agents.some((a) => a.instanceId === id)), { what: `${ids.join(' and ')} registered` });
+    return instances;
+  };
+  const crawlsOf = (runId: string) => (existsSync(effectsFile) ? readFileSync(effectsFile, 'utf8') : '').split('\n').filter((line) => line.startsWith(`${runId}.`));
+
+  it('SIGKILL of an agent instance mid-task: it is declared down and the task runs on the other instance', async () => {
+    const instances = await slowpokes(['slow-a', 'slow-b']);
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const dropped: string[] = [];
     const watch = nc.subscribe('agentos.evt.agent.instance-dropped', { callback: (_, msg) => {
@@ -112,5 +122,28 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
     expect(assignments.map((a) => [a.payload.instanceId, a.payload.attempt])).toEqual([[victim, 1], [survivor, 1]]);
     expect(new Set(assignments.map((a) => a.payload.taskId)).size).toBe(1);
     expect(history.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
+    expect(crawlsOf(runId)).toEqual([`${runId}.crawl ${survivor}`]);
+    instances.forEach((p) => p.child.kill('SIGKILL'));
+  }, 60_000);
+
+  it('an instance wrongly declared down (frozen mid-task, then back): the re-queued task waits for it and the step runs once', async () => {
+    const instances = await slowpokes(['frozen-a', 'frozen-b']);
+    const definition = parseWorkflowDocument('name: crawl\nsteps:\n  - { id: crawl, capability: crawl, input: { ms: 1500 }, timeout: 60s }\n', 'crawl.yaml');
+    const runId = await run(definition);
+    const first = await waitFor(() => events(runId), (h) => h.some((e) => e.type === 'TaskAssigned'), { what: 'the task assigned' });
+    const holder = (first.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>).payload.instanceId;
+    const other = holder === 'frozen-a' ? 'frozen-b' : 'frozen-a';
+    // A pause as a long GC or a partition would cause: no heartbeats, so the registry declares it down.
+    const frozen = instances[holder === 'frozen-a' ? 0 : 1].child;
+    frozen.kill('SIGSTOP');
+    await waitFor(() => events(runId), (h) => h.some((e) => e.type === 'TaskAssigned' && (e as MessageOf<'TaskAssigned'>).payload.instanceId === other), { what: 'the task re-queued to the other instance', timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the other instance holds the re-queued task meanwhile
+    frozen.kill('SIGCONT');
+    const history = await waitFor(() => events(runId), settled, { what: 'the crawl to settle', timeoutMs: 30_000 });
+    // The holder finished its crawl; the other instance answered with that outcome instead of crawling again.
+    expect(history.at(-1)).toMatchObject({ type: 'WorkflowCompleted', payload: { output: { crawl: { crawledBy: holder } } } });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a second crawl, had it started, would have ended by now
+    expect(crawlsOf(runId)).toEqual([`${runId}.crawl ${holder}`]);
+    instances.forEach((p) => p.child.kill('SIGKILL'));
   }, 60_000);
 });

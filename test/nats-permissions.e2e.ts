@@ -173,6 +173,19 @@ describe('NATS users and permissions, against a real nats-server', () => {
     expect((await rogue.publish(beat).then(() => undefined, (error: Error) => error))?.message).toMatch(PERMISSION_DENIED);
   });
 
+  it("refuses the summariser agent reading or settling another agent's steps in the step ledger", async () => {
+    const ledger = await as(agentUser('summariser')).kv('agentos_step_ledger', { history: 1 });
+    const researcherStep = `researcher.${newId()}.main`;
+    const forged = await ledger.put(researcherStep, JSON.stringify({ state: 'settled', attempt: 1, owner: 'rogue', outcome: { type: 'TaskCompleted', output: {}, calls: [] } })).then(() => undefined, (error: Error) => error);
+    expect(forged?.message).toMatch(PERMISSION_DENIED);
+    const peeked = await ledger.get(researcherStep).then(() => undefined, (error: Error) => error);
+    expect(peeked?.message).toMatch(PERMISSION_DENIED);
+    // Its own steps it may keep.
+    const own = `summariser.${newId()}.main`;
+    await ledger.create(own, JSON.stringify({ state: 'running', attempt: 1, owner: 'e2e' }));
+    expect((await ledger.get(own))?.json()).toMatchObject({ state: 'running' });
+  });
+
   it('lets the CLI operator throw and release a kill switch', async () => {
     const cli = new JetStreamClientProxy(as('cli'));
     const receipt = await cli.publishMessage(createMessage('ActivateKillSwitch', { scope: 'tenant', target: 'globex', reason: 'incident 42' }, operator));

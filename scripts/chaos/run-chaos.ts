@@ -31,12 +31,22 @@ export interface ChaosReport {
   lostAt: Record<string, number>;
   /** Intents whose agent side effect happened more than once. */
   duplicateEffects: number;
+  /** For the first duplicates: each run of the effect and the run's history, to tell which delivery ran it again. */
+  duplicates: DuplicateEvidence[];
+  /** When nats-server was killed (ISO time), to set the duplicates against. */
+  natsKilledAt?: string;
   kills: Record<string, number>;
   natsRestarts: number;
   deadLetters: Record<string, number>;
   failures: Record<string, number>;
   latencyMs: { p50: number; p99: number; max: number };
   durationSeconds: number;
+}
+
+export interface DuplicateEvidence {
+  intentId: string;
+  effects: { taskId: string; attempt: number; instanceId: string; at: string }[];
+  history: string[];
 }
 
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
@@ -99,6 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const kills: Record<string, number> = {};
   let chaos = true;
   let natsRestarts = 0;
+  let natsKilledAt: string | undefined;
   const killer = (async () => {
     while (chaos) {
       await sleep(options.killEveryMs);
@@ -122,6 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (i === restartNatsAt && natsRestarts === 0) {
         natsRestarts += 1;
         say(`killing nats-server (pid ${nats.pid}) and starting it again`);
+        natsKilledAt = new Date().toISOString();
         await nats.kill();
         await sleep(500);
         await nats.restart();
@@ -175,8 +187,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     outcomes[end.type] += 1;
     if (end.type !== 'IntentCompleted') failures[(end as MessageOf<'IntentFailed'>).payload.reason] = (failures[(end as MessageOf<'IntentFailed'>).payload.reason] ?? 0) + 1;
   }
-  const effects = new Map<string, number>();
-  for (const line of readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean)) effects.set(line, (effects.get(line) ?? 0) + 1);
+  const effects = new Map<string, DuplicateEvidence['effects']>();
+  for (const line of readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean)) {
+    const effect = JSON.parse(line) as DuplicateEvidence['effects'][number] & { intentId: string };
+    effects.set(effect.intentId, [...(effects.get(effect.intentId) ?? []), effect]);
+  }
+  const duplicated = [...effects.entries()].filter(([, runs]) => runs.length > 1);
+  const duplicates: DuplicateEvidence[] = [];
+  for (const [intentId, runs] of duplicated.slice(0, 20)) {
+    const history = (await store.readStream(workflowStream(intentId))).map(({ event }) => {
+      const p = event.payload as { attempt?: number; instanceId?: string };
+      return `${event.occurredAt.slice(11, 23)} ${event.type}${p.attempt ? ` #${p.attempt}` : ''}${p.instanceId ? ` on ${p.instanceId}` : ''}`;
+    });
+    duplicates.push({ intentId, effects: runs.map(({ taskId, attempt, instanceId, at }) => ({ taskId, attempt, instanceId, at })), history });
+  }
   const deadLetters: Record<string, number> = {};
   for (const letter of await readStoredMessages<MessageOf<'MessageDeadLettered'>>(await connector.manager$(), 'AGENTOS_DEAD_LETTERS')) {
     // Grouped by what went wrong, not by which run: ids are replaced by <id>.
@@ -191,7 +215,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   return {
     intents: { submitted: ids.length, completed: outcomes.IntentCompleted, failed: outcomes.IntentFailed, rejected: outcomes.IntentRejected, lost },
     lostAt,
-    duplicateEffects: [...effects.values()].filter((n) => n > 1).length,
+    duplicateEffects: duplicated.length,
+    duplicates,
+    natsKilledAt,
     kills,
     natsRestarts,
     deadLetters,

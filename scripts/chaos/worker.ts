@@ -1,5 +1,6 @@
 // The chaos suite's agent, run as its own process: its side effect is one line per completed task in
-// CHAOS_EFFECTS_FILE, so the suite can count tasks whose effect happened twice.
+// CHAOS_EFFECTS_FILE (intent, task, attempt, instance, time), so the suite can count tasks whose effect
+// happened twice and tell which delivery ran it again.
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
 import { appendFileSync } from 'node:fs';
 
@@ -14,7 +15,8 @@ const worker = defineAgent({
   concurrency: 32,
   async handle(_, ctx) {
     await new Promise((resolve) => setTimeout(resolve, 5));
-    appendFileSync(effects, `${ctx.task.intentId}\n`);
+    const { intentId, taskId, attempt, instanceId } = ctx.task;
+    appendFileSync(effects, `${JSON.stringify({ intentId, taskId, attempt, instanceId, at: new Date().toISOString() })}\n`);
     return { ok: true };
   },
 });

@@ -1,4 +1,4 @@
-import type { RecordedCall } from '@agentos/contracts';
+import { asRecorded, type RecordedCall } from '@agentos/contracts';
 import { ContentQuarantinedError, PolicyDeniedError } from './define-agent';
 import { MemoryConflictError, MemoryWriteRefusedError } from './memory-client';
 
@@ -14,7 +14,6 @@ export function reviveError(recorded: { name: string; message: string }): Error 
 }
 
 /** JSON in, JSON out: what was recorded is what a replay compares against. */
-const plain = (value: unknown) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
 /**
  * Records every call made through the objects it wraps, in call order (the slot is taken when the call
@@ -24,7 +23,7 @@ export class CallRecorder {
   readonly calls: RecordedCall[] = [];
 
   note(kind: string, name: string, response: unknown, request: unknown = null): void {
-    this.calls.push({ kind, name, request: plain(request), response: plain(response) });
+    this.calls.push({ kind, name, request: asRecorded(request), response: asRecorded(response) });
   }
 
   wrap<T extends object>(kind: string, target: T): T {
@@ -33,11 +32,11 @@ export class CallRecorder {
         const value = Reflect.get(object, property);
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
-          const call: RecordedCall = { kind, name: String(property), request: plain(args) };
+          const call: RecordedCall = { kind, name: String(property), request: asRecorded(args) };
           this.calls.push(call);
           try {
             const result = await value.apply(object, args);
-            call.response = plain(result);
+            call.response = asRecorded(result);
             return result;
           } catch (error) {
             call.error = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };

@@ -13,9 +13,17 @@ export interface AgentPolicy {
   check(action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context?: Record<string, unknown>): Promise<ReplyOf<'CheckPolicy'>>;
 }
 
+/** The idempotency key of a task's step: `<run>.<step>`, whichever delivery, instance or attempt runs it. */
+export const idempotencyKeyOf = (task: Pick<PayloadOf<'TaskAssigned'>, 'intentId' | 'stepId'>) => `${task.intentId}.${task.stepId}`;
+
 export interface AgentContext {
   task: PayloadOf<'TaskAssigned'>;
   tenant: string;
+  /**
+   * `<run>.<step>`: the same for every delivery, instance and attempt of this step. Pass it to outside
+   * systems (a payment API's idempotency key) so an effect is made once even when the step runs again.
+   */
+  idempotencyKey: string;
   memory: AgentMemory;
   usage: AgentUsage;
   policy: AgentPolicy;

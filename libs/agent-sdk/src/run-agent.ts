@@ -4,13 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { BoundedMap } from './bounded-map';
 import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
 import { languageModelFromEnv, type LanguageModel } from './llm';
-import { redactingLog, redactingPublisher } from './redaction';
+import { redacting, redactingLog, redactingPublisher } from './redaction';
 import { screenInput } from './screening';
+import { STEP_LEDGER_BUCKET, StepLedger, type StepOutcome } from './step-ledger';
 import { taskContext } from './task-context';
 
 export interface RunAgentOptions {
@@ -24,6 +24,8 @@ export interface RunAgentOptions {
   model?: LanguageModel;
   /** How often the instance tells the registry it is alive (AGENTOS_HEARTBEAT_MS, default 2 s). */
   heartbeatMs?: number;
+  /** A step's holder silent this long is taken for dead and its step run elsewhere (AGENTOS_STEP_LEASE_MS, default 10 s). */
+  stepLeaseMs?: number;
   /** Where ctx.secrets reads from; AGENTOS_SECRETS_FILE (encrypted) or AGENTOS_SECRET_* variables by default. */
   secrets?: SecretStore;
 }
@@ -51,6 +53,9 @@ function schemasOf(agent: AgentDefinition<unknown, unknown>): { inputSchema?: Re
   return { ...(inputSchema ? { inputSchema } : {}), ...(outputSchema ? { outputSchema } : {}) };
 }
 
+/** Steps are remembered a week: longer than any run's retries and approvals wait. */
+const STEP_LEDGER_TTL_MS = 7 * 24 * 60 * 60_000;
+
 const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /**
@@ -67,35 +72,38 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const transport = new MessagePublisher(connector);
   const publisher = redactingPublisher(transport, redactor);
   const log = redactingLog(options.log ?? silentLog, redactor);
+  const redact = redacting(redactor);
   const model = options.model ?? languageModelFromEnv();
   const concurrency = agent.concurrency ?? 1;
   const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
   const identity = { name: agent.name, version: agent.version, instanceId };
   await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
 
-  /**
-   * A task's outcome, once known, is kept (by task and attempt) and published until NATS takes it: a
-   * redelivered task (its ack was lost, NATS restarted) gets the same outcome again instead of the
-   * agent's code running twice.
-   */
-  const outcomes = new BoundedMap<string, AnyMessage>(10_000);
-  const inProgress = new Map<string, Promise<void>>();
+  /** Published until NATS takes it: an outcome is never dropped because NATS is restarting. */
   const report = async (outcome: AnyMessage) => {
-    const { taskId, attempt } = outcome.payload as { taskId: string; attempt: number };
-    outcomes.set(`${taskId}/${attempt}`, outcome);
     for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
       try {
         return await publisher.publish(outcome);
       } catch (error) {
-        log.warn({ err: (error as Error).message, taskId }, 'task outcome not published yet; retrying');
+        log.warn({ err: (error as Error).message, id: outcome.id }, 'task outcome not published yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   };
-  const fail = (task: MessageOf<'TaskAssigned'>, error: string, retryable: boolean, calls: RecordedCall[] = []) => {
+  /** An outcome as this instance's answer to `task`: also when an earlier delivery or attempt produced it. */
+  const outcomeOf = (task: MessageOf<'TaskAssigned'>, outcome: StepOutcome): AnyMessage => {
     const { taskId, intentId, stepId, attempt } = task.payload;
-    return report(causedBy(task, 'TaskFailed', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, error, retryable, calls }, actor));
+    const ids = { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, calls: outcome.calls };
+    return outcome.type === 'TaskCompleted'
+      ? causedBy(task, 'TaskCompleted', { ...ids, output: outcome.output }, actor)
+      : causedBy(task, 'TaskFailed', { ...ids, error: outcome.error, retryable: outcome.retryable }, actor);
   };
+  const failed = (error: string, retryable: boolean, calls: RecordedCall[] = []): StepOutcome => ({ type: 'TaskFailed', error, retryable, calls });
+  const ledger = new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET, { history: 1, ttl: STEP_LEDGER_TTL_MS }), {
+    owner: `${instanceId}/${randomBytes(4).toString('hex')}`,
+    leaseMs: options.stepLeaseMs ?? Number(process.env.AGENTOS_STEP_LEASE_MS ?? 10_000),
+    log,
+  });
 
   const kills = new CancellationWatch(agent.name);
   await kills.start(connector, transport, actor);
@@ -111,33 +119,32 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     retry: { ...DEFAULT_RETRY, ...options.retry },
     log,
     handler: async (task) => {
-      const key = `${task.payload.taskId}/${task.payload.attempt}`;
-      // A redelivery (its ack was lost, NATS restarted) while the first delivery still runs, or after
-      // it finished: the work is done once, its outcome published again.
-      const earlier = inProgress.get(key);
-      if (earlier) await earlier.catch(() => undefined);
-      const known = outcomes.get(key);
-      if (known) return void (await report(known));
-      const work = handle(task);
-      inProgress.set(key, work);
+      // A redelivery, a task re-queued from an instance thought dead, or a later attempt of a step
+      // this agent already ran: the code runs once, its outcome is published again.
+      const { intentId, stepId, attempt } = task.payload;
+      const claim = await ledger.claim({ agent: agent.name, intentId, stepId, attempt }).catch((error: Error) => ({ kind: 'unavailable' as const, error }));
+      if (claim.kind === 'unavailable') return void (await report(outcomeOf(task, failed(claim.error.message, true))));
+      if (claim.kind === 'settled') return void (await report(outcomeOf(task, claim.outcome)));
       try {
-        await work;
+        const outcome = redact(await handle(task));
+        await claim.lease.settle(outcome);
+        await report(outcomeOf(task, outcome));
       } finally {
-        inProgress.delete(key);
+        claim.lease.release();
       }
     },
   });
 
-  async function handle(task: MessageOf<'TaskAssigned'>): Promise<void> {
+  async function handle(task: MessageOf<'TaskAssigned'>): Promise<StepOutcome> {
     const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
     // User input is screened for prompt injection before the agent sees it.
     const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
     // Quarantined input is final; input policy could not screen just now may pass on another attempt.
-    if (!screened.ok) return void (await fail(task, screened.reason, screened.transient));
+    if (!screened.ok) return failed(screened.reason, screened.transient);
     const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
-    if (!parsed.success) return void (await fail(task, `invalid input: ${describeZodError(parsed.error)}`, false));
+    if (!parsed.success) return failed(`invalid input: ${describeZodError(parsed.error)}`, false);
     const killed = kills.covering(task);
-    if (killed) return void (await fail(task, `cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`, false));
+    if (killed) return failed(`cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`, false);
     const kill = kills.track(task);
     const untilDeadline = task.payload.deadline ? Date.parse(task.payload.deadline) - Date.now() : Infinity;
     const timeoutMs = Math.max(1, Math.min(agent.timeoutMs ?? 60_000, untilDeadline));
@@ -153,14 +160,12 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
       const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
       // The agent's own bug: another attempt would return the same shape.
-      if (!checked.success) return void (await fail(task, `invalid output: ${describeZodError(checked.error)}`, false, recorder.calls));
-      const output = checked.data;
+      if (!checked.success) return failed(`invalid output: ${describeZodError(checked.error)}`, false, recorder.calls);
       await ctx.reportUsage({ steps: 1 });
-      const { taskId, intentId, stepId, attempt } = task.payload;
-      await report(causedBy(task, 'TaskCompleted', { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, output, calls: recorder.calls }, actor));
+      return { type: 'TaskCompleted', output: checked.data, calls: recorder.calls };
     } catch (error) {
       const reason = (error as Error)?.message ?? String(error);
-      await fail(task, reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls);
+      return failed(reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls);
     } finally {
       running -= 1;
       kills.untrack(task);

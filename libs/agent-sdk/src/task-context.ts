@@ -1,7 +1,7 @@
 import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
 import { REDACTED, type Redactor, type SecretStore } from '@agentos/secrets';
 import { checkPolicy } from '@agentos/policy-client';
-import { ContentQuarantinedError, PolicyDeniedError, type AgentContext, type AgentDefinition } from './define-agent';
+import { ContentQuarantinedError, PolicyDeniedError, idempotencyKeyOf, type AgentContext, type AgentDefinition } from './define-agent';
 import type { LanguageModel } from './llm';
 import type { CallRecorder } from './call-record';
 import { memoryClient } from './memory-client';
@@ -65,6 +65,7 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
   return {
     task: task.payload,
     tenant: task.tenant,
+    idempotencyKey: idempotencyKeyOf(task.payload),
     signal,
     policy: recorded.policy,
     screen: (text, source) => recorded.screening.screen(text, source),

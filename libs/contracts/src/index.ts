@@ -13,3 +13,4 @@ export * from './messages/shared';
 export * from './messages/task';
 export * from './yaml-document';
 export * from './messages/workflow';
+export * from './as-recorded';

@@ -1,5 +1,5 @@
 import type { AgentDefinition } from '@agentos/agent-sdk';
-import type { MessageOf } from '@agentos/contracts';
+import { asRecorded, type MessageOf } from '@agentos/contracts';
 import type { RecordedEvent } from '@agentos/event-store';
 import canonicalize from 'canonicalize';
 import { CallDivergence, replayContext } from './replay-context';
@@ -21,7 +21,8 @@ export interface AgentReExecution {
   divergence?: AgentDivergence;
 }
 
-const same = (a: unknown, b: unknown) => canonicalize(JSON.parse(JSON.stringify(a ?? null))) === canonicalize(JSON.parse(JSON.stringify(b ?? null)));
+const asJson = (value: unknown) => canonicalize(asRecorded(value ?? null));
+const same = (a: unknown, b: unknown) => asJson(a) === asJson(b);
 
 /**
  * Runs the agents' code again on every recorded task outcome of a history, against the recorded
@@ -57,10 +58,10 @@ export async function reExecuteAgents(records: readonly RecordedEvent[], agents:
     if (unused > 0) return divergence(`made ${used() - 1} of the ${calls.length - 1} recorded calls; next unmade: ${calls[used()].kind}.${calls[used()].name}`);
     if (outcome.type === 'TaskCompleted') {
       if (!produced.ok) return divergence(`recorded output ${canonicalize(outcome.payload.output)}, now it throws: ${produced.error.message}`);
-      if (!same(produced.output, outcome.payload.output)) return divergence(`recorded output ${canonicalize(outcome.payload.output)}, now ${canonicalize(JSON.parse(JSON.stringify(produced.output ?? null)))}`);
+      if (!same(produced.output, outcome.payload.output)) return divergence(`recorded output ${canonicalize(outcome.payload.output)}, now ${asJson(produced.output)}`);
     } else if (produced.ok) {
       // A failure outside the handler (screening, cancellation, bad input) is not the code's to reproduce.
-      if (calls.length > 0) return divergence(`recorded failure "${(outcome as MessageOf<'TaskFailed'>).payload.error}", now it returns ${canonicalize(JSON.parse(JSON.stringify(produced.output ?? null)))}`);
+      if (calls.length > 0) return divergence(`recorded failure "${(outcome as MessageOf<'TaskFailed'>).payload.error}", now it returns ${asJson(produced.output)}`);
     }
   }
   return result;

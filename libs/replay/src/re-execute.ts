@@ -1,4 +1,4 @@
-import { parsePayload, type Envelope, type MessageOf } from '@agentos/contracts';
+import { asRecorded, parsePayload, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { Decider, Decision } from '@agentos/decider';
 import type { RecordedEvent } from '@agentos/event-store';
 import canonicalize from 'canonicalize';
@@ -37,13 +37,13 @@ export function reExecute<Input, State>(records: readonly RecordedEvent[], decid
       .filter((e: Envelope) => e.causationId === causeId && e.actor.id === event.actor.id && e.type !== 'DecisionInputRecorded')
       .map((e) => ({ type: e.type, payload: e.payload }) as Decision);
     // Compared as they would be recorded: through the contracts (defaults applied) and JSON.
-    const recomputed = decider.decide(input as Input, before).map((d) => asRecorded({ type: d.type, payload: parsePayload(d.type, d.payload) } as Decision));
+    const recomputed = decider.decide(input as Input, before).map((d) => recordedForm({ type: d.type, payload: parsePayload(d.type, d.payload) } as Decision));
     decisions += 1;
-    if (!same(recorded.map(asRecorded), recomputed)) {
+    if (!same(recorded.map(recordedForm), recomputed)) {
       return { decisions, divergence: { revision: records[index].revision, causeId, causeType: (input as { message?: Envelope }).message?.type ?? 'unknown', recorded, recomputed } };
     }
   }
   return { decisions };
 }
 
-const asRecorded = (d: Decision): Decision => ({ type: d.type, payload: JSON.parse(JSON.stringify(d.payload ?? null)) }) as Decision;
+const recordedForm = (d: Decision): Decision => ({ type: d.type, payload: asRecorded(d.payload ?? null) }) as Decision;

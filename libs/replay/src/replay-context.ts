@@ -1,5 +1,5 @@
-import { reviveError, type AgentContext } from '@agentos/agent-sdk';
-import type { PayloadOf, RecordedCall } from '@agentos/contracts';
+import { idempotencyKeyOf, reviveError, type AgentContext } from '@agentos/agent-sdk';
+import { asRecorded, type PayloadOf, type RecordedCall } from '@agentos/contracts';
 import canonicalize from 'canonicalize';
 
 /** The agent's code asked for something other than what it asked for when it ran. */
@@ -14,7 +14,6 @@ export class CallDivergence extends Error {
   }
 }
 
-const plain = (value: unknown) => JSON.parse(JSON.stringify(value ?? null));
 
 /**
  * An agent context that answers from a recorded run: each call must match the next recorded one
@@ -26,7 +25,7 @@ export function replayContext(task: PayloadOf<'TaskAssigned'>, tenant: string, c
   if (next < 0) next = calls.length;
   const answer = (kind: string, name: string, args: unknown[]): unknown => {
     const expected = calls[next];
-    const actual = { kind, name, request: plain(args) };
+    const actual = { kind, name, request: asRecorded(args ?? null) };
     if (!expected || expected.kind !== kind || expected.name !== name || canonicalize(expected.request) !== canonicalize(actual.request)) throw new CallDivergence(next, expected, actual);
     next += 1;
     if (expected.error) throw reviveError(expected.error);
@@ -40,6 +39,7 @@ export function replayContext(task: PayloadOf<'TaskAssigned'>, tenant: string, c
   const ctx: AgentContext = {
     task,
     tenant,
+    idempotencyKey: idempotencyKeyOf(task),
     signal: new AbortController().signal,
     policy,
     screen: (text, source) => screening.screen(text, source),

@@ -45,6 +45,8 @@ export interface BusRole {
   follows: StreamMessageType[];
   /** KV buckets it opens (and creates on first use). */
   buckets: string[];
+  /** KV buckets it shares with its peers, each holding it to keys under its own first token (`<prefix>.>`). */
+  ownKeys?: { bucket: string; prefix: string }[];
   /** The embedded event store: appends (and reads), or only reads. */
   eventStore?: 'write' | 'read';
   /** Subject tokens fixed for this principal, e.g. { name: 'summariser' } for its heartbeat subject. */
@@ -125,6 +127,8 @@ export function agentRole(agent: string): BusRole {
     asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
     follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted'],
     buckets: [],
+    // The step ledger (libs/agent-sdk step-ledger.ts): an agent reads and writes its own steps only.
+    ownKeys: [{ bucket: 'agentos_step_ledger', prefix: agent }],
     tokens: { name: agent, agent },
   };
 }
@@ -185,6 +189,12 @@ function bucket(name: string): string[] {
   ];
 }
 
+/** Keys `<prefix>.>` of a shared bucket: written by KV publish, read by direct get of the last value (no listing, no watch). */
+function ownKeys(name: string, prefix: string): string[] {
+  const stream = `KV_${name}`;
+  return [...ensuring([stream]), `$KV.${name}.${prefix}.>`, `${JS}.DIRECT.GET.${stream}.$KV.${name}.${prefix}.>`];
+}
+
 /** Turns a role into subject permissions for the user `user`. */
 export function permissionsOf(user: string, role: BusRole, kind: 'service' | 'agent'): NatsPermissions {
   const publish: string[] = [`${JS}.INFO`, ...ensuring(AGENTOS_STREAMS)];
@@ -207,6 +217,7 @@ export function permissionsOf(user: string, role: BusRole, kind: 'service' | 'ag
     }
   }
   for (const name of role.buckets) publish.push(...bucket(name));
+  for (const { bucket: name, prefix } of role.ownKeys ?? []) publish.push(...ownKeys(name, prefix));
   if (role.eventStore) {
     publish.push(...ensuring([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
     if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);

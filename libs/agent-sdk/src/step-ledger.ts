@@ -1,0 +1,125 @@
+import type { RecordedCall } from '@agentos/contracts';
+import type { Log } from '@agentos/messaging';
+import type { KV } from 'nats';
+import { idempotencyKeyOf } from './define-agent';
+
+/** One KV bucket for every agent; keys are `<agent>.<run>.<step>`, so NATS users can be held to their own agent's keys. */
+export const STEP_LEDGER_BUCKET = 'agentos_step_ledger';
+
+/** What an attempt came to, kept so that no other delivery or attempt runs the agent's code again. */
+export type StepOutcome =
+  | { type: 'TaskCompleted'; output: unknown; calls: RecordedCall[] }
+  | { type: 'TaskFailed'; error: string; retryable: boolean; calls: RecordedCall[] };
+
+type LedgerEntry = { attempt: number; owner: string } & ({ state: 'running' } | { state: 'settled'; outcome: StepOutcome });
+
+export interface StepKey {
+  agent: string;
+  intentId: string;
+  stepId: string;
+  attempt: number;
+}
+
+/** The right to run the step now: refreshed while held, so others can tell a live holder from a dead one. */
+export interface StepLease {
+  /** Records the outcome (before it is published: a crash in between leaves it for the next delivery to re-publish). */
+  settle(outcome: StepOutcome): Promise<void>;
+  /** Stops refreshing (after settle, or when the run ended without an outcome). */
+  release(): void;
+}
+
+export type StepClaim = { kind: 'run'; lease: StepLease } | { kind: 'settled'; outcome: StepOutcome };
+
+export interface StepLedgerOptions {
+  /** The holder of a step: instance id plus a per-process nonce (a restarted instance is another holder). */
+  owner: string;
+  /** A holder whose entry has not changed for this long is taken for dead and its step taken over. */
+  leaseMs: number;
+  log: Log;
+  /** Transient NATS errors are retried until this long has passed; then claim throws. */
+  giveUpAfterMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** KV create/update lost a race: another writer changed the key since it was read. */
+const lostRace = (error: unknown) => /wrong last sequence|key exists/i.test((error as Error)?.message ?? '');
+
+/**
+ * Effectively-once steps across redeliveries, re-queued tasks and later attempts. Before an agent runs
+ * a step it claims `<agent>.<run>.<step>` in a KV bucket by compare-and-set. Whoever finds the step
+ * settled re-publishes that outcome instead of running the code; whoever finds it running waits for
+ * the holder, and takes over only when the holder's lease stopped being refreshed (it died: then the
+ * code may run twice, which is why agents with outside effects should also pass `ctx.idempotencyKey`
+ * on to the systems they change). A failed attempt does not block a later one.
+ *
+ * Liveness is judged by watching the entry's revision on the local clock, not by timestamps, so
+ * clock skew between hosts does not matter.
+ */
+export class StepLedger {
+  constructor(
+    private readonly bucket: () => Promise<KV>,
+    private readonly options: StepLedgerOptions,
+  ) {}
+
+  async claim(step: StepKey): Promise<StepClaim> {
+    const key = `${step.agent}.${idempotencyKeyOf(step)}`;
+    const mine: LedgerEntry = { state: 'running', attempt: step.attempt, owner: this.options.owner };
+    const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 60_000);
+    let seen: { revision: number; since: number } | undefined;
+    for (let backoff = 100; ; ) {
+      try {
+        const kv = await this.bucket();
+        const entry = await kv.get(key);
+        if (!entry || entry.operation !== 'PUT') return this.hold(kv, key, mine, await kv.create(key, JSON.stringify(mine)));
+        const held = entry.json<LedgerEntry>();
+        if (held.state === 'settled' && (held.outcome.type === 'TaskCompleted' || held.attempt >= step.attempt)) return { kind: 'settled', outcome: held.outcome };
+        const stale = seen?.revision === entry.revision && Date.now() - seen.since >= this.options.leaseMs;
+        if (held.state === 'settled' || stale) {
+          if (stale) this.options.log.warn({ key, holder: held.owner, attempt: held.attempt }, 'step holder stopped refreshing its lease; taking the step over');
+          return this.hold(kv, key, mine, await kv.update(key, JSON.stringify(mine), entry.revision));
+        }
+        if (seen?.revision !== entry.revision) seen = { revision: entry.revision, since: Date.now() };
+        await sleep(Math.min(500, this.options.leaseMs / 4));
+      } catch (error) {
+        if (lostRace(error)) continue;
+        if (Date.now() >= giveUpAt) throw new Error(`step ledger unavailable: ${(error as Error).message}`);
+        this.options.log.warn({ key, err: (error as Error).message }, 'step ledger not reachable; retrying');
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  private hold(kv: KV, key: string, running: LedgerEntry, revision: number): StepClaim {
+    const { leaseMs, log } = this.options;
+    let current = revision;
+    const refresh = setInterval(() => {
+      kv.update(key, JSON.stringify(running), current).then(
+        (next) => (current = next),
+        (error) => {
+          // Taken over: this holder was thought dead. Its outcome still counts when it comes (last writer wins).
+          if (lostRace(error)) clearInterval(refresh);
+          log.warn({ key, err: (error as Error).message }, 'step lease not refreshed');
+        },
+      );
+    }, leaseMs / 3);
+    refresh.unref();
+    return {
+      kind: 'run',
+      lease: {
+        settle: async (outcome) => {
+          clearInterval(refresh);
+          for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+            try {
+              return void (await kv.put(key, JSON.stringify({ ...running, state: 'settled', outcome } satisfies LedgerEntry)));
+            } catch (error) {
+              log.warn({ key, err: (error as Error).message }, 'step outcome not recorded yet; retrying');
+              await sleep(wait);
+            }
+          }
+        },
+        release: () => clearInterval(refresh),
+      },
+    };
+  }
+}
