@@ -13,9 +13,11 @@ ${command}
 \`\`\`
 
 Every app runs as its own process (the \`nx build\` bundles), with two agent processes. While the intents go
-through, a random service (orchestrator, registry, memory, policy or observability) is SIGKILLed and restarted
-every 2 s, and nats-server itself is SIGKILLed and restarted once. Afterwards every intent's outcome is read
-back from the event store; the agents' side effects are counted from the file they append to.
+through, a random running service (orchestrator, registry, memory, policy or observability) is SIGKILLed every
+2 s and started again; the next kill does not wait for the last victim to be back, so at times several services
+are down together. nats-server itself is SIGKILLed and restarted once, half-way. Afterwards every intent's
+outcome is read back from the event store; the agents' side effects are counted from the file they append to
+(one line per run of an agent's code, naming the intent, attempt and instance).
 
 | measure | value |
 | --- | --- |
@@ -41,5 +43,9 @@ Dead letters, by reason:
 | reason | messages |
 | --- | --- |
 ${rows(report.deadLetters)}
-`;
+${report.duplicates.length === 0 ? '' : `
+Side effects that ran twice (nats-server killed at ${report.natsKilledAt ?? 'no time'}): each run of the effect, then the run's history.
+
+${report.duplicates.map((d) => `- intent \`${d.intentId}\`\n${d.effects.map((e) => `  - effect: attempt ${e.attempt} on ${e.instanceId} at ${e.at}`).join('\n')}\n${d.history.map((h) => `  - ${h}`).join('\n')}`).join('\n')}
+`}`;
 }

@@ -105,23 +105,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     } });
   }
 
-  // The chaos: a random service every killEveryMs, nats-server once.
+  // The chaos: a random service every killEveryMs, nats-server once. The next kill does not wait for the
+  // last victim to be back, so at times two or more services are down together.
   const kills: Record<string, number> = {};
   let chaos = true;
   let natsRestarts = 0;
   let natsKilledAt: string | undefined;
+  const restarting = new Set<string>();
+  const restarts: Promise<unknown>[] = [];
   const killer = (async () => {
     while (chaos) {
       await sleep(options.killEveryMs);
-      if (!chaos) break;
-      const name = CHAOS_SERVICES[Math.floor(Math.random() * CHAOS_SERVICES.length)];
+      const up = CHAOS_SERVICES.filter((name) => !restarting.has(name));
+      if (!chaos || up.length === 0) continue;
+      const name = up[Math.floor(Math.random() * up.length)];
       const victim = services.get(name)!;
+      restarting.add(name);
       victim.child.kill('SIGKILL');
-      await victim.exited;
       kills[name] = (kills[name] ?? 0) + 1;
       say(`killed ${name} (pid ${victim.child.pid}); restarting`);
-      await startService(name).catch((error: Error) => say(`restart of ${name} failed: ${error.message}`));
+      restarts.push(
+        victim.exited
+          .then(() => startService(name))
+          .catch((error: Error) => say(`restart of ${name} failed: ${error.message}`))
+          .finally(() => restarting.delete(name)),
+      );
     }
+    await Promise.all(restarts);
   })();
 
   const ids: string[] = [];

@@ -9,6 +9,7 @@ import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
 import { languageModelFromEnv, type LanguageModel } from './llm';
 import { redacting, redactingLog, redactingPublisher } from './redaction';
+import { persistently } from './persistently';
 import { screenInput } from './screening';
 import { STEP_LEDGER_BUCKET, StepLedger, type StepOutcome } from './step-ledger';
 import { taskContext } from './task-context';
@@ -80,16 +81,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
 
   /** Published until NATS takes it: an outcome is never dropped because NATS is restarting. */
-  const report = async (outcome: AnyMessage) => {
-    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
-      try {
-        return await publisher.publish(outcome);
-      } catch (error) {
-        log.warn({ err: (error as Error).message, id: outcome.id }, 'task outcome not published yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  };
+  const report = (outcome: AnyMessage) => persistently('task outcome', () => publisher.publish(outcome), log, { id: outcome.id });
   /** An outcome as this instance's answer to `task`: also when an earlier delivery or attempt produced it. */
   const outcomeOf = (task: MessageOf<'TaskAssigned'>, outcome: StepOutcome): AnyMessage => {
     const { taskId, intentId, stepId, attempt } = task.payload;

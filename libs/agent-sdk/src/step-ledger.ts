@@ -2,6 +2,7 @@ import type { RecordedCall } from '@agentos/contracts';
 import type { Log } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { idempotencyKeyOf } from './define-agent';
+import { persistently } from './persistently';
 
 /** One KV bucket for every agent; keys are `<agent>.<run>.<step>`, so NATS users can be held to their own agent's keys. */
 export const STEP_LEDGER_BUCKET = 'agentos_step_ledger';
@@ -66,10 +67,13 @@ export class StepLedger {
     const mine: LedgerEntry = { state: 'running', attempt: step.attempt, owner: this.options.owner };
     const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 60_000);
     let seen: { revision: number; since: number } | undefined;
+    // Most steps were never claimed: try to create the entry first, and read it only when that fails.
+    let untried = true;
     for (let backoff = 100; ; ) {
       try {
         const kv = await this.bucket();
-        const entry = await kv.get(key);
+        const entry = untried ? undefined : await kv.get(key);
+        untried = false;
         if (!entry || entry.operation !== 'PUT') return this.hold(kv, key, mine, await kv.create(key, JSON.stringify(mine)));
         const held = entry.json<LedgerEntry>();
         if (held.state === 'settled' && (held.outcome.type === 'TaskCompleted' || held.attempt >= step.attempt)) return { kind: 'settled', outcome: held.outcome };
@@ -109,14 +113,7 @@ export class StepLedger {
       lease: {
         settle: async (outcome) => {
           clearInterval(refresh);
-          for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
-            try {
-              return void (await kv.put(key, JSON.stringify({ ...running, state: 'settled', outcome } satisfies LedgerEntry)));
-            } catch (error) {
-              log.warn({ key, err: (error as Error).message }, 'step outcome not recorded yet; retrying');
-              await sleep(wait);
-            }
-          }
+          await persistently('step outcome', () => kv.put(key, JSON.stringify({ ...running, state: 'settled', outcome } satisfies LedgerEntry)), log, { key });
         },
         release: () => clearInterval(refresh),
       },
