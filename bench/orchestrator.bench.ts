@@ -104,16 +104,21 @@ async function main() {
     submittedAt.clear();
     toAssignment.length = 0;
     endToEnd.length = 0;
+    // JetStream API requests (consumer creations, message gets, stream infos) per intent: the server's share.
+    const apiCalls = async () => (await (await connector.manager$()).getAccountInfo()).api.total;
+    const apiBefore = await apiCalls();
     const started = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: WINDOW }, async () => {
       while (next < INTENTS) await submit(next++);
     }));
     const seconds = (performance.now() - started) / 1000;
+    const apiPerIntent = ((await apiCalls()) - apiBefore) / INTENTS;
     toAssignment.sort((a, b) => a - b);
     endToEnd.sort((a, b) => a - b);
     console.log(`intents end to end (completed ${endToEnd.length}/${INTENTS})   ${Math.round(INTENTS / seconds).toLocaleString('en-US').padStart(7)} intents/s  p50 ${ms(percentile(endToEnd, 50))}  p99 ${ms(percentile(endToEnd, 99))}  (${WINDOW} intents in flight)`);
     console.log(`intent → first task assignment          ${''.padStart(7)}              p50 ${ms(percentile(toAssignment, 50))}  p99 ${ms(percentile(toAssignment, 99))}`);
+    console.log(`JetStream API requests per intent        ${apiPerIntent.toFixed(1).padStart(7)}               (every service's: consumer creations, message gets, stream infos)`);
   } finally {
     await client.close();
     await agent.stop();

@@ -34,3 +34,56 @@ describe('JetStream event store when NATS goes away', () => {
     expect(await recovered.readStream(stream)).toHaveLength(2);
   }, 60_000);
 });
+
+describe('JetStream event store reading streams it has read before', () => {
+  let nats: NatsServerHandle;
+  let connector: NatsConnector;
+  const ids = (records: { event: { id: string } }[]) => records.map((r) => r.event.id);
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    connector = new NatsConnector({ servers: nats.url, name: 'read-cache-spec' });
+  });
+
+  afterAll(async () => {
+    await connector.close();
+    await nats.stop();
+  });
+
+  it('sees what another writer appended since its last read, in revision order, across interleaved streams', async () => {
+    // Two instances: as two processes would be, each remembering what it read.
+    const [a, b] = [new JetStreamEventStore(connector), new JetStreamEventStore(connector)];
+    const [one, two] = [`workflow-${newId()}`, `workflow-${newId()}`];
+    const written: Record<string, string[]> = { [one]: [], [two]: [] };
+    for (let round = 0; round < 4; round += 1) {
+      for (const [writer, stream] of [[a, one], [b, two], [b, one], [a, two]] as const) {
+        const appended = [event(), event()];
+        await writer.append(stream, appended, { expectedRevision: written[stream].length === 0 ? 'no_stream' : written[stream].length - 1 });
+        written[stream].push(...appended.map((e) => e.id));
+        // Each reads both streams after every append: most reads find some of the stream remembered.
+        for (const reader of [a, b]) for (const s of [one, two]) expect(ids(await reader.readStream(s))).toEqual(written[s]);
+      }
+    }
+    expect((await a.readStream(one)).map((r) => r.revision)).toEqual(written[one].map((_, i) => i));
+    expect(ids(await b.readStream(two, { direction: 'backwards', maxCount: 3 }))).toEqual(written[two].slice(-3).reverse());
+  });
+
+  it('reads a stream rewritten behind its back as it now is, so tampering stays visible', async () => {
+    const [reader, forger] = [new JetStreamEventStore(connector), new JetStreamEventStore(connector)];
+    const stream = `workflow-${newId()}`;
+    await reader.append(stream, [event(), event(), event()]);
+    expect((await reader.readStream(stream)).map((r) => r.event.tenant)).toEqual(['t1', 't1', 't1']);
+    await forger.tamper(stream, 1, (e) => ({ ...e, tenant: 'forged' }));
+    expect((await reader.readStream(stream)).map((r) => r.event.tenant)).toEqual(['t1', 'forged', 't1']);
+  });
+
+  it('forgets streams beyond its capacity and still reads them whole', async () => {
+    const store = new JetStreamEventStore(connector, { cachedStreams: 2 });
+    const streams = [`workflow-${newId()}`, `workflow-${newId()}`, `workflow-${newId()}`];
+    for (const stream of streams) await store.append(stream, [event()]);
+    for (const stream of streams) expect((await store.readStream(stream)).map((r) => r.revision)).toEqual([0]);
+    for (const stream of streams) await store.append(stream, [event()], { expectedRevision: 0 });
+    for (const stream of [...streams].reverse()) expect((await store.readStream(stream)).map((r) => r.revision)).toEqual([0, 1]);
+  });
+});
+

@@ -1,6 +1,7 @@
 import type { Envelope } from '@agentos/contracts';
 import { Lazy, ensureStream, type NatsConnector } from '@agentos/messaging';
 import { DeliverPolicy, RetentionPolicy, StorageType, headers, nanos, type JsMsg, type OrderedConsumerOptions } from 'nats';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
 import type { ChainedEvent } from './hash-chain';
@@ -54,13 +55,13 @@ class ReplicaBehindError extends Error {
 const TRANSIENT = /timeout|no responders|connection closed|disconnect|connection refused|503/i;
 const isTransient = (error: unknown) => error instanceof ReplicaBehindError || TRANSIENT.test(`${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`);
 
-function recordsOf(message: JsMsg): RecordedEvent[] {
-  const commit = JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit;
-  const stream = streamOf(message.subject);
+const recordsOf = (message: JsMsg): RecordedEvent[] => commitRecords(streamOf(message.subject), message.seq, JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit);
+
+function commitRecords(stream: string, seq: number, commit: Commit): RecordedEvent[] {
   return commit.events.map(({ event, prevHash, hash }, index) => ({
     stream,
     revision: commit.firstRevision + index,
-    position: { commit: message.seq, prepare: index },
+    position: { commit: seq, prepare: index },
     event,
     prevHash,
     hash,
@@ -73,6 +74,8 @@ export interface JetStreamEventStoreOptions {
   /** How long JetStream remembers an append's id, making a blind ('any') re-append a no-op. */
   duplicateWindowMs?: number;
   retryAttempts?: number;
+  /** How many streams' records are kept in memory, so a re-read fetches only new commits (default 1,000). */
+  cachedStreams?: number;
 }
 
 /**
@@ -94,7 +97,12 @@ export class JetStreamEventStore implements EventStore {
     });
   });
 
-  constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {}
+  /** Streams read lately, with the sequence of their newest commit then. Records are never changed once stored. */
+  private readonly recent: LRUCache<string, { seq: number; records: RecordedEvent[] }>;
+
+  constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {
+    this.recent = new LRUCache({ max: options.cachedStreams ?? 1_000 });
+  }
 
   private init(): Promise<void> {
     return this.ready.get();
@@ -136,6 +144,7 @@ export class JetStreamEventStore implements EventStore {
           // The server refuses if another writer appended since we read the tail.
           expect: { lastSubjectSequence: tail.token },
         });
+        if (!ack.duplicate) this.remember(stream, tail.token, commitRecords(stream, ack.seq, commit), ack.seq);
         return ack.duplicate ? 'duplicate' : 'written';
       } catch (error) {
         if (/wrong last sequence/i.test(String((error as Error).message))) throw new TailMovedError(stream);
@@ -149,10 +158,45 @@ export class JetStreamEventStore implements EventStore {
       await this.init();
       // The stream leader names the newest commit: a read never misses one that was acknowledged.
       const newest = (await this.lastCommit(stream))?.seq ?? 0;
-      // Revision order, not arrival order: the two differ only if someone rewrote the stream.
-      const records = (await this.scan({ filterSubjects: subjectFor(stream) }, newest)).sort((a, b) => a.revision - b.revision);
+      const records = await this.recordsUpTo(stream, newest);
       return selectFromStream(records, options);
     });
+  }
+
+  /** What this store just appended after commit `after`: kept if the stream was remembered up to there, so the writer's next read costs no fetch. */
+  private remember(stream: string, after: number, appended: RecordedEvent[], seq: number): void {
+    const remembered = this.recent.get(stream);
+    if (after === 0) this.recent.set(stream, { seq, records: appended });
+    else if (remembered?.seq === after) {
+      // In place: the records are private to this cache (reads hand out filtered copies), and a long stream must not be copied per append.
+      remembered.records.push(...appended);
+      remembered.seq = seq;
+    }
+  }
+
+  /**
+   * A stream's records up to commit `newest`. A stream read lately is served from memory, and only
+   * the commits after the ones remembered are fetched: a decision re-reads its run's stream, and
+   * without this every decision would scan it from the start (docs/benchmarks.md).
+   */
+  private async recordsUpTo(stream: string, newest: number): Promise<RecordedEvent[]> {
+    const remembered = this.recent.get(stream);
+    if (newest === 0) {
+      this.recent.delete(stream);
+      return [];
+    }
+    if (remembered?.seq === newest) return remembered.records;
+    const scanFrom = async (seq: number) =>
+      this.scan({ filterSubjects: subjectFor(stream), ...(seq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq } : {}) }, newest);
+    let records: RecordedEvent[];
+    const since = remembered && remembered.seq < newest ? await scanFrom(remembered.seq + 1) : undefined;
+    const lastRemembered = remembered?.records.at(-1)?.revision ?? -1;
+    if (since && since.every((r) => r.revision > lastRemembered)) records = remembered!.records.concat(since);
+    // Read afresh when nothing is remembered, or when a commit re-states a remembered revision (the
+    // stream was rewritten: its events must be read as they now are). Revision order, not arrival order.
+    else records = (await scanFrom(1)).sort((a, b) => a.revision - b.revision);
+    this.recent.set(stream, { seq: newest, records });
+    return records;
   }
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -246,5 +290,6 @@ export class JetStreamEventStore implements EventStore {
     const h = headers();
     [LAST_REVISION, LAST_HASH].forEach((name) => h.set(name, stored.header.get(name)));
     await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), { headers: h });
+    this.recent.delete(stream);
   }
 }

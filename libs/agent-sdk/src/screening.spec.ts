@@ -1,0 +1,40 @@
+import { newId, type ReplyOf } from '@agentos/contracts';
+import { screen, type ScreenAsker } from './screening';
+
+const origin = { tenant: 'acme', actor: { kind: 'agent' as const, id: 'summariser@1.0.0' } };
+const content = { origin: 'user_input' as const, source: 'input.goal', text: 'summarise the report', intentId: newId() };
+const passed: ReplyOf<'ScreenContent'> = { flagged: false, score: 0, categories: [], action: 'pass', text: 'summarise the report', bundleVersion: 'v1' };
+
+/** Policy away (no responders) for its first `down` questions, then answering. */
+const policyBackAfter = (down: number): ScreenAsker & { asked: number } => {
+  const asker = Object.assign(
+    async () => {
+      asker.asked += 1;
+      if (asker.asked <= down) throw new Error('503');
+      return passed;
+    },
+    { asked: 0 },
+  );
+  return asker;
+};
+
+describe('screening while policy restarts', () => {
+  it('given policy away for a few tries, when it comes back within the patience, then the text passes', async () => {
+    const ask = policyBackAfter(4);
+    expect(await screen(ask, origin, content, 5_000)).toEqual({ ok: true, text: 'summarise the report' });
+    expect(ask.asked).toBe(5);
+  });
+
+  it('given policy away for longer than the patience, then the text is refused as unscreened, and may be tried again later', async () => {
+    const ask = policyBackAfter(Number.POSITIVE_INFINITY);
+    const started = Date.now();
+    expect(await screen(ask, origin, content, 1_000)).toEqual({ ok: false, transient: true, reason: 'input.goal not screened: policy unavailable: 503' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(ask.asked).toBeGreaterThanOrEqual(3);
+  });
+
+  it('given a quarantine verdict, then the refusal is final at once', async () => {
+    const ask: ScreenAsker = async () => ({ flagged: true, score: 0.97, categories: ['instruction-override'], action: 'quarantine', text: null, bundleVersion: 'v1' });
+    expect(await screen(ask, origin, content)).toEqual({ ok: false, transient: false, reason: 'input.goal quarantined: it looks like a prompt injection (score 0.97: instruction-override)' });
+  });
+});
