@@ -91,6 +91,8 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       : causedBy(task, 'TaskFailed', { ...ids, error: outcome.error, retryable: outcome.retryable }, actor);
   };
   const failed = (error: string, retryable: boolean, calls: RecordedCall[] = []): StepOutcome => ({ type: 'TaskFailed', error, retryable, calls });
+  /** Aborted by stop(): a task still waiting for its step's holder is given back rather than held. */
+  const stopping = new AbortController();
   const ledger = new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET, { history: 1, ttl: STEP_LEDGER_TTL_MS }), {
     owner: `${instanceId}/${randomBytes(4).toString('hex')}`,
     leaseMs: options.stepLeaseMs ?? Number(process.env.AGENTOS_STEP_LEASE_MS ?? 10_000),
@@ -114,7 +116,10 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       // A redelivery, a task re-queued from an instance thought dead, or a later attempt of a step
       // this agent already ran: the code runs once, its outcome is published again.
       const { intentId, stepId, attempt } = task.payload;
-      const claim = await ledger.claim({ agent: agent.name, intentId, stepId, attempt }).catch((error: Error) => ({ kind: 'unavailable' as const, error }));
+      const claim = await ledger.claim({ agent: agent.name, intentId, stepId, attempt }, stopping.signal).catch((error: Error) => {
+        if (stopping.signal.aborted) throw error; // not an outcome: the task stays in NATS for whoever runs it next
+        return { kind: 'unavailable' as const, error };
+      });
       if (claim.kind === 'unavailable') return void (await report(outcomeOf(task, failed(claim.error.message, true))));
       if (claim.kind === 'settled') return void (await report(outcomeOf(task, claim.outcome)));
       try {
@@ -178,6 +183,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     instanceId,
     async stop() {
       clearInterval(heartbeat);
+      stopping.abort(new Error(`agent instance ${instanceId} stopping`));
       await worker.stop();
       kills.stop();
       await publisher.publish(createMessage('DeregisterAgent', { ...identity, reason: 'stopped' }, { tenant: options.tenant ?? 'system', actor })).catch(() => undefined);

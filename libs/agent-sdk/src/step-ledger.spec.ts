@@ -69,6 +69,17 @@ describe('StepLedger on a real nats-server', () => {
     expect(await ledger('c').claim({ ...first, attempt: 2 })).toEqual({ kind: 'settled', outcome: done });
   });
 
+  it('given a claim waiting for a live holder, when its instance stops, then the claim gives up at once', async () => {
+    const first = step(1);
+    const lease = leaseOf(await ledger('a').claim(first));
+    const stopping = new AbortController();
+    const waiting = ledger('b', 5_000).claim(first, stopping.signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stopping.abort(new Error('instance b stopping'));
+    await expect(waiting).rejects.toThrow('instance b stopping');
+    lease.release();
+  });
+
   it('given many claimants racing for one step, then exactly one runs it', async () => {
     const first = step(1);
     const claims = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (owner) => {

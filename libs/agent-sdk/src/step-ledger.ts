@@ -1,6 +1,7 @@
 import type { RecordedCall } from '@agentos/contracts';
 import type { Log } from '@agentos/messaging';
 import type { KV } from 'nats';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { idempotencyKeyOf } from './define-agent';
 import { persistently } from './persistently';
 
@@ -41,7 +42,6 @@ export interface StepLedgerOptions {
   giveUpAfterMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** KV create/update lost a race: another writer changed the key since it was read. */
 const lostRace = (error: unknown) => /wrong last sequence|key exists/i.test((error as Error)?.message ?? '');
 
@@ -62,7 +62,8 @@ export class StepLedger {
     private readonly options: StepLedgerOptions,
   ) {}
 
-  async claim(step: StepKey): Promise<StepClaim> {
+  /** `signal`: the instance is stopping; a claim still waiting rejects at once (its task goes back to NATS). */
+  async claim(step: StepKey, signal?: AbortSignal): Promise<StepClaim> {
     const key = `${step.agent}.${idempotencyKeyOf(step)}`;
     const mine: LedgerEntry = { state: 'running', attempt: step.attempt, owner: this.options.owner };
     const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 60_000);
@@ -71,6 +72,7 @@ export class StepLedger {
     let untried = true;
     for (let backoff = 100; ; ) {
       try {
+        signal?.throwIfAborted();
         const kv = await this.bucket();
         const entry = untried ? undefined : await kv.get(key);
         untried = false;
@@ -83,12 +85,13 @@ export class StepLedger {
           return this.hold(kv, key, mine, await kv.update(key, JSON.stringify(mine), entry.revision));
         }
         if (seen?.revision !== entry.revision) seen = { revision: entry.revision, since: Date.now() };
-        await sleep(Math.min(500, this.options.leaseMs / 4));
+        await sleep(Math.min(500, this.options.leaseMs / 4), undefined, { signal });
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         if (lostRace(error)) continue;
         if (Date.now() >= giveUpAt) throw new Error(`step ledger unavailable: ${(error as Error).message}`);
         this.options.log.warn({ key, err: (error as Error).message }, 'step ledger not reachable; retrying');
-        await sleep(backoff);
+        await sleep(backoff, undefined, { signal });
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
