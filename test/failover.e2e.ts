@@ -90,8 +90,8 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
   }, 90_000);
 
   /** Two instances of the slowpoke agent (its own processes); their side effects go to `effectsFile`. */
-  const slowpokes = async (ids: [string, string]) => {
-    const instances = ids.map((id) => spawnScript(id, join(__dirname, 'fixtures/agents/slowpoke.ts'), { ...env(), AGENTOS_INSTANCE_ID: id, SLOWPOKE_EFFECTS_FILE: effectsFile }));
+  const slowpokes = async (ids: [string, string], extraEnv: Record<string, string> = {}) => {
+    const instances = ids.map((id) => spawnScript(id, join(__dirname, 'fixtures/agents/slowpoke.ts'), { ...env(), AGENTOS_INSTANCE_ID: id, SLOWPOKE_EFFECTS_FILE: effectsFile, ...extraEnv }));
     processes.push(...instances);
     await Promise.all(instances.map((p) => p.started));
     await waitFor(() => system.client.query(createMessage('FindAgents', { name: 'slowpoke' }, system.origin)), (r) => ids.every((id) => r.agents.some((a) => a.instanceId === id)), { what: `${ids.join(' and ')} registered` });
@@ -100,7 +100,8 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
   const crawlsOf = (runId: string) => (existsSync(effectsFile) ? readFileSync(effectsFile, 'utf8') : '').split('\n').filter((line) => line.startsWith(`${runId}.`));
 
   it('SIGKILL of an agent instance mid-task: it is declared down and the task runs on the other instance', async () => {
-    const instances = await slowpokes(['slow-a', 'slow-b']);
+    // A short lease: the survivor takes the dead instance's step over 4 s after its last refresh.
+    const instances = await slowpokes(['slow-a', 'slow-b'], { AGENTOS_STEP_LEASE_MS: '4000' });
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const dropped: string[] = [];
     const watch = nc.subscribe('agentos.evt.agent.instance-dropped', { callback: (_, msg) => {
@@ -127,12 +128,16 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
   }, 60_000);
 
   it('an instance wrongly declared down (frozen mid-task, then back): the re-queued task waits for it and the step runs once', async () => {
-    const instances = await slowpokes(['frozen-a', 'frozen-b']);
+    // A lease far longer than the freeze: the other instance must wait, not take the step over.
+    const instances = await slowpokes(['frozen-a', 'frozen-b'], { AGENTOS_STEP_LEASE_MS: '60000' });
     const definition = parseWorkflowDocument('name: crawl\nsteps:\n  - { id: crawl, capability: crawl, input: { ms: 1500 }, timeout: 60s }\n', 'crawl.yaml');
     const runId = await run(definition);
     const first = await waitFor(() => events(runId), (h) => h.some((e) => e.type === 'TaskAssigned'), { what: 'the task assigned' });
     const holder = (first.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>).payload.instanceId;
     const other = holder === 'frozen-a' ? 'frozen-b' : 'frozen-a';
+    // Frozen only once it holds the step (assigned is not yet received), so the step really is in its hands.
+    const ledger = await system.client.unwrap<NatsConnector>().kv('agentos_step_ledger', { history: 1 });
+    await waitFor(() => ledger.get(`slowpoke.${runId}.crawl`), (entry) => entry?.json<{ owner: string }>().owner.startsWith(`${holder}/`) === true, { what: `${holder} to claim the step` });
     // A pause as a long GC or a partition would cause: no heartbeats, so the registry declares it down.
     const frozen = instances[holder === 'frozen-a' ? 0 : 1].child;
     frozen.kill('SIGSTOP');
