@@ -192,6 +192,16 @@ describe('Scheduler: task lifecycle', () => {
     expect(scheduler.snapshot(one, 1)).toMatchObject({ queued: 0, inFlight: 0 });
   });
 
+  it('given more finished tasks than it remembers, then the oldest ids are forgotten and the newest still refused (memory stays bounded)', () => {
+    const scheduler = new Scheduler({ strategy: fifo, finishedMemory: 2 });
+    for (const id of range('t', 3)) {
+      scheduler.enqueue(task(id));
+      scheduler.plan(one, 0);
+      scheduler.finished(id, 'succeeded', 1);
+    }
+    expect(range('t', 3).map((id) => scheduler.enqueue(task(id)))).toEqual([true, false, false]);
+  });
+
   it('given tasks in flight on an instance that goes down, when requeued, then they keep their place and free the slot', () => {
     const scheduler = new Scheduler({ strategy: fifo });
     for (const id of range('t', 4)) scheduler.enqueue(task(id));

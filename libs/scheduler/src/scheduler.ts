@@ -1,4 +1,5 @@
 import type { AgentDescriptor } from '@agentos/contracts';
+import { LRUCache } from 'lru-cache';
 import { CircuitBreaker, resolveBreakerOptions, type BreakerOptions, type BreakerState, type BreakerTransition, type TaskOutcome } from './breaker';
 import { matches, pickSlot, type Slot } from './matching';
 import { TaskQueue, type Bucket } from './queue';
@@ -22,6 +23,8 @@ export interface SchedulerOptions {
   strategy?: SchedulingStrategy;
   /** Defaults: failureThreshold 3, cooldownMs 5 000. */
   breaker?: Partial<BreakerOptions>;
+  /** How many finished task ids are remembered against a repeated "task ready" (default 100,000; least recent forgotten first). */
+  finishedMemory?: number;
 }
 
 export interface WaitingTask {
@@ -90,8 +93,11 @@ export class Scheduler {
   private readonly dispatchedByTenant = new Map<string, number>();
   /** Queued and in-flight task ids per workflow, for removeWorkflow. */
   private readonly byWorkflow = new Map<string, Set<string>>();
-  /** Finished or removed task ids: a redelivered "task ready" must not run a task twice. Grows with the tasks seen. */
-  private readonly done = new Set<string>();
+  /**
+   * Finished or removed task ids: a redelivered "task ready" must not run a task twice. Bounded, since
+   * redeliveries come within minutes; beyond that the decider and the agents' step ledger still refuse.
+   */
+  private readonly done: LRUCache<string, true>;
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** instanceId → the one probe task in flight on that half-open instance. */
   private readonly probes = new Map<string, string>();
@@ -103,6 +109,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions = {}) {
     this.strategy = options.strategy ?? strategies['fair-share'];
     this.breakerOptions = resolveBreakerOptions(options.breaker);
+    this.done = new LRUCache({ max: options.finishedMemory ?? 100_000 });
   }
 
   /** Queues a ready task; false (and no change) if the task id is already queued, in flight or finished. */
@@ -228,7 +235,7 @@ export class Scheduler {
     }
     const wasProbe = this.endFlight(flight);
     this.untrack(flight.entry);
-    this.done.add(taskId);
+    this.done.set(taskId, true);
     const breaker = this.breakerFor(flight.instanceId);
     // In half-open only the probe speaks: work sent before the circuit opened says nothing about recovery.
     if (breaker.state !== 'half-open' || wasProbe) {
@@ -245,7 +252,7 @@ export class Scheduler {
     this.endFlight(flight);
     if (flight.cancelled) {
       this.untrack(flight.entry);
-      this.done.add(taskId);
+      this.done.set(taskId, true);
     } else this.queue.add(flight.entry);
   }
 
@@ -364,7 +371,7 @@ export class Scheduler {
     const queued = taskIds.flatMap((taskId) => this.queue.get(taskId) ?? []);
     this.queue.deleteAll(queued.map((entry) => entry.taskId));
     for (const entry of queued) this.untrack(entry);
-    for (const taskId of taskIds) this.done.add(taskId);
+    for (const taskId of taskIds) this.done.set(taskId, true);
   }
 
   private track(entry: QueuedEntry): void {
