@@ -13,8 +13,6 @@ export function reviveError(recorded: { name: string; message: string }): Error 
   return error;
 }
 
-/** JSON in, JSON out: what was recorded is what a replay compares against. */
-
 /**
  * Records every call made through the objects it wraps, in call order (the slot is taken when the call
  * starts, so concurrent calls keep the order the code made them in), with the answer or the error.

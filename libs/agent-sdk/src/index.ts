@@ -4,3 +4,4 @@ export * from './screening';
 export * from './memory-client';
 export * from './llm';
 export * from './call-record';
+export { STEP_LEDGER_BUCKET } from './step-ledger';

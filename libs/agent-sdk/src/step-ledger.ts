@@ -91,7 +91,8 @@ export class StepLedger {
         if (lostRace(error)) continue;
         if (Date.now() >= giveUpAt) throw new Error(`step ledger unavailable: ${(error as Error).message}`);
         this.options.log.warn({ key, err: (error as Error).message }, 'step ledger not reachable; retrying');
-        await sleep(backoff, undefined, { signal });
+        // Stopped while backing off: the same rejection as a stop seen anywhere else in the loop.
+        await sleep(backoff, undefined, { signal }).catch(() => signal?.throwIfAborted());
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
