@@ -5,7 +5,7 @@
  * publish → consume → ack measured on the same nats-server in the same run.
  */
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
-import { CATALOG, createMessage, decodeMessage, newId } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, newId } from '@agentos/contracts';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
@@ -76,14 +76,14 @@ async function main() {
     const endToEnd: number[] = [];
     const done = new Map<string, () => void>();
     const nc = await connector.connection$();
-    nc.subscribe('agentos.task.echo.>', { callback: (_, msg) => {
+    nc.subscribe(subjectFilter('TaskAssigned', { agent: 'echo' }), { callback: (_, msg) => {
       const parsed = decodeMessage(msg.data);
       if (parsed.ok && parsed.message.type === 'TaskAssigned') {
         const at = submittedAt.get(parsed.message.payload.intentId);
         if (at !== undefined && parsed.message.payload.attempt === 1) toAssignment.push(performance.now() - at);
       }
     } });
-    for (const subject of [CATALOG.IntentCompleted.subject, CATALOG.IntentFailed.subject, CATALOG.IntentRejected.subject]) {
+    for (const subject of [subjectFilter('IntentCompleted'), subjectFilter('IntentFailed'), subjectFilter('IntentRejected')]) {
       nc.subscribe(subject, { callback: (_, msg) => {
         const parsed = decodeMessage(msg.data);
         if (!parsed.ok) return;

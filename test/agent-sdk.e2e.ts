@@ -1,5 +1,5 @@
 import { defineAgent, openAiCompatibleModel, runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
-import { createMessage, decodeMessage, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { waitFor } from '@agentos/testing';
@@ -79,7 +79,7 @@ describe('agent SDK: tools and the model port through policy, progress, against 
     await waitFor(() => system.client.query(createMessage('GetPolicyBundle', {}, system.origin)), (b) => b.version === 'tools-1');
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const progress: string[] = [];
-    const watch = nc.subscribe('agentos.evt.task.progressed', { callback: (_, msg) => {
+    const watch = nc.subscribe(subjectFilter('TaskProgressed'), { callback: (_, msg) => {
       const parsed = decodeMessage(msg.data);
       if (parsed.ok && parsed.message.type === 'TaskProgressed') progress.push(`${parsed.message.payload.message} ${parsed.message.payload.percent}%`);
     } });

@@ -1,5 +1,5 @@
 import { defineAgent } from '@agentos/agent-sdk';
-import { CATALOG, createMessage, decodeMessage, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { z } from 'zod';
@@ -47,7 +47,7 @@ describe('budgets enforced across agents, against a real nats-server', () => {
   it('stops a workflow whose agents spent its token budget, cancelling the running task, with a clear reason', async () => {
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const cancellations: MessageOf<'TaskFailed'>[] = [];
-    const watch = nc.subscribe(CATALOG.TaskFailed.subject, {
+    const watch = nc.subscribe(subjectFilter('TaskFailed'), {
       callback: (_, msg) => {
         const parsed = decodeMessage(msg.data);
         if (parsed.ok && parsed.message.type === 'TaskFailed') cancellations.push(parsed.message);

@@ -1,5 +1,5 @@
 import { STEP_LEDGER_BUCKET, defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
-import { createMessage, decodeMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
@@ -104,7 +104,7 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
     const instances = await slowpokes(['slow-a', 'slow-b'], { AGENTOS_STEP_LEASE_MS: '4000' });
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const dropped: string[] = [];
-    const watch = nc.subscribe('agentos.evt.agent.instance-dropped', { callback: (_, msg) => {
+    const watch = nc.subscribe(subjectFilter('AgentInstanceDropped'), { callback: (_, msg) => {
       const parsed = decodeMessage(msg.data);
       if (parsed.ok && parsed.message.type === 'AgentInstanceDropped') dropped.push(parsed.message.payload.instanceId);
     } });

@@ -7,7 +7,11 @@ import {
   isMessageType,
   isUuid,
   newId,
+  principalOf,
+  routingSubjectOf,
+  subjectMismatch,
   subjectOf,
+  type Actor,
   type Envelope,
   type MessageOf,
   type MessageType,
@@ -35,12 +39,14 @@ import { SERVICES, startSystem, type RunningSystem } from './system';
  */
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 424_242);
 /** fast-check runs per (subject, class); oversized messages are 1–2 MiB each, so one per subject. */
-const RUNS = { 'not-json': 3, 'not-envelope': 3, 'broken-payload': 4, 'wrong-version': 2, oversized: 1, 'unknown-type': 2, 'other-type': 1 } as const;
+const RUNS = { 'not-json': 3, 'not-envelope': 3, 'broken-payload': 4, 'wrong-version': 2, oversized: 1, 'unknown-type': 2, 'other-type': 1, 'other-sender': 2 } as const;
 type BadClass = keyof typeof RUNS;
 const CLASSES = Object.keys(RUNS) as BadClass[];
 
 const MiB = 1024 * 1024;
 const ORIGIN: Origin = { tenant: 'fuzz', actor: { kind: 'user', id: 'fuzzer' } };
+/** The fuzzer's sender tokens: every subject it publishes on ends with them, as the broker would let its principal. */
+const SENDER = `${ORIGIN.tenant}.${principalOf(ORIGIN.actor)}`;
 /** Values for the `{tokens}` of templated subjects: the summariser instance the harness starts. */
 const TOKENS: Record<string, string> = { agent: 'summariser', instanceId: 'e2e-summariser', name: 'summariser', service: 'fuzz' };
 /** Consumers belong to a service by durable-name prefix (`<service>-<type>`, `agent-<name>-<instance>`). */
@@ -182,7 +188,8 @@ type Bad =
   | { cls: 'wrong-version'; version: Json | undefined }
   | { cls: 'oversized'; variant: 'raw' | 'payload-blob' | 'header-blob'; size: number; fill: string }
   | { cls: 'unknown-type'; type: string }
-  | { cls: 'other-type'; type: MessageType };
+  | { cls: 'other-type'; type: MessageType }
+  | { cls: 'other-sender'; tenant: string; actor: Actor };
 
 const WRONG_VALUES: Json[] = [12_345, -1.5, 'not-the-right-type', true, null, [], [1, 'two'], { nested: { junk: true } }];
 const NOT_OBJECTS: (Json | undefined)[] = [undefined, null, 42, 'payload', true, [], [{}]];
@@ -252,6 +259,16 @@ const otherType = (type: MessageType): fc.Arbitrary<Bad> => {
   return fc.constantFrom(...others).map((other): Bad => ({ cls: 'other-type', type: other }));
 };
 
+/** A valid message that claims a tenant or actor other than the fuzzer's, which its subject names: forged identity. */
+const otherSender = (): fc.Arbitrary<Bad> =>
+  fc
+    .record({
+      tenant: fc.constantFrom(ORIGIN.tenant, 'system', 'acme', 'intruder'),
+      actor: fc.constantFrom<Actor>(ORIGIN.actor, { kind: 'agent', id: 'summariser@1.0.0' }, { kind: 'service', id: 'orchestrator' }, { kind: 'user', id: 'admin' }, { kind: 'agent', id: 'fuzzer@1.0.0' }),
+    })
+    .filter(({ tenant, actor }) => tenant !== ORIGIN.tenant || principalOf(actor) !== principalOf(ORIGIN.actor))
+    .map((claim): Bad => ({ cls: 'other-sender', ...claim }));
+
 const ARBITRARIES: Record<BadClass, (type: MessageType) => fc.Arbitrary<Bad>> = {
   'not-json': notJson,
   'not-envelope': notEnvelope,
@@ -260,6 +277,7 @@ const ARBITRARIES: Record<BadClass, (type: MessageType) => fc.Arbitrary<Bad>> = 
   oversized,
   'unknown-type': unknownType,
   'other-type': otherType,
+  'other-sender': otherSender,
 };
 
 function deep(depth: number): JsonObject {
@@ -359,16 +377,25 @@ function materialise(type: MessageType, bad: Bad): Materialised {
       const envelope = validEnvelope(bad.type);
       return { bytes: utf8(JSON.stringify(envelope)), envelope, issuePath: 'type' };
     }
+    case 'other-sender': {
+      const envelope: JsonObject = { ...validEnvelope(type), tenant: bad.tenant, actor: { ...bad.actor } };
+      return { bytes: utf8(JSON.stringify(envelope)), envelope, issuePath: 'subject' };
+    }
   }
 }
 
 /**
  * The classification, by the contract's own parser: every class is invalid for the subject's type.
- * All but other-type fail decodeMessage; other-type is a valid message of another type.
+ * All but other-type and other-sender fail decodeMessage; other-type is a valid message of another type,
+ * other-sender a valid message of this type whose tenant or actor is not the fuzzer's (its subject's).
  */
 function assertCertainlyBad(type: MessageType, bad: Bad, bytes: Uint8Array): void {
   const parsed = decodeMessage(bytes);
-  if (bad.cls === 'other-type') {
+  if (bad.cls === 'other-sender') {
+    if (!parsed.ok || parsed.message.type !== type || !subjectMismatch(parsed.message, `${routingSubjectOf(parsed.message)}.${SENDER}`)) {
+      throw new Error(`generator bug: other-sender message for ${type} is not a valid message claiming another sender: ${parsed.ok ? subjectOf(parsed.message) : parsed.error}`);
+    }
+  } else if (bad.cls === 'other-type') {
     if (!parsed.ok || parsed.message.type === type) throw new Error(`generator bug: other-type message is not a valid ${bad.type}: ${parsed.ok ? parsed.message.type : parsed.error}`);
   } else if (parsed.ok) {
     throw new Error(`generator bug: ${bad.cls} message for ${type} is valid by accident (${parsed.message.type})`);
@@ -418,7 +445,7 @@ const serviceOf = (durable: string): string => {
 };
 
 /** The concrete subject of a type with its `{tokens}` filled in. */
-const concreteSubject = (type: MessageType) => CATALOG[type].subject.replace(/\{(\w+)\}/g, (_, token: string) => TOKENS[token] ?? 'fuzz');
+const concreteSubject = (type: MessageType) => `${CATALOG[type].subject.replace(/\{(\w+)\}/g, (_, token: string) => TOKENS[token] ?? 'fuzz')}.${SENDER}`;
 
 async function durableConsumers(connector: NatsConnector): Promise<Map<StreamName, { durable: string; filter: string; pending: number; ackPending: number }[]>> {
   const jsm = await connector.manager$();
@@ -473,7 +500,9 @@ class DeadLetterCollector {
 
   private add(message: JsMsg): void {
     const parsed = decodeMessage(message.data);
-    if (!parsed.ok || parsed.message.type !== 'MessageDeadLettered') return void this.notLetters.push({ subject: message.subject, seq: message.seq });
+    // The fuzzer's own messages on its dead-letter subject are bad input, even those that parse (forged senders).
+    const fuzzers = message.subject === `agentos.dlq.fuzz.${SENDER}`;
+    if (fuzzers || !parsed.ok || parsed.message.type !== 'MessageDeadLettered') return void this.notLetters.push({ subject: message.subject, seq: message.seq });
     const stored = { dlqSubject: message.subject, letter: parsed.message as Letter };
     const key = `${stored.letter.payload.subject}#${stored.letter.payload.streamSequence}`;
     this.byOriginal.set(key, [...(this.byOriginal.get(key) ?? []), stored]);
@@ -503,7 +532,7 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
   const sent: Sent[] = [];
   /** Published to subjects nobody consumes durably: must not be dead-lettered (nothing reads them). */
   const sentUnconsumed: { subject: string; seq: number }[] = [];
-  const queryOutcomes = { errorReplies: 0, noReply: 0 };
+  const queryOutcomes = { errorReplies: 0, noReply: 0, refused: 0 };
   const crashes: string[] = [];
   const onUnhandled = (error: unknown) => crashes.push(`unhandledRejection: ${(error as Error)?.stack ?? String(error)}`);
   const onUncaught = (error: Error) => crashes.push(`uncaughtException: ${error.stack ?? error.message}`);
@@ -578,11 +607,11 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     }
     const bySubject = Object.fromEntries(targets.map((t) => [t.subject, t.consumers.map((c) => c.durable).sort()]));
     // Spot checks that the derivation sees the system as it is (templated subjects filled with valid tokens).
-    expect(bySubject['agentos.cmd.intent.submit']).toEqual(['orchestrator-SubmitIntent']);
-    expect(bySubject['agentos.task.summariser.e2e-summariser']).toEqual(['agent-summariser-e2e-summariser', 'observability-TaskAssigned']);
-    expect(bySubject['agentos.hb.summariser']).toEqual(['registry-AgentHeartbeatSent']);
-    expect(bySubject['agentos.dlq.fuzz']).toEqual(['observability-MessageDeadLettered']);
-    expect(bySubject['agentos.evt.task.completed']).toEqual(['observability-TaskCompleted', 'orchestrator-TaskCompleted']);
+    expect(bySubject[`agentos.cmd.intent.submit.${SENDER}`]).toEqual(['orchestrator-SubmitIntent']);
+    expect(bySubject[`agentos.task.summariser.e2e-summariser.${SENDER}`]).toEqual(['agent-summariser-e2e-summariser', 'observability-TaskAssigned']);
+    expect(bySubject[`agentos.hb.summariser.${SENDER}`]).toEqual(['registry-AgentHeartbeatSent']);
+    expect(bySubject[`agentos.dlq.fuzz.${SENDER}`]).toEqual(['observability-MessageDeadLettered']);
+    expect(bySubject[`agentos.evt.task.completed.${SENDER}`]).toEqual(['observability-TaskCompleted', 'orchestrator-TaskCompleted']);
     expect(targets.length).toBeGreaterThanOrEqual(25);
     // Every stream the services read from is covered.
     expect(new Set(targets.map((t) => t.stream))).toEqual(new Set(['AGENTOS_COMMANDS', 'AGENTOS_EVENTS', 'AGENTOS_TASKS', 'AGENTOS_DEAD_LETTERS', 'AGENTOS_HEARTBEATS']));
@@ -606,7 +635,7 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     const id = envelope && typeof envelope.id === 'string' && isUuid(envelope.id) ? envelope.id : null;
     for (const { dlqSubject, letter } of found) {
       const service = target.consumers.find((c) => c.durable === letter.payload.consumer)?.service;
-      expect([dlqSubject, letter.payload.service]).toEqual([`agentos.dlq.${service}`, service]);
+      expect([dlqSubject.startsWith(`agentos.dlq.${service}.`), letter.payload.service]).toEqual([true, service]);
       // Usually the first delivery; a redelivery (after ack_wait) must still give one dead letter, not two.
       expect(letter.payload).toMatchObject({ reason: 'invalid-message', subject: target.subject, streamSequence: ack.seq });
       expect(letter.payload.deliveries).toBeGreaterThanOrEqual(1);
@@ -617,6 +646,7 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
         expect([issuePath, paths.some((p) => p === issuePath || p.startsWith(`${issuePath}.`))]).toEqual([issuePath, true]);
       }
       if (bad.cls === 'other-type') expect(letter.payload.error).toMatch(/does not belong on/);
+      if (bad.cls === 'other-sender') expect(letter.payload.error).toMatch(/but was sent (as tenant|by principal)/);
       // The original as received (as UTF-8 text); only a large one (oversized, deeply nested) is cut, and says so.
       if (letter.payload.original !== text) {
         expect(text.length).toBeGreaterThan(64 * 1024);
@@ -683,7 +713,7 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     expect(queries.length).toBeGreaterThanOrEqual(14);
     await timed('queries', async () => {
       for (const [q, type] of queries.entries()) {
-        const subject = CATALOG[type].subject;
+        const subject = concreteSubject(type);
         for (const [index, cls] of CLASSES.entries()) {
           await check(`${cls} query on ${subject}`, ARBITRARIES[cls](type), BASE_SEED + 100_000 + index * 1_000 + q, cls === 'oversized' ? 1 : 2, async (bad) => {
             const { bytes } = materialise(type, bad);
@@ -692,6 +722,11 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
             if (answer === undefined) return void (queryOutcomes.noReply += 1);
             queryOutcomes.errorReplies += 1;
             expect(answer).toEqual({ ok: false, error: expect.any(String) });
+            // A query in someone else's name is refused, and the attempt recorded as a dead letter.
+            if (cls === 'other-sender') {
+              expect((answer as { error: string }).error).toMatch(/^refused: .*but was sent (as tenant|by principal)/);
+              queryOutcomes.refused += 1;
+            }
             expect((answer as { error: string }).error.length).toBeGreaterThan(0);
           });
         }
@@ -735,17 +770,21 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     // none for the subjects nobody consumes, none for max-deliveries (no handler crashed on a message).
     await sleep(500);
     const expected = sent.reduce((n, s) => n + s.target.consumers.length, 0);
-    expect(collector.letters.length).toBe(expected);
+    // Queries sent in another's name are dead-lettered too (they have no stream sequence): one per refusal.
+    const queryLetters = collector.letters.filter((l) => l.letter.payload.streamSequence === 0);
+    expect(queryLetters).toHaveLength(queryOutcomes.refused);
+    expect(queryOutcomes.refused).toBeGreaterThan(0);
+    expect(collector.letters.length - queryLetters.length).toBe(expected);
     for (const s of sent) expect(collector.lettersFor(s.target.subject, s.seq)).toHaveLength(s.target.consumers.length);
     for (const u of sentUnconsumed) expect(collector.lettersFor(u.subject, u.seq)).toHaveLength(0);
     expect(new Set(collector.letters.map((l) => l.letter.payload.reason))).toEqual(new Set(['invalid-message']));
     // The only non-letters on dead-letter subjects are the fuzzer's own bad messages on agentos.dlq.fuzz.
-    expect(collector.notLetters.every((m) => m.subject === 'agentos.dlq.fuzz')).toBe(true);
-    expect(collector.notLetters).toHaveLength(sent.filter((s) => s.target.subject === 'agentos.dlq.fuzz').length);
+    expect(collector.notLetters.every((m) => m.subject === `agentos.dlq.fuzz.${SENDER}`)).toBe(true);
+    expect(collector.notLetters).toHaveLength(sent.filter((s) => s.target.subject === `agentos.dlq.fuzz.${SENDER}`).length);
     // Observability counted every dead letter.
     const metrics = await waitFor(
       () => system.client.query(createMessage('GetMetrics', {}, origin)),
-      (m) => m.deadLetters['invalid-message'] === expected,
+      (m) => m.deadLetters['invalid-message'] === expected + queryOutcomes.refused,
       { what: `${expected} dead letters counted` },
     );
     expect(metrics.deadLetters['max-deliveries-exceeded'] ?? 0).toBe(0);
@@ -757,8 +796,8 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
   it('dead-letters a valid message whose payload tokens do not match its subject', async () => {
     const task = createMessage('TaskAssigned', { taskId: newId(), intentId: newId(), agent: 'ghost', agentVersion: '9.9.9', instanceId: 'ghost-1', input: { text: 'Ghost. Task.' } }, ORIGIN);
     expect(decodeMessage(utf8(JSON.stringify(task))).ok).toBe(true);
-    const ack = await js.publish('agentos.task.summariser.e2e-summariser', utf8(JSON.stringify(task)), { msgID: task.id });
-    const letters = await waitFor(() => collector.lettersFor('agentos.task.summariser.e2e-summariser', ack.seq), (found) => found.length >= 2, { what: 'the mis-addressed task dead-lettered' });
+    const ack = await js.publish(`agentos.task.summariser.e2e-summariser.${SENDER}`, utf8(JSON.stringify(task)), { msgID: task.id });
+    const letters = await waitFor(() => collector.lettersFor(`agentos.task.summariser.e2e-summariser.${SENDER}`, ack.seq), (found) => found.length >= 2, { what: 'the mis-addressed task dead-lettered' });
     expect(letters.map((l) => l.letter.payload.reason)).toEqual(['invalid-message', 'invalid-message']);
   });
 

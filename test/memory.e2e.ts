@@ -1,4 +1,4 @@
-import { CATALOG, createMessage, type Actor, type MessageOf, type Origin, type PayloadInput, type ReplyOf } from '@agentos/contracts';
+import { principalOf, subjectFilter, createMessage, type Actor, type MessageOf, type Origin, type PayloadInput, type ReplyOf } from '@agentos/contracts';
 import { memoryAsOf } from '@agentos/memory-projection';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
@@ -88,7 +88,7 @@ describe('memory service against a real nats-server', () => {
     // ...and by the service, for a client that skips that check.
     const raw = { ...createMessage('WriteMemory', { ...badKey, key: 'fine' }, as(planner)), payload: badKey };
     const nc = await system.client.unwrap<NatsConnector>().connection$();
-    const reply = JSON.parse(Buffer.from((await nc.request(CATALOG.WriteMemory.subject, Buffer.from(JSON.stringify(raw)), { timeout: 5_000 })).data).toString());
+    const reply = JSON.parse(Buffer.from((await nc.request(subjectFilter('WriteMemory', {}, { tenant: raw.tenant, principal: principalOf(raw.actor) }), Buffer.from(JSON.stringify(raw)), { timeout: 5_000 })).data).toString());
     expect(reply).toEqual({ ok: false, error: 'invalid WriteMemory: payload.key: key must be dot-separated segments of A-Z, a-z, 0-9, _ or -' });
   });
 

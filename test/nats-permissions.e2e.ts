@@ -48,7 +48,7 @@ describe('the NATS permission table (libs/testing/src/nats-permissions.ts)', () 
   it("lets each user receive on the inbox prefix its connections use", () => {
     for (const { user, permissions } of natsPrincipals()) {
       expect([user, inboxPrefixFor(user)]).toEqual([user, inboxOf(user)]);
-      if (user !== 'admin') expect(permissions.subscribe).toContain(user === 'cli' ? '_INBOX.>' : `${inboxOf(user)}.>`);
+      if (user !== 'admin') expect(permissions.subscribe).toContain(`${inboxOf(user)}.>`);
     }
   });
 });
@@ -70,7 +70,7 @@ describe('NATS users and permissions, against a real nats-server', () => {
     connectors.push(connector);
     return connector;
   };
-  const operator = { tenant: 'system', actor: { kind: 'user' as const, id: 'operator' } };
+  const operator = { tenant: 'system', actor: { kind: 'user' as const, id: 'cli' } };
   const killSwitches = () => system.client.query(createMessage('ListKillSwitches', {}, system.origin));
 
   beforeAll(async () => {
@@ -135,7 +135,7 @@ describe('NATS users and permissions, against a real nats-server', () => {
     const command = createMessage('ActivateKillSwitch', { scope: 'global', target: '*', reason: 'an agent trying to stop everyone' }, { tenant: 'system', actor: { kind: 'agent', id: 'summariser@1.0.0' } });
     const refused = await rogue.publish(command).then(() => undefined, (error: Error) => error);
     expect(refused?.message).toMatch(PERMISSION_DENIED);
-    expect(refused?.message).toContain('"agentos.cmd.kill-switch.activate"');
+    expect(refused?.message).toContain('"agentos.cmd.kill-switch.activate.system.agent-summariser"');
     // Nor the fact itself, which only policy may state.
     const fact = await rogue.publish(createMessage('KillSwitchActivated', command.payload, { tenant: 'system', actor: command.actor })).then(() => undefined, (error: Error) => error);
     expect(fact?.message).toMatch(PERMISSION_DENIED);
@@ -166,7 +166,7 @@ describe('NATS users and permissions, against a real nats-server', () => {
     for (const payload of [task, { ...task, agent: 'summariser', instanceId: 'e2e-summariser' }]) {
       const refused = await rogue.publish(createMessage('TaskAssigned', payload, origin)).then(() => undefined, (error: Error) => error);
       expect(refused?.message).toMatch(PERMISSION_DENIED);
-      expect(refused?.message).toContain(`"agentos.task.${payload.agent}.${payload.instanceId}"`);
+      expect(refused?.message).toContain(`"agentos.task.${payload.agent}.${payload.instanceId}.globex.agent-summariser"`);
     }
     // Nor heartbeat for another agent.
     const beat = createMessage('AgentHeartbeatSent', { name: 'researcher', version: '1.0.0', instanceId: 'e2e-researcher', inFlight: 0, concurrency: 1 }, origin);
@@ -192,7 +192,7 @@ describe('NATS users and permissions, against a real nats-server', () => {
     expect(receipt).toMatchObject({ stream: 'AGENTOS_COMMANDS', duplicate: false });
     // Policy (its own user) put it in force; the CLI's query is answered on the CLI's inbox.
     const listed = await waitFor(() => cli.query(createMessage('ListKillSwitches', {}, operator)), (r) => r.switches.length === 1, { what: 'the kill switch in force' });
-    expect(listed.switches[0]).toMatchObject({ scope: 'tenant', target: 'globex', activatedBy: 'user:operator' });
+    expect(listed.switches[0]).toMatchObject({ scope: 'tenant', target: 'globex', activatedBy: 'user:cli' });
     await cli.publishMessage(createMessage('ReleaseKillSwitch', { scope: 'tenant', target: 'globex', reason: 'resolved' }, operator));
     await waitFor(killSwitches, (r) => r.switches.length === 0, { what: 'the kill switch released' });
     // Refused: only what the rogue agent tried above. Every principal of the system got what it needed.

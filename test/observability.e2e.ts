@@ -1,4 +1,4 @@
-import { createMessage, newId } from '@agentos/contracts';
+import { subjectOf, createMessage, newId } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import type { LineageGraph } from '@agentos/replay';
 import { waitFor } from '@agentos/testing';
@@ -29,8 +29,9 @@ describe('observability: metrics and lineage from the event flow, against a real
     outcomes.push((await system.submit('translate', {})).events.at(-1)?.type);
     expect(outcomes).toEqual(['IntentCompleted', 'IntentCompleted', 'IntentCompleted', 'IntentRejected', 'IntentFailed']);
     const nc = await system.client.unwrap<NatsConnector>().connection$();
-    const bad = { ...createMessage('SubmitIntent', { intentId: newId(), goal: 'g', capability: 'summarise' }, system.origin), payload: { goal: 42 } };
-    nc.publish('agentos.cmd.intent.submit', Buffer.from(JSON.stringify(bad)));
+    const valid = createMessage('SubmitIntent', { intentId: newId(), goal: 'g', capability: 'summarise' }, system.origin);
+    const bad = { ...valid, payload: { goal: 42 } };
+    nc.publish(subjectOf(valid), Buffer.from(JSON.stringify(bad)));
 
     const json = await waitFor(
       async () => JSON.parse((await get('/api/metrics')).text) as { intents: Record<string, number>; deadLetters: Record<string, number>; intentLatencyMs: { count: number } },

@@ -1,5 +1,5 @@
 import { defineAgent } from '@agentos/agent-sdk';
-import { createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { z } from 'zod';
@@ -91,7 +91,7 @@ describe('policy service against a real nats-server', () => {
   it('a kill switch cancels every running task of its scope within 1 s under load, blocks new ones, and lifts on release', async () => {
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const failedAt = new Map<string, number>();
-    const watch = nc.subscribe('agentos.evt.task.failed', {
+    const watch = nc.subscribe(subjectFilter('TaskFailed'), {
       callback: (_, msg) => {
         const parsed = decodeMessage(msg.data);
         if (parsed.ok && parsed.message.type === 'TaskFailed') failedAt.set(parsed.message.payload.intentId, Date.now());

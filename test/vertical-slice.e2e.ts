@@ -1,4 +1,4 @@
-import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { subjectOf, createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import { verifyChain } from '@agentos/event-store';
 import { NatsConnector, finishedSpans } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
@@ -138,8 +138,9 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
 
   it('dead-letters an invalid command with the field-level error and counts it', async () => {
     const js = await connector.jetstream();
-    const bad = { ...createMessage('SubmitIntent', { intentId: newId(), goal: 'g', capability: 'summarise' }, system.origin), payload: { intentId: 'not-a-uuid', capability: 'summarise' } };
-    await js.publish('agentos.cmd.intent.submit', Buffer.from(JSON.stringify(bad)), { msgID: bad.id });
+    const valid = createMessage('SubmitIntent', { intentId: newId(), goal: 'g', capability: 'summarise' }, system.origin);
+    const bad = { ...valid, payload: { intentId: 'not-a-uuid', capability: 'summarise' } };
+    await js.publish(subjectOf(valid), Buffer.from(JSON.stringify(bad)), { msgID: bad.id });
     const letters = await waitFor(
       async () => (await readStoredMessages<MessageOf<'MessageDeadLettered'>>(await connector.manager$(), 'AGENTOS_DEAD_LETTERS')).filter((l) => l.causationId === bad.id),
       (found) => found.length === 1,

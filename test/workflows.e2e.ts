@@ -1,5 +1,5 @@
 import { defineAgent, runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
-import { createMessage, decodeMessage, newId, type Envelope, type MessageOf, type Priority } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, newId, type Envelope, type MessageOf, type Priority } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { readStoredMessages, waitFor } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
@@ -204,7 +204,7 @@ describe('declarative workflows, end to end against a real nats-server', () => {
     ];
     const nc = await system.client.unwrap<NatsConnector>().connection$();
     const changes: string[] = [];
-    const watch = nc.subscribe('agentos.evt.agent.circuit-changed', { callback: (_, msg) => {
+    const watch = nc.subscribe(subjectFilter('CircuitStateChanged'), { callback: (_, msg) => {
       const parsed = decodeMessage(msg.data);
       if (parsed.ok && parsed.message.type === 'CircuitStateChanged') changes.push(`${parsed.message.payload.instanceId}:${parsed.message.payload.from}→${parsed.message.payload.to}`);
     } });

@@ -1,4 +1,4 @@
-import { CATALOG, createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
@@ -95,7 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const latencies: number[] = [];
   const nc = await connector.connection$();
   for (const type of ['IntentCompleted', 'IntentFailed', 'IntentRejected'] as const) {
-    nc.subscribe(CATALOG[type].subject, { callback: (_, msg) => {
+    nc.subscribe(subjectFilter(type), { callback: (_, msg) => {
       const parsed = decodeMessage(msg.data);
       if (!parsed.ok || settled.has((parsed.message.payload as { intentId: string }).intentId)) return;
       const intentId = (parsed.message.payload as { intentId: string }).intentId;

@@ -27,7 +27,7 @@ export async function follow(watch: Subscription, correlationId: string, options
   let outcome: AnyMessage | undefined;
   try {
     for await (const raw of watch) {
-      if (raw.subject.startsWith('agentos.query') || raw.subject === CATALOG.DecisionInputRecorded.subject) continue;
+      if (raw.subject.startsWith('agentos.query') || raw.subject.startsWith(`${CATALOG.DecisionInputRecorded.subject}.`)) continue;
       const parsed = decodeMessage(raw.data);
       if (!parsed.ok || parsed.message.correlationId !== correlationId) continue;
       const message = parsed.message;

@@ -1,4 +1,4 @@
-import { CATALOG, createMessage, type Actor, type AgentInstance } from '@agentos/contracts';
+import { subjectFilter, createMessage, type Actor, type AgentInstance } from '@agentos/contracts';
 import type { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import type { Subscription } from 'nats';
 
@@ -23,7 +23,7 @@ export class AgentDirectory {
   async start(): Promise<void> {
     const nc = await this.bus.unwrap<NatsConnector>().connection$();
     const refreshOn = (subject: string) => nc.subscribe(subject, { callback: () => void this.refresh() });
-    this.subscriptions = [refreshOn(CATALOG.AgentRegistered.subject), refreshOn(CATALOG.AgentInstanceDropped.subject)];
+    this.subscriptions = [refreshOn(subjectFilter('AgentRegistered')), refreshOn(subjectFilter('AgentInstanceDropped'))];
     this.ticker = setInterval(() => void this.refresh(), this.refreshMs);
     this.ticker.unref();
     await this.refresh();

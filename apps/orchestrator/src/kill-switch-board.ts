@@ -1,5 +1,5 @@
-import { CATALOG, createMessage, decodeMessage, type ActiveKillSwitch, type Actor } from '@agentos/contracts';
-import type { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { SYSTEM_TENANT, createMessage, type ActiveKillSwitch, type Actor, type AnyMessage } from '@agentos/contracts';
+import { followFacts, type JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
 import type { Subscription } from 'nats';
 
 const keyOf = (kill: Pick<ActiveKillSwitch, 'scope' | 'target'>) => `${kill.scope}:${kill.target}`;
@@ -17,17 +17,11 @@ export class KillSwitchBoard {
 
   async start(): Promise<void> {
     const nc = await this.bus.unwrap<NatsConnector>().connection$();
-    const follow = (subject: string) =>
-      nc.subscribe(subject, {
-        callback: (_, msg) => {
-          const parsed = decodeMessage(msg.data);
-          if (!parsed.ok) return;
-          const message = parsed.message;
-          if (message.type === 'KillSwitchActivated') this.active.set(keyOf(message.payload), { ...message.payload, activatedAt: message.occurredAt, activatedBy: `${message.actor.kind}:${message.actor.id}` });
-          if (message.type === 'KillSwitchReleased') this.active.delete(keyOf(message.payload));
-        },
-      });
-    this.subscriptions = [follow(CATALOG.KillSwitchActivated.subject), follow(CATALOG.KillSwitchReleased.subject)];
+    const onFact = (message: AnyMessage) => {
+      if (message.type === 'KillSwitchActivated') this.active.set(keyOf(message.payload), { ...message.payload, activatedAt: message.occurredAt, activatedBy: `${message.actor.kind}:${message.actor.id}` });
+      if (message.type === 'KillSwitchReleased') this.active.delete(keyOf(message.payload));
+    };
+    this.subscriptions = [followFacts(nc, 'KillSwitchActivated', onFact), followFacts(nc, 'KillSwitchReleased', onFact)];
     await this.sync();
   }
 
@@ -35,7 +29,7 @@ export class KillSwitchBoard {
   async sync(): Promise<boolean> {
     if (this.synced) return true;
     try {
-      const { switches } = await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: 'system', actor: this.actor }), 2_000);
+      const { switches } = await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: SYSTEM_TENANT, actor: this.actor }), 2_000);
       switches.forEach((kill) => this.active.set(keyOf(kill), kill));
       this.synced = true;
     } catch {

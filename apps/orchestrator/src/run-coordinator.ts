@@ -1,4 +1,4 @@
-import { CATALOG, causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { subjectOf, causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
@@ -209,7 +209,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     const letter = causedBy(failed, 'MessageDeadLettered', {
       service: this.service.name,
       consumer: 'scheduler',
-      subject: CATALOG.TaskQueued.subject,
+      subject: subjectOf(queued ?? failed),
       streamSequence: 0,
       deliveries: attempt,
       reason: 'retries-exhausted',

@@ -1,5 +1,5 @@
-import { CATALOG, createMessage, decodeMessage, type Actor, type MessageOf } from '@agentos/contracts';
-import type { MessagePublisher, NatsConnector } from '@agentos/messaging';
+import { createMessage, type Actor, type AnyMessage, type MessageOf } from '@agentos/contracts';
+import { followFacts, type MessagePublisher, type NatsConnector } from '@agentos/messaging';
 import { killSwitchApplies } from '@agentos/policy-engine';
 import type { Subscription } from 'nats';
 
@@ -19,16 +19,14 @@ export class CancellationWatch {
 
   constructor(private readonly agentName: string) {}
 
-  async start(connector: NatsConnector, publisher: MessagePublisher, actor: Actor): Promise<void> {
+  /** `tenant`: the agent's own; it asks in it (its credentials allow no other) and hears every tenant's switches and budgets. */
+  async start(connector: NatsConnector, publisher: MessagePublisher, actor: Actor, tenant: string): Promise<void> {
     const nc = await connector.connection$();
-    this.subscriptions.push(
-      nc.subscribe(CATALOG.KillSwitchActivated.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
-      nc.subscribe(CATALOG.KillSwitchReleased.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
-      nc.subscribe(CATALOG.BudgetExhausted.subject, { callback: (_, msg) => this.onMessage(msg.data) }),
-    );
+    const onFact = (message: AnyMessage) => this.onMessage(message);
+    this.subscriptions.push(followFacts(nc, 'KillSwitchActivated', onFact), followFacts(nc, 'KillSwitchReleased', onFact), followFacts(nc, 'BudgetExhausted', onFact));
     try {
       // Switches thrown while this instance was down; without policy, start with none known.
-      const { switches } = await publisher.request(createMessage('ListKillSwitches', {}, { tenant: 'system', actor }), 2_000);
+      const { switches } = await publisher.request(createMessage('ListKillSwitches', {}, { tenant, actor }), 2_000);
       switches.forEach((kill) => this.active.set(keyOf(kill), kill));
     } catch {
       // Policy unreachable: its own check still fails closed; the orchestrator assigns nothing.
@@ -56,10 +54,7 @@ export class CancellationWatch {
     this.running.delete(task.payload.taskId);
   }
 
-  private onMessage(data: Uint8Array): void {
-    const parsed = decodeMessage(data);
-    if (!parsed.ok) return;
-    const message = parsed.message;
+  private onMessage(message: AnyMessage): void {
     if (message.type === 'KillSwitchReleased') this.active.delete(keyOf(message.payload));
     if (message.type === 'BudgetExhausted') {
       const { scope, id, metric, used, limit } = message.payload;

@@ -1,4 +1,4 @@
-import { causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
+import { SYSTEM_TENANT, causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
 import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
@@ -18,6 +18,10 @@ export interface RunAgentOptions {
   nats?: NatsSettings;
   /** Distinguishes instances of one agent; AGENTOS_INSTANCE_ID (set by the supervisor), else host, pid and a random suffix. */
   instanceId?: string;
+  /**
+   * The tenant the agent's credentials belong to (AGENTOS_TENANT): it registers there and takes only that tenant's
+   * tasks. `system` (the default) is a platform agent, trusted with every tenant's tasks.
+   */
   tenant?: string;
   retry?: Partial<RetryPolicy>;
   log?: Log;
@@ -77,6 +81,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const model = options.model ?? languageModelFromEnv();
   const concurrency = agent.concurrency ?? 1;
   const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
+  const tenant = options.tenant ?? process.env.AGENTOS_TENANT ?? SYSTEM_TENANT;
   const identity = { name: agent.name, version: agent.version, instanceId };
   await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
 
@@ -100,11 +105,14 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   });
 
   const kills = new CancellationWatch(agent.name);
-  await kills.start(connector, transport, actor);
+  await kills.start(connector, transport, actor, tenant);
   let running = 0;
 
   const worker = new MessageWorker(connector, transport, {
     service: `agent-${agent.name}`,
+    identity: { tenant, actor },
+    // A tenant's agent takes only its tenant's tasks (its credentials let it act in no other).
+    ...(tenant === SYSTEM_TENANT ? {} : { filterSender: { tenant } }),
     type: 'TaskAssigned',
     filterTokens: { agent: agent.name, instanceId },
     durable: `agent-${agent.name}-${instanceId}`,
@@ -171,10 +179,10 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
 
   await worker.start();
   await publisher.publish(
-    createMessage('RegisterAgent', { ...identity, owner: agent.owner, capabilities: agent.capabilities, concurrency, ...schemasOf(agent) }, { tenant: options.tenant ?? 'system', actor }),
+    createMessage('RegisterAgent', { ...identity, owner: agent.owner, capabilities: agent.capabilities, concurrency, ...schemasOf(agent) }, { tenant, actor }),
   );
   const beat = () =>
-    publisher.publish(createMessage('AgentHeartbeatSent', { ...identity, inFlight: running, concurrency }, { tenant: options.tenant ?? 'system', actor })).catch((error: Error) => log.warn({ err: error.message }, 'heartbeat not sent'));
+    publisher.publish(createMessage('AgentHeartbeatSent', { ...identity, inFlight: running, concurrency }, { tenant, actor })).catch((error: Error) => log.warn({ err: error.message }, 'heartbeat not sent'));
   const heartbeat = setInterval(beat, options.heartbeatMs ?? Number(process.env.AGENTOS_HEARTBEAT_MS ?? 2_000));
   heartbeat.unref();
   log.info({ event: 'agent.started', agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
@@ -186,7 +194,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       stopping.abort(new Error(`agent instance ${instanceId} stopping`));
       await worker.stop();
       kills.stop();
-      await publisher.publish(createMessage('DeregisterAgent', { ...identity, reason: 'stopped' }, { tenant: options.tenant ?? 'system', actor })).catch(() => undefined);
+      await publisher.publish(createMessage('DeregisterAgent', { ...identity, reason: 'stopped' }, { tenant, actor })).catch(() => undefined);
       await connector.close();
     },
   };

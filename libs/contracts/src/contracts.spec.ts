@@ -1,7 +1,7 @@
 import { CATALOG, STREAMS } from './catalog';
 import { deriveId, newId } from './ids';
 import { causedBy, createMessage } from './message';
-import { subjectFilter, subjectOf } from './subjects';
+import { principalOf, subjectFilter, subjectMismatch, subjectOf } from './subjects';
 import { decodeMessage, parseMessage } from './validation';
 
 const origin = { tenant: 'acme', actor: { kind: 'user' as const, id: 'alice' } };
@@ -26,11 +26,30 @@ describe('contracts', () => {
     }
   });
 
-  it('fills subject tokens from the payload and builds consumer filters', () => {
+  it('fills subject tokens from the payload, ends with the sender tokens and builds consumer filters', () => {
     const task = createMessage('TaskAssigned', { taskId: newId(), intentId: newId(), agent: 'summariser', agentVersion: '1.0.0', instanceId: 'host-1', capability: 'summarise', input: {} }, origin);
-    expect(subjectOf(task)).toBe('agentos.task.summariser.host-1');
-    expect(subjectFilter('TaskAssigned')).toBe('agentos.task.*.*');
-    expect(subjectFilter('TaskAssigned', { agent: 'summariser', instanceId: 'host-1' })).toBe('agentos.task.summariser.host-1');
+    expect(subjectOf(task)).toBe(`agentos.task.summariser.host-1.${origin.tenant}.user-${origin.actor.id}`);
+    expect(subjectFilter('TaskAssigned')).toBe('agentos.task.*.*.*.*');
+    expect(subjectFilter('TaskAssigned', { agent: 'summariser', instanceId: 'host-1' })).toBe('agentos.task.summariser.host-1.*.*');
+    expect(subjectFilter('SubmitIntent', {}, { tenant: 'acme', principal: 'user-alice' })).toBe('agentos.cmd.intent.submit.acme.user-alice');
+  });
+
+  it('names an agent by its name, not its version, in the principal token', () => {
+    expect(principalOf({ kind: 'agent', id: 'summariser@1.2.0' })).toBe('agent-summariser');
+    expect(principalOf({ kind: 'service', id: 'orchestrator' })).toBe('service-orchestrator');
+  });
+
+  it('refuses actor ids that cannot be one subject token', () => {
+    for (const actor of [{ kind: 'user', id: 'a.b' }, { kind: 'user', id: '*' }, { kind: 'agent', id: 'summariser' }, { kind: 'agent', id: 'Summariser@1.0.0' }, { kind: 'service', id: 'x>' }]) {
+      expect([actor, parseMessage({ ...submit(), actor }).ok]).toEqual([actor, false]);
+    }
+  });
+
+  it('names what disagrees when an envelope does not match the subject it arrived on', () => {
+    const message = submit();
+    expect(subjectMismatch(message, subjectOf(message))).toBeUndefined();
+    expect(subjectMismatch(message, `agentos.cmd.intent.submit.globex.user-${message.actor.id}`)).toMatch(/tenant "acme" but was sent as tenant "globex"/);
+    expect(subjectMismatch(message, 'agentos.cmd.intent.submit.acme.agent-summariser')).toMatch(/actor user:.* but was sent by principal "agent-summariser"/);
   });
 
   it('a caused message inherits correlation, tenant and trace, and its id is stable per cause', () => {

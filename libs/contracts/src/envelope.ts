@@ -3,10 +3,21 @@ import { z } from 'zod';
 /** W3C trace-context `traceparent`: version-traceid-parentid-flags, lower-case hex. */
 export const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
-export const Actor = z.object({
-  kind: z.enum(['user', 'agent', 'service']),
-  id: z.string().min(1).max(200),
-});
+/** One subject token: actors and tenants end up in the subjects their messages travel on (see principalOf). */
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+/** An agent acts as `<name>@<version>`; its name is a lower-case slug. */
+const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}@[0-9A-Za-z.+-]{1,100}$/;
+
+export const Actor = z
+  .object({
+    kind: z.enum(['user', 'agent', 'service']),
+    id: z.string().min(1).max(200),
+  })
+  .superRefine((actor, ctx) => {
+    if (actor.kind === 'agent' ? AGENT_ID.test(actor.id) : SLUG.test(actor.id)) return;
+    const expected = actor.kind === 'agent' ? '<name>@<version>, the name a lower-case slug' : 'letters, digits, _ or - (one subject token)';
+    ctx.addIssue({ code: 'custom', path: ['id'], message: `a ${actor.kind} id must be ${expected}` });
+  });
 export type Actor = z.infer<typeof Actor>;
 
 /** Tenants appear in subjects and stream names later, so they are restricted to a subject-safe slug. */

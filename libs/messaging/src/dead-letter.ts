@@ -1,4 +1,4 @@
-import { TRACEPARENT, TenantId, createMessage, deriveId, isUuid, type MessageOf, type ValidationIssue } from '@agentos/contracts';
+import { SYSTEM_TENANT, TRACEPARENT, TenantId, createMessage, deriveId, isUuid, type Actor, type MessageOf, type ValidationIssue } from '@agentos/contracts';
 import type { JsMsg } from 'nats';
 
 /** Why a consumer parks a message (the orchestrator parks spent tasks itself, as retries-exhausted). */
@@ -9,10 +9,21 @@ const MAX_ORIGINAL_CHARS = 256 * 1024;
 const MAX_ERROR_CHARS = 4 * 1024;
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…[truncated]` : text);
 
+/** Who parks a message: the principal the consumer's process runs as (its dead letter is published under it). */
+export interface ParkedBy {
+  tenant: string;
+  actor: Actor;
+}
+
+/** A service: the platform tenant, acting as itself. */
+export const serviceIdentity = (service: string): ParkedBy => ({ tenant: SYSTEM_TENANT, actor: { kind: 'service', id: service } });
+
 interface DeadLetterInput {
   service: string;
   consumer: string;
-  message: JsMsg;
+  /** The message as it arrived: its subject, sequence, deliveries and bytes. */
+  message: Pick<JsMsg, 'subject' | 'seq' | 'data'> & { info: { deliveryCount: number } };
+  parkedBy?: ParkedBy;
   reason: DeadLetterReason;
   error: string;
   issues?: ValidationIssue[];
@@ -29,6 +40,14 @@ function salvageHeader(text: string): { id?: string; correlationId?: string; ten
   }
 }
 
+/**
+ * A platform principal files the letter under the tenant the message names, so each tenant sees what was refused
+ * in its name; a tenant's principal may only publish in its own tenant.
+ */
+function letterTenant(parkedBy: ParkedBy, named: string | undefined): string {
+  if (parkedBy.tenant !== SYSTEM_TENANT) return parkedBy.tenant;
+  return TenantId.safeParse(named).success ? (named as string) : SYSTEM_TENANT;
+}
 
 /**
  * The dead letter of a message. Its id is derived from the consumer and the stream sequence, so
@@ -37,7 +56,10 @@ function salvageHeader(text: string): { id?: string; correlationId?: string; ten
 export function deadLetterFor(input: DeadLetterInput): MessageOf<'MessageDeadLettered'> {
   const text = Buffer.from(input.message.data).toString('utf8');
   const salvaged = salvageHeader(text);
-  const id = deriveId('dead-letter', input.consumer, String(input.message.seq));
+  // A query has no stream sequence: its own id (or the bytes) tells one refused query from another.
+  const delivery = input.message.seq > 0 ? String(input.message.seq) : `query ${salvaged.id ?? text}`;
+  const id = deriveId('dead-letter', input.consumer, delivery);
+  const parkedBy = input.parkedBy ?? serviceIdentity(input.service);
   const letter = createMessage(
     'MessageDeadLettered',
     {
@@ -53,8 +75,8 @@ export function deadLetterFor(input: DeadLetterInput): MessageOf<'MessageDeadLet
     },
     {
       id,
-      tenant: TenantId.safeParse(salvaged.tenant).success ? (salvaged.tenant as string) : 'system',
-      actor: { kind: 'service', id: input.service },
+      tenant: letterTenant(parkedBy, salvaged.tenant),
+      actor: parkedBy.actor,
       correlationId: isUuid(salvaged.correlationId) ? salvaged.correlationId : undefined,
       traceparent: salvaged.traceparent && TRACEPARENT.test(salvaged.traceparent) ? salvaged.traceparent : undefined,
     },

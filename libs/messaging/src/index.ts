@@ -11,3 +11,4 @@ export * from './nest/jetstream.server';
 export * from './lazy';
 export * from './kv-update';
 export * from './tracing';
+export * from './follow';

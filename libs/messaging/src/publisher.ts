@@ -93,7 +93,7 @@ export class MessagePublisher {
       const h = messageHeaders(checked);
       const hop = activeTraceparent();
       if (hop) h.set('traceparent', hop);
-      return nc.request(spec.subject, encodeMessage(checked), { timeout: timeoutMs, headers: h });
+      return nc.request(subjectOf(checked), encodeMessage(checked), { timeout: timeoutMs, headers: h });
     });
     const answer = JSON.parse(Buffer.from(response.data).toString('utf8')) as QueryReply;
     if (!answer.ok) throw new QueryFailedError(message.type, answer.error);

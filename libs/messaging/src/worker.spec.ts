@@ -1,4 +1,4 @@
-import { createMessage, newId, type MessageOf } from '@agentos/contracts';
+import { createMessage, newId, subjectOf, type MessageOf } from '@agentos/contracts';
 import { readStoredMessages, startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
 import { NatsConnector } from './connection';
 import { MessagePublisher } from './publisher';
@@ -101,7 +101,7 @@ describe('MessageWorker on a real nats-server', () => {
       reason: 'max-deliveries-exceeded',
       deliveries: 3,
       error: 'downstream unavailable (attempt 3)',
-      subject: 'agentos.evt.intent.submitted',
+      subject: subjectOf(message),
     });
     expect(letter.causationId).toBe(message.id);
     expect(letter.correlationId).toBe(message.correlationId);
@@ -114,8 +114,8 @@ describe('MessageWorker on a real nats-server', () => {
     await w.start();
     const bad = { ...intent(), payload: { intentId: newId(), capability: 'summarise', input: {} } }; // goal missing
     const js = await connector.jetstream();
-    await js.publish('agentos.evt.intent.submitted', Buffer.from(JSON.stringify(bad)), { msgID: bad.id });
-    await js.publish('agentos.evt.intent.submitted', Buffer.from('not json at all'));
+    await js.publish(subjectOf(intent()), Buffer.from(JSON.stringify(bad)), { msgID: bad.id });
+    await js.publish(subjectOf(intent()), Buffer.from('not json at all'));
     const letters = await waitFor(deadLetters, (l) => l.length === 2, { what: 'two dead letters' });
     // Give a wrongly retried message time to show up as a second letter or a handler call.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -127,6 +127,23 @@ describe('MessageWorker on a real nats-server', () => {
     expect(schemaLetter.payload.error).toMatch(/^payload\.goal: /);
     expect(jsonLetter.payload.error).toMatch(/not JSON/);
     expect(w.stats.deadLettered['invalid-message']).toBe(2);
+  });
+
+  it('dead-letters an envelope whose tenant or actor disagrees with the sender tokens of its subject, without calling the handler', async () => {
+    const handler = jest.fn(async () => undefined);
+    const w = worker(handler);
+    await w.start();
+    const js = await connector.jetstream();
+    const otherTenant = intent();
+    const otherActor = intent();
+    // Sent by tenant globex's principal and by an agent, each claiming to be acme's user tester.
+    await js.publish('agentos.evt.intent.submitted.globex.user-tester', Buffer.from(JSON.stringify(otherTenant)), { msgID: otherTenant.id });
+    await js.publish('agentos.evt.intent.submitted.acme.agent-summariser', Buffer.from(JSON.stringify(otherActor)), { msgID: otherActor.id });
+    const letters = await waitFor(deadLetters, (l) => l.length === 2, { what: 'two dead letters' });
+    expect(handler).not.toHaveBeenCalled();
+    const byCause = Object.fromEntries(letters.map((letter) => [letter.causationId, letter.payload.error]));
+    expect(byCause[otherTenant.id]).toMatch(/tenant "acme" but was sent as tenant "globex"/);
+    expect(byCause[otherActor.id]).toMatch(/actor user:tester but was sent by principal "agent-summariser"/);
   });
 
   it('de-duplicates a re-published message by its event id', async () => {

@@ -2,13 +2,14 @@ import {
   CATALOG,
   decodeMessage,
   subjectFilter,
-  subjectOf,
+  subjectMismatch,
   type MessageOf,
+  type Sender,
   type StreamMessageType,
 } from '@agentos/contracts';
 import type { Consumer, JsMsg, MsgHdrs } from 'nats';
 import type { NatsConnector } from './connection';
-import { deadLetterFor, type DeadLetterReason } from './dead-letter';
+import { deadLetterFor, type DeadLetterReason, type ParkedBy } from './dead-letter';
 import { silentLog, type Log } from './log';
 import type { MessagePublisher } from './publisher';
 import { ensureDurableConsumer } from './topology';
@@ -46,8 +47,12 @@ export interface WorkerOptions<T extends StreamMessageType> {
   service: string;
   type: T;
   handler: MessageHandler<T>;
+  /** The principal this process runs as, for its dead letters; defaults to the service itself in the platform tenant. */
+  identity?: ParkedBy;
   /** Fixed subject tokens, e.g. { agent: 'summarizer' } for one agent's tasks. */
   filterTokens?: Record<string, string>;
+  /** Fixed sender tokens, e.g. { tenant: 'acme' } for a tenant's agent: messages from other senders are not delivered. */
+  filterSender?: Sender;
   /** Defaults to `<service>-<type>`: all instances of a service share it and split the work. */
   durable?: string;
   retry?: Partial<RetryPolicy>;
@@ -107,7 +112,7 @@ export class MessageWorker<T extends StreamMessageType> {
     await ensureDurableConsumer(await this.connector.manager$(), {
       stream: spec.stream,
       durable: this.durable,
-      filterSubject: subjectFilter(this.options.type, this.options.filterTokens),
+      filterSubject: subjectFilter(this.options.type, this.options.filterTokens, this.options.filterSender),
       ackWaitMs: this.ackWaitMs,
       maxAckPending: Math.max(1_000, this.concurrency * 8),
       inactiveThresholdMs: this.options.inactiveThresholdMs,
@@ -163,12 +168,9 @@ export class MessageWorker<T extends StreamMessageType> {
       const error = `type "${parsed.message.type}" does not belong on ${jsMsg.subject} (expected ${this.options.type})`;
       return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'type', message: error }]);
     }
-    // The subject carries the routing (an agent, an instance): a payload that names others is forged or misrouted.
-    const expected = subjectOf(parsed.message);
-    if (expected !== jsMsg.subject) {
-      const error = `${parsed.message.type} for ${expected} arrived on ${jsMsg.subject}`;
-      return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'payload', message: error }]);
-    }
+    // The subject carries the routing and, by the broker's permissions, the sender: an envelope that disagrees is forged.
+    const mismatch = subjectMismatch(parsed.message, jsMsg.subject);
+    if (mismatch) return this.deadLetter(jsMsg, 'invalid-message', mismatch, [{ path: 'subject', message: mismatch }]);
     if (deliveryCount > this.retry.maxDeliver) {
       // The previous attempts never answered (the process died or hung); do not try forever.
       return this.deadLetter(jsMsg, 'max-deliveries-exceeded', `no outcome after ${this.retry.maxDeliver} deliveries`);
@@ -198,7 +200,7 @@ export class MessageWorker<T extends StreamMessageType> {
   }
 
   private async deadLetter(jsMsg: JsMsg, reason: DeadLetterReason, error: string, issues?: { path: string; message: string }[]) {
-    const letter = deadLetterFor({ service: this.options.service, consumer: this.durable, message: jsMsg, reason, error, issues });
+    const letter = deadLetterFor({ service: this.options.service, consumer: this.durable, message: jsMsg, parkedBy: this.options.identity, reason, error, issues });
     try {
       await this.publisher.publish(letter);
     } catch (publishError) {

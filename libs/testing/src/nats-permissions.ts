@@ -1,4 +1,4 @@
-import { CATALOG, STREAMS, subjectFilter, type QueryType, type StreamMessageType } from '@agentos/contracts';
+import { CATALOG, STREAMS, SYSTEM_TENANT, subjectFilter, type MessageType, type QueryType, type Sender, type StreamMessageType } from '@agentos/contracts';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
  * and for the test harness (startNatsServer({ auth: true })), derived from the contracts catalogue so
  * that a subject is never spelled twice.
  *
- * What NATS can and cannot enforce here: subjects, not payloads. An agent may publish TaskCompleted
- * (a shared subject) but not on another agent's subjects; it may not publish commands nor facts that
- * services own; it only receives replies on its own inbox (`_INBOX.<user>.>`, see inboxOf).
+ * Identity: every subject ends with the sender's tenant and principal tokens (`….<tenant>.<principal>`, see
+ * subjectOf in libs/contracts), and each principal may publish only under its own principal token and its own
+ * tenant (a principal of the platform tenant `system`: any tenant). NATS enforces the subjects; every consumer
+ * refuses an envelope that disagrees with them. So the tenant and actor a handler sees are the ones the broker
+ * authenticated. Each principal also receives replies on its own inbox only (`_INBOX.<user>.>`, see inboxOf).
  */
 
 /** The services, each connecting as the user of its name (libs/service-host names the connection so too). */
@@ -51,6 +53,8 @@ export interface BusRole {
   eventStore?: 'write' | 'read';
   /** Subject tokens fixed for this principal, e.g. { name: 'summariser' } for its heartbeat subject. */
   tokens?: Record<string, string>;
+  /** Lists and reads every stream (replay, incident analysis). */
+  readsStreams?: boolean;
 }
 
 /** The services' roles, read off their handlers (@EventPattern/@MessagePattern), publishers and buckets. */
@@ -140,16 +144,30 @@ export interface NatsPermissions {
   allowResponses: boolean;
 }
 
-export interface NatsPrincipal {
+/** Who a NATS user is on the bus: its tenant (`system`: the platform, any tenant) and its principal token (principalOf). */
+export interface BusIdentity {
   user: string;
-  kind: 'service' | 'agent' | 'operator' | 'admin';
+  tenant: string;
+  principal: string;
+}
+
+export type PrincipalKind = 'service' | 'agent' | 'user' | 'admin';
+
+export interface NatsPrincipal extends BusIdentity {
+  kind: PrincipalKind;
   description: string;
   permissions: NatsPermissions;
 }
 
 const unique = (subjects: string[]) => [...new Set(subjects)];
-const querySubject = (type: QueryType) => CATALOG[type].subject;
 const AGENTOS_STREAMS = Object.keys(STREAMS);
+const ofKind = (kind: 'command' | 'event' | 'query') => (Object.keys(CATALOG) as MessageType[]).filter((type) => CATALOG[type].kind === kind);
+
+/** The sender tokens a principal publishes under: a platform principal may name any tenant, others only their own. */
+export const publishingAs = ({ tenant, principal }: BusIdentity): Sender => ({ tenant: tenant === SYSTEM_TENANT ? '*' : tenant, principal });
+
+/** What a principal may hear: everything for the platform, else its tenant's messages and the platform's (global kill switches). */
+const hearing = ({ tenant }: BusIdentity): Sender[] => (tenant === SYSTEM_TENANT ? [{}] : [{ tenant }, { tenant: SYSTEM_TENANT }]);
 
 /** Stream look-up, creation and update: every principal runs ensureStreams (libs/messaging topology) at start. */
 const ensuring = (streams: string[]) => streams.flatMap((s) => [`${JS}.STREAM.INFO.${s}`, `${JS}.STREAM.CREATE.${s}`, `${JS}.STREAM.UPDATE.${s}`]);
@@ -195,22 +213,24 @@ function ownKeys(name: string, prefix: string): string[] {
   return [...ensuring([stream]), `$KV.${name}.${prefix}.>`, `${JS}.DIRECT.GET.${stream}.$KV.${name}.${prefix}.>`];
 }
 
-/** Turns a role into subject permissions for the user `user`. */
-export function permissionsOf(user: string, role: BusRole, kind: 'service' | 'agent'): NatsPermissions {
+/** Turns a role into subject permissions for one identity. */
+export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'service' | 'agent' | 'user'): NatsPermissions {
+  const { user } = identity;
+  const as = publishingAs(identity);
   const publish: string[] = [`${JS}.INFO`, ...ensuring(AGENTOS_STREAMS)];
   const subscribe: string[] = [`${inboxOf(user)}.>`];
-  publish.push(...role.publishes.map((type) => subjectFilter(type, role.tokens)));
+  publish.push(...role.publishes.map((type) => subjectFilter(type, role.tokens, as)));
   // Its own dead letters (MessageWorker parks what it cannot handle on agentos.dlq.<service>).
-  publish.push(subjectFilter('MessageDeadLettered', { service: user }));
-  publish.push(...role.asks.map(querySubject));
-  subscribe.push(...role.answers.map(querySubject));
-  subscribe.push(...role.follows.map((type) => subjectFilter(type)));
+  publish.push(subjectFilter('MessageDeadLettered', { service: user }, as));
+  publish.push(...role.asks.map((type) => subjectFilter(type, {}, as)));
+  subscribe.push(...role.answers.map((type) => subjectFilter(type)));
+  subscribe.push(...role.follows.flatMap((type) => hearing(identity).map((sender) => subjectFilter(type, {}, sender))));
   for (const type of role.consumes) {
     const { stream } = CATALOG[type];
     if (kind === 'agent') {
-      // A consumer per instance, `agent-<name>-<instance>`: names cannot be matched by prefix, but
-      // the filter can: the server refuses a consumer on any other agent's task subjects.
-      const own = subjectFilter(type, { agent: role.tokens?.agent ?? user });
+      // A consumer per instance, `agent-<name>-<instance>`: names cannot be matched by prefix, but the filter can:
+      // the server refuses a consumer on another agent's task subjects (or, for a tenant's agent, another tenant's).
+      const own = subjectFilter(type, { agent: role.tokens?.agent ?? user }, identity.tenant === SYSTEM_TENANT ? {} : { tenant: identity.tenant });
       publish.push(`${JS}.CONSUMER.CREATE.${stream}.*.${own}`, `${JS}.CONSUMER.INFO.${stream}.*`, `${JS}.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`);
     } else {
       publish.push(...durableConsumer(stream, `${user}-${type}`, subjectFilter(type)));
@@ -222,40 +242,89 @@ export function permissionsOf(user: string, role: BusRole, kind: 'service' | 'ag
     publish.push(...ensuring([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
     if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
   }
+  // A platform operator or auditor follows every conversation live (`agentos run`, `agentos submit` follow 'agentos.>').
+  if (role.readsStreams) publish.push(...streamReader()), subscribe.push('agentos.>');
   return { publish: unique(publish), subscribe: unique(subscribe), allowResponses: role.answers.length > 0 };
 }
 
-/** The CLI: an operator. Sends any command and query and reads everything, but forges no facts and deletes nothing. */
-export const OPERATOR_PERMISSIONS: NatsPermissions = {
-  publish: [
-    'agentos.cmd.>',
-    'agentos.query.>',
-    `${JS}.INFO`,
+/** Reading every stream (listing, inspecting, scanning): replay, incident analysis and `follow` for platform operators. */
+function streamReader(): string[] {
+  return [
     `${JS}.STREAM.NAMES`,
     `${JS}.STREAM.LIST`,
     `${JS}.STREAM.INFO.*`,
-    ...ensuring([...AGENTOS_STREAMS, EVENT_STORE_STREAM]),
     `${JS}.STREAM.MSG.GET.*`,
     `${JS}.DIRECT.GET.>`,
-    `${JS}.CONSUMER.>`,
-    '$JS.ACK.>',
+    `${JS}.CONSUMER.CREATE.*`,
+    `${JS}.CONSUMER.CREATE.*.>`,
+    `${JS}.CONSUMER.INFO.*.*`,
+    `${JS}.CONSUMER.DELETE.*.*`,
+    `${JS}.CONSUMER.MSG.NEXT.*.*`,
     '$JS.FC.>',
-  ],
-  subscribe: ['agentos.>', '_INBOX.>'],
-  allowResponses: false,
-};
+  ];
+}
+
+/** The people's roles, given with `agentos principals add --role`. */
+export const USER_ROLES = ['submitter', 'approver', 'operator', 'auditor'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Questions that only read what every principal of the tenant may see. */
+const READ_QUERIES: QueryType[] = ['FindAgents', 'ListKillSwitches', 'GetPolicyBundle', 'IsFeatureEnabled', 'GetMetrics', 'GetSchedulerState'];
+const EVERY_EVENT = ofKind('event') as StreamMessageType[];
+
+/**
+ * A person's role. Everyone hears the facts of their tenant (to follow their runs). Reading streams and the
+ * event store directly is for the platform tenant only: event-store stream names carry no tenant, so a tenant's
+ * principal could not be confined to its own histories there.
+ */
+export function userRole(role: UserRole, tenant: string): BusRole {
+  const platform = tenant === SYSTEM_TENANT;
+  const base: BusRole = { publishes: [], consumes: [], answers: [], asks: READ_QUERIES, follows: EVERY_EVENT, buckets: [] };
+  switch (role) {
+    case 'submitter':
+      return { ...base, publishes: ['SubmitIntent', 'RunWorkflow'], asks: [...READ_QUERIES, 'GetMemory', 'ListMemory', 'SearchNotes', 'CheckPolicy'] };
+    case 'approver':
+      return { ...base, publishes: ['ApproveIntent', 'RejectIntent'] };
+    case 'operator':
+      return { ...base, publishes: ofKind('command') as StreamMessageType[], asks: ofKind('query') as QueryType[], readsStreams: platform, eventStore: platform ? 'read' : undefined };
+    case 'auditor':
+      return { ...base, readsStreams: platform, eventStore: platform ? 'read' : undefined };
+  }
+}
 
 /** Tests, bootstrap and break-glass: everything. */
 export const ADMIN_PERMISSIONS: NatsPermissions = { publish: ['>'], subscribe: ['>'], allowResponses: false };
 
-/** The users of a deployment: the five services, one user per agent name, the CLI operator and admin. */
+/** The identities of the built-in principals. */
+export const serviceIdentity = (name: string): BusIdentity => ({ user: name, tenant: SYSTEM_TENANT, principal: `service-${name}` });
+export const agentIdentity = (agent: string, tenant = SYSTEM_TENANT): BusIdentity => ({ user: agentUser(agent), tenant, principal: `agent-${agent}` });
+export const userIdentity = (name: string, tenant = SYSTEM_TENANT): BusIdentity => ({ user: name, tenant, principal: `user-${name}` });
+
+/** The NATS principal of a person with a role in a tenant (the user name is its actor id: `user-<name>` on the bus). */
+export function userPrincipal(name: string, role: UserRole, tenant = SYSTEM_TENANT): NatsPrincipal {
+  const identity = userIdentity(name, tenant);
+  return { ...identity, kind: 'user', description: `${name}: ${role} of ${tenant === SYSTEM_TENANT ? 'the platform' : `tenant ${tenant}`}`, permissions: permissionsOf(identity, userRole(role, tenant), 'user') };
+}
+
+/** The NATS principal of an agent (every instance of it), platform-wide or one tenant's. */
+export function agentPrincipal(agent: string, tenant = SYSTEM_TENANT): NatsPrincipal {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(agent)) throw new Error(`agent name "${agent}" is not one subject token`);
+  const identity = agentIdentity(agent, tenant);
+  return { ...identity, kind: 'agent', description: `the ${agent} agent (every instance) of ${tenant === SYSTEM_TENANT ? 'the platform' : `tenant ${tenant}`}`, permissions: permissionsOf(identity, agentRole(agent), 'agent') };
+}
+
+export function servicePrincipal(name: ServiceName): NatsPrincipal {
+  const identity = serviceIdentity(name);
+  return { ...identity, kind: 'service', description: `the ${name} service`, permissions: permissionsOf(identity, SERVICE_ROLES[name], 'service') };
+}
+
+/** The users of a deployment: the five services, one user per agent name, the CLI (a platform operator) and admin. */
 export function natsPrincipals(agents: readonly string[] = DEMO_AGENTS): NatsPrincipal[] {
-  for (const agent of agents) if (!/^[a-z0-9][a-z0-9_-]*$/.test(agent)) throw new Error(`agent name "${agent}" is not one subject token`);
   return [
-    ...SERVICE_NAMES.map((name): NatsPrincipal => ({ user: name, kind: 'service', description: `the ${name} service`, permissions: permissionsOf(name, SERVICE_ROLES[name], 'service') })),
-    ...unique([...agents]).map((agent): NatsPrincipal => ({ user: agentUser(agent), kind: 'agent', description: `the ${agent} agent (every instance)`, permissions: permissionsOf(agentUser(agent), agentRole(agent), 'agent') })),
-    { user: 'cli', kind: 'operator', description: 'the agentos CLI: an operator', permissions: OPERATOR_PERMISSIONS },
-    { user: 'admin', kind: 'admin', description: 'tests, bootstrap and break-glass: everything', permissions: ADMIN_PERMISSIONS },
+    ...SERVICE_NAMES.map(servicePrincipal),
+    ...unique([...agents]).map((agent) => agentPrincipal(agent)),
+    userPrincipal('cli', 'operator'),
+    { user: 'admin', tenant: SYSTEM_TENANT, principal: '*', kind: 'admin', description: 'tests, bootstrap and break-glass: everything', permissions: ADMIN_PERMISSIONS },
   ];
 }
 

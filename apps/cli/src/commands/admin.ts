@@ -1,4 +1,4 @@
-import { CATALOG, KillSwitchScope, createMessage, decodeMessage, type AnyMessage, type MessageOf, type PayloadInput } from '@agentos/contracts';
+import { subjectFilter, KillSwitchScope, createMessage, decodeMessage, type AnyMessage, type MessageOf, type PayloadInput } from '@agentos/contracts';
 import { parsePolicyBundle } from '@agentos/policy-engine';
 import { readFileSync } from 'node:fs';
 import type { Output } from '../output';
@@ -42,7 +42,7 @@ export async function policyApply(session: Session, file: string, out: Output): 
   const bundle = parsePolicyBundle(yaml, file);
   const nc = await session.connector.connection$();
   // Listen before publishing, so the answer cannot slip past.
-  const answers = nc.subscribe(CATALOG.PolicyBundlePublished.subject.replace(/[^.]+$/, '*'), { timeout: 15_000 });
+  const answers = nc.subscribe(subjectFilter('PolicyBundlePublished').replace('bundle-published', '*'), { timeout: 15_000 });
   const message = await send(session, 'PublishPolicyBundle', { yaml, source: file });
   let outcome: AnyMessage | undefined;
   try {
