@@ -243,7 +243,10 @@ export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'servi
     if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
   }
   // A platform operator or auditor follows every conversation live (`agentos run`, `agentos submit` follow 'agentos.>').
-  if (role.readsStreams) publish.push(...streamReader()), subscribe.push('agentos.>');
+  if (role.readsStreams) {
+    publish.push(...streamReader());
+    subscribe.push('agentos.>');
+  }
   return { publish: unique(publish), subscribe: unique(subscribe), allowResponses: role.answers.length > 0 };
 }
 
