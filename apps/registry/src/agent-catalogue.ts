@@ -2,8 +2,7 @@ import { AgentInstance, type AgentDescriptor, type PayloadOf } from '@agentos/co
 import { followKv, updateKv, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { createHash } from 'node:crypto';
-
-const BUCKET = 'agentos_registry';
+import { registryBucket } from './registry-bucket';
 
 type Heartbeat = PayloadOf<'AgentHeartbeatSent'>;
 
@@ -21,7 +20,8 @@ export class AgentCatalogue {
 
   private follow(): Promise<{ stop(): void }> {
     this.following ??= this.kv().then((kv) =>
-      followKv(kv, '>', (entry) => {
+      // Instance keys are two tokens (`<name>.<hash>`); the ownership claims beside them are three.
+      followKv(kv, '*.*', (entry) => {
         // An entry written by an older release (without liveness fields) is ignored until the agent registers again.
         const parsed = entry.operation === 'PUT' ? AgentInstance.safeParse(entry.json()) : undefined;
         if (parsed?.success) this.mirror.set(entry.key, parsed.data);
@@ -38,7 +38,7 @@ export class AgentCatalogue {
   }
 
   private kv(): Promise<KV> {
-    return this.connector.kv(BUCKET, { history: 1 });
+    return registryBucket(this.connector);
   }
 
   private static key(agent: Pick<AgentDescriptor, 'name' | 'version' | 'instanceId'>): string {

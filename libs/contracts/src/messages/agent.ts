@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { TenantId } from '../envelope';
 import { InstanceId, JsonObject, Name, SemVer } from './shared';
 
 export const AgentDescriptor = z.object({
   name: Name,
   version: SemVer,
+  /** A label the agent gives itself; the registry decides ownership from the authenticated sender instead. */
   owner: z.string().min(1).max(200),
   capabilities: z.array(Name).min(1),
   concurrency: z.number().int().min(1).max(1_000).default(1),
@@ -11,6 +13,8 @@ export const AgentDescriptor = z.object({
   /** JSON Schemas of the task input and output, when the agent declares them (for callers and tools). */
   inputSchema: JsonObject.optional(),
   outputSchema: JsonObject.optional(),
+  /** The tenant that registered the instance (its envelope's), set by the registry; absent in older entries. */
+  tenant: TenantId.optional(),
 });
 export type AgentDescriptor = z.infer<typeof AgentDescriptor>;
 
@@ -20,6 +24,7 @@ export const AgentRegistered = AgentDescriptor;
 export const AgentRegistrationRejected = z.object({
   name: Name,
   version: SemVer,
+  /** The registrant as the registry saw it: `<tenant>/<actor kind>:<actor name>`. */
   owner: z.string(),
   reason: z.string(),
 });
