@@ -2,6 +2,7 @@ import { createMessage, newId, type MessageOf } from '@agentos/contracts';
 import { readStoredMessages, startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
 import { NatsConnector } from './connection';
 import { MessagePublisher } from './publisher';
+import { RefusedMessage } from './refused-message';
 import { ensureStreams } from './topology';
 import { MessageWorker, backoffMs, type MessageHandler } from './worker';
 
@@ -127,6 +128,20 @@ describe('MessageWorker on a real nats-server', () => {
     expect(schemaLetter.payload.error).toMatch(/^payload\.goal: /);
     expect(jsonLetter.payload.error).toMatch(/not JSON/);
     expect(w.stats.deadLettered['invalid-message']).toBe(2);
+  });
+
+  it('dead-letters a message its handler refuses at once, with the refusal as the error, without retrying', async () => {
+    const handler = jest.fn(async () => {
+      throw new RefusedMessage('not from the instance the task is assigned to');
+    });
+    const w = worker(handler);
+    await w.start();
+    await publisher.publish(intent());
+    const [letter] = await waitFor(deadLetters, (l) => l.length === 1, { what: 'the dead letter' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a wrong retry would call the handler again
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(letter.payload).toMatchObject({ reason: 'refused', deliveries: 1, error: 'not from the instance the task is assigned to' });
+    expect(w.stats).toMatchObject({ retried: 0, deadLettered: { refused: 1 } });
   });
 
   it('de-duplicates a re-published message by its event id', async () => {
