@@ -1,6 +1,7 @@
-import { causedBy, createMessage, type AnyMessage, type MessageOf } from '@agentos/contracts';
+import { causedBy, createMessage, deriveId, type AnyMessage, type MessageOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
+import { checkPolicy } from '@agentos/policy-client';
 import { ServiceContext } from '@agentos/service-host';
 import { Supervisor, loadTemplates, type AgentTemplates } from '@agentos/supervisor';
 import { Controller, Inject, type OnModuleDestroy } from '@nestjs/common';
@@ -62,17 +63,37 @@ export class AgentSupervision implements OnModuleDestroy {
 
   @EventPattern('SpawnAgent')
   async spawn(@Payload() message: MessageOf<'SpawnAgent'>) {
+    const { template, count } = message.payload;
+    const refused = (reason: string) => this.record(causedBy(message, 'SpawnAgentRefused', { template, reason }, this.actor));
+    const verdict = await this.allowed(message, { kind: 'agent-template', name: template });
+    if (verdict.effect !== 'allow') return refused(`policy: ${verdict.reason} (rule ${verdict.rule ?? 'none'})`);
     try {
-      this.supervisor.spawn(message.payload.template, { count: message.payload.count });
+      this.supervisor.spawn(template, { count });
     } catch (error) {
-      await this.record(causedBy(message, 'SpawnAgentRefused', { template: message.payload.template, reason: (error as Error).message }, this.actor));
+      await refused((error as Error).message);
     }
   }
 
   @EventPattern('TerminateAgent')
   async terminate(@Payload() message: MessageOf<'TerminateAgent'>) {
+    const { instanceId, reason } = message.payload;
+    const verdict = await this.allowed(message, { kind: 'agent-instance', name: instanceId });
+    if (verdict.effect !== 'allow') {
+      const refusal = causedBy(message, 'TerminateAgentRefused', { instanceId, reason: `policy: ${verdict.reason} (rule ${verdict.rule ?? 'none'})` }, this.actor);
+      return this.record(refusal, `agent-instance-${instanceId}`);
+    }
     // Unknown here: another orchestrator instance (or nobody) supervises it.
-    await this.supervisor.terminate(message.payload.instanceId, message.payload.reason);
+    await this.supervisor.terminate(instanceId, reason);
+  }
+
+  /**
+   * Starting and stopping agents is policy's call (action agent.spawn) before anything starts or stops;
+   * an approval cannot be waited for here, so only allow lets it through. Fails closed when policy does not answer.
+   */
+  private allowed(message: MessageOf<'SpawnAgent'> | MessageOf<'TerminateAgent'>, resource: { kind: string; name: string }) {
+    const origin = { tenant: message.tenant, actor: this.actor, correlationId: message.correlationId };
+    const check = { requestId: deriveId(message.id, 'policy', 'agent.spawn'), action: 'agent.spawn' as const, subject: { owner: message.actor.id }, resource, context: { by: `${message.actor.kind}:${message.actor.id}` } };
+    return checkPolicy((query, timeoutMs) => this.bus.query(query, timeoutMs), origin, check);
   }
 
   @EventPattern('KillSwitchActivated')
@@ -83,10 +104,10 @@ export class AgentSupervision implements OnModuleDestroy {
     for (const agent of agents) await this.supervisor.terminateAgent(agent, `kill switch (${scope} ${target}): ${reason}`);
   }
 
-  /** In the agent's history first, then published. */
-  private async record(event: AnyMessage & { payload: { agent?: string; template: string } }): Promise<void> {
+  /** In the agent's history first (or the given stream), then published. */
+  private async record(event: AnyMessage & { payload: { agent?: string; template?: string } }, stream = `agent-${event.payload.agent ?? event.payload.template}`): Promise<void> {
     try {
-      await this.store.append(`agent-${event.payload.agent ?? event.payload.template}`, [event]);
+      await this.store.append(stream, [event]);
       await this.bus.publishMessage(event);
     } catch (error) {
       this.service.log.error({ err: error, event: event.type }, 'supervisor event not recorded');

@@ -1,8 +1,8 @@
 import { subjectOf, causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
-import { isSettled, orchestrationDecider, stepSpec, workflowStream, type RunInput, type RunState } from '@agentos/orchestration';
+import { JetStreamClientProxy, RefusedMessage, type NatsConnector } from '@agentos/messaging';
+import { isSettled, orchestrationDecider, refusalOf, reportRefusal, stepSpec, workflowStream, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -79,15 +79,31 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.kills.stop();
   }
 
-  /** Decides on a message for one run: the run's decisions never interleave. */
+  /**
+   * Decides on a message for one run: the run's decisions never interleave. A message the decider
+   * refuses throws RefusedMessage before anything is recorded, so the worker dead-letters it.
+   */
   async decide(runId: string, cause: AnyMessage, input: RunInput | ((state: RunState) => Promise<RunInput>)): Promise<Envelope[]> {
     await this.ready;
+    const screened = async (state: RunState) => {
+      const resolved = typeof input === 'function' ? await input(state) : input;
+      const refusal = refusalOf(resolved, state);
+      if (refusal) throw new RefusedMessage(refusal);
+      return resolved;
+    };
     return this.exclusive(runId, async () => {
-      const events = await runDecision({ store: this.store, publish: (m) => this.bus.publishAll(m), stream: workflowStream(runId), decider: orchestrationDecider, cause, input, actor: this.actor });
+      const events = await runDecision({ store: this.store, publish: (m) => this.bus.publishAll(m), stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
       await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
       return events;
     });
+  }
+
+  /** Progress decides nothing, but a report from anyone but the task's instance is refused all the same. */
+  async screenReport(report: TaskReport): Promise<void> {
+    const history = (await this.store.readStream(workflowStream(report.payload.intentId))).map((r) => r.event);
+    const refusal = reportRefusal(report, fold(orchestrationDecider, history));
+    if (refusal) throw new RefusedMessage(refusal);
   }
 
   /** The agent that ran a task reported back: free its slot and feed its circuit breaker. */

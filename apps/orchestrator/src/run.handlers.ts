@@ -63,6 +63,11 @@ export class RunHandlers {
     this.runs.taskReported(message.payload, message.payload.retryable ? 'failed' : 'succeeded');
   }
 
+  @EventPattern('TaskProgressed')
+  async taskProgressed(@Payload() message: MessageOf<'TaskProgressed'>) {
+    await this.runs.screenReport(message);
+  }
+
   /** Tasks in flight on an instance that stopped heartbeating go back to the queue. */
   @EventPattern('AgentInstanceDropped')
   async instanceDown(@Payload() message: MessageOf<'AgentInstanceDropped'>) {

@@ -1,7 +1,8 @@
 import { DocumentError, causedBy, type AnyMessage, type MessageOf, type ReplyOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy } from '@agentos/messaging';
-import { workflowStream } from '@agentos/orchestration';
+import { fold } from '@agentos/decider';
+import { JetStreamClientProxy, RefusedMessage } from '@agentos/messaging';
+import { orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
 import { describeOverrun, featureEnabled, markUntrusted, overrun, parsePolicyBundle, screenText, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
@@ -57,11 +58,18 @@ export class PolicyHandlers {
     return workflow ?? (budgets.tenant ? overrun(budgets, 'tenant', await this.ledger.spent('tenant', tenant)) : undefined);
   }
 
-  /** Counts what agents spend; the first usage that reaches a limit announces it, once per scope. */
+  /**
+   * Counts what agents spend; the first usage that reaches a limit announces it, once per scope. Only an
+   * agent the run handed the task to, in the run's tenant, may charge it: anything else is refused
+   * (dead-lettered) before it is recorded or counted.
+   */
   @EventPattern('UsageRecorded')
   async usage(@Payload() message: MessageOf<'UsageRecorded'>) {
     const { budgets } = this.state.policy.bundle;
     const { intentId, tokens, cost, steps } = message.payload;
+    const run = fold(orchestrationDecider, (await this.events.readStream(workflowStream(intentId))).map((r) => r.event));
+    const refusal = usageRefusal(message, run);
+    if (refusal) throw new RefusedMessage(refusal);
     // The spending is part of the workflow's history: a replay shows the budget at any point.
     await this.events.append(workflowStream(intentId), [message]);
     const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];

@@ -74,6 +74,7 @@ export const CATALOG = {
   AgentExited: { kind: 'event', version: 1, subject: 'agentos.evt.agent.exited', stream: 'AGENTOS_EVENTS', schema: agent.AgentExited },
   AgentTerminated: { kind: 'event', version: 1, subject: 'agentos.evt.agent.terminated', stream: 'AGENTOS_EVENTS', schema: agent.AgentTerminated },
   SpawnAgentRefused: { kind: 'event', version: 1, subject: 'agentos.evt.agent.spawn-refused', stream: 'AGENTOS_EVENTS', schema: agent.SpawnAgentRefused },
+  TerminateAgentRefused: { kind: 'event', version: 1, subject: 'agentos.evt.agent.terminate-refused', stream: 'AGENTOS_EVENTS', schema: agent.TerminateAgentRefused },
   CircuitStateChanged: { kind: 'event', version: 1, subject: 'agentos.evt.agent.circuit-changed', stream: 'AGENTOS_EVENTS', schema: agent.CircuitStateChanged },
   GetSchedulerState: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.scheduler', schema: agent.GetSchedulerState, reply: agent.SchedulerState },
   FindAgents: { kind: 'query', version: 1, subject: 'agentos.query.registry.find-agents', schema: agent.FindAgents, reply: agent.AgentsFound },

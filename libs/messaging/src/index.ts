@@ -2,6 +2,7 @@ export * from './connection';
 export * from './dead-letter';
 export * from './log';
 export * from './publisher';
+export * from './refused-message';
 export * from './topology';
 export * from './worker';
 export * from './responder';

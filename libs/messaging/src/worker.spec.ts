@@ -2,6 +2,7 @@ import { createMessage, newId, subjectOf, type MessageOf } from '@agentos/contra
 import { readStoredMessages, startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
 import { NatsConnector } from './connection';
 import { MessagePublisher } from './publisher';
+import { RefusedMessage } from './refused-message';
 import { ensureStreams } from './topology';
 import { MessageWorker, backoffMs, type MessageHandler } from './worker';
 
@@ -144,6 +145,20 @@ describe('MessageWorker on a real nats-server', () => {
     const byCause = Object.fromEntries(letters.map((letter) => [letter.causationId, letter.payload.error]));
     expect(byCause[otherTenant.id]).toMatch(/tenant "acme" but was sent as tenant "globex"/);
     expect(byCause[otherActor.id]).toMatch(/actor user:tester but was sent by principal "agent-summariser"/);
+  });
+
+  it('dead-letters a message its handler refuses at once, with the refusal as the error, without retrying', async () => {
+    const handler = jest.fn(async () => {
+      throw new RefusedMessage('not from the instance the task is assigned to');
+    });
+    const w = worker(handler);
+    await w.start();
+    await publisher.publish(intent());
+    const [letter] = await waitFor(deadLetters, (l) => l.length === 1, { what: 'the dead letter' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a wrong retry would call the handler again
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(letter.payload).toMatchObject({ reason: 'refused', deliveries: 1, error: 'not from the instance the task is assigned to' });
+    expect(w.stats).toMatchObject({ retried: 0, deadLettered: { refused: 1 } });
   });
 
   it('de-duplicates a re-published message by its event id', async () => {

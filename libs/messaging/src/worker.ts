@@ -12,6 +12,7 @@ import type { NatsConnector } from './connection';
 import { deadLetterFor, type DeadLetterReason, type ParkedBy } from './dead-letter';
 import { silentLog, type Log } from './log';
 import type { MessagePublisher } from './publisher';
+import { refusalIn } from './refused-message';
 import { ensureDurableConsumer } from './topology';
 import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
 
@@ -84,7 +85,7 @@ export function backoffMs(deliveryCount: number, retry: RetryPolicy, random = Ma
  */
 export class MessageWorker<T extends StreamMessageType> {
   readonly durable: string;
-  readonly stats: WorkerStats = { acked: 0, retried: 0, deadLettered: { 'invalid-message': 0, 'max-deliveries-exceeded': 0 } };
+  readonly stats: WorkerStats = { acked: 0, retried: 0, deadLettered: { 'invalid-message': 0, 'max-deliveries-exceeded': 0, refused: 0 } };
   private readonly retry: RetryPolicy;
   private readonly concurrency: number;
   private readonly ackWaitMs: number;
@@ -189,6 +190,8 @@ export class MessageWorker<T extends StreamMessageType> {
     } catch (error) {
       clearInterval(keepAlive);
       const reason = (error as Error)?.message ?? String(error);
+      const refusal = refusalIn(error);
+      if (refusal !== undefined) return this.deadLetter(jsMsg, 'refused', refusal);
       if (deliveryCount >= this.retry.maxDeliver) {
         return this.deadLetter(jsMsg, 'max-deliveries-exceeded', reason);
       }

@@ -1,7 +1,7 @@
-import { deriveId } from '@agentos/contracts';
+import { deriveId, type Actor } from '@agentos/contracts';
 import { fold } from '@agentos/decider';
 import { backoffDelayMs } from '@agentos/workflow';
-import { orchestrationDecider } from './orchestration.decider';
+import { orchestrationDecider, refusalOf, type RunInput } from './orchestration.decider';
 import { initialRunState } from './run-state';
 import {
   agent,
@@ -15,6 +15,7 @@ import {
   instanceDownInput,
   iso,
   killSwitch,
+  message,
   policyInput,
   policyRequestIdOf,
   record,
@@ -57,6 +58,8 @@ const queued = (attempt: number, queuedAtMs: number) => ({
 
 /** Submitted at 0, allowed at 1s: attempt 1 queued with its deadline at 1s + 10 min. */
 const running = () => given(submit, allow());
+/** The scheduler hands an attempt to an instance (the summariser's by default). */
+const assigned = (attempt: number, ms: number, instance = summariser) => assignInput(intentId, 'main', attempt, instance, ms);
 
 describe('orchestration decider: intents', () => {
   describe('submission and policy', () => {
@@ -224,6 +227,43 @@ describe('orchestration decider: intents', () => {
       ]);
     });
 
+    describe('who may report on a task', () => {
+      const completion = (over: { actor?: Actor; tenant?: string; instanceId?: string; agent?: string; attempt?: number } = {}): RunInput => {
+        const { actor = { kind: 'agent', id: 'summariser@1.2.0' }, tenant = 'acme', instanceId = 'summariser-1', agent: name = 'summariser', attempt = 1 } = over;
+        const payload = { taskId: taskIdOf(intentId, 'main', attempt), intentId, stepId: 'main', attempt, agent: name, agentVersion: '1.2.0', instanceId, output: { summary: 'forged' } };
+        return { kind: 'task-completed', message: message('TaskCompleted', payload, 9_000, actor, tenant) };
+      };
+      const history = () => given(submit, allow(), assigned(1, 5_000));
+      const refusal = (input: RunInput) => refusalOf(input, stateOf(history()));
+      const about = `TaskCompleted for task ${taskIdOf(intentId, 'main', 1)}`;
+
+      it('given an assigned task, when its instance reports as its agent in the run tenant, then it is applied', () => {
+        expect(refusal(completion())).toBeUndefined();
+        expect(when(history(), completion())).toEqual([{ type: 'IntentCompleted', payload: { intentId, taskId: taskIdOf(intentId, 'main', 1), output: { summary: 'forged' } } }]);
+      });
+
+      it('given an assigned task, when another instance, agent, actor kind or tenant reports on it, then it is refused naming the mismatch and nothing is decided', () => {
+        const refused: [RunInput, string][] = [
+          [completion({ instanceId: 'summariser-2' }), `${about} from agent:summariser@1.2.0 instance summariser-2 (payload agent summariser), but the task is assigned to summariser instance summariser-1`],
+          [completion({ actor: { kind: 'agent', id: 'abstracter@1.0.0' } }), `${about} from agent:abstracter@1.0.0 instance summariser-1 (payload agent summariser), but the task is assigned to summariser instance summariser-1`],
+          [completion({ actor: { kind: 'agent', id: 'abstracter@1.0.0' }, agent: 'abstracter' }), `${about} from agent:abstracter@1.0.0 instance summariser-1 (payload agent abstracter), but the task is assigned to summariser instance summariser-1`],
+          [completion({ actor: { kind: 'user', id: 'summariser' } }), `${about} from user:summariser instance summariser-1 (payload agent summariser), but the task is assigned to summariser instance summariser-1`],
+          [completion({ tenant: 'globex' }), `${about} from agent:summariser@1.2.0 instance summariser-1 in tenant globex, but run ${intentId} belongs to tenant acme`],
+          [completion({ attempt: 2 }), `TaskCompleted for task ${taskIdOf(intentId, 'main', 2)} from agent:summariser@1.2.0 instance summariser-1, but run ${intentId} never assigned that task`],
+        ];
+        for (const [input, reason] of refused) {
+          expect(refusal(input)).toBe(reason);
+          expect(when(history(), input)).toEqual([]);
+        }
+      });
+
+      it('given a task taken back from an instance that went down, when that instance reports late, then it is not refused but not applied either', () => {
+        const requeued = given(submit, allow(), assigned(1, 5_000), instanceDownInput(summariser, 6_000), assigned(1, 7_000, abstracter));
+        expect(refusalOf(completion(), stateOf(requeued))).toBeUndefined();
+        expect(when(requeued, completion())).toEqual([]);
+      });
+    });
+
     it('given an assigned task, when its attempt fails retryably, then a retry is scheduled with the exact back-off and due time', () => {
       const history = given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000));
       expect(when(history, failedInput(intentId, 'main', 1, 'boom', 10_000, summariser))).toEqual([
@@ -232,21 +272,24 @@ describe('orchestration decider: intents', () => {
     });
 
     it('given a scheduled retry, when its timer fires, then attempt 2 is queued under a new task id; a second or mismatched timer does nothing', () => {
-      const waiting = given(submit, allow(), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser));
+      const waiting = given(submit, allow(), assigned(1, 5_000), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser));
       expect(when(waiting, timerInput(intentId, 'retry', 'main', 3, 11_000))).toEqual([]);
       expect(when(waiting, timerInput(intentId, 'retry', 'main', 2, 11_000))).toEqual([queued(2, 11_000)]);
       expect(taskIdOf(intentId, 'main', 2)).not.toBe(taskIdOf(intentId, 'main', 1));
-      expect(when(given(submit, allow(), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000)), timerInput(intentId, 'retry', 'main', 2, 12_000))).toEqual([]);
+      expect(when(given(submit, allow(), assigned(1, 5_000), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000)), timerInput(intentId, 'retry', 'main', 2, 12_000))).toEqual([]);
     });
 
     it('given two retries spent, when the third attempt fails, then the intent fails with the error', () => {
       const third = given(
         submit,
         allow(),
+        assigned(1, 5_000),
         failedInput(intentId, 'main', 1, 'boom', 10_000, summariser),
         timerInput(intentId, 'retry', 'main', 2, 11_000),
+        assigned(2, 15_000),
         failedInput(intentId, 'main', 2, 'boom', 20_000, summariser),
         timerInput(intentId, 'retry', 'main', 3, 21_000),
+        assigned(3, 25_000),
       );
       expect(eventsOf(third, 'StepRetryScheduled').map((e) => e.payload)).toEqual([
         { workflowId: intentId, stepId: 'main', attempt: 2, delayMs: delayAfter(1), dueAt: iso(10_000 + delayAfter(1)), error: 'boom' },
@@ -260,17 +303,17 @@ describe('orchestration decider: intents', () => {
     });
 
     it('given a running task, when its attempt fails as not retryable, then the intent fails at once', () => {
-      expect(when(running(), failedInput(intentId, 'main', 1, 'invalid input', 10_000, summariser, false))).toEqual([
+      expect(when(given(submit, allow(), assigned(1, 5_000)), failedInput(intentId, 'main', 1, 'invalid input', 10_000, summariser, false))).toEqual([
         { type: 'StepFailed', payload: { workflowId: intentId, stepId: 'main', attempt: 1, error: 'invalid input' } },
         { type: 'IntentFailed', payload: { intentId, reason: 'task failed: invalid input' } },
       ]);
     });
 
     it('given attempt 2 queued after a failure, when a late completion of attempt 1 arrives, then it is ignored; attempt 2 completing completes the intent', () => {
-      const retried = given(submit, allow(), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000));
+      const retried = given(submit, allow(), assigned(1, 5_000), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000));
       expect(when(retried, completedInput(intentId, 'main', 1, { summary: 'late' }, 12_000, summariser))).toEqual([]);
       expect(when(retried, failedInput(intentId, 'main', 1, 'late', 12_000, summariser))).toEqual([]);
-      expect(when(retried, completedInput(intentId, 'main', 2, { summary: 'ok' }, 12_000, abstracter))).toEqual([
+      expect(when(given(submit, allow(), assigned(1, 5_000), failedInput(intentId, 'main', 1, 'boom', 10_000, summariser), timerInput(intentId, 'retry', 'main', 2, 11_000), assigned(2, 11_500, abstracter)), completedInput(intentId, 'main', 2, { summary: 'ok' }, 12_000, abstracter))).toEqual([
         { type: 'IntentCompleted', payload: { intentId, taskId: taskIdOf(intentId, 'main', 2), output: { summary: 'ok' } } },
       ]);
     });
@@ -307,8 +350,8 @@ describe('orchestration decider: intents', () => {
 
     it('given a settled intent, when anything else arrives, then nothing is decided', () => {
       const settled = [
-        given(submit, allow(), completedInput(intentId, 'main', 1, { summary: 'ok' }, 9_000, summariser)),
-        given(submit, allow(), failedInput(intentId, 'main', 1, 'no', 9_000, summariser, false)),
+        given(submit, allow(), assigned(1, 5_000), completedInput(intentId, 'main', 1, { summary: 'ok' }, 9_000, summariser)),
+        given(submit, allow(), assigned(1, 5_000), failedInput(intentId, 'main', 1, 'no', 9_000, summariser, false)),
         given(submit, policyInput(intentId, 'deny', 1_000)),
       ];
       for (const history of settled) {
@@ -349,7 +392,7 @@ describe('orchestration decider: intents', () => {
       const { history } = record(...inputs);
       expect(fold(orchestrationDecider, history)).toEqual(fold(orchestrationDecider, structuredClone(history)));
       expect(stateOf(history)).toMatchObject({ status: 'completed', kind: 'intent', runId: intentId, tenant: 'acme', steps: { main: { status: 'completed', attempt: 2, output: { summary: 'ok' } } } });
-      expect(initialRunState).toEqual({ status: 'new', input: {}, priority: 'normal', steps: {} });
+      expect(initialRunState).toEqual({ status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {} });
     });
 
     it('replaying the stored history gives, before each input, the state the decider saw, and the same decisions', () => {

@@ -3,7 +3,8 @@ import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
-import { advance, applied, attemptFailed, failRun, queueStep, rejectRun, stepSpec, stepSucceeded } from './steps';
+import { advance, applied, attemptFailed, failRun, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
+import { fromCurrentHolder, reportRefusal } from './task-reports';
 
 /**
  * What the orchestrator hands its decider: the message, plus what it looked up for it (recorded
@@ -88,6 +89,8 @@ function decide(input: RunInput, state: RunState): Decision[] {
     }
     case 'policy-decided': {
       const verdict = input.message.payload;
+      const step = stepAwaiting(state, verdict.requestId);
+      if (step) return isSettled(state) ? [] : stepPolicyDecided(state, step, verdict, now);
       if (state.status !== 'awaiting-policy' || verdict.requestId !== state.policyRequestId) return [];
       if (verdict.effect === 'require_approval') return [decision('ApprovalRequested', { intentId: state.runId!, rule: verdict.rule, reason: verdict.reason })];
       if (verdict.effect === 'deny') return [rejectRun(state, verdict.reason, verdict.rule)];
@@ -110,15 +113,14 @@ function decide(input: RunInput, state: RunState): Decision[] {
       return [failRun(state, describeOverrun(input.message.payload))];
     }
     case 'task-completed': {
+      // Refused (see refusalOf), late, repeated or superseded: nothing to apply.
+      if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
       const done = input.message.payload;
-      const step = state.steps[done.stepId];
-      if (isSettled(state) || !isOpen(step) || step.taskId !== done.taskId) return []; // late, repeated or superseded
       return stepSucceeded(state, done.stepId, done.taskId, done.output, now);
     }
     case 'task-failed': {
+      if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
       const failed = input.message.payload;
-      const step = state.steps[failed.stepId];
-      if (isSettled(state) || !isOpen(step) || step.taskId !== failed.taskId) return [];
       return attemptFailed(state, failed.stepId, failed.error, failed.retryable, now);
     }
     case 'assign': {
@@ -168,6 +170,14 @@ function decide(input: RunInput, state: RunState): Decision[] {
         .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
     }
   }
+}
+
+/**
+ * Why an input must be refused outright rather than decided on (the orchestrator dead-letters it with
+ * this reason): only a task report can be, when it does not come from an instance the task was handed to.
+ */
+export function refusalOf(input: RunInput, state: RunState): string | undefined {
+  return input.kind === 'task-completed' || input.kind === 'task-failed' ? reportRefusal(input.message, state) : undefined;
 }
 
 function requeue(state: RunState, stepId: string, deadline: string): Decision {

@@ -2,7 +2,8 @@ import { MAIN_STEP, type Envelope, type MessageOf, type PayloadOf, type Priority
 
 export type RunKind = 'intent' | 'workflow';
 export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed';
-export type StepStatus = 'waiting' | 'queued' | 'assigned' | 'retry-wait' | 'completed' | 'failed' | 'skipped';
+/** `policy-check`: ready, waiting for policy's verdict on the step itself before its task is queued. */
+export type StepStatus = 'waiting' | 'policy-check' | 'queued' | 'assigned' | 'retry-wait' | 'completed' | 'failed' | 'skipped';
 
 export interface StepState {
   status: StepStatus;
@@ -14,6 +15,8 @@ export interface StepState {
   /** The resolved input of the queued attempt. */
   input?: Record<string, unknown>;
   retryDueAt?: string;
+  /** The step's own policy check, while it is pending. */
+  policyRequestId?: string;
   output?: unknown;
   error?: string;
 }
@@ -24,6 +27,8 @@ export interface RunState {
   kind?: RunKind;
   runId?: string;
   tenant?: string;
+  /** Who submitted the run (the actor id its policy check named): each workflow step is checked as theirs. */
+  owner?: string;
   intent?: PayloadOf<'IntentSubmitted'>;
   definition?: WorkflowDefinition;
   input: Record<string, unknown>;
@@ -32,11 +37,13 @@ export interface RunState {
   approvalRule?: string | null;
   approvalRequestedAt?: string;
   steps: Record<string, StepState>;
+  /** Who each task was handed to, in order, by task id: a requeued task keeps its id and gains a holder. */
+  assignments: Record<string, { agent: string; instanceId: string }[]>;
   /** The first step that failed for good; set while its compensation runs. */
   failure?: { step: string; error: string };
 }
 
-export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {} };
+export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {} };
 
 /** The event-store stream of a run (intent or workflow). */
 export const workflowStream = (runId: string) => `workflow-${runId}`;
@@ -81,17 +88,22 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       const { workflowId, definition, input, priority } = (event as MessageOf<'WorkflowStarted'>).payload;
       return { ...state, kind: 'workflow', status: 'awaiting-policy', runId: workflowId, definition, input, priority, steps: waitingSteps(definition), tenant: event.tenant };
     }
-    case 'PolicyCheckRequested':
-      return { ...state, policyRequestId: (event as MessageOf<'PolicyCheckRequested'>).payload.requestId };
+    case 'PolicyCheckRequested': {
+      const { requestId, subject, context } = (event as MessageOf<'PolicyCheckRequested'>).payload;
+      const step = typeof context.step === 'string' ? context.step : undefined;
+      if (step) return withStep({ ...state, status: 'running' }, step, { status: 'policy-check', attempt: 1, policyRequestId: requestId });
+      return { ...state, policyRequestId: requestId, owner: subject.owner };
+    }
     case 'ApprovalRequested':
       return { ...state, status: 'awaiting-approval', approvalRule: (event as MessageOf<'ApprovalRequested'>).payload.rule, approvalRequestedAt: event.occurredAt };
     case 'TaskQueued': {
       const { stepId, attempt, taskId, deadline, input } = (event as MessageOf<'TaskQueued'>).payload;
-      return withStep({ ...state, status: 'running' }, stepId, { status: 'queued', attempt, taskId, deadline, input, instanceId: undefined });
+      return withStep({ ...state, status: 'running' }, stepId, { status: 'queued', attempt, taskId, deadline, input, instanceId: undefined, policyRequestId: undefined });
     }
     case 'TaskAssigned': {
-      const { stepId, instanceId } = (event as MessageOf<'TaskAssigned'>).payload;
-      return withStep(state, stepId, { status: 'assigned', instanceId });
+      const { stepId, taskId, agent, instanceId } = (event as MessageOf<'TaskAssigned'>).payload;
+      const holders = [...(state.assignments[taskId] ?? []), { agent, instanceId }];
+      return { ...withStep(state, stepId, { status: 'assigned', instanceId }), assignments: { ...state.assignments, [taskId]: holders } };
     }
     case 'StepRetryScheduled': {
       const { stepId, attempt, dueAt, error } = (event as MessageOf<'StepRetryScheduled'>).payload;

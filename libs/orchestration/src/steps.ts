@@ -1,4 +1,4 @@
-import { deriveId, MAIN_STEP, type CompensationStep, type WorkflowStep } from '@agentos/contracts';
+import { deriveId, MAIN_STEP, type CompensationStep, type PayloadOf, type WorkflowStep } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
 import { backoffDelayMs, resolveTemplate } from '@agentos/workflow';
 import { evolve, type RunState } from './run-state';
@@ -34,6 +34,50 @@ export function queueStep(state: RunState, stepId: string, attempt: number, now:
   });
 }
 
+/**
+ * A workflow step that became ready is first checked by policy as an intent for its capability would
+ * be: a workflow must not run, one step at a time, what policy refuses as an intent. An intent's one
+ * step was checked with the intent itself, so it is queued at once.
+ */
+export function startStep(state: RunState, stepId: string, now: number): Decision {
+  return state.kind === 'intent' ? queueStep(state, stepId, 1, now) : stepPolicyCheck(state, stepId);
+}
+
+function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheckRequested'> {
+  const { target } = stepSpec(state, stepId)!;
+  return decision('PolicyCheckRequested', {
+    requestId: deriveId(state.runId!, 'policy', 'step', stepId),
+    intentId: state.runId!,
+    action: 'intent.submit',
+    subject: state.owner ? { owner: state.owner } : {},
+    resource: target.capability ? { kind: 'capability', name: target.capability } : { kind: 'agent', name: target.agent!.name },
+    // `step` tells the step's check from the run's (evolve keys on it).
+    context: { step: stepId },
+  });
+}
+
+/** The step whose pending policy check this verdict answers, if any. */
+export const stepAwaiting = (state: RunState, requestId: string) =>
+  Object.entries(state.steps).find(([, step]) => step.status === 'policy-check' && step.policyRequestId === requestId)?.[0];
+
+/**
+ * Policy's verdict on one step: allowed, its task is queued; refused, the step fails for good (no retry
+ * changes a verdict) and its onFailure applies. A step cannot wait for an approval (ApproveIntent
+ * approves a whole run), so require_approval refuses it too, saying so.
+ */
+export function stepPolicyDecided(state: RunState, stepId: string, verdict: PayloadOf<'PolicyDecided'>, now: number): Decision[] {
+  // Once a compensation runs, only the compensation may start.
+  if (state.failure && !isCompensation(state, stepId)) return [];
+  if (verdict.effect === 'allow') return [queueStep(state, stepId, 1, now)];
+  const { kind, name } = verdict.resource;
+  const because = `${verdict.reason} (rule ${verdict.rule ?? 'none'})`;
+  const error =
+    verdict.effect === 'deny'
+      ? `policy denied ${kind} ${name}: ${because}`
+      : `policy requires approval for ${kind} ${name}: ${because}; a workflow step cannot wait for approval, so it did not run`;
+  return attemptFailed(state, stepId, error, false, now);
+}
+
 /** Ends the run as failed, in the vocabulary of its kind. */
 export function failRun(state: RunState, reason: string, extra: { failedStep?: string; compensatedBy?: string } = {}): Decision {
   return state.kind === 'intent' ? decision('IntentFailed', { intentId: state.runId!, reason }) : decision('WorkflowFailed', { workflowId: state.runId!, reason, ...extra });
@@ -43,13 +87,13 @@ export function rejectRun(state: RunState, reason: string, rule: string | null):
   return state.kind === 'intent' ? decision('IntentRejected', { intentId: state.runId!, reason, rule }) : decision('WorkflowRejected', { workflowId: state.runId!, reason, rule, problems: [] });
 }
 
-/** Queues every waiting step whose needs are met; completes the workflow when nothing is left. */
+/** Starts every waiting step whose needs are met; completes the workflow when nothing is left. */
 export function advance(state: RunState, now: number): Decision[] {
   const definition = state.definition!;
   const done = (id: string) => ['completed', 'skipped'].includes(state.steps[id]?.status ?? '');
   const ready = definition.steps.filter((s) => state.steps[s.id]?.status === 'waiting' && s.needs.every(done));
-  const queued = ready.map((s) => queueStep(state, s.id, 1, now));
-  if (queued.length > 0 || !definition.steps.every((s) => done(s.id))) return queued;
+  const started = ready.map((s) => startStep(state, s.id, now));
+  if (started.length > 0 || !definition.steps.every((s) => done(s.id))) return started;
   const steps = Object.fromEntries(Object.entries(state.steps).map(([id, s]) => [id, { output: s.output }]));
   const leaves = definition.steps.filter((s) => !definition.steps.some((other) => other.needs.includes(s.id)));
   const output = definition.output ? resolveTemplate(definition.output, { input: state.input, steps }) : Object.fromEntries(leaves.map((s) => [s.id, state.steps[s.id]?.output ?? null]));
@@ -94,7 +138,7 @@ export function attemptFailed(state: RunState, stepId: string, error: string, re
     case 'compensate': {
       // Two failed steps may share a compensation: it runs once.
       if (state.steps[onFailure.step]) return [failed];
-      return [failed, queueStep(applied(state, [failed]), onFailure.step, 1, now)];
+      return [failed, startStep(applied(state, [failed]), onFailure.step, now)];
     }
   }
 }

@@ -35,6 +35,7 @@ export function message<T extends MessageType>(type: T, payload: PayloadInput<T>
 /** The decider's task id scheme; the specs assert it once, then use it to address tasks. */
 export const taskIdOf = (runId: string, stepId: string, attempt: number) => deriveId(runId, 'task', stepId, String(attempt));
 export const policyRequestIdOf = (runId: string) => deriveId(runId, 'policy', 'intent.submit');
+export const stepPolicyRequestIdOf = (runId: string, stepId: string) => deriveId(runId, 'policy', 'step', stepId);
 
 export const agent = (name: string, capabilities: string[], version = '1.0.0', instanceId = `${name}-1`): AgentDescriptor => ({ name, version, owner: 'team-a', capabilities, concurrency: 1, instanceId });
 
@@ -62,6 +63,12 @@ export function policyInput(
 ): RunInput {
   const payload: PayloadInput<'PolicyDecided'> = { requestId, intentId: runId, action: 'intent.submit', resource: { kind: 'capability', name: 'summarise' }, effect, rule, reason, bundleVersion: 'v1' };
   return { kind: 'policy-decided', message: message('PolicyDecided', payload, ms, { kind: 'service', id: 'policy' }), catalogue, killSwitches };
+}
+
+/** Policy's verdict on one workflow step, checked as an intent for its capability. */
+export function stepPolicyInput(runId: string, stepId: string, capability: string, effect: 'allow' | 'deny' | 'require_approval', ms: number, { rule = `rule-${effect}`, reason = `because ${effect}` }: { rule?: string | null; reason?: string } = {}): RunInput {
+  const payload: PayloadInput<'PolicyDecided'> = { requestId: stepPolicyRequestIdOf(runId, stepId), intentId: runId, action: 'intent.submit', resource: { kind: 'capability', name: capability }, context: { step: stepId }, effect, rule, reason, bundleVersion: 'v1' };
+  return { kind: 'policy-decided', message: message('PolicyDecided', payload, ms, { kind: 'service', id: 'policy' }), catalogue: [], killSwitches: [] };
 }
 
 export const approveInput = (runId: string, ms: number, { catalogue = [], killSwitches = [], comment }: Facts & { comment?: string } = {}): RunInput => ({
@@ -130,7 +137,8 @@ export interface RecordedStep {
  * (if it is an event not yet recorded), the recorded input and the decisions are appended. Decisions
  * are stamped with their cause's time so that times derived from them (approval waits) are exact.
  */
-export function record(...inputs: RunInput[]): { history: Envelope[]; steps: RecordedStep[] } {
+export function record(...given: (RunInput | RunInput[])[]): { history: Envelope[]; steps: RecordedStep[] } {
+  const inputs = given.flat();
   const history: Envelope[] = [];
   const steps: RecordedStep[] = [];
   for (const input of inputs) {
@@ -148,7 +156,8 @@ export function record(...inputs: RunInput[]): { history: Envelope[]; steps: Rec
   return { history, steps };
 }
 
-export const given = (...inputs: RunInput[]): Envelope[] => record(...inputs).history;
+/** The history the inputs lead to; an array stands for inputs that go together (an assignment and its report). */
+export const given = (...inputs: (RunInput | RunInput[])[]): Envelope[] => record(...inputs).history;
 
 /** The decisions for `input` on the state folded from `history`; each must also be a valid message. */
 export function when(history: readonly Envelope[], input: RunInput): Decision[] {

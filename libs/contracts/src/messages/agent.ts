@@ -80,6 +80,7 @@ export const AgentExited = z.object({
 });
 export const AgentTerminated = z.object({ template: Name, agent: Name, instanceId: InstanceId, reason: z.string() });
 export const SpawnAgentRefused = z.object({ template: z.string(), reason: z.string() });
+export const TerminateAgentRefused = z.object({ instanceId: InstanceId, reason: z.string() });
 
 export const BreakerState = z.enum(['closed', 'open', 'half-open']);
 

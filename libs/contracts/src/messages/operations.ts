@@ -10,8 +10,11 @@ export const MessageDeadLettered = z.object({
   subject: z.string(),
   streamSequence: z.number().int().nonnegative(),
   deliveries: z.number().int().positive(),
-  /** retries-exhausted: a task whose every attempt failed, parked by the orchestrator (the original is its last TaskQueued). */
-  reason: z.enum(['invalid-message', 'max-deliveries-exceeded', 'retries-exhausted']),
+  /**
+   * retries-exhausted: a task whose every attempt failed, parked by the orchestrator (the original is its last TaskQueued);
+   * refused: a well-formed message its handler turned down (RefusedMessage), e.g. a task report from an instance the task is not assigned to.
+   */
+  reason: z.enum(['invalid-message', 'max-deliveries-exceeded', 'retries-exhausted', 'refused']),
   error: z.string(),
   issues: z.array(ValidationIssue).default([]),
   /** The original message as received (UTF-8), so it can be inspected and re-published. */
