@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_AGENTS, natsPrincipals, passwordVariable, randomPassword, renderAuthConfig } from './nats-permissions';
+import { DEMO_AGENTS, natsPrincipals, passwordVariable, randomPassword, renderAuthConfig, type NatsPrincipal } from './nats-permissions';
 
 export * from './nats-permissions';
 
@@ -46,7 +46,14 @@ export interface NatsServerOptions {
    * admin, each limited to its subjects (deploy/nats, generated from nats-permissions.ts). The
    * passwords are random; the handle's `credentials` has them.
    */
-  auth?: boolean | { agents?: readonly string[] };
+  auth?: boolean | AuthOptions;
+}
+
+export interface AuthOptions {
+  /** Agents with a platform-wide user each; the demo agents by default. */
+  agents?: readonly string[];
+  /** More principals besides the built-in ones, e.g. a tenant's agent or people with roles (agentPrincipal, userPrincipal). */
+  principals?: readonly NatsPrincipal[];
 }
 
 /** The server settings AgentOS relies on (message size), shared with the local start script. */
@@ -149,9 +156,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 }
 
 /** The users and permissions of nats-permissions.ts with fresh passwords, in a temporary directory. */
-function writeAuthConfig(options: { agents?: readonly string[] }) {
+function writeAuthConfig(options: AuthOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'agentos-nats-auth-'));
-  const principals = natsPrincipals(options.agents ?? DEMO_AGENTS);
+  const principals = [...natsPrincipals(options.agents ?? DEMO_AGENTS), ...(options.principals ?? [])];
   const credentials = Object.fromEntries(principals.map(({ user }) => [user, { user, pass: randomPassword() }]));
   // nats-server resolves `include` relative to the including file: the base settings go beside it.
   copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
