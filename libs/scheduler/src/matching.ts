@@ -1,4 +1,4 @@
-import type { AgentDescriptor, StepTarget } from '@agentos/contracts';
+import { SYSTEM_TENANT, type AgentDescriptor, type StepTarget } from '@agentos/contracts';
 import type { BreakerState } from './breaker';
 
 /**
@@ -30,6 +30,10 @@ export function matches(target: StepTarget, instance: AgentDescriptor): boolean 
   }
   return true;
 }
+
+/** A platform agent (registered in the platform tenant) serves every tenant; a tenant's agent only its own. */
+export const servesTenant = (instance: AgentDescriptor, tenant: string): boolean =>
+  instance.tenant === undefined || instance.tenant === SYSTEM_TENANT || instance.tenant === tenant;
 
 type Identifier = number | string;
 const parseSemver = (version: string): { core: number[]; pre: Identifier[] } => {

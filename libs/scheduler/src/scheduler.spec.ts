@@ -285,3 +285,27 @@ describe('Scheduler: task lifecycle', () => {
     expect(() => new Scheduler().enqueue(task('t1', { target: {} }))).toThrow('task t1 names neither a capability nor an agent');
   });
 });
+
+describe('Scheduler: tenants and their agents', () => {
+  it("given a tenant's agent and a platform agent, when both tenants queue work, then the tenant's agent runs only its tenant's tasks", () => {
+    const scheduler = new Scheduler({ strategy: fifo });
+    const acmeOnly = instance('acme-1', { tenant: 'acme' });
+    const platform = instance('shared-1', { tenant: 'system' });
+    for (const [id, tenant] of [['a1', 'acme'], ['g1', 'globex'], ['g2', 'globex'], ['a2', 'acme']] as const) scheduler.enqueue(task(id, { tenant }));
+    const ranOn = new Map<string, string>();
+    for (let dispatches = scheduler.plan([acmeOnly, platform], 0); dispatches.length > 0; dispatches = scheduler.plan([acmeOnly, platform], 0)) {
+      for (const { task: t, instance: i } of dispatches) {
+        ranOn.set(t.taskId, i.instanceId);
+        scheduler.finished(t.taskId, 'succeeded', 0);
+      }
+    }
+    expect([...ranOn.keys()].sort()).toEqual(['a1', 'a2', 'g1', 'g2']);
+    expect(['g1', 'g2'].map((id) => ranOn.get(id))).toEqual(['shared-1', 'shared-1']);
+  });
+
+  it("given only another tenant's agent, when a task is queued, then it waits rather than run there", () => {
+    const scheduler = new Scheduler();
+    scheduler.enqueue(task('g1', { tenant: 'globex' }));
+    expect(scheduler.plan([instance('acme-1', { tenant: 'acme' })], 0)).toEqual([]);
+  });
+});

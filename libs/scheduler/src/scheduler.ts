@@ -1,7 +1,7 @@
 import type { AgentDescriptor } from '@agentos/contracts';
 import { LRUCache } from 'lru-cache';
 import { CircuitBreaker, resolveBreakerOptions, type BreakerOptions, type BreakerState, type BreakerTransition, type TaskOutcome } from './breaker';
-import { matches, pickSlot, type Slot } from './matching';
+import { matches, pickSlot, servesTenant, type Slot } from './matching';
 import { TaskQueue, type Bucket } from './queue';
 import { readyReason, targetStatus, type TargetStatus } from './waiting';
 import { strategies, type QueuedEntry, type QueuedTask, type SchedulerView, type SchedulingStrategy } from './strategy';
@@ -157,10 +157,12 @@ export class Scheduler {
         serving = [...slots.values()].filter((slot) => slot.free > 0 && matches(bucket.target, slot.instance));
         servingByTarget.set(bucket.targetKey, serving);
       }
-      if (serving.length === 0) continue;
-      const group: Group = { bucket, serving, cursor: 0, head: undefined, stale: true };
+      const tenant = bucket.tenant;
+      const forTenant = serving.filter((slot) => servesTenant(slot.instance, tenant));
+      if (forTenant.length === 0) continue;
+      const group: Group = { bucket, serving: forTenant, cursor: 0, head: undefined, stale: true };
       groups.push(group);
-      for (const slot of serving) {
+      for (const slot of forTenant) {
         const list = groupsByInstance.get(slot.instance.instanceId);
         if (list) list.push(group);
         else groupsByInstance.set(slot.instance.instanceId, [group]);
