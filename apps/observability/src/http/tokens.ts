@@ -70,5 +70,7 @@ export class TokenTable {
 /** A new random token and the entry of the tokens file that admits it. */
 export function newToken(principal: Principal): { token: string; entry: TokensFile['tokens'][number] } {
   const token = randomBytes(32).toString('base64url');
-  return { token, entry: TokenEntry.parse({ sha256: hashToken(token), ...principal }) };
+  const entry = TokenEntry.safeParse({ sha256: hashToken(token), ...principal });
+  if (!entry.success) throw new Error(describeZodError(entry.error));
+  return { token, entry: entry.data };
 }
