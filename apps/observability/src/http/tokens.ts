@@ -60,7 +60,7 @@ export class TokenTable {
 
   /** Compares against every entry in constant time, without stopping at a match. */
   find(token: string): Principal | undefined {
-    const presented = createHash('sha256').update(token, 'utf8').digest();
+    const presented = Buffer.from(hashToken(token), 'hex');
     let found: Principal | undefined;
     for (const entry of this.entries) if (timingSafeEqual(presented, entry.hash)) found = entry.principal;
     return found;
