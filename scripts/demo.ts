@@ -10,8 +10,9 @@ import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { freePort, startNatsServer, waitFor } from '@agentos/testing';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newToken } from '../apps/observability/src/http/tokens';
 import { APPS, ROOT, spawnApp } from './processes';
 
 const TEXT =
@@ -45,6 +46,16 @@ function describe(message: AnyMessage): string {
   }
 }
 
+/** A fresh operator token for this run's dashboard (the observability app refuses everyone without one), unless the operator set up access. */
+function dashboardAccess(): { env: Record<string, string>; token?: string } {
+  if (process.env.AGENTOS_OBSERVABILITY_TOKENS_FILE || process.env.AGENTOS_INSECURE === '1') return { env: {} };
+  const { token, entry } = newToken({ name: 'demo', tenant: '*', role: 'operator' });
+  const file = join(ROOT, '.data', 'observability-tokens.json');
+  mkdirSync(join(ROOT, '.data'), { recursive: true });
+  writeFileSync(file, JSON.stringify({ tokens: [entry] }), { mode: 0o600 });
+  return { env: { AGENTOS_OBSERVABILITY_TOKENS_FILE: file }, token };
+}
+
 async function main() {
   const keepRunning = process.env.AGENTOS_KEEP_RUNNING === '1';
   let natsUrl = process.env.NATS_URL;
@@ -60,7 +71,8 @@ async function main() {
 
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
-  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort }));
+  const dashboard = dashboardAccess();
+  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }));
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));
     await Promise.all(apps.map((app) => app.exited));
@@ -112,6 +124,7 @@ async function main() {
     if (workflowCode !== 0) process.exitCode = 1;
     if (keepRunning) {
       say(`system is running: dashboard http://127.0.0.1:${dashboardPort}/, metrics /metrics; replay it with: npm run agentos -- replay ${intentId} (Ctrl-C to stop)`);
+      if (dashboard.token) say(`dashboard access token (operator, all tenants, this run only): ${dashboard.token}`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {

@@ -3,18 +3,20 @@ import type { NatsConnector } from '@agentos/messaging';
 import type { LineageGraph } from '@agentos/replay';
 import { waitFor } from '@agentos/testing';
 import { ObservabilityHttp } from '../apps/observability/src/http.server';
+import { observabilityTokens } from './observability-tokens';
 import { startSystem, type RunningSystem } from './system';
 
 describe('observability: metrics and lineage from the event flow, against a real nats-server', () => {
   let system: RunningSystem;
   let base: string;
+  const { env, tokens } = observabilityTokens([{ name: 'ops', tenant: '*', role: 'viewer' }]);
   const get = async (path: string) => {
-    const response = await fetch(`${base}${path}`);
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens.ops}` } });
     return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
   };
 
   beforeAll(async () => {
-    system = await startSystem();
+    system = await startSystem([], { env });
     base = `http://127.0.0.1:${system.service('observability').get(ObservabilityHttp).port}`;
   });
 

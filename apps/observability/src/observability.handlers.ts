@@ -3,6 +3,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { LiveFeed } from './dashboard/live-feed';
 import { Metrics } from './metrics';
+import { MetricsByTenant } from './metrics-by-tenant';
 
 /** The facts the metrics are built from; each gets its own durable consumer. */
 const OBSERVED = [
@@ -15,11 +16,12 @@ const OBSERVED = [
 /** Observes; never publishes into the flow, so it can neither block nor slow it. */
 @Controller()
 export class ObservabilityHandlers {
-  constructor(private readonly metrics: Metrics, private readonly feed: LiveFeed) {}
+  constructor(private readonly metrics: Metrics, private readonly byTenant: MetricsByTenant, private readonly feed: LiveFeed) {}
 
   @EventPattern(OBSERVED)
   observe(@Payload() message: AnyMessage) {
     this.metrics.record(message);
+    this.byTenant.record(message);
     this.feed.observe(message);
   }
 

@@ -70,6 +70,11 @@ export class WorkflowBoard {
     return workflow;
   }
 
+  /** The tenant of a run the board remembers. */
+  tenantOf(runId: string): string | undefined {
+    return this.workflows.get(runId)?.tenant;
+  }
+
   recent(): BoardWorkflow[] {
     return [...this.workflows.values()].reverse();
   }

@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import { ALL_TENANTS, TokenTable, type Principal } from './tokens';
+
+export type Admission = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; error: string };
+
+const UNCONFIGURED =
+  'no access tokens are configured: set AGENTOS_OBSERVABILITY_TOKENS_FILE to a JSON file of token hashes ' +
+  '(make one with `node -r @swc-node/register scripts/observability-token.ts <name> <tenant|*> <viewer|operator>`), ' +
+  'or AGENTOS_INSECURE=1 to leave this server open on a trusted machine';
+
+/** Who may act on an open server: AGENTOS_INSECURE=1 trades every check for convenience. */
+const ANONYMOUS: Principal = { name: 'anonymous', tenant: ALL_TENANTS, role: 'operator' };
+
+/**
+ * Who is asking, from `Authorization: Bearer <token>`. Without a tokens file every protected route is
+ * refused (secure by default), unless AGENTOS_INSECURE=1 opens them.
+ */
+export class HttpAccess {
+  private constructor(readonly mode: 'tokens' | 'insecure' | 'closed', private readonly tokens?: TokenTable) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv): HttpAccess {
+    const file = env.AGENTOS_OBSERVABILITY_TOKENS_FILE;
+    if (file) return new HttpAccess('tokens', TokenTable.load(file));
+    return new HttpAccess(env.AGENTOS_INSECURE === '1' ? 'insecure' : 'closed');
+  }
+
+  admit(request: IncomingMessage): Admission {
+    if (this.mode === 'insecure') return { ok: true, principal: ANONYMOUS };
+    if (!this.tokens) return { ok: false, status: 401, error: UNCONFIGURED };
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) return { ok: false, status: 401, error: 'an access token is required: Authorization: Bearer <token>' };
+    const principal = this.tokens.find(token);
+    return principal ? { ok: true, principal } : { ok: false, status: 401, error: 'unknown access token' };
+  }
+}
+
+export const canSee = (principal: Principal, tenant: string): boolean => principal.tenant === ALL_TENANTS || principal.tenant === tenant;
+
+/** Only operators stop work; a tenant's operator only its own tenant, never everything. */
+export function mayThrowKillSwitch(principal: Principal, scope: string, target: string): string | undefined {
+  if (principal.role !== 'operator') return `${principal.name} is a viewer: only an operator may throw a kill switch`;
+  if (principal.tenant === ALL_TENANTS) return undefined;
+  if (scope === 'tenant' && target === principal.tenant) return undefined;
+  return `${principal.name} may only throw a tenant kill switch for tenant ${principal.tenant}`;
+}
