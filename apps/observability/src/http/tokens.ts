@@ -15,7 +15,7 @@ export const ALL_TENANTS = '*';
 const TokenEntry = z
   .object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 of the token, 64 lower-case hex digits'),
-    // The name becomes part of an actor id (dashboard-<name>), so it is held to the same slug as tenants.
+    // The name is shown in kill-switch reasons and logs: held to the same slug as tenants.
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug (a-z, 0-9, -), at most 63 characters'),
     tenant: z.union([z.literal(ALL_TENANTS), TenantId]),
     role: z.enum(['viewer', 'operator']),
