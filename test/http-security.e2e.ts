@@ -121,6 +121,8 @@ describe('the observability HTTP surfaces against a real nats-server: tokens, te
 
     await system.client.publishMessage(createMessage('ReleaseKillSwitch', { scope: 'tenant', target: 'acme', reason: 'test over' }, system.origin));
     await waitFor(switches, (s) => s.length === 0, { what: 'the release' });
+    // The next test counts recorded switch events: wait until the release is recorded too.
+    await waitFor(switchEvents, (events) => events.at(-1)?.type === 'KillSwitchReleased', { what: 'the release recorded' });
   });
 
   it('refuses cross-site requests, even with an operator token, and throws nothing for them', async () => {

@@ -31,10 +31,14 @@ export async function runDecision<Input, State>(run: DecisionRun<Input, State>):
   const state = fold(run.decider, history);
   const input = typeof run.input === 'function' ? await (run.input as (state: State) => Promise<Input>)(state) : run.input;
   const decisions = run.decider.decide(input, state);
-  const events = decisions.map((d, i) => causedBy(run.cause, d.type, d.payload, run.actor, String(i)));
+  // Decisions belong to the stream's tenant, even when a platform fact (an instance dropped) caused them: the
+  // tenant's agents act on them, and every later report is checked against the run's tenant.
+  const tenant = history[0]?.tenant ?? run.cause.tenant;
+  const ofStream = <E extends Envelope>(event: E): E => ({ ...event, tenant });
+  const events = decisions.map((d, i) => ofStream(causedBy(run.cause, d.type, d.payload, run.actor, String(i))));
   if (events.length === 0) return [];
   // The input goes into the history too (with the cause inside it): a replay re-runs the decider on it.
-  const recordedInput = causedBy(run.cause, 'DecisionInputRecorded', { decider: run.decider.name, causeId: run.cause.id, input }, run.actor, 'input');
+  const recordedInput = ofStream(causedBy(run.cause, 'DecisionInputRecorded', { decider: run.decider.name, causeId: run.cause.id, input }, run.actor, 'input'));
   // Facts from others that drove a decision are part of the history a replay needs; the services
   // that keep their own records (policy) have appended theirs already.
   const recordCause = CATALOG[run.cause.type].kind === 'event' && !history.some((event) => event.id === run.cause.id);
