@@ -1,5 +1,5 @@
 import { defineAgent, openAiCompatibleModel, runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
-import { subjectFilter, createMessage, decodeMessage, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, type MessageOf, type Envelope } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { waitFor } from '@agentos/testing';
@@ -88,7 +88,9 @@ describe('agent SDK: tools and the model port through policy, progress, against 
     expect(events.at(-1)).toMatchObject({ type: 'IntentCompleted', payload: { output: { sum: 5, explanation: 'Because addition.', model: 'tiny-1' } } });
     expect(requests.at(-1)).toMatchObject({ auth: 'Bearer sk-test', body: { model: 'tiny-1', messages: [{ content: 'Explain why 2 + 3 = 5' }] } });
     expect(progress).toEqual(['adding 20%']);
-    const decisions = events.filter((e) => e.type === 'PolicyDecided').map((e) => (e as MessageOf<'PolicyDecided'>).payload);
+    const isModelDecision = (e: Envelope) => e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.action === 'llm.call';
+    const recorded = await system.recorded(intentId, isModelDecision, "the agent's policy decisions recorded");
+    const decisions = recorded.filter((e) => e.type === 'PolicyDecided').map((e) => (e as MessageOf<'PolicyDecided'>).payload);
     expect(decisions.map((d) => `${d.action}:${d.resource.name}:${d.effect}`)).toEqual(expect.arrayContaining(['tool.call:calculator:allow', 'llm.call:openai-compatible:tiny-1:allow']));
     const usage = await waitFor(
       async () => (await system.store.readStream(workflowStream(intentId))).map((r) => r.event).filter((e) => e.type === 'UsageRecorded') as MessageOf<'UsageRecorded'>[],

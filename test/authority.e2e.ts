@@ -68,7 +68,8 @@ describe('authority over runs, against a real nats-server', () => {
     const usage = createMessage('UsageRecorded', { intentId, taskId, agent: 'holder', tokens: 1_000 }, { tenant: 'globex', actor: agentActor });
     for (const message of [...forged, usage]) await system.client.publishMessage(message);
 
-    const letters = await waitFor(() => refusedLetters(taskId), (l) => l.length === 5, { what: 'five refusals' });
+    // The usage record is refused by both its consumers: policy (no budget counted) and the orchestrator (not recorded).
+    const letters = await waitFor(() => refusedLetters(taskId), (l) => l.length === 6, { what: 'six refusals' });
     expect(letters.map((l) => l.payload.error).sort()).toEqual(
       [
         `TaskCompleted for task ${taskId} from agent:holder@1.0.0 instance e2e-impostor (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
@@ -76,9 +77,11 @@ describe('authority over runs, against a real nats-server', () => {
         `TaskCompleted for task ${taskId} from agent:holder@1.0.0 instance ${instanceId} in tenant globex, but run ${intentId} belongs to tenant acme`,
         `TaskFailed for task ${taskId} from agent:holder@1.0.0 instance e2e-impostor (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
         `UsageRecorded for task ${taskId} from agent:holder@1.0.0 in tenant globex, but run ${intentId} belongs to tenant acme`,
+        `UsageRecorded for task ${taskId} from agent:holder@1.0.0 in tenant globex, but run ${intentId} belongs to tenant acme`,
       ].sort(),
     );
-    expect(letters.every((l) => l.payload.service === (l.payload.error.startsWith('Usage') ? 'policy' : 'orchestrator'))).toBe(true);
+    const refusedBy = (prefix: string) => letters.filter((l) => l.payload.error.startsWith(prefix)).map((l) => l.payload.service).sort();
+    expect([refusedBy('Task'), refusedBy('Usage')]).toEqual([['orchestrator', 'orchestrator', 'orchestrator', 'orchestrator'], ['orchestrator', 'policy']]);
     // Nothing of them is in the run's history, and nothing was charged to either tenant or the run.
     const ids = new Set([...forged, usage].map((m) => m.id));
     expect((await recorded(intentId)).filter((e) => ids.has(e.id) || e.causationId !== null && ids.has(e.causationId))).toEqual([]);

@@ -31,6 +31,11 @@ export interface RunningSystem<N extends SystemNats = NatsServerHandle> {
   store: JetStreamEventStore;
   /** The recorded history of a workflow (an intent). */
   history(intentId: string): Promise<Envelope[]>;
+  /**
+   * The history once it holds an event that `accept`s: facts about a run that others state (policy's answers to
+   * its agents, their spending, flagged content) reach it through the orchestrator, its one writer, a moment later.
+   */
+  recorded(intentId: string, accept: (event: Envelope) => boolean, what: string): Promise<Envelope[]>;
   /** Publishes SubmitIntent and waits for the intent to complete, be rejected or fail. */
   submit(capability: string, input: Record<string, unknown>, origin?: Partial<Origin>): Promise<{ intentId: string; command: MessageOf<'SubmitIntent'>; events: Envelope[] }>;
   /** A running service's Nest application, to reach its providers. */
@@ -115,6 +120,7 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
     origin,
     store,
     history,
+    recorded: (intentId, accept, what) => waitFor(() => history(intentId), (events) => events.some(accept), { what }),
     async submit(capability, input, over = {}) {
       const intentId = newId();
       const command = createMessage('SubmitIntent', { intentId, goal: `${capability} for the test`, capability, input }, { ...origin, ...over });

@@ -50,6 +50,18 @@ export class RunHandlers {
     await this.runs.decide(message.payload.id, message, { kind: 'budget-exhausted', message });
   }
 
+  /** Spending is part of the run's history (a replay shows the budget at any point); policy keeps the count. */
+  @EventPattern('UsageRecorded')
+  async usageRecorded(@Payload() message: MessageOf<'UsageRecorded'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'recorded', message });
+  }
+
+  /** Screening that flagged a run's content: the incident history shows why its input was held back. */
+  @EventPattern('ContentFlagged')
+  async contentFlagged(@Payload() message: MessageOf<'ContentFlagged'>) {
+    if (message.payload.intentId) await this.runs.decide(message.payload.intentId, message, { kind: 'recorded', message });
+  }
+
   @EventPattern('TaskCompleted')
   async taskCompleted(@Payload() message: MessageOf<'TaskCompleted'>) {
     await this.runs.decide(message.payload.intentId, message, { kind: 'task-completed', message });

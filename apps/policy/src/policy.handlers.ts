@@ -12,6 +12,12 @@ import { BudgetLedger } from './budget-ledger';
 import { PolicyState } from './policy.state';
 import { RateLimiter } from './rate-limiter';
 
+/**
+ * Policy's own record of its decisions. A run's stream has one writer, the orchestrator, which records the
+ * decisions about the run there itself: two writers would race on its revisions.
+ */
+const decisionStream = (message: AnyMessage) => `policy-${message.tenant}`;
+
 @Controller()
 export class PolicyHandlers {
   constructor(
@@ -70,32 +76,28 @@ export class PolicyHandlers {
     const run = fold(orchestrationDecider, (await this.events.readStream(workflowStream(intentId))).map((r) => r.event));
     const refusal = usageRefusal(message, run);
     if (refusal) throw new RefusedMessage(refusal);
-    // The spending is part of the workflow's history: a replay shows the budget at any point.
-    await this.events.append(workflowStream(intentId), [message]);
+    // The orchestrator records the spending in the run's history (it alone writes there); policy keeps the count.
     const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];
     for (const [scope, id] of accounts) {
       const { before, after } = await this.ledger.add(scope, id, message.id, { tokens, cost, steps });
       const over = overrun(budgets, scope, after);
       if (!over || overrun(budgets, scope, before)) continue;
       const exhausted = causedBy(message, 'BudgetExhausted', { scope, id, metric: over.metric, used: over.used, limit: over.limit }, this.actor, scope);
-      await this.record(scope === 'workflow' ? workflowStream(intentId) : `budgets-${message.tenant}`, exhausted);
+      await this.record(`budgets-${message.tenant}`, exhausted);
     }
   }
 
-  private decisionStream(message: AnyMessage & { payload: { intentId?: string } }) {
-    return message.payload.intentId ? workflowStream(message.payload.intentId) : `policy-${message.tenant}`;
-  }
 
   @EventPattern('PolicyCheckRequested')
   async check(@Payload() message: MessageOf<'PolicyCheckRequested'>) {
-    await this.record(this.decisionStream(message), await this.decide(message));
+    await this.record(decisionStream(message), await this.decide(message));
   }
 
   /** The request/reply form: the caller waits for the verdict; it is recorded all the same. */
   @MessagePattern('CheckPolicy')
   async checkNow(@Payload() message: MessageOf<'CheckPolicy'>): Promise<ReplyOf<'CheckPolicy'>> {
     const decided = await this.decide(message);
-    await this.record(this.decisionStream(message), decided);
+    await this.record(decisionStream(message), decided);
     return decided.payload;
   }
 
@@ -124,7 +126,7 @@ export class PolicyHandlers {
     const action = result.flagged ? bundle.screening.onFlag : 'pass';
     if (result.flagged) {
       const flagged = causedBy(message, 'ContentFlagged', { intentId, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200) }, this.actor);
-      await this.record(intentId ? workflowStream(intentId) : `screening-${message.tenant}`, flagged);
+      await this.record(`screening-${message.tenant}`, flagged);
     }
     const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;
     return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version };

@@ -1,4 +1,4 @@
-import { CATALOG, causedBy, type Actor, type AnyMessage, type Envelope } from '@agentos/contracts';
+import { CATALOG, SYSTEM_TENANT, causedBy, type Actor, type AnyMessage, type Envelope } from '@agentos/contracts';
 import type { EventStore } from '@agentos/event-store';
 import { fold, type Decider } from './decider';
 
@@ -36,14 +36,20 @@ export async function runDecision<Input, State>(run: DecisionRun<Input, State>):
   const tenant = history[0]?.tenant ?? run.cause.tenant;
   const ofStream = <E extends Envelope>(event: E): E => ({ ...event, tenant });
   const events = decisions.map((d, i) => ofStream(causedBy(run.cause, d.type, d.payload, run.actor, String(i))));
-  if (events.length === 0) return [];
+  // Facts from others about this aggregate are part of the history a replay needs, whether or not they led to a
+  // decision: the runner is the stream's only writer (two writers would race on its revisions). A fact names the
+  // aggregate in its payload, which its sender chose: only the aggregate's tenant (or the platform) adds to it.
+  const ofThisTenant = run.cause.tenant === tenant || run.cause.tenant === SYSTEM_TENANT;
+  const recordCause = CATALOG[run.cause.type].kind === 'event' && ofThisTenant && !history.some((event) => event.id === run.cause.id);
+  const expectedRevision = history.length === 0 ? 'no_stream' : history.length - 1;
+  if (events.length === 0) {
+    if (recordCause && history.length > 0) await run.store.append(run.stream, [run.cause], { expectedRevision });
+    return [];
+  }
   // The input goes into the history too (with the cause inside it): a replay re-runs the decider on it.
   const recordedInput = ofStream(causedBy(run.cause, 'DecisionInputRecorded', { decider: run.decider.name, causeId: run.cause.id, input }, run.actor, 'input'));
-  // Facts from others that drove a decision are part of the history a replay needs; the services
-  // that keep their own records (policy) have appended theirs already.
-  const recordCause = CATALOG[run.cause.type].kind === 'event' && !history.some((event) => event.id === run.cause.id);
   const toAppend = [...(recordCause ? [run.cause] : []), recordedInput, ...events];
-  await run.store.append(run.stream, toAppend, { expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1 });
+  await run.store.append(run.stream, toAppend, { expectedRevision });
   await run.publish(events as AnyMessage[]);
   return events;
 }

@@ -134,6 +134,16 @@ describe.each(adapters)('%s event store (contract)', (name, create) => {
     expect(goals(await store.readStream(stream))).toEqual(['a', 'b', 'c']);
   });
 
+  it('records the same event in two streams, once in each (a service keeps its own copy of a fact a run records)', async () => {
+    const [own, run] = [streamName(), streamName()];
+    const fact = event('decided');
+    await store.append(run, [event('started')], { expectedRevision: 'no_stream' });
+    await store.append(own, [fact], { expectedRevision: 'no_stream' });
+    expect(await store.append(run, [fact], { expectedRevision: 0 })).toEqual({ nextExpectedRevision: 1 });
+    expect(goals(await store.readStream(own))).toEqual(['decided']);
+    expect(goals(await store.readStream(run))).toEqual(['started', 'decided']);
+  });
+
   it('reads forwards and backwards, from a revision, up to a count', async () => {
     const stream = streamName();
     await store.append(stream, events(6));

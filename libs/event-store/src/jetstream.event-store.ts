@@ -138,8 +138,9 @@ export class JetStreamEventStore implements EventStore {
       const commit: Commit = { firstRevision, events: chained };
       try {
         const ack = await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
-          // A retried publish (lost ack) is recognised by JetStream and stored once.
-          msgID: createHash('sha256').update(chained.map((c) => c.event.id).join(',')).digest('hex'),
+          // A retried publish (lost ack) is recognised by JetStream and stored once. The stream is part of the id:
+          // the same event may be recorded in two streams (a service's own record and a run's history).
+          msgID: createHash('sha256').update(stream).update('\u0000').update(chained.map((c) => c.event.id).join(',')).digest('hex'),
           headers: h,
           // The server refuses if another writer appended since we read the tail.
           expect: { lastSubjectSequence: tail.token },

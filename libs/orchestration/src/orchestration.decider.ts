@@ -4,7 +4,7 @@ import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
 import { advance, applied, attemptFailed, failRun, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
-import { fromCurrentHolder, reportRefusal } from './task-reports';
+import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
 
 /**
  * What the orchestrator hands its decider: the message, plus what it looked up for it (recorded
@@ -22,7 +22,12 @@ export type RunInput =
   | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> }
   | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
-  | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> };
+  | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
+  /**
+   * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
+   * point) and content that screening flagged. The orchestrator records them, as the run stream's one writer.
+   */
+  | { kind: 'recorded'; message: MessageOf<'UsageRecorded'> | MessageOf<'ContentFlagged'> };
 
 const actorName = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
 const timeOf = (message: Envelope) => Date.parse(message.occurredAt);
@@ -169,15 +174,18 @@ function decide(input: RunInput, state: RunState): Decision[] {
         .filter(([, step]) => step.status === 'assigned' && step.instanceId === instanceId)
         .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
     }
+    case 'recorded':
+      return [];
   }
 }
 
 /**
  * Why an input must be refused outright rather than decided on (the orchestrator dead-letters it with
- * this reason): only a task report can be, when it does not come from an instance the task was handed to.
+ * this reason): a task report or a usage record that does not come from an instance the task was handed to.
  */
 export function refusalOf(input: RunInput, state: RunState): string | undefined {
-  return input.kind === 'task-completed' || input.kind === 'task-failed' ? reportRefusal(input.message, state) : undefined;
+  if (input.kind === 'task-completed' || input.kind === 'task-failed') return reportRefusal(input.message, state);
+  return input.kind === 'recorded' && input.message.type === 'UsageRecorded' ? usageRefusal(input.message, state) : undefined;
 }
 
 function requeue(state: RunState, stepId: string, deadline: string): Decision {

@@ -69,7 +69,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
-      'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
+      'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
     answers: ['GetSchedulerState'],
     asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy'],
