@@ -1,7 +1,7 @@
 import { subjectOf, causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, RefusedMessage, type NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, KeyedSerial, RefusedMessage, type NatsConnector } from '@agentos/messaging';
 import { isSettled, orchestrationDecider, refusalOf, reportRefusal, stepSpec, workflowStream, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
@@ -42,7 +42,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly openRuns: OpenRuns;
   private readonly timers = new TimerWheel((due) => this.fireTimer(due));
   private readonly tasks = new Map<string, TaskRef>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** A run's decisions are made one at a time, each on the history the previous one left. */
+  private readonly perRun = new KeyedSerial();
   private ready!: Promise<void>;
   private planning = false;
   private planAgain = false;
@@ -91,7 +92,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       if (refusal) throw new RefusedMessage(refusal);
       return resolved;
     };
-    return this.exclusive(runId, async () => {
+    return this.perRun.run(runId, async () => {
       const events = await runDecision({ store: this.store, publish: (m) => this.bus.publishAll(m), stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
       await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
@@ -247,17 +248,6 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       const message = createMessage('CircuitStateChanged', { agent: name, instanceId: t.instanceId, from: t.from, to: t.to, consecutiveFailures: t.consecutiveFailures }, { tenant: 'system', actor: this.actor });
       this.service.log.warn({ instanceId: t.instanceId, from: t.from, to: t.to }, 'circuit breaker changed state');
       this.bus.publishMessage(message).catch(() => undefined);
-    }
-  }
-
-  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(work);
-    this.locks.set(key, current);
-    try {
-      return await current;
-    } finally {
-      if (this.locks.get(key) === current) this.locks.delete(key);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Envelope } from '@agentos/contracts';
-import { Lazy, ensureStream, type NatsConnector } from '@agentos/messaging';
+import { KeyedSerial, Lazy, ensureStream, type NatsConnector } from '@agentos/messaging';
 import { DeliverPolicy, RetentionPolicy, StorageType, headers, nanos, type JsMsg, type OrderedConsumerOptions } from 'nats';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
@@ -97,6 +97,8 @@ export class JetStreamEventStore implements EventStore {
     });
   });
 
+  private readonly perStream = new KeyedSerial();
+
   /** Streams read lately, with the sequence of their newest commit then. Records are never changed once stored. */
   private readonly recent: LRUCache<string, { seq: number; records: RecordedEvent[] }>;
 
@@ -112,8 +114,13 @@ export class JetStreamEventStore implements EventStore {
     return retryTransient(what, operation, { attempts: this.options.retryAttempts ?? 5, initialDelayMs: 100, isTransient });
   }
 
+  /**
+   * Appends to one stream go one at a time from this store. Beyond sparing optimistic-concurrency retries, that
+   * keeps the chain whole on a nats-server 2.9 cluster, whose leader lets two concurrent publishes expecting the
+   * same last subject sequence both through (nats-server#4320, fixed in 2.10): so one writer per stream.
+   */
   append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return this.retrying(`append to ${stream}`, () => this.appendOnce(stream, events, options.expectedRevision ?? 'any'));
+    return this.perStream.run(stream, () => this.retrying(`append to ${stream}`, () => this.appendOnce(stream, events, options.expectedRevision ?? 'any')));
   }
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {

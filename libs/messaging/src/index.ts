@@ -13,3 +13,4 @@ export * from './lazy';
 export * from './kv-update';
 export * from './tracing';
 export * from './follow';
+export * from './keyed-serial';
