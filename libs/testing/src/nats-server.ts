@@ -28,6 +28,8 @@ export interface NatsServerHandle {
    * see libs/identity nats-permissions.ts). Without: undefined (anyone may connect and do anything).
    */
   readonly credentials?: Readonly<Record<string, NatsCredentials>>;
+  /** With `auth`: the identity directory (libs/identity IdentityStore; AGENTOS_IDENTITY_DIR for `agentos principals`). */
+  readonly identityDir?: string;
   /** With `auth`: issues a principal's creds while the server runs (no restart: the server trusts the account's signature). */
   addPrincipal(principal: NatsPrincipal): Promise<NatsCredentials>;
   /** With `auth`: revokes a user on the running server (its connections are closed, new ones refused). */
@@ -144,6 +146,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     storeDir,
     credentials: auth?.credentials,
+    identityDir: auth?.store.dir,
     async addPrincipal(principal) {
       if (!auth) throw new Error('addPrincipal: this nats-server runs without auth');
       return (auth.credentials[principal.user] = { creds: await auth.store.issue(principal) });
