@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DEMO_AGENTS, IdentityStore, natsPrincipals, pushAccountJwt, type NatsPrincipal } from '@agentos/identity';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,12 @@ export interface AuthOptions {
   agents?: readonly string[];
   /** More principals besides the built-in ones, e.g. a tenant's agent or people with roles (agentPrincipal, userPrincipal). */
   principals?: readonly NatsPrincipal[];
+  /**
+   * Keep the identity in this directory, created on first use and reused after (`npm start`: .data/identity,
+   * where `agentos principals` finds it); the server's configuration and resolver go to its `server/`.
+   * Default: a fresh temporary one, deleted by stop().
+   */
+  identityDir?: string;
 }
 
 /** The server settings AgentOS relies on (message size), shared with the local start script. */
@@ -106,7 +112,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const port = options.port ?? (await freePort());
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'agentos-nats-'));
   const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const auth = options.auth ? await issueIdentity(options.auth === true ? {} : options.auth) : undefined;
+  const auth = options.auth ? await prepareIdentity(options.auth === true ? {} : options.auth) : undefined;
   let child: ChildProcess;
   let output = '';
   let partial = '';
@@ -162,20 +168,23 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     async stop() {
       await terminate('SIGTERM');
       if (!options.storeDir) rmSync(storeDir, { recursive: true, force: true });
-      if (auth) rmSync(auth.dir, { recursive: true, force: true });
+      if (auth?.temporary) rmSync(auth.dir, { recursive: true, force: true });
     },
   };
 }
 
 /**
- * A fresh identity (operator, accounts, a creds file per principal) in a temporary directory, beside the
- * resolver's directory, which outlives restart() so that revocations pushed to the server survive it.
+ * The identity (operator, accounts, a creds file per principal: fresh, or options.identityDir's) and the
+ * server's operator-mode configuration beside the resolver's directory, which outlives restart() so that
+ * revocations pushed to the server survive it. `nats-server -c <writeConfig()>` starts a server on it.
  */
-async function issueIdentity(options: AuthOptions) {
-  const dir = mkdtempSync(join(tmpdir(), 'agentos-nats-auth-'));
-  const store = await IdentityStore.open(join(dir, 'identity'));
+export async function prepareIdentity(options: AuthOptions) {
+  const temporary = !options.identityDir;
+  const dir = options.identityDir ? join(options.identityDir, 'server') : mkdtempSync(join(tmpdir(), 'agentos-nats-auth-'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const store = await IdentityStore.open(options.identityDir ?? join(dir, 'identity'));
   const credentials: Record<string, NatsCredentials> = {};
-  for (const principal of [...natsPrincipals(options.agents ?? DEMO_AGENTS), ...(options.principals ?? [])]) credentials[principal.user] = { creds: await store.issue(principal) };
+  for (const principal of [...natsPrincipals(options.agents ?? DEMO_AGENTS), ...(options.principals ?? [])]) credentials[principal.user] = { creds: await store.ensure(principal) };
   // nats-server resolves `include` relative to the including file: the base settings go beside it.
   copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
   /** The configuration with the account JWT as it stands now (a restart after a revocation preloads the revoked one). */
@@ -186,5 +195,5 @@ async function issueIdentity(options: AuthOptions) {
   };
   /** The server names a JWT user by its public key (`Nkey "U…"`) in violations: name it by its user instead. */
   const named = (line: string) => line.replace(/Nkey "(U[A-Z0-9]{55})"/, (_whole, key: string) => `User "${store.list().find((r) => r.publicKey === key)?.user ?? key}"`);
-  return { dir, store, credentials, writeConfig, named };
+  return { dir, temporary, store, credentials, writeConfig, named };
 }
