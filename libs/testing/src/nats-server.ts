@@ -174,6 +174,19 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 }
 
 /**
+ * Writes `<dir>/agentos-operator.conf`: the base settings (agentos.conf, copied beside it: nats-server resolves
+ * `include` relative to the including file) and operator mode on the store's identity, the resolver keeping
+ * account JWTs in `resolverDir` (a path on the server's machine). Returns the file's path.
+ */
+export function writeOperatorConfig(store: IdentityStore, dir: string, resolverDir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
+  const config = join(dir, 'agentos-operator.conf');
+  writeFileSync(config, `include "agentos.conf"\n${store.serverConfig(resolverDir)}`);
+  return config;
+}
+
+/**
  * The identity (operator, accounts, a creds file per principal: fresh, or options.identityDir's) and the
  * server's operator-mode configuration beside the resolver's directory, which outlives restart() so that
  * revocations pushed to the server survive it. `nats-server -c <writeConfig()>` starts a server on it.
@@ -185,14 +198,8 @@ export async function prepareIdentity(options: AuthOptions) {
   const store = await IdentityStore.open(options.identityDir ?? join(dir, 'identity'));
   const credentials: Record<string, NatsCredentials> = {};
   for (const principal of [...natsPrincipals(options.agents ?? DEMO_AGENTS), ...(options.principals ?? [])]) credentials[principal.user] = { creds: await store.ensure(principal) };
-  // nats-server resolves `include` relative to the including file: the base settings go beside it.
-  copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
   /** The configuration with the account JWT as it stands now (a restart after a revocation preloads the revoked one). */
-  const writeConfig = () => {
-    const config = join(dir, 'agentos-operator.conf');
-    writeFileSync(config, `include "agentos.conf"\n${store.serverConfig(join(dir, 'resolver'))}`);
-    return config;
-  };
+  const writeConfig = () => writeOperatorConfig(store, dir, join(dir, 'resolver'));
   /** The server names a JWT user by its public key (`Nkey "U…"`) in violations: name it by its user instead. */
   const named = (line: string) => line.replace(/Nkey "(U[A-Z0-9]{55})"/, (_whole, key: string) => `User "${store.list().find((r) => r.publicKey === key)?.user ?? key}"`);
   return { dir, temporary, store, credentials, writeConfig, named };
