@@ -100,9 +100,17 @@ export class IdentityStore {
     return readText(this.accountJwtPath);
   }
 
-  /** The AGENTOS account JWT as it stands: JetStream on, users signed by the signing key, the revoked ones listed. */
+  /** Every key ever revoked (public key → unix seconds): kept apart from the records, which a reissue replaces. */
+  private get revocationsPath() {
+    return join(this.dir, 'accounts', 'revocations.json');
+  }
+  private revocations(): Record<string, number> {
+    return exists(this.revocationsPath) ? (JSON.parse(readText(this.revocationsPath)) as Record<string, number>) : {};
+  }
+
+  /** The AGENTOS account JWT as it stands: JetStream on, users signed by the signing key, the revoked keys listed. */
   private async signAccount(): Promise<string> {
-    const revocations = Object.fromEntries(this.list().flatMap((r) => (r.revokedAt ? [[r.publicKey, seconds(r.revokedAt)]] : [])));
+    const revocations = this.revocations();
     const jwt = await encodeAccount(ACCOUNT_NAME, this.account, { limits: { ...UNLIMITED, ...JETSTREAM }, signing_keys: [this.signer.getPublicKey()], revocations }, { signer: this.operator });
     writePublic(this.accountJwtPath, jwt);
     return jwt;
@@ -149,7 +157,9 @@ export class IdentityStore {
     const record = this.find(user);
     if (!record) throw new Error(`no principal "${user}" (see agentos principals ls)`);
     if (record.revokedAt) throw new Error(`principal "${user}" was already revoked at ${record.revokedAt}`);
-    writePublic(this.recordPath(user), `${JSON.stringify({ ...record, revokedAt: new Date().toISOString() }, null, 2)}\n`);
+    const revokedAt = new Date().toISOString();
+    writePublic(this.revocationsPath, `${JSON.stringify({ ...this.revocations(), [record.publicKey]: seconds(revokedAt) }, null, 2)}\n`);
+    writePublic(this.recordPath(user), `${JSON.stringify({ ...record, revokedAt }, null, 2)}\n`);
     rmSync(this.credsPath(user), { force: true });
     return this.signAccount();
   }
