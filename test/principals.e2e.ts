@@ -1,8 +1,8 @@
 import { createMessage, newId } from '@agentos/contracts';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
-import { startNatsServer, userPrincipal, type NatsServerHandle } from '@agentos/testing';
+import { readStoredMessages, startNatsServer, userPrincipal, type NatsServerHandle } from '@agentos/testing';
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliRunner } from './cli-runner';
@@ -51,6 +51,19 @@ describe('agentos principals, against a nats-server in operator mode', () => {
       await expect(alice.publishMessage(forged)).rejects.toThrow(PERMISSION_DENIED);
     }
     expect(nats.pid).toBe(serverPid);
+  });
+
+  it("lets the CLI log in with the creds file and act as its principal (user-alice of acme)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'agentos-intent-')), 'intent.yaml');
+    writeFileSync(file, 'goal: summarise for the test\ncapability: summarise\ninput: { text: x }\n');
+    const alice = cliRunner(() => ({ NATS_URL: nats.url, NATS_CREDS: join(nats.identityDir as string, 'creds', 'alice.creds'), AGENTOS_TENANT: 'acme' }));
+    const submitted = await alice('submit', file, '--no-follow');
+    expect(submitted).toMatchObject({ code: 0, stdout: expect.stringContaining('as alice@acme') });
+    const intentId = /submitted intent (\S+)/.exec(submitted.stdout)?.[1];
+    const stored = await readStoredMessages<{ type: string; tenant: string; actor: unknown; payload: { intentId: string } }>(await as(nats.credentials?.admin?.creds as string).manager$(), 'AGENTOS_COMMANDS');
+    expect(stored.find((m) => m.payload.intentId === intentId)).toMatchObject({ type: 'SubmitIntent', tenant: 'acme', actor: { kind: 'user', id: 'alice' } });
+    // Acting as someone else is refused by the broker.
+    expect(await alice('submit', file, '--no-follow', '--user', 'mallory')).toMatchObject({ code: 1, stderr: expect.stringMatching(PERMISSION_DENIED) });
   });
 
   it('lists the principals issued, with tenant and role', async () => {
