@@ -2,18 +2,20 @@
  * `npm start`: the whole system on the embedded defaults (a local nats-server storing under .data/,
  * the JetStream event store), each app as its own process, then a demo intent through it, printing
  * every step, then a three-step workflow from examples/ with the CLI. Exits when both have settled;
- * AGENTOS_KEEP_RUNNING=1 keeps the system up.
+ * AGENTOS_KEEP_RUNNING=1 keeps the system up. NATS runs in operator mode, each app on its own credentials
+ * (scripts/local-auth.ts); AGENTOS_INSECURE=1 runs it without authentication.
  */
 import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
-import { freePort, startNatsServer, waitFor } from '@agentos/testing';
+import { freePort, prepareIdentity, startNatsServer, waitFor, type NatsCredentials } from '@agentos/testing';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newToken } from '../apps/observability/src/http/tokens';
-import { APPS, ROOT, spawnApp } from './processes';
+import { localAuth, spawnSystem } from './local-auth';
+import { ROOT } from './processes';
 
 const TEXT =
   'AgentOS is the control layer between compute and autonomous agents. It schedules them, moves their messages and records every decision. Any incident can be replayed step by step.';
@@ -60,19 +62,26 @@ async function main() {
   const keepRunning = process.env.AGENTOS_KEEP_RUNNING === '1';
   let natsUrl = process.env.NATS_URL;
   let stopNats = async () => undefined as void;
-  if (!natsUrl) {
+  const auth = localAuth(say);
+  let credentials: Readonly<Record<string, NatsCredentials>> | undefined;
+  if (natsUrl) {
+    // A given NATS_URL is a server started with `npm run nats`, on the same identity.
+    credentials = auth && (await prepareIdentity(auth)).credentials;
+  } else {
     const storeDir = join(ROOT, '.data', 'nats');
     mkdirSync(storeDir, { recursive: true });
-    const nats = await startNatsServer({ storeDir, port: keepRunning ? 4222 : await freePort() });
+    const nats = await startNatsServer({ storeDir, port: keepRunning ? 4222 : await freePort(), auth });
     natsUrl = nats.url;
     stopNats = () => nats.stop();
-    say(`nats-server (JetStream) on ${nats.url}, store ${storeDir}, pid ${nats.pid}`);
+    credentials = nats.credentials;
+    say(`nats-server (JetStream) on ${nats.url}, store ${storeDir}, pid ${nats.pid}${auth ? `, operator mode: identity and creds in ${auth.identityDir}` : ''}`);
   }
+  const login = (user: string) => (credentials ? { creds: credentials[user].creds } : {});
 
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();
-  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }));
+  const apps = spawnSystem({ NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials);
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));
     await Promise.all(apps.map((app) => app.exited));
@@ -81,7 +90,8 @@ async function main() {
     const started = await Promise.all(apps.map((app) => app.started.then(() => app)));
     say(`started ${started.map((a) => `${a.name} (pid ${a.child.pid})`).join(', ')}`);
 
-    const connector = new NatsConnector({ servers: natsUrl, name: 'demo' });
+    // The demo watches every message: it logs in as admin.
+    const connector = new NatsConnector({ servers: natsUrl, name: 'demo', ...login('admin') });
     const client = new JetStreamClientProxy(connector);
     await client.connect();
     const origin = { tenant: 'demo', actor: { kind: 'user' as const, id: 'demo-user' } };
@@ -116,7 +126,8 @@ async function main() {
     // Then a declarative workflow (research → summarise → review), run the way a team would: from the CLI.
     say('running examples/research-report.yaml with the CLI: agentos run examples/research-report.yaml --input topic="agent operating systems"');
     const cli = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/agentos.js'), 'run', join(ROOT, 'examples/research-report.yaml'), '--input', 'topic=agent operating systems'], {
-      env: { ...process.env, NATS_URL: natsUrl, AGENTOS_TENANT: 'demo', AGENTOS_USER: 'demo-user' },
+      // As the CLI's principal (a platform operator; it acts as user-cli), acting for tenant demo.
+      env: { ...process.env, NATS_URL: natsUrl, AGENTOS_TENANT: 'demo', ...(credentials ? { NATS_CREDS: credentials.cli.creds } : { AGENTOS_USER: 'demo-user' }) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const workflowCode = await new Promise<number | null>((resolve) => cli.once('exit', resolve));

@@ -5,7 +5,7 @@ import { SERVICE_ROLES, agentUser, freePort, inboxOf, natsPrincipals, readStored
 import { parseWorkflowDocument } from '@agentos/workflow';
 import type { Type } from '@nestjs/common';
 import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { AckPolicy, connect } from 'nats';
+import { AckPolicy, connect, jwtAuthenticator } from 'nats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { researcher } from '../apps/demo-agent/src/researcher.agent';
@@ -37,7 +37,7 @@ async function refusal(subscription: AsyncIterable<unknown>): Promise<Error | un
   }
 }
 
-describe('the NATS permission table (libs/testing/src/nats-permissions.ts)', () => {
+describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', () => {
   it.each(SERVICES.map((s) => [s.name, s.module] as const))('grants %s the consumers and queries of its handlers, no more', (name, module) => {
     const role = SERVICE_ROLES[name as ServiceName];
     const handled = handledTypes(module as Type<unknown>);
@@ -54,8 +54,8 @@ describe('the NATS permission table (libs/testing/src/nats-permissions.ts)', () 
 });
 
 /**
- * NATS security: every service and agent connects as its own user, limited to its subjects
- * (deploy/nats/agentos-auth.conf). The whole system runs on those users; an agent that reaches for a
+ * NATS security: every service and agent connects as its own user, a JWT limited to its subjects
+ * (libs/identity). The whole system runs on those users; an agent that reaches for a
  * privileged subject, or for another agent's work, is refused by the server itself.
  */
 describe('NATS users and permissions, against a real nats-server', () => {
@@ -98,16 +98,17 @@ describe('NATS users and permissions, against a real nats-server', () => {
   });
 
   it('connects every service and agent as its own user, the harness as admin, each on its own inbox', async () => {
-    const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz?auth=true&subs=1`)).json()) as { connections: { name: string; authorized_user: string; subscriptions_list?: string[] }[] };
+    // A JWT user is authorised by its public key; `name_tag` is its JWT's name, the principal's user.
+    const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz?auth=true&subs=1`)).json()) as { connections: { name: string; name_tag: string; subscriptions_list?: string[] }[] };
     // (After a run: the harness' reader connects on first use.)
-    const users = Object.fromEntries(connz.connections.map((c) => [c.name, c.authorized_user]));
+    const users = Object.fromEntries(connz.connections.map((c) => [c.name, c.name_tag]));
     expect(users).toEqual({
       ...Object.fromEntries(SERVICES.map((s) => [s.name, s.name])),
       ...Object.fromEntries(AGENTS.map((a) => [agentUser(a.name), agentUser(a.name)])),
       'e2e-client': 'admin',
       'e2e-reader': 'admin',
     });
-    for (const { authorized_user: user, subscriptions_list: subjects = [] } of connz.connections) {
+    for (const { name_tag: user, subscriptions_list: subjects = [] } of connz.connections) {
       expect(subjects.filter((s) => s.startsWith('_INBOX.') && !s.startsWith(`_INBOX.${user}.`))).toEqual([]);
     }
   });
@@ -125,9 +126,12 @@ describe('NATS users and permissions, against a real nats-server', () => {
     expect(nats.violations()).toEqual([]);
   });
 
-  it('refuses a connection without a user, and one with a wrong password', async () => {
+  it("refuses a connection without credentials, and one with a user's JWT but another key", async () => {
     await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow(/authorization violation/i);
-    await expect(connect({ servers: nats.url, user: agentUser('summariser'), pass: 'wrong', reconnect: false })).rejects.toThrow(/authorization violation/i);
+    const [summariserJwt] = /eyJ[^\s]+/.exec(readFileSync(as(agentUser('summariser')).settings.creds as string, 'utf8')) ?? [];
+    const wrongSeed = /^SU[A-Z2-7]+$/m.exec(readFileSync(as('agent-researcher').settings.creds as string, 'utf8'))?.[0];
+    const stolen = jwtAuthenticator(summariserJwt as string, new TextEncoder().encode(wrongSeed));
+    await expect(connect({ servers: nats.url, authenticator: stolen, reconnect: false })).rejects.toThrow(/authorization violation/i);
   });
 
   it('refuses the summariser agent publishing the kill switch', async () => {

@@ -66,9 +66,9 @@ export interface SystemOptions<N extends SystemNats = NatsServerHandle> {
   /** Agents to start besides the extra ones; the summariser by default. */
   agents?: AgentDefinition<never, unknown>[];
   /**
-   * Each service and agent connects as its own NATS user (NATS_USER/NATS_PASS), the harness as admin:
-   * `true` starts the private nats-server with users and permissions (startNatsServer({ auth })), or
-   * give the credentials by user name for options.nats.
+   * Each service and agent connects as its own NATS user (NATS_CREDS), the harness as admin: `true` starts
+   * the private nats-server in operator mode with a user JWT per principal (startNatsServer({ auth })), or
+   * give the creds files by user name for options.nats.
    */
   auth?: boolean | Readonly<Record<string, NatsCredentials>>;
 }
@@ -84,7 +84,7 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
     if (!credentials) return {};
     const found = credentials[user];
     if (!found) throw new Error(`no NATS user "${user}" in the credentials`);
-    return { NATS_USER: found.user, NATS_PASS: found.pass };
+    return { NATS_CREDS: found.creds };
   };
   const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...options.env };
   // The harness' own connections take NATS_URL and AGENTOS_STREAM_REPLICAS from the services' environment.

@@ -1,3 +1,4 @@
+import { identityDirFromEnv, IdentityStore, USER_ROLES } from '@agentos/identity';
 import { Command, CommanderError } from 'commander';
 import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
 import { replay } from './commands/replay';
@@ -5,6 +6,7 @@ import { runWorkflow } from './commands/run';
 import { agentsSpawn, agentsTerminate } from './commands/supervise';
 import { submit } from './commands/submit';
 import { workflowShow, workflowsList } from './commands/workflows';
+import { principalsAdd, principalsList, principalsRevoke, type AddOptions } from './commands/principals';
 import { output, type Output } from './output';
 import { Session } from './session';
 import { loadSettings, type GlobalFlags } from './settings';
@@ -14,7 +16,8 @@ const program = new Command('agentos')
   .option('--nats-url <url>', 'NATS server(s), comma-separated (env NATS_URL; default nats://127.0.0.1:4222)')
   .option('--esdb-url <url>', 'EventStoreDB connection string for replay (env ESDB_URL; default: the JetStream event store)')
   .option('--tenant <tenant>', 'tenant to act for (env AGENTOS_TENANT; default "default")')
-  .option('--user <id>', 'who you are, as recorded on every decision (env AGENTOS_USER)')
+  .option('--user <id>', "who you are, as recorded on every decision (env AGENTOS_USER; default: the creds' principal, else cli)")
+  .option('--nats-creds <file>', 'NATS credentials file (env NATS_CREDS), from `agentos principals add`')
   .option('--config <file>', 'JSON settings file (default ~/.agentos.json)')
   .option('--json', 'JSON lines on stdout, for scripts')
   .option('--debug', 'print stack traces on errors')
@@ -133,6 +136,28 @@ program
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
   .action(action((session, out, workflowId: string, opts) => replay(session, workflowId, opts, out)));
+
+const principals = program
+  .command('principals')
+  .description('NATS principals (user JWTs and creds files) of this deployment\'s identity (env AGENTOS_IDENTITY_DIR; default .data/identity)')
+  .option('--identity-dir <dir>', 'the identity directory (operator, accounts, creds)');
+const identity = () => IdentityStore.open(principals.opts<{ identityDir?: string }>().identityDir ?? identityDirFromEnv());
+principals
+  .command('add')
+  // --tenant is the global option (commander gives it to the program): required here, and never from the environment.
+  .description('issue a credentials file for a person or an agent of --tenant <tenant> ("system": the platform, every tenant); no NATS restart')
+  .requiredOption('--role <role>', `${USER_ROLES.join('|')}|agent:<name>`)
+  .option('--name <name>', "a person's name (their actor id: user-<name>)")
+  .option('--out <file>', 'also write the creds file here (mode 0600)')
+  .action(action(async (_session, out, opts: Omit<AddOptions, 'tenant'>) => principalsAdd(await identity(), { ...opts, tenant: program.opts<GlobalFlags>().tenant }, out)));
+principals
+  .command('revoke <user>')
+  .description('revoke a principal on the running NATS: its connections are closed, new ones refused')
+  .action(action(async (session, out, user: string) => principalsRevoke(await identity(), session.settings.natsUrl.split(','), user, out)));
+principals
+  .command('ls')
+  .description('the principals issued, active and revoked')
+  .action(action(async (_session, out) => principalsList(await identity(), out)));
 
 program.exitOverride((error: CommanderError) => {
   process.exit(error.exitCode);

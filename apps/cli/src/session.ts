@@ -10,7 +10,7 @@ export class Session {
   private eventStore?: EventStore;
 
   constructor(readonly settings: CliSettings) {
-    this.connector = new NatsConnector({ servers: settings.natsUrl.split(','), name: 'agentos-cli', ...(settings.natsUser ? { user: settings.natsUser, pass: settings.natsPass } : {}) });
+    this.connector = new NatsConnector({ servers: settings.natsUrl.split(','), name: 'agentos-cli', ...(settings.natsCreds ? { creds: settings.natsCreds } : {}) });
     this.client = new JetStreamClientProxy(this.connector);
   }
 

@@ -1,4 +1,5 @@
 import { describeZodError } from '@agentos/contracts';
+import { credsUser } from '@agentos/messaging';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,10 @@ export const CliSettings = z.object({
   natsUrl: z.string().default('nats://127.0.0.1:4222'),
   esdbUrl: z.string().optional(),
   tenant: z.string().default('default'),
+  /** Who acts: the name of the principal whose creds the CLI uses (the broker lets it publish only as `user-<name>`). */
   user: z.string().default('cli'),
-  /** NATS credentials (NATS_USER / NATS_PASS), for a server with users and permissions. */
-  natsUser: z.string().optional(),
-  natsPass: z.string().optional(),
+  /** NATS credentials file (NATS_CREDS, --nats-creds), for a server in operator mode (`agentos principals add`). */
+  natsCreds: z.string().optional(),
 });
 export type CliSettings = z.infer<typeof CliSettings>;
 
@@ -20,6 +21,7 @@ export interface GlobalFlags {
   esdbUrl?: string;
   tenant?: string;
   user?: string;
+  natsCreds?: string;
   config?: string;
 }
 
@@ -42,9 +44,11 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     ...(env.ESDB_URL ? { esdbUrl: env.ESDB_URL } : {}),
     ...(env.AGENTOS_TENANT ? { tenant: env.AGENTOS_TENANT } : {}),
     ...(env.AGENTOS_USER ? { user: env.AGENTOS_USER } : {}),
-    ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPass: env.NATS_PASS } : {}),
+    ...(env.NATS_CREDS ? { natsCreds: env.NATS_CREDS } : {}),
     ...Object.fromEntries(Object.entries(flags).filter(([key, value]) => value !== undefined && key !== 'config')),
   };
+  // Acting as anyone but the creds' principal would only be refused by the broker: default to its name.
+  if (merged.natsCreds && merged.user === undefined) merged.user = credsUser(String(merged.natsCreds));
   const parsed = CliSettings.safeParse(merged);
   if (!parsed.success) throw new Error(`settings: ${describeZodError(parsed.error)}`);
   return parsed.data;

@@ -1,12 +1,17 @@
-import { connect, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type KvOptions, type NatsConnection } from 'nats';
+import { decode } from 'nats-jwt';
+import { connect, credsAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type KvOptions, type NatsConnection } from 'nats';
+import { readFileSync } from 'node:fs';
 import { Lazy } from './lazy';
 
 export interface NatsSettings {
   servers: string | string[];
   /** Shown in the server's connection list, e.g. "orchestrator". */
   name: string;
-  user?: string;
-  pass?: string;
+  /**
+   * A NATS credentials file (user JWT and seed, issued by libs/identity, `agentos principals add`). Unset: no
+   * authentication, for a server without auth.
+   */
+  creds?: string;
   /**
    * JetStream replicas of the streams and KV buckets this process creates (and scales existing ones to).
    * Unset: new ones get 1 and existing ones keep theirs, so an ad-hoc client never scales a cluster down.
@@ -14,7 +19,7 @@ export interface NatsSettings {
   replicas?: number;
   /**
    * Prefix of this connection's reply subjects (request/reply, JetStream acks and pulls). Defaults to
-   * `_INBOX.<user>` for a named user, so the server can confine each user to its own replies.
+   * `_INBOX.<user>` for the user of the creds file, so the server can confine each user to its own replies.
    */
   inboxPrefix?: string;
 }
@@ -39,12 +44,19 @@ export function streamReplicasFromEnv(env: NodeJS.ProcessEnv = process.env): num
   return replicas;
 }
 
-/** Connection settings from the environment: NATS_URL (comma-separated), NATS_USER, NATS_PASS, AGENTOS_STREAM_REPLICAS. */
+/** The user name a creds file's JWT carries (its `name` claim): the principal's user, e.g. "orchestrator". */
+export function credsUser(creds: string): string {
+  const jwt = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/.exec(readFileSync(creds, 'utf8'))?.[1];
+  if (!jwt) throw new Error(`${creds} is not a NATS credentials file (no user JWT in it)`);
+  return decode(jwt).name;
+}
+
+/** Connection settings from the environment: NATS_URL (comma-separated), NATS_CREDS (a credentials file), AGENTOS_STREAM_REPLICAS. */
 export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NatsSettings {
   return {
     servers: (env.NATS_URL ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()),
     name,
-    ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASS } : {}),
+    ...(env.NATS_CREDS ? { creds: env.NATS_CREDS } : {}),
     replicas: streamReplicasFromEnv(env),
   };
 }
@@ -58,9 +70,8 @@ export class NatsConnector {
     connect({
       servers: this.settings.servers,
       name: this.settings.name,
-      user: this.settings.user,
-      pass: this.settings.pass,
-      inboxPrefix: this.settings.inboxPrefix ?? inboxPrefixFor(this.settings.user),
+      ...(this.settings.creds ? { authenticator: credsAuthenticator(readFileSync(this.settings.creds)) } : {}),
+      inboxPrefix: this.settings.inboxPrefix ?? inboxPrefixFor(this.settings.creds && credsUser(this.settings.creds)),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     } satisfies ConnectionOptions),

@@ -1,15 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { DEMO_AGENTS, IdentityStore, natsPrincipals, pushAccountJwt, type NatsPrincipal } from '@agentos/identity';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_AGENTS, natsPrincipals, passwordVariable, randomPassword, renderAuthConfig, type NatsPrincipal } from './nats-permissions';
 
-export * from './nats-permissions';
+export * from '@agentos/identity';
 
+/** How a principal logs in: its creds file (NatsSettings.creds, NATS_CREDS). */
 export interface NatsCredentials {
-  user: string;
-  pass: string;
+  creds: string;
 }
 
 export interface NatsServerHandle {
@@ -24,10 +24,16 @@ export interface NatsServerHandle {
   /** Stop the server and delete its store. */
   stop(): Promise<void>;
   /**
-   * With `auth`: each principal's user and password, by user name ("orchestrator", "agent-summariser",
-   * "cli", "admin"; see nats-permissions.ts). Without: undefined (anyone may connect and do anything).
+   * With `auth`: each principal's creds file, by user name ("orchestrator", "agent-summariser", "cli", "admin";
+   * see libs/identity nats-permissions.ts). Without: undefined (anyone may connect and do anything).
    */
   readonly credentials?: Readonly<Record<string, NatsCredentials>>;
+  /** With `auth`: the identity directory (libs/identity IdentityStore; AGENTOS_IDENTITY_DIR for `agentos principals`). */
+  readonly identityDir?: string;
+  /** With `auth`: issues a principal's creds while the server runs (no restart: the server trusts the account's signature). */
+  addPrincipal(principal: NatsPrincipal): Promise<NatsCredentials>;
+  /** With `auth`: revokes a user on the running server (its connections are closed, new ones refused). */
+  revoke(user: string): Promise<void>;
   /** The permission violations the server has logged since it started (refused publishes and subscriptions). */
   violations(): string[];
 }
@@ -42,9 +48,9 @@ export interface NatsServerOptions {
   /** Defaults to a new temporary directory, deleted by stop(). A given one is kept. */
   storeDir?: string;
   /**
-   * Require users: one per service, per agent (the demo agents, or these names), the CLI operator and
-   * admin, each limited to its subjects (deploy/nats, generated from nats-permissions.ts). The
-   * passwords are random; the handle's `credentials` has them.
+   * Operator mode (decentralized JWT auth, libs/identity): a user JWT per service, per agent (the demo agents,
+   * or these names), the CLI operator and admin, each limited to its subjects (nats-permissions.ts). The
+   * identity is fresh and temporary; the handle's `credentials` has the creds files.
    */
   auth?: boolean | AuthOptions;
 }
@@ -54,6 +60,12 @@ export interface AuthOptions {
   agents?: readonly string[];
   /** More principals besides the built-in ones, e.g. a tenant's agent or people with roles (agentPrincipal, userPrincipal). */
   principals?: readonly NatsPrincipal[];
+  /**
+   * Keep the identity in this directory, created on first use and reused after (`npm start`: .data/identity,
+   * where `agentos principals` finds it); the server's configuration and resolver go to its `server/`.
+   * Default: a fresh temporary one, deleted by stop().
+   */
+  identityDir?: string;
 }
 
 /** The server settings AgentOS relies on (message size), shared with the local start script. */
@@ -100,7 +112,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const port = options.port ?? (await freePort());
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'agentos-nats-'));
   const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const auth = options.auth ? writeAuthConfig(options.auth === true ? {} : options.auth) : undefined;
+  const auth = options.auth ? await prepareIdentity(options.auth === true ? {} : options.auth) : undefined;
   let child: ChildProcess;
   let output = '';
   let partial = '';
@@ -108,17 +120,13 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
   const launch = async () => {
     output = '';
-    const args = ['-c', auth?.config ?? NATS_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])];
-    child = spawn(binary, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // The configuration names each password's variable; the server reads them from its environment.
-      ...(auth ? { env: { ...process.env, ...auth.env } } : {}),
-    });
+    const args = ['-c', auth?.writeConfig() ?? NATS_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...(options.args ?? [])];
+    child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4_000);
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop() ?? '';
-      violations.push(...lines.filter((line) => /(Publish|Subscription) Violation/i.test(line)));
+      violations.push(...lines.filter((line) => /(Publish|Subscription) Violation/i.test(line)).map((line) => auth?.named(line) ?? line));
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -144,26 +152,55 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     storeDir,
     credentials: auth?.credentials,
+    identityDir: auth?.store.dir,
+    async addPrincipal(principal) {
+      if (!auth) throw new Error('addPrincipal: this nats-server runs without auth');
+      return (auth.credentials[principal.user] = { creds: await auth.store.issue(principal) });
+    },
+    async revoke(user) {
+      if (!auth) throw new Error('revoke: this nats-server runs without auth');
+      await pushAccountJwt(`nats://127.0.0.1:${port}`, auth.store.systemCreds, await auth.store.revoke(user));
+      delete auth.credentials[user];
+    },
     violations: () => [...violations],
     kill: () => terminate('SIGKILL'),
     restart: launch,
     async stop() {
       await terminate('SIGTERM');
       if (!options.storeDir) rmSync(storeDir, { recursive: true, force: true });
-      if (auth) rmSync(auth.dir, { recursive: true, force: true });
+      if (auth?.temporary) rmSync(auth.dir, { recursive: true, force: true });
     },
   };
 }
 
-/** The users and permissions of nats-permissions.ts with fresh passwords, in a temporary directory. */
-function writeAuthConfig(options: AuthOptions) {
-  const dir = mkdtempSync(join(tmpdir(), 'agentos-nats-auth-'));
-  const principals = [...natsPrincipals(options.agents ?? DEMO_AGENTS), ...(options.principals ?? [])];
-  const credentials = Object.fromEntries(principals.map(({ user }) => [user, { user, pass: randomPassword() }]));
-  // nats-server resolves `include` relative to the including file: the base settings go beside it.
+/**
+ * Writes `<dir>/agentos-operator.conf`: the base settings (agentos.conf, copied beside it: nats-server resolves
+ * `include` relative to the including file) and operator mode on the store's identity, the resolver keeping
+ * account JWTs in `resolverDir` (a path on the server's machine). Returns the file's path.
+ */
+export function writeOperatorConfig(store: IdentityStore, dir: string, resolverDir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
-  const config = join(dir, 'agentos-auth.conf');
-  writeFileSync(config, renderAuthConfig(principals, 'agentos.conf'), { mode: 0o600 });
-  const env = Object.fromEntries(principals.map(({ user }) => [passwordVariable(user), credentials[user].pass]));
-  return { dir, config, credentials, env };
+  const config = join(dir, 'agentos-operator.conf');
+  writeFileSync(config, `include "agentos.conf"\n${store.serverConfig(resolverDir)}`);
+  return config;
+}
+
+/**
+ * The identity (operator, accounts, a creds file per principal: fresh, or options.identityDir's) and the
+ * server's operator-mode configuration beside the resolver's directory, which outlives restart() so that
+ * revocations pushed to the server survive it. `nats-server -c <writeConfig()>` starts a server on it.
+ */
+export async function prepareIdentity(options: AuthOptions) {
+  const temporary = !options.identityDir;
+  const dir = options.identityDir ? join(options.identityDir, 'server') : mkdtempSync(join(tmpdir(), 'agentos-nats-auth-'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const store = await IdentityStore.open(options.identityDir ?? join(dir, 'identity'));
+  const credentials: Record<string, NatsCredentials> = {};
+  for (const principal of [...natsPrincipals(options.agents ?? DEMO_AGENTS), ...(options.principals ?? [])]) credentials[principal.user] = { creds: await store.ensure(principal) };
+  /** The configuration with the account JWT as it stands now (a restart after a revocation preloads the revoked one). */
+  const writeConfig = () => writeOperatorConfig(store, dir, join(dir, 'resolver'));
+  /** The server names a JWT user by its public key (`Nkey "U…"`) in violations: name it by its user instead. */
+  const named = (line: string) => line.replace(/Nkey "(U[A-Z0-9]{55})"/, (_whole, key: string) => `User "${store.list().find((r) => r.publicKey === key)?.user ?? key}"`);
+  return { dir, temporary, store, credentials, writeConfig, named };
 }

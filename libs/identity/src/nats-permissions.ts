@@ -1,11 +1,10 @@
 import { CATALOG, STREAMS, SYSTEM_TENANT, subjectFilter, type MessageType, type QueryType, type Sender, type StreamMessageType } from '@agentos/contracts';
-import { randomBytes } from 'node:crypto';
 
 /**
  * Who may publish and subscribe to what on NATS: one user per service, one per agent, an operator
- * (the CLI) and an admin. The single source for deploy/nats/agentos-auth.conf (scripts/nats-users.ts)
- * and for the test harness (startNatsServer({ auth: true })), derived from the contracts catalogue so
- * that a subject is never spelled twice.
+ * (the CLI) and an admin, and people and agents added per tenant. The single source of the permissions in
+ * every user JWT (user-jwt.ts, `agentos principals add`, the test harness' startNatsServer({ auth })),
+ * derived from the contracts catalogue so that a subject is never spelled twice.
  *
  * Identity: every subject ends with the sender's tenant and principal tokens (`….<tenant>.<principal>`, see
  * subjectOf in libs/contracts), and each principal may publish only under its own principal token and its own
@@ -155,6 +154,8 @@ export type PrincipalKind = 'service' | 'agent' | 'user' | 'admin';
 
 export interface NatsPrincipal extends BusIdentity {
   kind: PrincipalKind;
+  /** What it does: "service", "admin", a person's UserRole or `agent:<name>` (the form `agentos principals add --role` takes). */
+  role: string;
   description: string;
   permissions: NatsPermissions;
 }
@@ -306,19 +307,19 @@ export const userIdentity = (name: string, tenant = SYSTEM_TENANT): BusIdentity 
 /** The NATS principal of a person with a role in a tenant (the user name is its actor id: `user-<name>` on the bus). */
 export function userPrincipal(name: string, role: UserRole, tenant = SYSTEM_TENANT): NatsPrincipal {
   const identity = userIdentity(name, tenant);
-  return { ...identity, kind: 'user', description: `${name}: ${role} of ${tenant === SYSTEM_TENANT ? 'the platform' : `tenant ${tenant}`}`, permissions: permissionsOf(identity, userRole(role, tenant), 'user') };
+  return { ...identity, kind: 'user', role, description: `${name}: ${role} of ${tenant === SYSTEM_TENANT ? 'the platform' : `tenant ${tenant}`}`, permissions: permissionsOf(identity, userRole(role, tenant), 'user') };
 }
 
 /** The NATS principal of an agent (every instance of it), platform-wide or one tenant's. */
 export function agentPrincipal(agent: string, tenant = SYSTEM_TENANT): NatsPrincipal {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(agent)) throw new Error(`agent name "${agent}" is not one subject token`);
   const identity = agentIdentity(agent, tenant);
-  return { ...identity, kind: 'agent', description: `the ${agent} agent (every instance) of ${tenant === SYSTEM_TENANT ? 'the platform' : `tenant ${tenant}`}`, permissions: permissionsOf(identity, agentRole(agent), 'agent') };
+  return { ...identity, kind: 'agent', role: `agent:${agent}`, description: `the ${agent} agent (every instance) of ${tenant === SYSTEM_TENANT ? 'the platform' : `tenant ${tenant}`}`, permissions: permissionsOf(identity, agentRole(agent), 'agent') };
 }
 
 export function servicePrincipal(name: ServiceName): NatsPrincipal {
   const identity = serviceIdentity(name);
-  return { ...identity, kind: 'service', description: `the ${name} service`, permissions: permissionsOf(identity, SERVICE_ROLES[name], 'service') };
+  return { ...identity, kind: 'service', role: 'service', description: `the ${name} service`, permissions: permissionsOf(identity, SERVICE_ROLES[name], 'service') };
 }
 
 /** The users of a deployment: the five services, one user per agent name, the CLI (a platform operator) and admin. */
@@ -327,62 +328,9 @@ export function natsPrincipals(agents: readonly string[] = DEMO_AGENTS): NatsPri
     ...SERVICE_NAMES.map(servicePrincipal),
     ...unique([...agents]).map((agent) => agentPrincipal(agent)),
     userPrincipal('cli', 'operator'),
-    { user: 'admin', tenant: SYSTEM_TENANT, principal: '*', kind: 'admin', description: 'tests, bootstrap and break-glass: everything', permissions: ADMIN_PERMISSIONS },
+    { user: 'admin', tenant: SYSTEM_TENANT, principal: '*', kind: 'admin', role: 'admin', description: 'tests, bootstrap and break-glass: everything', permissions: ADMIN_PERMISSIONS },
   ];
 }
 
 /** The NATS user of an agent; also the service name its dead letters carry (agentos.dlq.agent-<name>). */
 export const agentUser = (agent: string) => `agent-${agent}`;
-
-const variableSuffix = (user: string) => user.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-
-/** The environment variable holding a user's password, e.g. AGENTOS_NATS_PASS_AGENT_SUMMARISER. */
-export const passwordVariable = (user: string) => `AGENTOS_NATS_PASS_${variableSuffix(user)}`;
-
-/** The environment variable naming a user in deploy/nats/agentos-users.env, e.g. AGENTOS_NATS_USER_AGENT_SUMMARISER. */
-export const userVariable = (user: string) => `AGENTOS_NATS_USER_${variableSuffix(user)}`;
-
-/** Passwords go into the server's configuration as `$VARIABLE`s, parsed by its config lexer: keep them plain. */
-export const SAFE_PASSWORD = /^[A-Za-z][A-Za-z0-9_-]{15,}$/;
-
-/** A random password that SAFE_PASSWORD accepts (the server's config lexer reads it as a plain string). */
-export const randomPassword = () => `p${randomBytes(24).toString('hex')}`;
-
-const quoted = (subject: string) => JSON.stringify(subject);
-const list = (subjects: string[], indent: string) => `[\n${subjects.map((s) => `${indent}  ${quoted(s)}`).join('\n')}\n${indent}]`;
-
-/**
- * The nats-server configuration: the base settings (included from `base`, a path relative to the
- * written file) and an authorization block. Passwords are not in it: each is read from its
- * environment variable (passwordVariable) when the server starts, so the file holds no secret.
- */
-export function renderAuthConfig(principals: NatsPrincipal[], base = 'agentos.conf'): string {
-  const users = principals.map(({ user, description, permissions }) => {
-    const lines = [
-      `    # ${description}`,
-      '    {',
-      `      user: ${quoted(user)}`,
-      `      password: $${passwordVariable(user)}`,
-      '      permissions: {',
-      `        publish: { allow: ${list(permissions.publish, '        ')} }`,
-      `        subscribe: { allow: ${list(permissions.subscribe, '        ')} }`,
-      ...(permissions.allowResponses ? ['        allow_responses: true'] : []),
-      '      }',
-      '    }',
-    ];
-    return lines.join('\n');
-  });
-  return [
-    '# Generated by scripts/nats-users.ts from libs/testing/src/nats-permissions.ts: edit those, not this file.',
-    '# Every service and agent connects as its own user, limited to its subjects. Passwords come from the',
-    '# environment (AGENTOS_NATS_PASS_<USER>, see deploy/nats/agentos-users.env), never from this file.',
-    `include ${quoted(base)}`,
-    '',
-    'authorization {',
-    '  users: [',
-    users.join('\n'),
-    '  ]',
-    '}',
-    '',
-  ].join('\n');
-}

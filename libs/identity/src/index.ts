@@ -1,0 +1,3 @@
+export * from './nats-permissions';
+export * from './identity-store';
+export * from './claims-update';
