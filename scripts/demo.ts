@@ -6,7 +6,7 @@
  */
 import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { freePort, startNatsServer, waitFor } from '@agentos/testing';
 import { spawn } from 'node:child_process';
@@ -58,6 +58,7 @@ async function main() {
     say(`nats-server (JetStream) on ${nats.url}, store ${storeDir}, pid ${nats.pid}`);
   }
 
+  await bootstrapNats({ servers: natsUrl, name: 'demo-bootstrap' });
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort }));
