@@ -28,8 +28,7 @@ export async function requireStream(jsm: JetStreamManager, needed: NeededStream,
   try {
     const { config } = await jsm.streams.info(name);
     // Replicas are the deployment's choice (`agentos bootstrap --replicas`), not a process'.
-    const { num_replicas: _replicas, ...expected } = needed.settings;
-    const differences = settingDifferences(config, expected);
+    const differences = settingDifferences(config, { ...needed.settings, num_replicas: config.num_replicas });
     if (differences.length > 0) log.warn({ stream: name, differences }, `stream ${name} differs from AgentOS' settings (left as it is; \`agentos bootstrap\` sets them): ${differences.join(', ')}`);
     return;
   } catch (error) {
