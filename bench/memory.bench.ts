@@ -3,7 +3,7 @@
  * policy service answering its checks), one client awaiting each call: ops/s and latency percentiles.
  */
 import { createMessage, type Origin } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +31,7 @@ async function measure(label: string, op: (i: number) => Promise<unknown>) {
 
 async function main() {
   const nats = await startNatsServer();
+  await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const env = { NATS_URL: nats.url };
   const log = pino({ level: 'silent' });
   const services = [await startService(policyService, { env, log, handleSignals: false }), await startService(memoryService, { env, log, handleSignals: false })];

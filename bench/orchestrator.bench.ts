@@ -6,7 +6,7 @@
  */
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
 import { subjectFilter, createMessage, decodeMessage, newId } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
 import { AckPolicy, type JetStreamClient, type JetStreamManager } from 'nats';
@@ -57,6 +57,7 @@ async function rawJetStream(js: JetStreamClient, jsm: JetStreamManager): Promise
 
 async function main() {
   const nats = await startNatsServer();
+  await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' };
   const log = pino({ level: 'silent' });
   const services = [];

@@ -3,7 +3,7 @@
  * CheckPolicy round trip over NATS to a running policy service (which also records each decision).
  */
 import { createMessage, newId, type PayloadOf, type PolicyAction } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { CompiledPolicy, PolicyBundle, type PolicyRequest } from '@agentos/policy-engine';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
@@ -60,6 +60,7 @@ async function main() {
   console.log(`in-process evaluation, 200-rule bundle: ${Math.round(total / seconds).toLocaleString('en-US')} decisions/s (${total.toLocaleString('en-US')} in ${seconds.toFixed(2)} s; ${JSON.stringify(effects)})`);
 
   const nats = await startNatsServer();
+  await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const service = await startService(policyService, { env: { NATS_URL: nats.url }, log: pino({ level: 'silent' }), handleSignals: false });
   const client = new JetStreamClientProxy(new NatsConnector({ servers: nats.url, name: 'bench-policy' }));
   try {

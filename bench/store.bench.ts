@@ -5,7 +5,7 @@
  */
 import { createMessage, newId, type Envelope } from '@agentos/contracts';
 import { EventStoreDbEventStore, InMemoryEventStore, JetStreamEventStore, type EventStore } from '@agentos/event-store';
-import { NatsConnector, ensureStream } from '@agentos/messaging';
+import { NatsConnector, ensureStream, bootstrapNats } from '@agentos/messaging';
 import { startNatsServer } from '@agentos/testing';
 import { startEsdbDouble } from '@agentos/testing/esdb-double';
 import { performance } from 'node:perf_hooks';
@@ -51,6 +51,7 @@ async function benchAdapter(name: string, store: EventStore, coldReader: EventSt
 
 async function main() {
   const nats = await startNatsServer();
+  await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const connector = new NatsConnector({ servers: nats.url, name: 'bench' });
   try {
     console.log(`nats-server ${nats.url}; ${APPENDS} single appends, ${READ_EVENTS} events per read (BENCH_APPENDS to change)`);

@@ -7,7 +7,7 @@
  */
 import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { freePort, prepareIdentity, startNatsServer, waitFor, type NatsCredentials } from '@agentos/testing';
 import { spawn } from 'node:child_process';
@@ -78,6 +78,7 @@ async function main() {
   }
   const login = (user: string) => (credentials ? { creds: credentials[user].creds } : {});
 
+  await bootstrapNats({ servers: natsUrl, name: 'demo-bootstrap' });
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();

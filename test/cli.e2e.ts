@@ -22,6 +22,14 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     await system.stop();
   }, 60_000); // stopping waits for in-flight work, slower on a loaded machine
 
+  it('bootstraps idempotently: the harness already did, so every stream and bucket is unchanged', async () => {
+    const run = await agentos('bootstrap');
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^unchanged +AGENTOS_EVENT_STORE$/), expect.stringMatching(/^unchanged +KV_agentos_step_ledger$/)]));
+    expect(lines.filter((line) => !line.startsWith('unchanged'))).toEqual([]);
+  });
+
   it('submits an intent from a YAML file and follows it to its result', async () => {
     const file = join(work, 'intent.yaml');
     writeFileSync(file, 'goal: summarise the memo\ncapability: summarise\ninput:\n  text: The memo is short. It has two sentences.\n');

@@ -1,6 +1,6 @@
-import { STREAMS, createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { BUCKETS, STREAMS, createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import { EVENT_STORE_STREAM, verifyChain } from '@agentos/event-store';
-import { NatsConnector, ensureStream, type NatsSettings } from '@agentos/messaging';
+import { NatsConnector, bootstrapTopology } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { startNatsCluster, waitFor, type NatsClusterHandle, type NatsClusterServer } from '@agentos/testing';
 import { startSystem, type RunningSystem } from './system';
@@ -17,7 +17,6 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
     const cluster = await startNatsCluster(3);
     system = await startSystem([], { nats: cluster, env: { AGENTOS_STREAM_REPLICAS: '3' } });
     connector = new NatsConnector({ servers: cluster.urls, name: 'cluster-e2e' });
-    // Warm: buckets are created on first use, and one intent touches them all (the memory bucket too).
     expect((await system.submit('summarise', { text: 'One. Two.' })).events.at(-1)?.type).toBe('IntentCompleted');
   }, 90_000);
 
@@ -36,7 +35,7 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
   };
 
   it('keeps every stream and KV bucket on three servers', async () => {
-    const expected = [...Object.keys(STREAMS), EVENT_STORE_STREAM, 'KV_agentos_registry', 'KV_agentos_policy', 'KV_agentos_memory', 'KV_agentos_open_runs'];
+    const expected = [...Object.keys(STREAMS), EVENT_STORE_STREAM, ...Object.keys(BUCKETS).map((bucket) => `KV_${bucket}`)];
     const found = await waitFor(replication, (all) => expected.every((name) => all[name]?.current === 2), { what: 'every stream to have two current followers', timeoutMs: 20_000 });
     for (const name of expected) expect([name, found[name]]).toEqual([name, { replicas: 3, followers: 2, current: 2 }]);
     // Nothing the system made is left on one server.
@@ -59,25 +58,26 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
     }
   };
 
-  it('scales an existing stream or bucket to the configured replicas, and leaves it alone when unset', async () => {
+  it('scales streams and buckets by bootstrap only: a service leaves an existing one as it is', async () => {
     const jsm = await connector.manager$();
-    // Each step is idempotent: one that times out while the stream's new raft group forms is asked again.
+    // Each step is idempotent: one that times out while a stream's new raft group forms is asked again.
     const replicasOf = (name: string) => retrying('stream info', async () => (await jsm.streams.info(name)).config.num_replicas);
-    const stream = { name: 'SCALE_CHECK', subjects: ['scale.check.>'] };
-    await retrying('create', () => ensureStream(jsm, { ...stream, num_replicas: 1 }));
-    await retrying('scale', () => ensureStream(jsm, { ...stream, num_replicas: 3 }));
-    expect(await replicasOf('SCALE_CHECK')).toBe(3);
-    await retrying('ensure', () => ensureStream(jsm, stream)); // e.g. the CLI, which has no AGENTOS_STREAM_REPLICAS
-    expect(await replicasOf('SCALE_CHECK')).toBe(3);
-    const bucketAs = async (settings: Partial<NatsSettings>) => {
-      const client = new NatsConnector({ servers: system.nats.urls, name: 'scale-check', ...settings });
-      await retrying('bucket', () => client.kv('scale_check', { history: 1 }));
-      await client.close();
-      return replicasOf('KV_scale_check');
+    const openAs = async (replicas: number) => {
+      const service = new NatsConnector({ servers: system.nats.urls, name: 'scale-check', replicas });
+      await retrying('open', () => service.kv('agentos_checkpoints'));
+      await service.close();
+      return replicasOf('KV_agentos_checkpoints');
     };
-    expect([await bucketAs({ replicas: 1 }), await bucketAs({ replicas: 3 }), await bucketAs({})]).toEqual([1, 3, 3]);
-    const gone = (error: Error) => (/not found/i.test(error.message) ? true : Promise.reject(error));
-    for (const name of ['SCALE_CHECK', 'KV_scale_check']) await retrying('delete', () => jsm.streams.delete(name).catch(gone));
+    // The checkpoint bucket, which the running system does not use: a service configured for one replica
+    // does not scale it down; re-created by such a service (auth is off), one for three does not scale it up.
+    expect(await openAs(1)).toBe(3);
+    await retrying('delete', () => jsm.streams.delete('KV_agentos_checkpoints'));
+    expect([await openAs(1), await openAs(3)]).toEqual([1, 1]);
+    // Bootstrap without replicas (the CLI's default) leaves the count alone; with them, it scales.
+    await retrying('bootstrap', () => bootstrapTopology(connector));
+    expect(await replicasOf('KV_agentos_checkpoints')).toBe(1);
+    await retrying('bootstrap', () => bootstrapTopology(connector, { replicas: 3 }));
+    expect(await replicasOf('KV_agentos_checkpoints')).toBe(3);
   }, 3 * FAILOVER_MS);
 
   const submit = async (text: string) => {

@@ -136,7 +136,7 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
     const holder = (first.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>).payload.instanceId;
     const other = holder === 'frozen-a' ? 'frozen-b' : 'frozen-a';
     // Frozen only once it holds the step (assigned is not yet received), so the step really is in its hands.
-    const ledger = await system.client.unwrap<NatsConnector>().kv(STEP_LEDGER_BUCKET, { history: 1 });
+    const ledger = await system.client.unwrap<NatsConnector>().kv(STEP_LEDGER_BUCKET);
     await waitFor(() => ledger.get(`slowpoke.${runId}.crawl`), (entry) => entry?.json<{ owner: string }>().owner.startsWith(`${holder}/`) === true, { what: `${holder} to claim the step` });
     // A pause as a long GC or a partition would cause: no heartbeats, so the registry declares it down.
     const frozen = instances[holder === 'frozen-a' ? 0 : 1].child;

@@ -178,7 +178,7 @@ describe('NATS users and permissions, against a real nats-server', () => {
   });
 
   it("refuses the summariser agent reading or settling another agent's steps in the step ledger", async () => {
-    const ledger = await as(agentUser('summariser')).kv(STEP_LEDGER_BUCKET, { history: 1 });
+    const ledger = await as(agentUser('summariser')).kv(STEP_LEDGER_BUCKET);
     const researcherStep = `researcher.${newId()}.main`;
     const forged = await ledger.put(researcherStep, JSON.stringify({ state: 'settled', attempt: 1, owner: 'rogue', outcome: { type: 'TaskCompleted', output: {}, calls: [] } })).then(() => undefined, (error: Error) => error);
     expect(forged?.message).toMatch(PERMISSION_DENIED);

@@ -1,5 +1,5 @@
 import { createMessage, newId } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,7 @@ describe('span export over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set', (
 
   beforeAll(async () => {
     nats = await startNatsServer();
+    await bootstrapNats({ servers: nats.url, name: 'e2e-bootstrap' });
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { bootstrapNats } from '@agentos/messaging';
 import { startNatsServer, type NatsServerHandle } from '@agentos/testing';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ describe('each app as its own process', () => {
 
   beforeAll(async () => {
     nats = await startNatsServer();
+    await bootstrapNats({ servers: nats.url, name: 'e2e-bootstrap' });
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agen
 import { createMessage, newId, type Envelope, type MessageOf, type Origin } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
-import { JetStreamClientProxy, NatsConnector, natsSettingsFromEnv } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { DEMO_AGENTS, agentUser, startNatsServer, waitFor, type NatsCredentials, type NatsServerHandle } from '@agentos/testing';
 import type { INestMicroservice } from '@nestjs/common';
@@ -92,6 +92,9 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const start = (service: (typeof SERVICES)[number]) =>
     startService(service, { env: { ...env, ...login(service.name) }, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
+  // As a deployment does: the admin creates the streams and buckets, the services only check them.
+  const admin = settings('e2e-bootstrap');
+  await bootstrapNats(admin, { replicas: admin.replicas });
   const services = new Map<string, INestMicroservice>();
   for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];

@@ -1,6 +1,6 @@
 import { subjectFilter, createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { readStoredMessages, startNatsServer, waitFor } from '@agentos/testing';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -64,6 +64,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const work = mkdtempSync(join(tmpdir(), 'agentos-chaos-'));
   const effectsFile = join(work, 'effects.log');
   const nats = await startNatsServer({ storeDir: join(work, 'nats') });
+  await bootstrapNats({ servers: nats.url, name: 'chaos-bootstrap' });
   // info: the start line, which tells that a (re)started app is up, is an info line.
   const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', AGENTOS_OBSERVABILITY_PORT: '0' };
   const services = new Map<string, AppProcess>();

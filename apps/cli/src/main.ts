@@ -1,6 +1,7 @@
 import { identityDirFromEnv, IdentityStore, USER_ROLES } from '@agentos/identity';
 import { Command, CommanderError } from 'commander';
 import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
+import { bootstrap } from './commands/bootstrap';
 import { replay } from './commands/replay';
 import { runWorkflow } from './commands/run';
 import { agentsSpawn, agentsTerminate } from './commands/supervise';
@@ -42,6 +43,12 @@ function action<A extends unknown[]>(run: (session: Session, out: Output, ...arg
     }
   };
 }
+
+program
+  .command('bootstrap')
+  .description('create or update every AgentOS stream and KV bucket to its settings (run as the NATS admin, before the services)')
+  .option('--replicas <n>', 'JetStream replicas, 3 on a 3-node cluster (env AGENTOS_STREAM_REPLICAS; unset: existing streams keep theirs)')
+  .action(action((session, out, opts: { replicas?: string }) => bootstrap(session, opts.replicas, out)));
 
 program
   .command('submit <file>')

@@ -30,7 +30,7 @@ export class MemoryStore {
   constructor(private readonly connector: NatsConnector) {}
 
   private kv(): Promise<KV> {
-    return this.connector.kv(BUCKET, { history: 5 });
+    return this.connector.kv(BUCKET);
   }
 
   async get(address: Address, now = Date.now()): Promise<(StoredValue & { revision: number }) | undefined> {

@@ -12,7 +12,7 @@ export class OpenRuns {
   constructor(private readonly connector: NatsConnector) {}
 
   private kv(): Promise<KV> {
-    return this.connector.kv(BUCKET, { history: 1 });
+    return this.connector.kv(BUCKET);
   }
 
   async add(runId: string): Promise<void> {

@@ -22,13 +22,13 @@ export class BudgetLedger {
   }
 
   async spent(scope: BudgetScope, id: string): Promise<Spending> {
-    const entry = await (await this.connector.kv(BUCKET, { history: 1 })).get(keyOf(scope, id));
+    const entry = await (await this.connector.kv(BUCKET)).get(keyOf(scope, id));
     return entry?.operation === 'PUT' ? entry.json<Account>() : NOTHING_SPENT;
   }
 
   /** Adds one usage record (once, by its id); returns the totals before and after, from one consistent read. */
   async add(scope: BudgetScope, id: string, usageId: string, usage: Spending): Promise<{ before: Spending; after: Spending }> {
-    const kv = await this.connector.kv(BUCKET, { history: 1 });
+    const kv = await this.connector.kv(BUCKET);
     const { before, after } = await updateKv<Account>(kv, keyOf(scope, id), (current) => {
       const account = current ?? { ...NOTHING_SPENT, counted: [] };
       if (account.counted.includes(usageId)) return account;

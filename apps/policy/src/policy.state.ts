@@ -81,11 +81,11 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
   }
 
   private bundles(): Promise<KV> {
-    return this.connector.kv(POLICY_BUCKET, { history: 10 });
+    return this.connector.kv(POLICY_BUCKET);
   }
 
   private killSwitchBucket(): Promise<KV> {
-    return this.connector.kv(KILL_SWITCH_BUCKET, { history: 1 });
+    return this.connector.kv(KILL_SWITCH_BUCKET);
   }
 
   /** Applies the current values (resolving once they are in), then every change, until the module stops. */

@@ -28,7 +28,7 @@ export class RateLimiter {
 
   private async takeOne(limit: RateLimit, key: string, now: number): Promise<boolean> {
     let allowed = false;
-    await updateKv<Bucket>(await this.connector.kv(BUCKET, { history: 1 }), key, (current) => {
+    await updateKv<Bucket>(await this.connector.kv(BUCKET), key, (current) => {
       const taken = take(limit, current, now);
       allowed = taken.allowed;
       return taken.bucket;

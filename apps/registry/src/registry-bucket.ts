@@ -8,4 +8,4 @@ import type { KV } from 'nats';
  */
 export const REGISTRY_BUCKET = 'agentos_registry';
 
-export const registryBucket = (connector: NatsConnector): Promise<KV> => connector.kv(REGISTRY_BUCKET, { history: 1 });
+export const registryBucket = (connector: NatsConnector): Promise<KV> => connector.kv(REGISTRY_BUCKET);

@@ -1,5 +1,5 @@
 import { SYSTEM_TENANT, causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
-import { MessagePublisher, MessageWorker, NatsConnector, ensureStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { MessagePublisher, MessageWorker, NatsConnector, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
@@ -58,9 +58,6 @@ function schemasOf(agent: AgentDefinition<unknown, unknown>): { inputSchema?: Re
   return { ...(inputSchema ? { inputSchema } : {}), ...(outputSchema ? { outputSchema } : {}) };
 }
 
-/** Steps are remembered a week: longer than any run's retries and approvals wait. */
-const STEP_LEDGER_TTL_MS = 7 * 24 * 60 * 60_000;
-
 const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /**
@@ -71,19 +68,19 @@ const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-$
 export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Output>, options: RunAgentOptions = {}): Promise<RunningAgent> {
   startTracing();
   const instanceId = options.instanceId ?? process.env.AGENTOS_INSTANCE_ID ?? defaultInstanceId();
-  const connector = new NatsConnector(options.nats ?? natsSettingsFromEnv(`agent-${agent.name}`));
   const redactor = new Redactor();
+  const log = redactingLog(options.log ?? silentLog, redactor);
+  const connector = new NatsConnector(options.nats ?? natsSettingsFromEnv(`agent-${agent.name}`), log);
   const secrets = options.secrets ?? secretStoreFromEnv();
   const transport = new MessagePublisher(connector);
   const publisher = redactingPublisher(transport, redactor);
-  const log = redactingLog(options.log ?? silentLog, redactor);
   const redact = redacting(redactor);
   const model = options.model ?? languageModelFromEnv();
   const concurrency = agent.concurrency ?? 1;
   const actor: Actor = { kind: 'agent', id: `${agent.name}@${agent.version}` };
   const tenant = options.tenant ?? process.env.AGENTOS_TENANT ?? SYSTEM_TENANT;
   const identity = { name: agent.name, version: agent.version, instanceId };
-  await ensureStreams(await connector.manager$(), { replicas: connector.settings.replicas });
+  await requireContractStreams(await connector.manager$(), { replicas: connector.settings.replicas }, log);
 
   /** Published until NATS takes it: an outcome is never dropped because NATS is restarting. */
   const report = (outcome: AnyMessage) => persistently('task outcome', () => publisher.publish(outcome), log, { id: outcome.id });
@@ -98,7 +95,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const failed = (error: string, retryable: boolean, calls: RecordedCall[] = []): StepOutcome => ({ type: 'TaskFailed', error, retryable, calls });
   /** Aborted by stop(): a task still waiting for its step's holder is given back rather than held. */
   const stopping = new AbortController();
-  const ledger = new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET, { history: 1, ttl: STEP_LEDGER_TTL_MS }), {
+  const ledger = new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET), {
     owner: `${instanceId}/${randomBytes(4).toString('hex')}`,
     leaseMs: options.stepLeaseMs ?? Number(process.env.AGENTOS_STEP_LEASE_MS ?? 10_000),
     log,

@@ -9,7 +9,7 @@ const broke = (retryable: boolean): StepOutcome => ({ type: 'TaskFailed', error:
 describe('StepLedger on a real nats-server', () => {
   let nats: NatsServerHandle;
   let connector: NatsConnector;
-  const ledger = (owner: string, leaseMs = 300) => new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET, { history: 1 }), { owner, leaseMs, log: silentLog });
+  const ledger = (owner: string, leaseMs = 300) => new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET), { owner, leaseMs, log: silentLog });
   const step = (attempt = 1, intentId = newId()) => ({ agent: 'summariser', intentId, stepId: 'main', attempt });
   const leaseOf = (claim: StepClaim) => {
     if (claim.kind !== 'run') throw new Error(`expected to run the step, found it ${claim.kind}`);

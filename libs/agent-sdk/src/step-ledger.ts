@@ -1,4 +1,4 @@
-import type { RecordedCall } from '@agentos/contracts';
+import type { BucketName, RecordedCall } from '@agentos/contracts';
 import type { Log } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,7 @@ import { idempotencyKeyOf } from './define-agent';
 import { persistently } from './persistently';
 
 /** One KV bucket for every agent; keys are `<agent>.<run>.<step>`, so NATS users can be held to their own agent's keys. */
-export const STEP_LEDGER_BUCKET = 'agentos_step_ledger';
+export const STEP_LEDGER_BUCKET: BucketName = 'agentos_step_ledger';
 
 /** What an attempt came to, kept so that no other delivery or attempt runs the agent's code again. */
 export type StepOutcome =

@@ -14,3 +14,4 @@ export * from './messages/task';
 export * from './yaml-document';
 export * from './messages/workflow';
 export * from './as-recorded';
+export * from './buckets';

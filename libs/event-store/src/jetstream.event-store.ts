@@ -1,6 +1,6 @@
 import type { Envelope } from '@agentos/contracts';
-import { KeyedSerial, Lazy, ensureStream, type NatsConnector } from '@agentos/messaging';
-import { DeliverPolicy, RetentionPolicy, StorageType, headers, nanos, type JsMsg, type OrderedConsumerOptions } from 'nats';
+import { EVENT_STORE_STREAM, EVENT_STORE_SUBJECT_PREFIX, KeyedSerial, Lazy, eventStoreStreamSettings, requireStream, type NatsConnector } from '@agentos/messaging';
+import { DeliverPolicy, headers, type JsMsg, type OrderedConsumerOptions } from 'nats';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
@@ -20,8 +20,8 @@ import {
 import { selectFromStream } from './read-options';
 import { retryTransient } from './retry';
 
-export const EVENT_STORE_STREAM = 'AGENTOS_EVENT_STORE';
-const SUBJECT_PREFIX = 'agentos.es';
+export { EVENT_STORE_STREAM };
+const SUBJECT_PREFIX = EVENT_STORE_SUBJECT_PREFIX;
 const LAST_REVISION = 'AgentOS-Last-Revision';
 const LAST_HASH = 'AgentOS-Last-Hash';
 
@@ -69,10 +69,6 @@ function commitRecords(stream: string, seq: number, commit: Commit): RecordedEve
 }
 
 export interface JetStreamEventStoreOptions {
-  /** Defaults to the connector's replicas (AGENTOS_STREAM_REPLICAS). */
-  replicas?: number;
-  /** How long JetStream remembers an append's id, making a blind ('any') re-append a no-op. */
-  duplicateWindowMs?: number;
   retryAttempts?: number;
   /** How many streams' records are kept in memory, so a re-read fetches only new commits (default 1,000). */
   cachedStreams?: number;
@@ -85,16 +81,9 @@ export interface JetStreamEventStoreOptions {
  */
 export class JetStreamEventStore implements EventStore {
   private readonly ready = new Lazy(async () => {
-    // Unset here and on the connection: 1 for a new stream, an existing one keeps its count.
-    const replicas = this.options.replicas ?? this.connector.settings.replicas;
-    await ensureStream(await this.connector.manager$(), {
-      name: EVENT_STORE_STREAM,
-      subjects: [`${SUBJECT_PREFIX}.>`],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      ...(replicas ? { num_replicas: replicas } : {}),
-      duplicate_window: nanos(this.options.duplicateWindowMs ?? 10 * 60 * 1000),
-    });
+    const jsm = await this.connector.manager$();
+    const settings = eventStoreStreamSettings({ replicas: this.connector.settings.replicas });
+    await requireStream(jsm, { settings, create: () => jsm.streams.add(settings) }, this.connector.log);
   });
 
   private readonly perStream = new KeyedSerial();

@@ -26,12 +26,12 @@ export class KvCheckpointStore implements CheckpointStore {
   private key = (name: string) => Buffer.from(name).toString('base64url');
 
   async load(name: string): Promise<Position | undefined> {
-    const entry = await (await this.connector.kv(CHECKPOINT_BUCKET, { history: 1 })).get(this.key(name));
+    const entry = await (await this.connector.kv(CHECKPOINT_BUCKET)).get(this.key(name));
     return entry && entry.operation === 'PUT' ? entry.json<Position>() : undefined;
   }
 
   async save(name: string, position: Position): Promise<void> {
-    await (await this.connector.kv(CHECKPOINT_BUCKET, { history: 1 })).put(this.key(name), JSON.stringify(position));
+    await (await this.connector.kv(CHECKPOINT_BUCKET)).put(this.key(name), JSON.stringify(position));
   }
 }
 

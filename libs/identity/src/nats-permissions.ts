@@ -44,7 +44,7 @@ export interface BusRole {
   asks: QueryType[];
   /** Events it listens to with a plain core subscription (kill switches, registrations). */
   follows: StreamMessageType[];
-  /** KV buckets it opens (and creates on first use). */
+  /** KV buckets it opens. */
   buckets: string[];
   /** KV buckets it shares with its peers, each holding it to keys under its own first token (`<prefix>.>`). */
   ownKeys?: { bucket: string; prefix: string }[];
@@ -170,8 +170,12 @@ export const publishingAs = ({ tenant, principal }: BusIdentity): Sender => ({ t
 /** What a principal may hear: everything for the platform, else its tenant's messages and the platform's (global kill switches). */
 const hearing = ({ tenant }: BusIdentity): Sender[] => (tenant === SYSTEM_TENANT ? [{}] : [{ tenant }, { tenant: SYSTEM_TENANT }]);
 
-/** Stream look-up, creation and update: every principal runs ensureStreams (libs/messaging topology) at start. */
-const ensuring = (streams: string[]) => streams.flatMap((s) => [`${JS}.STREAM.INFO.${s}`, `${JS}.STREAM.CREATE.${s}`, `${JS}.STREAM.UPDATE.${s}`]);
+/**
+ * Stream look-up only: every principal checks at start that its streams exist (libs/messaging requireStream).
+ * Creating, changing, purging or deleting a stream is the admin's (`agentos bootstrap`): whoever may update
+ * a stream may shrink it, erasing the audit log or the dead letters.
+ */
+const checking = (streams: string[]) => streams.map((s) => `${JS}.STREAM.INFO.${s}`);
 
 /** A durable pull consumer: look-up, create/update (the filter is part of the subject), pull, ack. */
 function durableConsumer(stream: string, durable: string, filter: string): string[] {
@@ -199,7 +203,7 @@ function orderedReader(stream: string): string[] {
 function bucket(name: string): string[] {
   const stream = `KV_${name}`;
   return [
-    ...ensuring([stream]),
+    ...checking([stream]),
     `$KV.${name}.>`,
     `${JS}.DIRECT.GET.${stream}`,
     `${JS}.DIRECT.GET.${stream}.>`,
@@ -211,14 +215,14 @@ function bucket(name: string): string[] {
 /** Keys `<prefix>.>` of a shared bucket: written by KV publish, read by direct get of the last value (no listing, no watch). */
 function ownKeys(name: string, prefix: string): string[] {
   const stream = `KV_${name}`;
-  return [...ensuring([stream]), `$KV.${name}.${prefix}.>`, `${JS}.DIRECT.GET.${stream}.$KV.${name}.${prefix}.>`];
+  return [...checking([stream]), `$KV.${name}.${prefix}.>`, `${JS}.DIRECT.GET.${stream}.$KV.${name}.${prefix}.>`];
 }
 
 /** Turns a role into subject permissions for one identity. */
 export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'service' | 'agent' | 'user'): NatsPermissions {
   const { user } = identity;
   const as = publishingAs(identity);
-  const publish: string[] = [`${JS}.INFO`, ...ensuring(AGENTOS_STREAMS)];
+  const publish: string[] = [`${JS}.INFO`, ...checking(AGENTOS_STREAMS)];
   const subscribe: string[] = [`${inboxOf(user)}.>`];
   publish.push(...role.publishes.map((type) => subjectFilter(type, role.tokens, as)));
   // Its own dead letters (MessageWorker parks what it cannot handle on agentos.dlq.<service>).
@@ -240,7 +244,7 @@ export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'servi
   for (const name of role.buckets) publish.push(...bucket(name));
   for (const { bucket: name, prefix } of role.ownKeys ?? []) publish.push(...ownKeys(name, prefix));
   if (role.eventStore) {
-    publish.push(...ensuring([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
+    publish.push(...checking([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
     if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
   }
   // A platform operator or auditor follows every conversation live (`agentos run`, `agentos submit` follow 'agentos.>').

@@ -1,7 +1,11 @@
+import type { BucketName } from '@agentos/contracts';
 import { decode } from 'nats-jwt';
-import { connect, credsAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type KvOptions, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection } from 'nats';
 import { readFileSync } from 'node:fs';
 import { Lazy } from './lazy';
+import { silentLog, type Log } from './log';
+import { requireStream } from './stream-check';
+import { bucketOptions, bucketStreamSettings } from './topology';
 
 export interface NatsSettings {
   servers: string | string[];
@@ -13,8 +17,8 @@ export interface NatsSettings {
    */
   creds?: string;
   /**
-   * JetStream replicas of the streams and KV buckets this process creates (and scales existing ones to).
-   * Unset: new ones get 1 and existing ones keep theirs, so an ad-hoc client never scales a cluster down.
+   * JetStream replicas of the streams and KV buckets this process creates where it may (development, auth
+   * off). Existing ones are never changed by a process: `agentos bootstrap --replicas` scales them.
    */
   replicas?: number;
   /**
@@ -79,7 +83,8 @@ export class NatsConnector {
   private readonly manager = new Lazy<JetStreamManager>(async () => (await this.connection$()).jetstreamManager());
   private readonly buckets = new Map<string, Lazy<KV>>();
 
-  constructor(readonly settings: NatsSettings) {}
+  /** `log` hears about streams and buckets that differ from AgentOS' settings. */
+  constructor(readonly settings: NatsSettings, readonly log: Log = silentLog) {}
 
   connection$(): Promise<NatsConnection> {
     return this.connection.get();
@@ -93,19 +98,19 @@ export class NatsConnector {
     return this.manager.get();
   }
 
-  /** A JetStream KV bucket, created on first use with these options and the configured replicas. */
-  kv(bucket: string, options: Partial<KvOptions> = {}): Promise<KV> {
+  /**
+   * A KV bucket of the BUCKETS table, checked on first use (see requireStream: created only where
+   * this process may, never changed).
+   */
+  kv(bucket: BucketName): Promise<KV> {
     let kv = this.buckets.get(bucket);
     if (!kv) {
       kv = new Lazy(async () => {
-        const replicas = options.replicas ?? this.settings.replicas;
-        const view = await (await this.jetstream()).views.kv(bucket, { ...options, ...(replicas ? { replicas } : {}) });
-        // Opening an existing bucket leaves its stream as it is: scale it like ensureStream does a stream.
-        const { streamInfo } = await view.status();
-        if (replicas && streamInfo.config.num_replicas !== replicas) {
-          await (await this.manager$()).streams.update(streamInfo.config.name, { num_replicas: replicas });
-        }
-        return view;
+        const js = await this.jetstream();
+        const options = bucketOptions(bucket, { replicas: this.settings.replicas });
+        await requireStream(await this.manager$(), { settings: bucketStreamSettings(bucket), create: () => js.views.kv(bucket, options) }, this.log);
+        // It exists now, so nats.js only looks it up.
+        return js.views.kv(bucket, options);
       });
       this.buckets.set(bucket, kv);
     }

@@ -4,6 +4,8 @@ export * from './log';
 export * from './publisher';
 export * from './refused-message';
 export * from './topology';
+export * from './stream-check';
+export * from './bootstrap';
 export * from './worker';
 export * from './responder';
 export * from './nest/jetstream.client';

@@ -3,7 +3,7 @@ import { readStoredMessages, startNatsServer, waitFor, type NatsServerHandle } f
 import { NatsConnector } from './connection';
 import { MessagePublisher } from './publisher';
 import { RefusedMessage } from './refused-message';
-import { ensureStreams } from './topology';
+import { bootstrapTopology } from './bootstrap';
 import { MessageWorker, backoffMs, type MessageHandler } from './worker';
 
 const origin = { tenant: 'acme', actor: { kind: 'user' as const, id: 'tester' } };
@@ -38,7 +38,7 @@ describe('MessageWorker on a real nats-server', () => {
     nats = await startNatsServer();
     connector = new NatsConnector({ servers: nats.url, name: 'worker-spec' });
     publisher = new MessagePublisher(connector);
-    await ensureStreams(await connector.manager$());
+    await bootstrapTopology(connector);
   });
 
   beforeEach(async () => {

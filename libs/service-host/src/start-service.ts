@@ -37,7 +37,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   startTracing(env);
   const log = options.log ?? createLogger(definition.name, env);
   const settings = natsSettingsFromEnv(definition.name, env);
-  const connector = new NatsConnector(settings);
+  const connector = new NatsConnector(settings, log);
   const root: DynamicModule = {
     module: ServiceRootModule,
     global: true,
@@ -51,7 +51,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     imports: [definition.module],
   };
   const app = await NestFactory.createMicroservice(root, {
-    strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs, topology: { replicas: settings.replicas } }),
+    strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs }),
     logger: new PinoNestLogger(log),
     bufferLogs: false,
   });

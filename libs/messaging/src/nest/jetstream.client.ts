@@ -3,7 +3,7 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { NatsConnector } from '../connection';
 import { Lazy } from '../lazy';
 import { MessagePublisher, type PublishReceipt } from '../publisher';
-import { ensureStreams, type TopologyOptions } from '../topology';
+import { requireContractStreams } from '../stream-check';
 
 /**
  * The NestJS client side of the transport. `emit(type, message)` publishes a stream-backed message
@@ -12,15 +12,14 @@ import { ensureStreams, type TopologyOptions } from '../topology';
  */
 export class JetStreamClientProxy extends ClientProxy {
   private readonly publisher: MessagePublisher;
-  private readonly ready = new Lazy(async () => ensureStreams(await this.connector.manager$(), this.topology));
+  private readonly ready = new Lazy(async () => requireContractStreams(await this.connector.manager$(), { replicas: this.connector.settings.replicas }, this.connector.log));
 
-  /** The topology defaults to the connector's replicas (AGENTOS_STREAM_REPLICAS via natsSettingsFromEnv). */
-  constructor(private readonly connector: NatsConnector, private readonly topology: TopologyOptions = { replicas: connector.settings.replicas }) {
+  constructor(private readonly connector: NatsConnector) {
     super();
     this.publisher = new MessagePublisher(connector);
   }
 
-  /** Connects and makes sure the streams exist, so a publisher may start before any service. */
+  /** Connects and checks that the streams exist (see requireStream), so a publisher may start before any service. */
   connect(): Promise<void> {
     return this.ready.get();
   }

@@ -5,7 +5,7 @@ import type { NatsConnector } from '../connection';
 import { silentLog, type Log } from '../log';
 import { MessagePublisher } from '../publisher';
 import { QueryResponder } from '../responder';
-import { ensureStreams, type TopologyOptions } from '../topology';
+import { requireContractStreams } from '../stream-check';
 import { MessageWorker, type Delivery, type RetryPolicy } from '../worker';
 import { JetStreamContext } from './jetstream.context';
 
@@ -16,7 +16,6 @@ export interface JetStreamServerOptions {
   retry?: Partial<RetryPolicy>;
   concurrency?: number;
   ackWaitMs?: number;
-  topology?: TopologyOptions;
   log?: Log;
 }
 
@@ -48,7 +47,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      await ensureStreams(await this.options.connector.manager$(), this.options.topology);
+      const { connector } = this.options;
+      await requireContractStreams(await connector.manager$(), { replicas: connector.settings.replicas }, this.log);
       for (const [pattern, handler] of this.messageHandlers) this.parts.push(this.partFor(pattern, handler));
       await Promise.all(this.parts.map((part) => part.start()));
       callback();

@@ -1,0 +1,28 @@
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Every JetStream KV bucket of AgentOS, with the settings `agentos bootstrap` gives it. The services and
+ * agents open them by these names and check these settings; only bootstrap (the admin) creates or changes them.
+ */
+export const BUCKETS = {
+  agentos_open_runs: { history: 1, description: 'Runs the orchestrator has not finished (resumed after a restart)' },
+  agentos_registry: { history: 1, description: 'Registered agent instances' },
+  agentos_memory: { history: 5, description: 'Agent memory, a few revisions kept' },
+  agentos_policy: { history: 10, description: 'Policy bundles, the last ten kept for rollback' },
+  agentos_kill_switches: { history: 1, description: 'Active kill switches' },
+  agentos_budgets: { history: 1, description: 'Spend per budget scope' },
+  agentos_rate_limits: { history: 1, description: 'Rate-limit token buckets' },
+  // Remembered a week: longer than any run's retries and approvals wait.
+  agentos_step_ledger: { history: 1, ttlMs: 7 * DAY_MS, description: 'Which agent instance holds or finished each workflow step' },
+  agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
+} as const satisfies Record<string, BucketSpec>;
+
+export interface BucketSpec {
+  /** Values kept per key. */
+  history: number;
+  /** Values expire after this long; unset: never. */
+  ttlMs?: number;
+  description: string;
+}
+
+export type BucketName = keyof typeof BUCKETS;
