@@ -78,7 +78,7 @@ async function main() {
   }
   const login = (user: string) => (credentials ? { creds: credentials[user].creds } : {});
 
-  await bootstrapNats({ servers: natsUrl, name: 'demo-bootstrap' });
+  await bootstrapNats({ servers: natsUrl, name: 'demo-bootstrap', ...login('admin') });
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();

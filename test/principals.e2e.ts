@@ -1,5 +1,5 @@
 import { createMessage, newId } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { readStoredMessages, startNatsServer, userPrincipal, type NatsServerHandle } from '@agentos/testing';
 import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ describe('agentos principals, against a nats-server in operator mode', () => {
 
   beforeAll(async () => {
     nats = await startNatsServer({ auth: true });
+    await bootstrapNats({ servers: nats.url, name: 'principals-bootstrap', ...nats.credentials!.admin });
     serverPid = nats.pid;
   });
 
