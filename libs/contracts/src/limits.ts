@@ -21,7 +21,8 @@ export const MAX_INPUT_BYTES = 256 * 1024;
 /** Depths past this are not counted on: the value is refused either way, and a cyclic one (built in process) has no end. */
 const DEPTH_COUNTED_TO = 1_000_000;
 
-const count = (n: number) => n.toLocaleString('en-US');
+/** `2,700`: limits and sizes are read by people. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
 
 /**
  * How deeply a value nests: 0 for a scalar, 1 for `{}` or `[]`, one more per container inside.
@@ -60,7 +61,7 @@ export function jsonBytes(value: unknown): number {
 }
 
 export const describeDepth = (depth: number, limit: number) =>
-  `nested ${depth >= DEPTH_COUNTED_TO ? `over ${count(DEPTH_COUNTED_TO)}` : count(depth)} levels deep; at most ${count(limit)}`;
+  `nested ${depth >= DEPTH_COUNTED_TO ? `over ${formatCount(DEPTH_COUNTED_TO)}` : formatCount(depth)} levels deep; at most ${formatCount(limit)}`;
 
 /** One issue per field of `value` (an object) nested deeper than MAX_JSON_DEPTH, named `<prefix>.<field>`. */
 export function nestingIssues(value: unknown, prefix: string): ValidationIssue[] {
@@ -76,5 +77,5 @@ export const ClientInput = z.record(z.string(), z.unknown()).superRefine((input,
   const depth = jsonDepth(input);
   if (depth > MAX_INPUT_DEPTH) return ctx.addIssue({ code: 'custom', message: describeDepth(depth, MAX_INPUT_DEPTH) });
   const bytes = jsonBytes(input);
-  if (bytes > MAX_INPUT_BYTES) ctx.addIssue({ code: 'custom', message: `${count(bytes)} bytes of JSON; at most ${count(MAX_INPUT_BYTES)}` });
+  if (bytes > MAX_INPUT_BYTES) ctx.addIssue({ code: 'custom', message: `${formatCount(bytes)} bytes of JSON; at most ${formatCount(MAX_INPUT_BYTES)}` });
 });
