@@ -8,13 +8,14 @@ export function nestedObject(levels: number): Record<string, unknown> {
 }
 
 /**
- * The JSON text of a message with `value` replaced by `levels`-deep nesting, written out by hand:
- * JSON.stringify overflows the stack near 10,000 levels. `value` must appear once in the JSON.
+ * The JSON text of `message` with the string `marker` (which must appear in it once) replaced by
+ * `levels`-deep nesting, written out by hand: JSON.stringify overflows the stack near 10,000 levels.
  */
-export function withDeepJson(message: object, value: string, levels: number): Buffer {
+export function withDeepJson(message: object, marker: string, levels: number): Buffer {
   const text = JSON.stringify(message);
-  if (!text.includes(value)) throw new Error(`${value} is not in the message`);
-  return Buffer.from(text.replace(value, `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`));
+  const quoted = JSON.stringify(marker);
+  if (text.split(quoted).length !== 2) throw new Error(`${quoted} must appear once in the message`);
+  return Buffer.from(text.replace(quoted, `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`));
 }
 
 /** "Billion laughs": ten aliases of ten aliases … nine levels expand to a billion strings. */
