@@ -1,8 +1,20 @@
+import { defineAgent } from '@agentos/agent-sdk';
 import { InvalidPayloadError, MAX_INPUT_BYTES, createMessage, newId, subjectOf, type AnyMessage, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
-import { deepYaml, readStoredMessages, waitFor, withDeepJson, yamlBomb } from '@agentos/testing';
+import { deepYaml, nestedObject, readStoredMessages, waitFor, withDeepJson, yamlBomb } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { startSystem, type RunningSystem } from './system';
+
+/** Answers with an output nested deeper than any message may carry. */
+const burrower = defineAgent({
+  name: 'burrower',
+  version: '1.0.0',
+  owner: 'test-team',
+  capabilities: ['burrow'],
+  async handle() {
+    return nestedObject(200);
+  },
+});
 
 /**
  * Issue 16: a message no delivery can help (too deep, too large, a hostile policy bundle) is refused
@@ -28,7 +40,7 @@ describe('permanent errors against a real nats-server', () => {
   const bundleInForce = () => system.client.query(createMessage('GetPolicyBundle', {}, system.origin));
 
   beforeAll(async () => {
-    system = await startSystem();
+    system = await startSystem([burrower as never]);
   });
 
   afterAll(async () => {
@@ -62,6 +74,16 @@ describe('permanent errors against a real nats-server', () => {
     const { letter, tookMs } = await refusedAtOnce(message, Buffer.from(JSON.stringify({ ...message, payload: { ...message.payload, input } })));
     expect(letter.payload).toMatchObject({ reason: 'invalid-message', deliveries: 1, error: `payload.input: ${size}` });
     expect(tookMs).toBeLessThan(5_000);
+  });
+
+  it('fails a task whose output is over the limits at once, naming why, instead of leaving it unreported', async () => {
+    const sentAt = Date.now();
+    const { events } = await system.submit('burrow', {});
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
+    expect(events.at(-1)).toMatchObject({
+      type: 'IntentFailed',
+      payload: { reason: 'task failed: outcome not reportable: invalid TaskCompleted: payload.output: nested 200 levels deep; at most 128' },
+    });
   });
 
   it.each([
