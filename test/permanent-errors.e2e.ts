@@ -66,6 +66,15 @@ describe('permanent errors against a real nats-server', () => {
     expect(healthy.events.at(-1)?.type).toBe('IntentCompleted');
   });
 
+  it('refuses a query nested 20,000 levels deep with an error naming the depth, and answers the next one', async () => {
+    const check = (context: Record<string, unknown>) =>
+      createMessage('CheckPolicy', { requestId: newId(), action: 'tool.call', subject: {}, resource: { kind: 'tool', name: 'calculator' }, context }, system.origin);
+    const deep = check({ a: 'DEEP' });
+    const answer = await (await connector().connection$()).request(subjectOf(deep), withDeepJson(deep, 'DEEP', 19_999), { timeout: 5_000 });
+    expect(JSON.parse(Buffer.from(answer.data).toString('utf8'))).toEqual({ ok: false, error: 'invalid CheckPolicy: payload.context: nested 20,000 levels deep; at most 128' });
+    expect((await system.client.query(check({}))).effect).toBeDefined();
+  });
+
   it('refuses a 1 MiB input at once, naming its size: the client cannot build it, and the orchestrator parks one sent anyway', async () => {
     const input = { text: 'x'.repeat(1024 * 1024) };
     const size = `${(1024 * 1024 + 11).toLocaleString('en-US')} bytes of JSON; at most ${MAX_INPUT_BYTES.toLocaleString('en-US')}`;
