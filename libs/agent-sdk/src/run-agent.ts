@@ -1,5 +1,5 @@
 import { SYSTEM_TENANT, causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
-import { MessagePublisher, MessageWorker, NatsConnector, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { MessagePublisher, MessageWorker, NatsConnector, classifyFailure, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
@@ -93,6 +93,22 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       : causedBy(task, 'TaskFailed', { ...ids, error: outcome.error, retryable: outcome.retryable }, actor);
   };
   const failed = (error: string, retryable: boolean, calls: RecordedCall[] = []): StepOutcome => ({ type: 'TaskFailed', error, retryable, calls });
+  /**
+   * The outcome (redacted) and its message. One that cannot be sent (an output or a call record over the
+   * contracts' limits) becomes a final failure naming why: the run settles instead of waiting on a task
+   * whose report never leaves.
+   */
+  const reportable = (task: MessageOf<'TaskAssigned'>, produced: StepOutcome): { outcome: StepOutcome; message: AnyMessage } => {
+    try {
+      const outcome = redact(produced);
+      return { outcome, message: outcomeOf(task, outcome) };
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (!failure.permanent) throw error;
+      const outcome = failed(`outcome not reportable: ${failure.error}`, false);
+      return { outcome, message: outcomeOf(task, outcome) };
+    }
+  };
   /** Aborted by stop(): a task still waiting for its step's holder is given back rather than held. */
   const stopping = new AbortController();
   const ledger = new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET), {
@@ -128,9 +144,9 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       if (claim.kind === 'unavailable') return void (await report(outcomeOf(task, failed(claim.error.message, true))));
       if (claim.kind === 'settled') return void (await report(outcomeOf(task, claim.outcome)));
       try {
-        const outcome = redact(await handle(task));
+        const { outcome, message } = reportable(task, await handle(task));
         await claim.lease.settle(outcome);
-        await report(outcomeOf(task, outcome));
+        await report(message);
       } finally {
         claim.lease.release();
       }

@@ -37,4 +37,13 @@ describe('screening while policy restarts', () => {
     const ask: ScreenAsker = async () => ({ flagged: true, score: 0.97, categories: ['instruction-override'], action: 'quarantine', text: null, bundleVersion: 'v1' });
     expect(await screen(ask, origin, content)).toEqual({ ok: false, transient: false, reason: 'input.goal quarantined: it looks like a prompt injection (score 0.97: instruction-override)' });
   });
+
+  it('given text longer than policy screens, then it is refused at once naming its length, without asking policy', async () => {
+    const ask = policyBackAfter(0);
+    const started = Date.now();
+    const outcome = await screen(ask, origin, { ...content, source: 'tool:fetch', text: 'x'.repeat(1024 * 1024) });
+    expect(outcome).toEqual({ ok: false, transient: false, reason: 'tool:fetch not screened: invalid ScreenContent: payload.text: 1,048,576 characters; at most 1,000,000' });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(ask.asked).toBe(0);
+  });
 });

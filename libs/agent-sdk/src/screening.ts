@@ -1,4 +1,4 @@
-import { createMessage, type MessageOf, type Origin, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { InvalidPayloadError, createMessage, type MessageOf, type Origin, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 
 export type ScreenAsker = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => Promise<ReplyOf<'ScreenContent'>>;
 
@@ -17,11 +17,19 @@ export const SCREEN_PATIENCE_MS = 10_000;
  * Asks again, backing off from 250 ms to 2 s, until policy answers or `patienceMs` has passed.
  */
 export async function screen(ask: ScreenAsker, origin: Origin, content: PayloadOf<'ScreenContent'>, patienceMs = SCREEN_PATIENCE_MS): Promise<ScreenOutcome> {
+  let query: MessageOf<'ScreenContent'>;
+  try {
+    query = createMessage('ScreenContent', content, origin);
+  } catch (error) {
+    // Text policy cannot take (too long) fails at once, for what it is: asking again would not help.
+    if (error instanceof InvalidPayloadError) return { ok: false, transient: false, reason: `${content.source} not screened: ${error.message}` };
+    throw error;
+  }
   const giveUpAt = Date.now() + patienceMs;
   let failure: Error | undefined;
   for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
     try {
-      const verdict = await ask(createMessage('ScreenContent', content, origin), 2_000);
+      const verdict = await ask(query, 2_000);
       if (verdict.text === null) {
         return { ok: false, transient: false, reason: `${content.source} quarantined: it looks like a prompt injection (score ${verdict.score.toFixed(2)}: ${verdict.categories.join(', ')})` };
       }

@@ -1,6 +1,7 @@
 export * from './catalog';
 export * from './envelope';
 export * from './ids';
+export * from './limits';
 export * from './message';
 export * from './subjects';
 export * from './validation';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { CATALOG, isMessageType, type MessageType } from './catalog';
 import { EnvelopeHeader } from './envelope';
+import { nestingIssues } from './limits';
 import type { AnyMessage, PayloadOf } from './message';
 import type { ValidationIssue } from './messages/operations';
 
@@ -26,11 +27,22 @@ export class InvalidPayloadError extends Error {
   }
 }
 
+/**
+ * A payload checked against its schema, then for depth: no schema is recursive, so the schema is safe on
+ * any depth, and it names the tighter limits of client inputs first.
+ */
+function checkPayload(type: MessageType, payload: unknown): { ok: true; data: unknown } | { ok: false; issues: ValidationIssue[] } {
+  const parsed = CATALOG[type].schema.safeParse(payload);
+  if (!parsed.success) return { ok: false, issues: toIssues(parsed.error, 'payload') };
+  const tooDeep = nestingIssues(parsed.data, 'payload');
+  return tooDeep.length > 0 ? { ok: false, issues: tooDeep } : { ok: true, data: parsed.data };
+}
+
 /** Validates a payload being built, throwing an error that names each offending field. */
 export function parsePayload<T extends MessageType>(type: T, payload: unknown): PayloadOf<T> {
-  const parsed = CATALOG[type].schema.safeParse(payload);
-  if (!parsed.success) throw new InvalidPayloadError(type, toIssues(parsed.error, 'payload'));
-  return parsed.data as PayloadOf<T>;
+  const checked = checkPayload(type, payload);
+  if (!checked.ok) throw new InvalidPayloadError(type, checked.issues);
+  return checked.data as PayloadOf<T>;
 }
 
 /** Validates an envelope and its payload against the catalog; errors name the offending field. */
@@ -43,12 +55,12 @@ export function parseMessage(raw: unknown): ParseResult {
   if (version !== spec.version) {
     return failure([{ path: 'version', message: `${type} version ${version} is not supported (expected ${spec.version})` }]);
   }
-  const payload = spec.schema.safeParse((raw as { payload?: unknown }).payload);
-  if (!payload.success) return failure(toIssues(payload.error, 'payload'));
+  const payload = checkPayload(type, (raw as { payload?: unknown }).payload);
+  if (!payload.ok) return failure(payload.issues);
   return { ok: true, message: { ...header.data, payload: payload.data } as AnyMessage };
 }
 
-/** Parses a message from its wire form (UTF-8 JSON). */
+/** Parses a message from its wire form (UTF-8 JSON). JSON.parse is not recursive: any depth is read, then refused by parseMessage. */
 export function decodeMessage(data: Uint8Array): ParseResult {
   let raw: unknown;
   try {

@@ -1,5 +1,16 @@
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { describeDepth, formatCount, jsonDepth } from './limits';
+
+/** Policy bundles and workflow definitions are a few kilobytes; a larger document is a mistake or an attack. */
+export const MAX_DOCUMENT_CHARS = 256 * 1024;
+/** Deeper than any sane document, far below what the YAML reader's recursion survives. */
+export const MAX_DOCUMENT_DEPTH = 64;
+/**
+ * Alias expansions allowed while reading (yaml's `maxAliasCount`): a "billion laughs" document
+ * expands a few aliases into millions of nodes.
+ */
+export const MAX_DOCUMENT_ALIASES = 100;
 
 export class DocumentError extends Error {
   constructor(readonly source: string, readonly problems: string[]) {
@@ -26,14 +37,16 @@ export interface YamlDocumentOptions<T> {
  * column of the offending node, e.g. `policy.yaml:7:13 rules.1.effect: Invalid option: ...`.
  */
 export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, source: string, options: YamlDocumentOptions<z.output<S>> = {}): z.output<S> {
+  if (text.length > MAX_DOCUMENT_CHARS) throw new DocumentError(source, [`${source}: ${formatCount(text.length)} characters; at most ${formatCount(MAX_DOCUMENT_CHARS)}`]);
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return `${source}:${line}:${col}`;
   };
+  const { document, raw } = read(text, source, lineCounter);
   if (document.errors.length > 0) throw new DocumentError(source, document.errors.map((e) => `${at(e.pos[0])} ${e.message.split('\n')[0]}`));
-  const raw: unknown = document.toJS();
+  const depth = jsonDepth(raw);
+  if (depth > MAX_DOCUMENT_DEPTH) throw new DocumentError(source, [`${source}: ${describeDepth(depth, MAX_DOCUMENT_DEPTH)}`]);
   const describe = (path: (string | number)[]) => (options.describePath ? options.describePath(path, raw) : path.join('.')) || '(document)';
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -50,6 +63,21 @@ export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, 
   const problems = options.check?.(parsed.data) ?? [];
   if (problems.length > 0) throw new DocumentError(source, problems.map((p) => `${at(nodeOffset(document, p.path))} ${describe(p.path)}: ${p.message}`));
   return parsed.data;
+}
+
+/**
+ * Reads the document, turning what exhausts the reader into problems with the document: too many
+ * aliases (yaml throws a ReferenceError), or nesting deep enough to overflow its recursion.
+ */
+function read(text: string, source: string, lineCounter: LineCounter): { document: Document; raw: unknown } {
+  try {
+    const document = parseDocument(text, { lineCounter, prettyErrors: false });
+    return { document, raw: document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: MAX_DOCUMENT_ALIASES }) };
+  } catch (error) {
+    if (error instanceof RangeError) throw new DocumentError(source, [`${source}: nested too deeply to read; at most ${MAX_DOCUMENT_DEPTH} levels`]);
+    if (error instanceof ReferenceError) throw new DocumentError(source, [`${source}: ${error.message} (more than ${MAX_DOCUMENT_ALIASES} alias expansions)`]);
+    throw error;
+  }
 }
 
 /** The start of the deepest node that exists along the path: a missing field points at its parent. */

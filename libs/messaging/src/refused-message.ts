@@ -1,28 +1,12 @@
-import { RpcException } from '@nestjs/microservices';
-
-interface Refusal {
-  status: 'error';
-  refused: true;
-  message: string;
-}
+import { PermanentFailure } from './error-class';
 
 /**
  * Thrown by a handler that refuses a message for what it is (a report from someone the task is not
  * assigned to, usage charged to another tenant's run): another delivery would be refused the same way,
- * so the worker dead-letters it at once, with this message as the reason, instead of retrying.
- *
- * An RpcException because Nest's RPC exception filter replaces any other error with "Internal server
- * error"; this one reaches the worker as its error object, which refusalIn recognises.
+ * so the worker dead-letters it at once, with reason `refused` and this message as the error.
  */
-export class RefusedMessage extends RpcException {
+export class RefusedMessage extends PermanentFailure {
   constructor(reason: string) {
-    super({ status: 'error', refused: true, message: reason } satisfies Refusal);
+    super('refused', reason);
   }
-}
-
-/** The reason of a refusal a handler threw, directly or through Nest's exception filter; undefined for other errors. */
-export function refusalIn(error: unknown): string | undefined {
-  if (error instanceof RefusedMessage) return error.message;
-  const candidate = error as Partial<Refusal> | undefined;
-  return candidate?.refused === true && typeof candidate.message === 'string' ? candidate.message : undefined;
 }

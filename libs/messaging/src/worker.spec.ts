@@ -1,6 +1,7 @@
-import { createMessage, newId, subjectOf, type MessageOf } from '@agentos/contracts';
+import { InvalidPayloadError, createMessage, newId, subjectOf, type MessageOf } from '@agentos/contracts';
 import { readStoredMessages, startNatsServer, waitFor, type NatsServerHandle } from '@agentos/testing';
 import { NatsConnector } from './connection';
+import { PermanentFailureFilter } from './nest/permanent-failure.filter';
 import { MessagePublisher } from './publisher';
 import { RefusedMessage } from './refused-message';
 import { bootstrapTopology } from './bootstrap';
@@ -159,6 +160,43 @@ describe('MessageWorker on a real nats-server', () => {
     expect(handler).toHaveBeenCalledTimes(1);
     expect(letter.payload).toMatchObject({ reason: 'refused', deliveries: 1, error: 'not from the instance the task is assigned to' });
     expect(w.stats).toMatchObject({ retried: 0, deadLettered: { refused: 1 } });
+  });
+
+  /** What a Nest handler's throw becomes on its way to the worker. */
+  const throughNest = (error: Error) => () =>
+    new Promise<void>((_resolve, reject) => new PermanentFailureFilter().catch(error, undefined as never).subscribe({ error: reject }));
+
+  it.each([
+    ['a stack overflow on a deep input', () => Promise.reject<void>(new RangeError('Maximum call stack size exceeded')), 'Maximum call stack size exceeded'],
+    ['a payload built from it that fails its schema', () => Promise.reject<void>(new InvalidPayloadError('TaskQueued', [{ path: 'payload.input', message: 'nested 200 levels deep; at most 128' }])), 'invalid TaskQueued: payload.input: nested 200 levels deep; at most 128'],
+    ['a stack overflow in a Nest handler', throughNest(new RangeError('Maximum call stack size exceeded')), 'Maximum call stack size exceeded'],
+  ])('dead-letters at once, as invalid, a message whose handler fails permanently (%s), naming the cause', async (_case, fail, error) => {
+    const handler = jest.fn(fail);
+    const w = worker(handler);
+    await w.start();
+    await publisher.publish(intent());
+    const [letter] = await waitFor(deadLetters, (l) => l.length === 1, { what: 'the dead letter' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a wrong retry would call the handler again
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(letter.payload).toMatchObject({ reason: 'invalid-message', deliveries: 1, error });
+    expect(w.stats).toMatchObject({ retried: 0, deadLettered: { 'invalid-message': 1 } });
+  });
+
+  it.each([
+    ['a timeout', new Error('TIMEOUT')],
+    ['no responders', new Error('503')],
+    ['a Nest handler losing its connection', new Error('CONNECTION_CLOSED')],
+  ])('retries a transient failure (%s) with backoff until it passes', async (_case, failure) => {
+    const deliveries: number[] = [];
+    const w = worker(async (_message, delivery) => {
+      deliveries.push(delivery.deliveryCount);
+      if (delivery.deliveryCount < 3) await throughNest(failure)();
+    });
+    await w.start();
+    await publisher.publish(intent());
+    await waitFor(() => w.stats.acked, (acked) => acked === 1);
+    expect(deliveries).toEqual([1, 2, 3]);
+    expect(await deadLetters()).toHaveLength(0);
   });
 
   it('de-duplicates a re-published message by its event id', async () => {

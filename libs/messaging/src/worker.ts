@@ -10,9 +10,9 @@ import {
 import type { Consumer, JsMsg, MsgHdrs } from 'nats';
 import type { NatsConnector } from './connection';
 import { deadLetterFor, type DeadLetterReason, type ParkedBy } from './dead-letter';
+import { classifyFailure } from './error-class';
 import { silentLog, type Log } from './log';
 import type { MessagePublisher } from './publisher';
-import { refusalIn } from './refused-message';
 import { ensureDurableConsumer } from './topology';
 import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
 
@@ -40,7 +40,7 @@ const PULL_EXPIRES_MS = 1_000;
  * A handler usually fails because something it needs is briefly away (a service restarting, NATS
  * failing over), not because of the message: retries come at most 5 s apart, so work resumes soon
  * after the dependency does, and thirty deliveries span about two minutes before a message is
- * parked. Messages that fail their schema are parked at once.
+ * parked. Messages that fail their schema, or whose handler fails permanently, are parked at once.
  */
 export const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 30, initialBackoffMs: 250, maxBackoffMs: 5_000 };
 
@@ -80,7 +80,8 @@ export function backoffMs(deliveryCount: number, retry: RetryPolicy, random = Ma
 /**
  * Pulls one message type from a durable JetStream consumer and runs a handler on each message.
  * Acks only after the handler succeeds; naks with backoff when it throws; dead-letters after
- * `maxDeliver` attempts, and at once when the message fails its schema (a retry cannot fix that).
+ * `maxDeliver` attempts, and at once when the message fails its schema or the handler's failure is
+ * permanent (see classifyFailure): a retry cannot fix those.
  * Framework-free: the NestJS transport and the agent SDK both run on it.
  */
 export class MessageWorker<T extends StreamMessageType> {
@@ -189,15 +190,14 @@ export class MessageWorker<T extends StreamMessageType> {
       this.stats.acked += 1;
     } catch (error) {
       clearInterval(keepAlive);
-      const reason = (error as Error)?.message ?? String(error);
-      const refusal = refusalIn(error);
-      if (refusal !== undefined) return this.deadLetter(jsMsg, 'refused', refusal);
+      const failure = classifyFailure(error);
+      if (failure.permanent) return this.deadLetter(jsMsg, failure.reason, failure.error);
       if (deliveryCount >= this.retry.maxDeliver) {
-        return this.deadLetter(jsMsg, 'max-deliveries-exceeded', reason);
+        return this.deadLetter(jsMsg, 'max-deliveries-exceeded', failure.error);
       }
       const delay = backoffMs(deliveryCount, this.retry);
       this.stats.retried += 1;
-      this.log.warn({ durable: this.durable, id: parsed.message.id, deliveryCount, retryInMs: delay, err: reason }, 'handler failed; will retry');
+      this.log.warn({ durable: this.durable, id: parsed.message.id, deliveryCount, retryInMs: delay, err: failure.error }, 'handler failed; will retry');
       jsMsg.nak(delay);
     }
   }

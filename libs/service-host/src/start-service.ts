@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
-import { JetStreamClientProxy, JetStreamServer, NatsConnector, natsSettingsFromEnv, startTracing, type RetryPolicy } from '@agentos/messaging';
+import { JetStreamClientProxy, JetStreamServer, NatsConnector, PermanentFailureFilter, natsSettingsFromEnv, startTracing, type RetryPolicy } from '@agentos/messaging';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from 'nats';
@@ -55,6 +55,8 @@ export async function startService(definition: ServiceDefinition, options: Start
     logger: new PinoNestLogger(log),
     bufferLogs: false,
   });
+  // Permanent failures (an invalid payload, a stack overflow on a deep input) are parked at once, not retried as "Internal server error".
+  app.useGlobalFilters(new PermanentFailureFilter());
   await app.listen();
   let connected: NatsConnection | undefined;
   connector.connection$().then((nc) => (connected = nc), () => undefined);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { JsonObject, Name, SemVer } from './shared';
+import { ClientInput } from '../limits';
+import { Name, SemVer } from './shared';
 
 export const SubmitIntent = z.object({
   intentId: z.uuid(),
   goal: z.string().min(1).max(10_000),
   capability: Name,
-  input: JsonObject.default({}),
+  input: ClientInput.default({}),
   /** Pin a specific agent (and optionally a version) instead of any agent with the capability. */
   agent: z.object({ name: Name, version: SemVer.optional() }).optional(),
 });

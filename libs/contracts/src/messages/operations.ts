@@ -11,6 +11,9 @@ export const MessageDeadLettered = z.object({
   streamSequence: z.number().int().nonnegative(),
   deliveries: z.number().int().positive(),
   /**
+   * invalid-message: the message fails its schema or the limits (depth, size), or its handler failed in a way no
+   * redelivery can fix (a message built from it is invalid, a stack overflow: see classifyFailure), parked at once;
+   * max-deliveries-exceeded: its handler kept failing transiently (timeouts, no responders) for every delivery;
    * retries-exhausted: a task whose every attempt failed, parked by the orchestrator (the original is its last TaskQueued);
    * refused: a well-formed message its handler turned down (RefusedMessage), e.g. a task report from an instance the task is not assigned to.
    */

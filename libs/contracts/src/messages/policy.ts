@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatCount } from '../limits';
 import { JsonObject, Name } from './shared';
 
 export const PolicyAction = z.enum([
@@ -102,12 +103,15 @@ export const BudgetExhausted = z.object({
 
 export const ContentOrigin = z.enum(['user_input', 'tool_result', 'agent_note']);
 
+/** The longest text screened at once: more than any client input (MAX_INPUT_BYTES), room for long tool results. */
+export const MAX_SCREENED_CHARS = 1_000_000;
+
 /** Screens text for prompt injection before it reaches an agent's prompt. */
 export const ScreenContent = z.object({
   origin: ContentOrigin,
   /** Where in the task it came from, e.g. `input.text` or a tool name; shown in the marker. */
   source: z.string().min(1).max(200),
-  text: z.string().max(1_000_000),
+  text: z.string().max(MAX_SCREENED_CHARS, { error: (issue) => `${formatCount((issue.input as string).length)} characters; at most ${formatCount(MAX_SCREENED_CHARS)}` }),
   intentId: z.uuid().optional(),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientInput } from '../limits';
 import { JsonObject, Name, SemVer } from './shared';
 
 /** Scheduling priority of a workflow's tasks: high tasks are dispatched first. */
@@ -61,7 +62,7 @@ export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 export const RunWorkflow = z.object({
   workflowId: z.uuid(),
   definition: WorkflowDefinition,
-  input: JsonObject.default({}),
+  input: ClientInput.default({}),
   /** Overrides the definition's priority for this run. */
   priority: Priority.optional(),
 });
