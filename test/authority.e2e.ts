@@ -121,7 +121,7 @@ describe('authority over runs, against a real nats-server', () => {
 
   it('asks policy before spawning or terminating an agent: refused without an agent.spawn rule', async () => {
     const oncall = { tenant: 'acme', actor: { kind: 'user' as const, id: 'oncall' } };
-    const answers = async (commandId: string) => (await system.store.readStream('agent-nonesuch').catch(() => [])).map((r) => r.event).filter((e) => e.causationId === commandId);
+    const answers = async (commandId: string) => (await system.store.readStream('supervision-nonesuch').catch(() => [])).map((r) => r.event).filter((e) => e.causationId === commandId);
     // The default bundle lets operators spawn: what refuses an unknown template is the supervisor.
     const allowed = createMessage('SpawnAgent', { template: 'nonesuch', count: 1 }, oncall);
     await system.client.publishMessage(allowed);
@@ -137,7 +137,7 @@ describe('authority over runs, against a real nats-server', () => {
 
     const terminate = createMessage('TerminateAgent', { instanceId: 'e2e-holder', reason: 'test' }, oncall);
     await system.client.publishMessage(terminate);
-    const [kept] = await waitFor(async () => (await system.store.readStream('agent-instance-e2e-holder').catch(() => [])).map((r) => r.event), (found) => found.length === 1, { what: 'the terminate refusal' });
+    const [kept] = await waitFor(async () => (await system.store.readStream('supervision-instance-e2e-holder').catch(() => [])).map((r) => r.event), (found) => found.length === 1, { what: 'the terminate refusal' });
     expect(kept).toMatchObject({ type: 'TerminateAgentRefused', causationId: terminate.id, payload: { instanceId: 'e2e-holder', reason: 'policy: no rule allows agent.spawn on agent-instance e2e-holder (rule none)' } });
   }, 60_000);
 });

@@ -80,7 +80,7 @@ export class AgentSupervision implements OnModuleDestroy {
     const verdict = await this.allowed(message, { kind: 'agent-instance', name: instanceId });
     if (verdict.effect !== 'allow') {
       const refusal = causedBy(message, 'TerminateAgentRefused', { instanceId, reason: `policy: ${verdict.reason} (rule ${verdict.rule ?? 'none'})` }, this.actor);
-      return this.record(refusal, `agent-instance-${instanceId}`);
+      return this.record(refusal, `supervision-instance-${instanceId}`);
     }
     // Unknown here: another orchestrator instance (or nobody) supervises it.
     await this.supervisor.terminate(instanceId, reason);
@@ -104,8 +104,11 @@ export class AgentSupervision implements OnModuleDestroy {
     for (const agent of agents) await this.supervisor.terminateAgent(agent, `kill switch (${scope} ${target}): ${reason}`);
   }
 
-  /** In the agent's history first (or the given stream), then published. */
-  private async record(event: AnyMessage & { payload: { agent?: string; template?: string } }, stream = `agent-${event.payload.agent ?? event.payload.template}`): Promise<void> {
+  /**
+   * In the agent's supervision history first (or the given stream), then published. Not `agent-<name>`: that is
+   * the registry's, and an event-store stream has one writer.
+   */
+  private async record(event: AnyMessage & { payload: { agent?: string; template?: string } }, stream = `supervision-${event.payload.agent ?? event.payload.template}`): Promise<void> {
     try {
       await this.store.append(stream, [event]);
       await this.bus.publishMessage(event);

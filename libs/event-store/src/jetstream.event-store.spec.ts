@@ -85,5 +85,25 @@ describe('JetStream event store reading streams it has read before', () => {
     for (const stream of streams) await store.append(stream, [event()], { expectedRevision: 0 });
     for (const stream of [...streams].reverse()) expect((await store.readStream(stream)).map((r) => r.revision)).toEqual([0, 1]);
   });
-});
 
+  it('as the sole writer, reads its own stream from memory; a write on a view someone else made stale is refused once and the stream re-read', async () => {
+    const [owner, intruder] = [new JetStreamEventStore(connector, { soleWriter: true }), new JetStreamEventStore(connector)];
+    const stream = `workflow-${newId()}`;
+    const first = event();
+    await owner.append(stream, [first], { expectedRevision: 'no_stream' });
+    const jsm = await connector.manager$();
+    const apiCalls = async () => (await jsm.getAccountInfo()).api.total;
+    const before = await apiCalls();
+    expect(ids(await owner.readStream(stream))).toEqual([first.id]);
+    // One API call: the account info itself; the read asked the server nothing.
+    expect((await apiCalls()) - before).toBe(1);
+    const sneaked = event();
+    await intruder.append(stream, [sneaked], { expectedRevision: 0 });
+    // The owner's view is stale: it decides on revision 0 and its write expecting that is refused...
+    expect(ids(await owner.readStream(stream))).toEqual([first.id]);
+    await expect(owner.append(stream, [event()], { expectedRevision: 0 })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
+    // ...which makes it forget the view: the next read has the intruder's event, and the retry lands after it.
+    expect(ids(await owner.readStream(stream))).toEqual([first.id, sneaked.id]);
+    await expect(owner.append(stream, [event()], { expectedRevision: 1 })).resolves.toEqual({ nextExpectedRevision: 2 });
+  });
+});

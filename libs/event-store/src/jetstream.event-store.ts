@@ -72,6 +72,11 @@ export interface JetStreamEventStoreOptions {
   retryAttempts?: number;
   /** How many streams' records are kept in memory, so a re-read fetches only new commits (default 1,000). */
   cachedStreams?: number;
+  /**
+   * This store is the only writer of the streams it appends to (a service writing its own records, the
+   * orchestrator its runs): it reads them from memory instead of asking the server for a newer commit first.
+   */
+  soleWriter?: boolean;
 }
 
 /**
@@ -88,8 +93,11 @@ export class JetStreamEventStore implements EventStore {
 
   private readonly perStream = new KeyedSerial();
 
-  /** Streams read lately, with the sequence of their newest commit then. Records are never changed once stored. */
-  private readonly recent: LRUCache<string, { seq: number; records: RecordedEvent[] }>;
+  /**
+   * Streams read or written lately, with the sequence of their newest commit then (`writtenHere` once this store
+   * appended to it). Records are never changed once stored.
+   */
+  private readonly recent: LRUCache<string, { seq: number; records: RecordedEvent[]; writtenHere?: boolean }>;
 
   constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {
     this.recent = new LRUCache({ max: options.cachedStreams ?? 1_000 });
@@ -119,8 +127,10 @@ export class JetStreamEventStore implements EventStore {
 
   /** The JetStream storage steps: the tail is the subject's last message, a write is one publish. */
   private readonly writer: ChainedWriter<number> = {
+    // What this store last read or wrote of the stream, else the server's last commit. A remembered tail that is
+    // no longer the last costs nothing but a refused write: the expected-last-subject-sequence guards every write.
     tail: async (stream) => {
-      const last = await this.lastCommit(stream);
+      const last = this.rememberedTail(stream) ?? (await this.lastCommit(stream));
       return last ? { revision: last.revision, hash: last.hash, token: last.seq } : { revision: 'no_stream', hash: '', token: 0 };
     },
     readStream: (stream, options) => this.readStream(stream, options),
@@ -144,7 +154,11 @@ export class JetStreamEventStore implements EventStore {
         if (!ack.duplicate) this.remember(stream, tail.token, commitRecords(stream, ack.seq, commit), ack.seq);
         return ack.duplicate ? 'duplicate' : 'written';
       } catch (error) {
-        if (/wrong last sequence/i.test(String((error as Error).message))) throw new TailMovedError(stream);
+        if (/wrong last sequence/i.test(String((error as Error).message))) {
+          // Someone else wrote: what this store remembers of the stream is stale.
+          this.recent.delete(stream);
+          throw new TailMovedError(stream);
+        }
         throw error;
       }
     },
@@ -153,6 +167,10 @@ export class JetStreamEventStore implements EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.retrying(`read ${stream}`, async () => {
       await this.init();
+      // A stream this store writes is read from memory: its writes are all it can miss, and a write on a stale
+      // view is refused (see tail), which also forgets the view.
+      const written = this.recent.get(stream);
+      if (written?.writtenHere && this.options.soleWriter) return selectFromStream(written.records, options);
       // The stream leader names the newest commit: a read never misses one that was acknowledged.
       const newest = (await this.lastCommit(stream))?.seq ?? 0;
       const records = await this.recordsUpTo(stream, newest);
@@ -163,12 +181,19 @@ export class JetStreamEventStore implements EventStore {
   /** What this store just appended after commit `after`: kept if the stream was remembered up to there, so the writer's next read costs no fetch. */
   private remember(stream: string, after: number, appended: RecordedEvent[], seq: number): void {
     const remembered = this.recent.get(stream);
-    if (after === 0) this.recent.set(stream, { seq, records: appended });
+    if (after === 0) this.recent.set(stream, { seq, records: appended, writtenHere: true });
     else if (remembered?.seq === after) {
       // In place: the records are private to this cache (reads hand out filtered copies), and a long stream must not be copied per append.
       remembered.records.push(...appended);
       remembered.seq = seq;
-    }
+      remembered.writtenHere = true;
+    } else this.recent.delete(stream);
+  }
+
+  private rememberedTail(stream: string): LastCommit | undefined {
+    const remembered = this.recent.get(stream);
+    const last = remembered?.records.at(-1);
+    return remembered && last ? { seq: remembered.seq, revision: last.revision, hash: last.hash } : undefined;
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   type QueryType,
   type ReplyOf,
 } from '@agentos/contracts';
-import { headers, type MsgHdrs, type NatsConnection } from 'nats';
+import { headers, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
 import { context, trace } from '@opentelemetry/api';
 import type { NatsConnector } from './connection';
 import { SpanKind, activeTraceparent, contextOf, inSpan, messageAttributes } from './tracing';
@@ -64,25 +64,35 @@ export class MessagePublisher {
   constructor(private readonly connector: NatsConnector) {}
 
   async publish(message: AnyMessage): Promise<PublishReceipt> {
-    const spec = CATALOG[message.type];
-    if (spec.kind === 'query') throw new Error(`${message.type} is a query: use request()`);
-    const checked = validated(message);
+    const [receipt] = await this.publishAll([message]);
+    return receipt;
+  }
+
+  /**
+   * Sends every message before awaiting any acknowledgement: one round trip for the lot, not one each. They
+   * leave in order on the one connection, so JetStream stores them in order and consumers of one subject see
+   * causes before their effects.
+   */
+  async publishAll(messages: readonly AnyMessage[]): Promise<PublishReceipt[]> {
+    const checked = messages.map((message) => {
+      if (CATALOG[message.type].kind === 'query') throw new Error(`${message.type} is a query: use request()`);
+      return validated(message);
+    });
+    const js = await this.connector.jetstream();
+    return Promise.all(checked.map((message) => this.send(js, message)));
+  }
+
+  /** Hands the message to the connection synchronously (the span's callback runs at once), then awaits its ack. */
+  private send(js: JetStreamClient, checked: AnyMessage): Promise<PublishReceipt> {
     return inSpan(`publish ${checked.type}`, SpanKind.PRODUCER, messageAttributes(checked), parentFor(checked), async () => {
       const hop = activeTraceparent();
       // A message that starts a conversation starts its trace; its effects inherit it (causedBy).
       const traced = checked.traceparent || !hop ? checked : { ...checked, traceparent: hop };
       const h = messageHeaders(traced);
       if (hop) h.set('traceparent', hop); // the header carries this hop, so the consumer's span is its child
-      const ack = await (await this.connector.jetstream()).publish(subjectOf(traced), encodeMessage(traced), { msgID: traced.id, headers: h });
+      const ack = await js.publish(subjectOf(traced), encodeMessage(traced), { msgID: traced.id, headers: h });
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     });
-  }
-
-  async publishAll(messages: readonly AnyMessage[]): Promise<PublishReceipt[]> {
-    const receipts: PublishReceipt[] = [];
-    // In order: consumers of one subject see causes before their effects.
-    for (const message of messages) receipts.push(await this.publish(message));
-    return receipts;
   }
 
   async request<T extends QueryType>(message: MessageOf<T>, timeoutMs = 5_000): Promise<ReplyOf<T>> {
