@@ -1,7 +1,6 @@
 import { startService } from '@agentos/service-host';
 import { startNatsServer, type NatsServerHandle } from '@agentos/testing';
-import { Module } from '@nestjs/common';
-import type { INestMicroservice } from '@nestjs/microservices';
+import { Module, type INestMicroservice } from '@nestjs/common';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 

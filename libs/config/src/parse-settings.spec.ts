@@ -38,7 +38,7 @@ describe('parseSettings', () => {
     ['AGENTOS_HEARTBEAT_MS', '-5'],
     ['AGENTOS_STREAM_REPLICAS', '7'],
     ['AGENTOS_HEALTH_PORT', 'http'],
-    ['AGENTOS_INSECURE', 'yes'],
+    ['AGENTOS_INSECURE', 'true'],
     ['AGENTOS_SCHEDULER', 'round-robin'],
   ])('refuses %s=%s, naming the variable and the value', (variable, value) => {
     expect(() => parseSettings(schema, { [variable]: value })).toThrow(new RegExp(`${variable}: expected .*"${value}"`));

@@ -43,18 +43,18 @@ export const port = (fallback?: number) =>
     return z.NEVER;
   });
 
-/** `1`/`true` or `0`/`false`; anything else is refused rather than read as off. */
+/** `1` or `0`; anything else (`true`, `yes`) is refused rather than silently read as off. */
 export const flag = raw.transform((value, ctx) => {
-  if (value === undefined || value === '0' || value === 'false') return false;
-  if (value === '1' || value === 'true') return true;
-  ctx.addIssue({ code: 'custom', message: `expected 1 or 0 (true or false); got "${value}"` });
+  if (value === undefined || value === '0') return false;
+  if (value === '1') return true;
+  ctx.addIssue({ code: 'custom', message: `expected 1 or 0; got "${value}"` });
   return z.NEVER;
 });
 
 /** Free text (a path, a URL, a name); unset stays undefined unless there is a fallback. */
 export function text(): z.ZodType<string | undefined, string | undefined>;
 export function text(fallback: string): z.ZodType<string, string | undefined>;
-export function text(fallback?: string) {
+export function text(fallback?: string): z.ZodType<string | undefined, string | undefined> {
   return raw.transform((value) => value ?? fallback);
 }
 
