@@ -9,6 +9,7 @@ const schema = z.object({
   AGENTOS_INSECURE: flag,
   AGENTOS_SCHEDULER: oneOf(['fifo', 'fair-share'], 'fair-share'),
   AGENTOS_REGISTRY_OWNERS: list(['*']),
+  NATS_URL: list(['nats://127.0.0.1:4222']),
   ESDB_URL: text(),
   AGENTOS_LLM_API_KEY: secret(text()),
 });
@@ -22,6 +23,7 @@ describe('parseSettings', () => {
       AGENTOS_INSECURE: false,
       AGENTOS_SCHEDULER: 'fair-share',
       AGENTOS_REGISTRY_OWNERS: ['*'],
+      NATS_URL: ['nats://127.0.0.1:4222'],
       ESDB_URL: undefined,
       AGENTOS_LLM_API_KEY: undefined,
     });
@@ -59,9 +61,14 @@ describe('parseSettings', () => {
 
 describe('effectiveSettings', () => {
   it('redacts secret settings and passwords in URLs, and keeps the rest', () => {
-    const settings = parseSettings(schema, { AGENTOS_LLM_API_KEY: 'sk-live-123', ESDB_URL: 'esdb://admin:changeit@db:2113?tls=false' });
+    const settings = parseSettings(schema, { AGENTOS_LLM_API_KEY: 'sk-live-123', ESDB_URL: 'esdb://admin:changeit@db:2113?tls=false', NATS_URL: 'nats://a:pw1@n1:4222,nats://n2:4222' });
     const shown = effectiveSettings(schema, settings);
-    expect(shown).toMatchObject({ AGENTOS_LLM_API_KEY: '[redacted]', ESDB_URL: 'esdb://admin:[redacted]@db:2113?tls=false', AGENTOS_HEARTBEAT_MS: 2_000 });
-    expect(JSON.stringify(shown)).not.toMatch(/sk-live-123|changeit/);
+    expect(shown).toMatchObject({
+      AGENTOS_LLM_API_KEY: '[redacted]',
+      ESDB_URL: 'esdb://admin:[redacted]@db:2113?tls=false',
+      NATS_URL: ['nats://a:[redacted]@n1:4222', 'nats://n2:4222'],
+      AGENTOS_HEARTBEAT_MS: 2_000,
+    });
+    expect(JSON.stringify(shown)).not.toMatch(/sk-live-123|changeit|pw1/);
   });
 });

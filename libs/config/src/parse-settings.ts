@@ -27,7 +27,11 @@ export function effectiveSettings<S extends SettingsSchema>(schema: S, settings:
   return Object.fromEntries(
     Object.entries(settings as Record<string, unknown>).map(([variable, value]) => {
       if (value !== undefined && schema.shape[variable]?.meta()?.secret) return [variable, REDACTED];
-      return [variable, typeof value === 'string' ? value.replace(URL_PASSWORD, `$1${REDACTED}@`) : value];
+      return [variable, withoutUrlPasswords(value)];
     }),
   );
 }
+
+/** Lists too: NATS_URL names several servers. */
+const withoutUrlPasswords = (value: unknown): unknown =>
+  typeof value === 'string' ? value.replace(URL_PASSWORD, `$1${REDACTED}@`) : Array.isArray(value) ? value.map(withoutUrlPasswords) : value;
