@@ -64,20 +64,17 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
   private async adoptAtStart(bundles: KV): Promise<void> {
     const path = this.service.settings.AGENTOS_POLICY_BUNDLE;
     const file = readFileSync(path, 'utf8');
-    const published = await bundles.get(BUNDLE_KEY);
-    const recordedSha = await bundles.get(FILE_SHA_KEY);
-    const choice = chooseBundle({
-      file,
-      published: published?.operation === 'PUT' ? published.string() : undefined,
-      fileShaInForce: recordedSha?.operation === 'PUT' ? recordedSha.string() : undefined,
-    });
-    if (choice.source === 'file') {
-      this.adopt(file, path);
-      if (published?.string() !== file) await bundles.put(BUNDLE_KEY, file);
+    const valueOf = (entry: KvEntry | null) => (entry?.operation === 'PUT' ? entry.string() : undefined);
+    const published = valueOf(await bundles.get(BUNDLE_KEY));
+    const fileShaInForce = valueOf(await bundles.get(FILE_SHA_KEY));
+    const choice = chooseBundle({ file, published, fileShaInForce });
+    if (choice.source === 'published' && published !== undefined) {
+      this.adopt(published, 'stored bundle');
     } else {
-      this.adopt(published!.string(), 'stored bundle');
+      this.adopt(file, path);
+      if (published !== file) await bundles.put(BUNDLE_KEY, file);
     }
-    if (choice.source === 'file' || !recordedSha) await bundles.put(FILE_SHA_KEY, sha256(file));
+    if (choice.source === 'file' || fileShaInForce === undefined) await bundles.put(FILE_SHA_KEY, sha256(file));
     this.service.log.info({ event: 'policy.bundle', source: choice.source, file: path, version: this.compiled.bundle.version, reason: choice.reason }, `policy bundle in force: ${choice.source}`);
   }
 
