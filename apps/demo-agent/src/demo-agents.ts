@@ -10,9 +10,8 @@ export const DEMO_AGENTS: Record<string, AgentDefinition<never, unknown>> = Obje
   [summariser, researcher, reviewer, payments, notifier].map((agent) => [agent.name, agent as AgentDefinition<never, unknown>]),
 );
 
-/** AGENTOS_DEMO_AGENTS (comma-separated names) picks which to run; all by default. */
-export function selectDemoAgents(env: NodeJS.ProcessEnv): AgentDefinition<never, unknown>[] {
-  const names = (env.AGENTOS_DEMO_AGENTS ?? Object.keys(DEMO_AGENTS).join(',')).split(',').map((n) => n.trim()).filter(Boolean);
+/** AGENTOS_DEMO_AGENTS (names, parsed by demoAgentSettings) picks which to run. */
+export function selectDemoAgents(names: string[]): AgentDefinition<never, unknown>[] {
   const unknown = names.filter((name) => !DEMO_AGENTS[name]);
   if (unknown.length > 0) throw new Error(`AGENTOS_DEMO_AGENTS names unknown agents: ${unknown.join(', ')} (known: ${Object.keys(DEMO_AGENTS).join(', ')})`);
   return names.map((name) => DEMO_AGENTS[name]);

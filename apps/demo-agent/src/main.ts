@@ -1,13 +1,16 @@
 import { runAgent } from '@agentos/agent-sdk';
+import { effectiveSettings, parseSettings } from '@agentos/config';
 import { createLogger } from '@agentos/service-host';
+import { demoAgentSettings } from './demo-agent.settings';
 import { selectDemoAgents } from './demo-agents';
-
-const log = createLogger('demo-agents');
 
 /** Runs the selected demo agents in this process; each registers and heartbeats as its own instance. */
 async function main() {
-  const agents = selectDemoAgents(process.env);
-  const base = process.env.AGENTOS_INSTANCE_ID;
+  const settings = parseSettings(demoAgentSettings, process.env);
+  const log = createLogger('demo-agents', settings.LOG_LEVEL);
+  log.info({ event: 'service.config', settings: effectiveSettings(demoAgentSettings, settings) }, 'demo-agents configuration');
+  const agents = selectDemoAgents(settings.AGENTOS_DEMO_AGENTS);
+  const base = settings.AGENTOS_INSTANCE_ID;
   const running = await Promise.all(agents.map((agent) => runAgent(agent, { log: log.child({ agent: agent.name }), ...(base ? { instanceId: agents.length > 1 ? `${base}-${agent.name}` : base } : {}) })));
   log.info({ event: 'service.started', agents: running.map((agent) => agent.instanceId) }, 'demo agents started');
   const stop = () => void Promise.all(running.map((agent) => agent.stop())).then(() => process.exit(0));
@@ -16,6 +19,7 @@ async function main() {
 }
 
 main().catch((error: Error) => {
-  log.fatal({ err: error }, 'agents failed to start');
+  // At the default level: LOG_LEVEL itself may be what was refused.
+  createLogger('demo-agents').fatal({ err: error }, 'agents failed to start');
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { setSecurityHeaders } from './http/security-headers';
 import { ALL_TENANTS, type Principal } from './http/tokens';
 import { Metrics } from './metrics';
 import { MetricsByTenant } from './metrics-by-tenant';
+import type { ObservabilitySettings } from './observability.settings';
 
 const json = (response: ServerResponse, status: number, body: unknown) => {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
@@ -42,10 +43,10 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
     private readonly feed: LiveFeed,
     private readonly bus: JetStreamClientProxy,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly service: ServiceContext,
+    private readonly service: ServiceContext<ObservabilitySettings>,
   ) {
     this.access = HttpAccess.fromEnv(service.env);
-    this.origins = allowedOrigins(service.env.AGENTOS_OBSERVABILITY_ORIGINS);
+    this.origins = allowedOrigins(service.settings.AGENTOS_OBSERVABILITY_ORIGINS);
   }
 
   get port(): number {
@@ -60,8 +61,7 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
       this.route(request, response).catch((error: Error) => json(response, 500, { error: error.message }));
     });
     this.server = server;
-    const port = Number(this.service.env.AGENTOS_OBSERVABILITY_PORT ?? 9464);
-    const host = this.service.env.AGENTOS_OBSERVABILITY_HOST ?? '127.0.0.1';
+    const { AGENTOS_OBSERVABILITY_PORT: port, AGENTOS_OBSERVABILITY_HOST: host } = this.service.settings;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());

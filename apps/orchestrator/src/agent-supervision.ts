@@ -8,13 +8,14 @@ import { Controller, Inject, type OnModuleDestroy } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { OrchestratorSettings } from './orchestrator.settings';
 
 /**
  * The configured templates. Without AGENTOS_AGENT_TEMPLATES a missing default file means none (an image
  * that runs agents elsewhere needs no templates); a file that was named must exist.
  */
-function templatesFrom(service: ServiceContext, root: string): AgentTemplates {
-  const named = service.env.AGENTOS_AGENT_TEMPLATES;
+function templatesFrom(service: ServiceContext<OrchestratorSettings>, root: string): AgentTemplates {
+  const named = service.settings.AGENTOS_AGENT_TEMPLATES;
   const file = named ?? 'deploy/agents/templates.yaml';
   const path = isAbsolute(file) ? file : join(root, file);
   if (!named && !existsSync(path)) {
@@ -38,10 +39,10 @@ export class AgentSupervision implements OnModuleDestroy {
   constructor(
     private readonly bus: JetStreamClientProxy,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly service: ServiceContext,
+    private readonly service: ServiceContext<OrchestratorSettings>,
   ) {
     this.actor = { kind: 'service' as const, id: service.name };
-    const root = service.env.AGENTOS_SUPERVISOR_ROOT ?? process.cwd();
+    const root = service.settings.AGENTOS_SUPERVISOR_ROOT ?? process.cwd();
     const origin = { tenant: 'system', actor: this.actor };
     this.supervisor = new Supervisor({
       templates: templatesFrom(service, root),

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AgentSupervision } from './agent-supervision';
+import { orchestratorSettings } from './orchestrator.settings';
 import { RunCoordinator } from './run-coordinator';
 import { RunHandlers } from './run.handlers';
 
 @Module({ controllers: [RunHandlers, AgentSupervision], providers: [RunCoordinator] })
 export class OrchestratorModule {}
 
-export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule };
+export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule, settings: orchestratorSettings };

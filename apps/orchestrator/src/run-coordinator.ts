@@ -9,6 +9,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AgentDirectory } from './agent-directory';
 import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
+import type { OrchestratorSettings } from './orchestrator.settings';
 import { TimerWheel, type DueTimer } from './timer-wheel';
 
 type Origin = DueTimer['origin'];
@@ -52,16 +53,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly bus: JetStreamClientProxy,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly service: ServiceContext,
+    private readonly service: ServiceContext<OrchestratorSettings>,
   ) {
     this.actor = { kind: 'service' as const, id: service.name };
-    const env = service.env;
+    const { settings } = service;
     this.scheduler = new Scheduler({
-      strategy: strategyByName(env.AGENTOS_SCHEDULER ?? 'fair-share'),
-      breaker: {
-        ...(env.AGENTOS_BREAKER_FAILURES ? { failureThreshold: Number(env.AGENTOS_BREAKER_FAILURES) } : {}),
-        ...(env.AGENTOS_BREAKER_COOLDOWN_MS ? { cooldownMs: Number(env.AGENTOS_BREAKER_COOLDOWN_MS) } : {}),
-      },
+      strategy: strategyByName(settings.AGENTOS_SCHEDULER),
+      breaker: { failureThreshold: settings.AGENTOS_BREAKER_FAILURES, cooldownMs: settings.AGENTOS_BREAKER_COOLDOWN_MS },
     });
     this.directory = new AgentDirectory(bus, this.actor, () => this.kick());
     this.kills = new KillSwitchBoard(bus, this.actor);

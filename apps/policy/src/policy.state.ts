@@ -1,16 +1,18 @@
 import { ActiveKillSwitch } from '@agentos/contracts';
 import { JetStreamClientProxy, followKv, type NatsConnector } from '@agentos/messaging';
 import { CompiledPolicy, parsePolicyBundle } from '@agentos/policy-engine';
-import { readFileSync } from 'node:fs';
 import { ServiceContext } from '@agentos/service-host';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { KV, KvEntry } from 'nats';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { chooseBundle, sha256 } from './bundle-precedence';
+import type { PolicySettings } from './policy.settings';
 
-const DEFAULT_BUNDLE = join(__dirname, '../../../config/policy/default.yaml');
 const POLICY_BUCKET = 'agentos_policy';
 const KILL_SWITCH_BUCKET = 'agentos_kill_switches';
 const BUNDLE_KEY = 'bundle';
+/** The sha256 of AGENTOS_POLICY_BUNDLE when it was last put in force: a change puts the file back in force. */
+const FILE_SHA_KEY = 'file-sha256';
 
 const killSwitchKey = (scope: string, target: string) => `${scope}.${Buffer.from(target).toString('base64url')}`;
 
@@ -26,7 +28,7 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
   private readonly watches: { stop(): void }[] = [];
   private readonly connector: NatsConnector;
 
-  constructor(bus: JetStreamClientProxy, private readonly service: ServiceContext) {
+  constructor(bus: JetStreamClientProxy, private readonly service: ServiceContext<PolicySettings>) {
     this.connector = bus.unwrap<NatsConnector>();
   }
 
@@ -45,18 +47,35 @@ export class PolicyState implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     const bundles = await this.bundles();
-    const stored = await bundles.get(BUNDLE_KEY);
-    // A published bundle outlives restarts; the file is only the first-boot default.
-    const path = this.service.env.AGENTOS_POLICY_BUNDLE ?? DEFAULT_BUNDLE;
-    this.adopt(stored?.operation === 'PUT' ? stored.string() : readFileSync(path, 'utf8'), stored?.operation === 'PUT' ? 'stored bundle' : path);
+    await this.adoptAtStart(bundles);
     await this.follow(bundles, BUNDLE_KEY, (entry) => {
-      if (entry.operation === 'PUT') this.adopt(entry.string(), 'stored bundle');
+      if (entry.operation !== 'PUT' || entry.string() === this.source) return;
+      this.adopt(entry.string(), 'stored bundle');
+      this.service.log.info({ event: 'policy.bundle', source: 'published', version: this.compiled.bundle.version }, 'a published policy bundle is in force');
     });
     const kills = await this.killSwitchBucket();
     await this.follow(kills, '>', (entry) => {
       if (entry.operation === 'PUT') this.switches.set(entry.key, ActiveKillSwitch.parse(entry.json()));
       else this.switches.delete(entry.key);
     });
+  }
+
+  /** The file or the published bundle (chooseBundle decides), logged with why; the file, once chosen, is published for every instance. */
+  private async adoptAtStart(bundles: KV): Promise<void> {
+    const path = this.service.settings.AGENTOS_POLICY_BUNDLE;
+    const file = readFileSync(path, 'utf8');
+    const valueOf = (entry: KvEntry | null) => (entry?.operation === 'PUT' ? entry.string() : undefined);
+    const published = valueOf(await bundles.get(BUNDLE_KEY));
+    const fileShaInForce = valueOf(await bundles.get(FILE_SHA_KEY));
+    const choice = chooseBundle({ file, published, fileShaInForce });
+    if (choice.source === 'published' && published !== undefined) {
+      this.adopt(published, 'stored bundle');
+    } else {
+      this.adopt(file, path);
+      if (published !== file) await bundles.put(BUNDLE_KEY, file);
+    }
+    if (choice.source === 'file' || fileShaInForce === undefined) await bundles.put(FILE_SHA_KEY, sha256(file));
+    this.service.log.info({ event: 'policy.bundle', source: choice.source, file: path, version: this.compiled.bundle.version, reason: choice.reason }, `policy bundle in force: ${choice.source}`);
   }
 
   private adopt(yaml: string, source: string): void {

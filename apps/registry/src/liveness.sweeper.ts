@@ -4,9 +4,7 @@ import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AgentCatalogue } from './agent-catalogue';
-
-/** Liveness settings: AGENTOS_LIVENESS_TIMEOUT_MS of silence marks an instance down (default 10 s). */
-export const livenessTimeoutMs = (env: NodeJS.ProcessEnv) => Number(env.AGENTOS_LIVENESS_TIMEOUT_MS ?? 10_000);
+import type { RegistrySettings } from './registry.settings';
 
 /**
  * Declares instances down when their heartbeats stop, or when they leave, and says so with
@@ -23,9 +21,10 @@ export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly catalogue: AgentCatalogue,
     private readonly bus: JetStreamClientProxy,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly service: ServiceContext,
+    private readonly service: ServiceContext<RegistrySettings>,
   ) {
-    this.timeoutMs = livenessTimeoutMs(service.env);
+    // AGENTOS_LIVENESS_TIMEOUT_MS of silence marks an instance down.
+    this.timeoutMs = service.settings.AGENTOS_LIVENESS_TIMEOUT_MS;
     this.deafUntil = Date.now() + this.timeoutMs;
   }
 

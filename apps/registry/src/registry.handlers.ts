@@ -8,10 +8,7 @@ import { AgentCatalogue } from './agent-catalogue';
 import { AgentClaims } from './agent-claims';
 import { LivenessSweeper } from './liveness.sweeper';
 import { decideRegistration, refusalToSpeakFor } from './ownership';
-
-/** Owners allowed to register agents: AGENTOS_REGISTRY_OWNERS, comma-separated `<tenant>/<kind>:<name>`; `*` allows all. */
-export const allowedOwners = (env: NodeJS.ProcessEnv): string[] =>
-  (env.AGENTOS_REGISTRY_OWNERS ?? '*').split(',').map((owner) => owner.trim()).filter(Boolean);
+import type { RegistrySettings } from './registry.settings';
 
 /** Rounds of deciding again after a claim was lost to a racing registration, before giving the message back to NATS. */
 const CLAIM_ROUNDS = 3;
@@ -26,9 +23,9 @@ export class RegistryHandlers {
     private readonly claims: AgentClaims,
     private readonly liveness: LivenessSweeper,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly service: ServiceContext,
+    private readonly service: ServiceContext<RegistrySettings>,
   ) {
-    this.owners = allowedOwners(service.env);
+    this.owners = service.settings.AGENTOS_REGISTRY_OWNERS;
   }
 
   @EventPattern('RegisterAgent')

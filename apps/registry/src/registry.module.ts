@@ -5,6 +5,7 @@ import { AgentClaims } from './agent-claims';
 import { LivenessSweeper } from './liveness.sweeper';
 import { registryBucket } from './registry-bucket';
 import { RegistryHandlers } from './registry.handlers';
+import { registrySettings } from './registry.settings';
 
 const connectorOf = (bus: JetStreamClientProxy) => bus.unwrap<NatsConnector>();
 
@@ -18,4 +19,4 @@ const connectorOf = (bus: JetStreamClientProxy) => bus.unwrap<NatsConnector>();
 })
 export class RegistryModule {}
 
-export const registryService = { name: 'registry', module: RegistryModule };
+export const registryService = { name: 'registry', module: RegistryModule, settings: registrySettings };

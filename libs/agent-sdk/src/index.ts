@@ -1,5 +1,6 @@
 export * from './define-agent';
 export * from './run-agent';
+export * from './agent-settings';
 export * from './screening';
 export * from './memory-client';
 export * from './llm';

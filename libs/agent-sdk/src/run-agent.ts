@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseSettings } from '@agentos/config';
+import { agentSettings } from './agent-settings';
 import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
@@ -66,6 +68,7 @@ const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-$
  * task ends in TaskCompleted or TaskFailed; retries are the workflow's business, not the agent's.
  */
 export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Output>, options: RunAgentOptions = {}): Promise<RunningAgent> {
+  const settings = parseSettings(agentSettings, process.env);
   startTracing();
   const instanceId = options.instanceId ?? process.env.AGENTOS_INSTANCE_ID ?? defaultInstanceId();
   const redactor = new Redactor();
@@ -113,7 +116,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   const stopping = new AbortController();
   const ledger = new StepLedger(() => connector.kv(STEP_LEDGER_BUCKET), {
     owner: `${instanceId}/${randomBytes(4).toString('hex')}`,
-    leaseMs: options.stepLeaseMs ?? Number(process.env.AGENTOS_STEP_LEASE_MS ?? 10_000),
+    leaseMs: options.stepLeaseMs ?? settings.AGENTOS_STEP_LEASE_MS,
     log,
   });
 
@@ -196,7 +199,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   );
   const beat = () =>
     publisher.publish(createMessage('AgentHeartbeatSent', { ...identity, inFlight: running, concurrency }, { tenant, actor })).catch((error: Error) => log.warn({ err: error.message }, 'heartbeat not sent'));
-  const heartbeat = setInterval(beat, options.heartbeatMs ?? Number(process.env.AGENTOS_HEARTBEAT_MS ?? 2_000));
+  const heartbeat = setInterval(beat, options.heartbeatMs ?? settings.AGENTOS_HEARTBEAT_MS);
   heartbeat.unref();
   log.info({ event: 'agent.started', agent: `${agent.name}@${agent.version}`, instanceId }, 'agent started');
 

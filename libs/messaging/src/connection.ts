@@ -1,7 +1,9 @@
+import { list, parseSettings, text, wholeNumber } from '@agentos/config';
 import type { BucketName } from '@agentos/contracts';
 import { decode } from 'nats-jwt';
 import { connect, credsAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection } from 'nats';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { Lazy } from './lazy';
 import { silentLog, type Log } from './log';
 import { requireStream } from './stream-check';
@@ -38,14 +40,24 @@ export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 /** JetStream keeps at most 5 copies of a stream. */
 export const MAX_STREAM_REPLICAS = 5;
 
-/** AGENTOS_STREAM_REPLICAS: 1 (the default) on a single server, 3 on a 3-node cluster. */
-export function streamReplicasFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.AGENTOS_STREAM_REPLICAS?.trim() || '1';
-  const replicas = Number(raw);
-  if (!/^\d+$/.test(raw) || replicas < 1 || replicas > MAX_STREAM_REPLICAS) {
-    throw new Error(`AGENTOS_STREAM_REPLICAS must be a whole number from 1 to ${MAX_STREAM_REPLICAS} (and at most the number of NATS servers), got "${env.AGENTOS_STREAM_REPLICAS}"`);
-  }
-  return replicas;
+/**
+ * The connection's environment variables: NATS_URL (comma-separated), NATS_CREDS (a credentials file's path),
+ * AGENTOS_STREAM_REPLICAS (1, the default, on a single server; 3 on a 3-node cluster).
+ */
+export const natsEnvironment = z.object({
+  NATS_URL: list([DEFAULT_NATS_URL]),
+  NATS_CREDS: text(),
+  AGENTOS_STREAM_REPLICAS: wholeNumber(1, { min: 1, max: MAX_STREAM_REPLICAS }),
+});
+
+/** Connection settings from already parsed variables (a service's settings extend natsEnvironment). */
+export function natsSettingsOf(name: string, settings: z.output<typeof natsEnvironment>): NatsSettings {
+  return {
+    servers: settings.NATS_URL,
+    name,
+    ...(settings.NATS_CREDS ? { creds: settings.NATS_CREDS } : {}),
+    replicas: settings.AGENTOS_STREAM_REPLICAS,
+  };
 }
 
 /** The user name a creds file's JWT carries (its `name` claim): the principal's user, e.g. "orchestrator". */
@@ -55,14 +67,9 @@ export function credsUser(creds: string): string {
   return decode(jwt).name;
 }
 
-/** Connection settings from the environment: NATS_URL (comma-separated), NATS_CREDS (a credentials file), AGENTOS_STREAM_REPLICAS. */
+/** Connection settings from the environment (natsEnvironment); throws a SettingsError naming a bad variable. */
 export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NatsSettings {
-  return {
-    servers: (env.NATS_URL ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()),
-    name,
-    ...(env.NATS_CREDS ? { creds: env.NATS_CREDS } : {}),
-    replicas: streamReplicasFromEnv(env),
-  };
+  return natsSettingsOf(name, parseSettings(natsEnvironment, env));
 }
 
 /**

@@ -1,25 +1,23 @@
-import type { NatsConnection } from 'nats';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ReadinessState } from './readiness';
 
 export interface HealthServer {
   url: string;
-  /** From now on readiness fails, so the orchestrator of containers stops sending work (on SIGTERM). */
-  draining(): void;
   close(): Promise<void>;
 }
 
 /**
- * Liveness and readiness for container platforms: /livez answers while the process runs; /readyz
- * answers 200 only while the NATS connection is up and the service is not draining.
+ * Liveness and readiness for container platforms: /livez answers 200 while the process runs (also while
+ * NATS is down: restarting the process would not bring NATS back); /readyz answers 200 only while
+ * the service is ready, else 503, with the state as JSON either way.
  */
-export async function startHealthServer(port: number, host: string, connection: () => NatsConnection | undefined): Promise<HealthServer> {
-  let draining = false;
+export async function startHealthServer(port: number, host: string, readiness: () => ReadinessState): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
-    const ready = !draining && connection()?.isClosed() === false;
-    const status = request.url === '/livez' ? 200 : request.url === '/readyz' ? (ready ? 200 : 503) : 404;
+    const state = request.url === '/readyz' ? readiness() : undefined;
+    const status = request.url === '/livez' ? 200 : state ? (state.ready ? 200 : 503) : 404;
     response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(request.url === '/readyz' ? { ready, draining } : { status: status === 200 ? 'ok' : 'not found' }));
+    response.end(JSON.stringify(state ?? { status: status === 200 ? 'ok' : 'not found' }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -27,9 +25,6 @@ export async function startHealthServer(port: number, host: string, connection: 
   });
   return {
     url: `http://${host}:${(server.address() as AddressInfo).port}`,
-    draining: () => {
-      draining = true;
-    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

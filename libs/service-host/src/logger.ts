@@ -2,11 +2,11 @@ import type { LoggerService } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
-/** JSON lines on stdout, one logger per service; LOG_LEVEL sets the level (default info). */
-export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env): Logger {
+/** JSON lines on stdout, one logger per service, at its LOG_LEVEL (parsed with its settings). */
+export function createLogger(service: string, level: string = 'info'): Logger {
   return pino({
     name: service,
-    level: env.LOG_LEVEL ?? 'info',
+    level,
     base: { service, pid: process.pid },
     // Every line written while handling a message carries that message's trace, to join logs and traces.
     mixin: () => {

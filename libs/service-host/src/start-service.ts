@@ -1,17 +1,22 @@
 import 'reflect-metadata';
 import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
-import { JetStreamClientProxy, JetStreamServer, NatsConnector, PermanentFailureFilter, natsSettingsFromEnv, startTracing, type RetryPolicy } from '@agentos/messaging';
+import { effectiveSettings, parseSettings, type SettingsSchema } from '@agentos/config';
+import { JetStreamClientProxy, JetStreamServer, NatsConnector, PermanentFailureFilter, natsSettingsOf, startTracing, type RetryPolicy } from '@agentos/messaging';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { startHealthServer, type HealthServer } from './health';
+import type { z } from 'zod';
+import { startHealthServer } from './health';
 import { PinoNestLogger, createLogger } from './logger';
+import { Readiness } from './readiness';
 import { ServiceContext } from './service-context';
+import { serviceSettings, type ServiceSettings } from './service-settings';
 
 export interface ServiceDefinition {
   name: string;
   module: Type<unknown> | DynamicModule;
+  /** The app's variables: serviceSettings extended with its own (default: serviceSettings). */
+  settings?: SettingsSchema & z.ZodType<ServiceSettings>;
 }
 
 export interface StartServiceOptions {
@@ -28,54 +33,63 @@ export interface StartServiceOptions {
 class ServiceRootModule {}
 
 /**
- * Boots a service on the JetStream transport: one NATS connection shared by its handlers and its
+ * Boots a service on the JetStream transport: its settings parsed (or a SettingsError naming each bad
+ * variable) and logged once with secrets redacted, one NATS connection shared by its handlers and its
  * bus, a structured start line, and a clean exit on SIGTERM/SIGINT (stop pulling, finish in-flight
  * messages, drain the connection).
  */
 export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<INestMicroservice> {
   const env = options.env ?? process.env;
+  const schema = definition.settings ?? serviceSettings;
+  const settings = parseSettings(schema, env);
   startTracing(env);
-  const log = options.log ?? createLogger(definition.name, env);
-  const settings = natsSettingsFromEnv(definition.name, env);
-  const connector = new NatsConnector(settings, log);
+  const log = options.log ?? createLogger(definition.name, settings.LOG_LEVEL);
+  log.info({ event: 'service.config', settings: effectiveSettings(schema, settings) }, `${definition.name} configuration`);
+  const nats = natsSettingsOf(definition.name, settings);
+  const connector = new NatsConnector(nats, log);
+  const readiness = new Readiness();
+  // Up before the app, so /livez answers while it connects and starts its consumers (/readyz: 503 until then).
+  const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());
   const root: DynamicModule = {
     module: ServiceRootModule,
     global: true,
     providers: [
-      { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log) },
+      { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log, settings) },
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
       // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection.
       { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector) },
+      // Nest calls this on app.close(): the health port is freed with the app.
+      { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
     ],
     exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE],
     imports: [definition.module],
   };
-  const app = await NestFactory.createMicroservice(root, {
-    strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs }),
-    logger: new PinoNestLogger(log),
-    bufferLogs: false,
-  });
-  // Permanent failures (an invalid payload, a stack overflow on a deep input) are parked at once, not retried as "Internal server error".
-  app.useGlobalFilters(new PermanentFailureFilter());
-  await app.listen();
-  let connected: NatsConnection | undefined;
-  connector.connection$().then((nc) => (connected = nc), () => undefined);
-  // AGENTOS_HEALTH_PORT (0 picks a free one) serves /livez and /readyz for container platforms.
-  const health =
-    env.AGENTOS_HEALTH_PORT === undefined
-      ? undefined
-      : await startHealthServer(Number(env.AGENTOS_HEALTH_PORT), env.AGENTOS_HEALTH_HOST ?? '0.0.0.0', () => connected);
-  log.info({ event: 'service.started', nats: settings.servers, replicas: settings.replicas, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
-  if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, health);
-  return app;
+  try {
+    const app = await NestFactory.createMicroservice(root, {
+      strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs }),
+      logger: new PinoNestLogger(log),
+      bufferLogs: false,
+    });
+    // Permanent failures (an invalid payload, a stack overflow on a deep input) are parked at once, not retried as "Internal server error".
+    app.useGlobalFilters(new PermanentFailureFilter());
+    await app.listen();
+    readiness.watch(await connector.connection$());
+    readiness.markStarted();
+    log.info({ event: 'service.started', nats: nats.servers, replicas: nats.replicas, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
+    if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, readiness);
+    return app;
+  } catch (error) {
+    await health?.close();
+    throw error;
+  }
 }
 
 /** Stop pulling, finish in-flight messages, drain NATS, then exit 0 (a second signal exits at once). */
-function exitCleanlyOnSignal(app: INestMicroservice, log: Logger, health?: HealthServer): void {
+function exitCleanlyOnSignal(app: INestMicroservice, log: Logger, readiness: Readiness): void {
   const shutdown = (signal: NodeJS.Signals) => {
     process.once(signal, () => process.exit(1));
     log.info({ event: 'service.stopping', signal }, 'draining');
-    health?.draining();
+    readiness.markDraining();
     app.close().then(
       () => {
         log.info({ event: 'service.stopped' }, 'stopped');

@@ -1,4 +1,5 @@
-import { bootstrapTopology, streamReplicasFromEnv } from '@agentos/messaging';
+import { parseSettings } from '@agentos/config';
+import { bootstrapTopology, natsEnvironment } from '@agentos/messaging';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
@@ -9,7 +10,7 @@ import type { Session } from '../session';
  */
 export async function bootstrap(session: Session, replicasFlag: string | undefined, out: Output): Promise<number> {
   const given = replicasFlag ?? process.env.AGENTOS_STREAM_REPLICAS;
-  const replicas = given === undefined ? undefined : streamReplicasFromEnv({ AGENTOS_STREAM_REPLICAS: given });
+  const replicas = given === undefined ? undefined : parseSettings(natsEnvironment.pick({ AGENTOS_STREAM_REPLICAS: true }), { AGENTOS_STREAM_REPLICAS: given }).AGENTOS_STREAM_REPLICAS;
   const steps = await bootstrapTopology(session.connector, { replicas });
   out.data(steps);
   for (const { stream, outcome } of steps) out.line(`${outcome.padEnd(9)} ${stream}`);

@@ -1,0 +1,19 @@
+import { durationMs, oneOf, text, wholeNumber } from '@agentos/config';
+import { DEFAULT_BREAKER_OPTIONS, strategies, type StrategyName } from '@agentos/scheduler';
+import { serviceSettings } from '@agentos/service-host';
+import type { z } from 'zod';
+
+const STRATEGY_NAMES = Object.keys(strategies) as [StrategyName, ...StrategyName[]];
+
+export const orchestratorSettings = serviceSettings.extend({
+  AGENTOS_SCHEDULER: oneOf(STRATEGY_NAMES, 'fair-share'),
+  /** Consecutive failures that open an instance's circuit. */
+  AGENTOS_BREAKER_FAILURES: wholeNumber(DEFAULT_BREAKER_OPTIONS.failureThreshold, { min: 1 }),
+  /** How long an open circuit waits before its half-open probe. */
+  AGENTOS_BREAKER_COOLDOWN_MS: durationMs(DEFAULT_BREAKER_OPTIONS.cooldownMs),
+  /** Agent process templates for SpawnAgent; unset, deploy/agents/templates.yaml if it exists. */
+  AGENTOS_AGENT_TEMPLATES: text(),
+  AGENTOS_SUPERVISOR_ROOT: text(),
+});
+
+export type OrchestratorSettings = z.output<typeof orchestratorSettings>;

@@ -1,0 +1,2 @@
+export * from './parse-settings';
+export * from './setting-types';
