@@ -6,3 +6,4 @@ export * from './what-if';
 export * from './lineage';
 export * from './re-execute-agents';
 export * from './replay-context';
+export * from './outcome';

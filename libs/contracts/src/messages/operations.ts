@@ -11,7 +11,8 @@ export const MessageDeadLettered = z.object({
   streamSequence: z.number().int().nonnegative(),
   deliveries: z.number().int().positive(),
   /**
-   * retries-exhausted: a task whose every attempt failed, parked by the orchestrator (the original is its last TaskQueued);
+   * retries-exhausted: no longer parked (a step whose attempts are spent is a failed step, StepFailed and WorkflowFailed,
+   * not a message no handler could process); kept so letters parked by earlier versions still read;
    * refused: a well-formed message its handler turned down (RefusedMessage), e.g. a task report from an instance the task is not assigned to.
    */
   reason: z.enum(['invalid-message', 'max-deliveries-exceeded', 'retries-exhausted', 'refused']),
@@ -30,6 +31,8 @@ export const MetricsSnapshot = z.object({
   workflows: z.record(z.string(), z.number()),
   droppedInstances: z.record(z.string(), z.number()),
   deadLetters: z.record(z.string(), z.number()),
+  /** Failed intents and workflows together, by kind of reason (policy-denied, step-failed, timed-out, ...). */
+  failures: z.record(z.string(), z.number()).default({}),
   /** Percentiles as histogram bucket upper bounds (Prometheus buckets): "at most" values. */
   intentLatencyMs: z.object({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number() }),
 });
