@@ -54,7 +54,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     const lines = run.stdout.split('\n').filter((l) => l.startsWith('#'));
     expect(lines.map((l) => /^#\s*\d+ \S+\s+(\w+)/.exec(l)?.[1])).toEqual(['DecisionInputRecorded', 'IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided']);
     expect(run.stdout).toMatch(/PolicyDecided\s+service:policy rule=allow-intents/);
-    expect(run.stdout).toMatch(/state at #3 \(.+\): awaiting-policy; spent \{"tokens":0,"cost":0,"steps":0\}; memory \{\}/);
+    expect(run.stdout).toMatch(/state at #3 \(.+\): awaiting-policy; spent \{"tokens":0,"cost":0,"steps":0\}; memory \{\}\n {2}main {16}waiting\n/);
   });
 
   it('re-executes the recorded decisions: same code agrees, a changed decider diverges at the assignment', async () => {

@@ -4,7 +4,7 @@ import { verifyChain, type RecordedEvent } from '@agentos/event-store';
 import { memoryAsOf } from '@agentos/memory-projection';
 import { orchestrationDecider, workflowStream } from '@agentos/orchestration';
 import { loadPolicyBundle } from '@agentos/policy-engine';
-import { agentsOf, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
+import { agentsOf, formatSteps, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Output } from '../output';
@@ -59,6 +59,7 @@ export async function replay(session: Session, workflowId: string, options: Repl
     const memoryEvents = (await session.store.readStream(`memory-${first.tenant}.workflow.${workflowId}`)).map((r) => r.event);
     const memory = Object.fromEntries([...memoryAsOf(memoryEvents, state.at)].map(([key, v]) => [key, v.value]));
     out.line(`\nstate at #${state.revision} (${state.at}): ${state.state.status}; spent ${JSON.stringify(state.spent)}; memory ${JSON.stringify(memory)}`);
+    out.line(formatSteps(state.state).join('\n'));
     out.data({ at: state, memory });
   }
 
