@@ -54,7 +54,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     const lines = run.stdout.split('\n').filter((l) => l.startsWith('#'));
     expect(lines.map((l) => /^#\s*\d+ \S+\s+(\w+)/.exec(l)?.[1])).toEqual(['DecisionInputRecorded', 'IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided']);
     expect(run.stdout).toMatch(/PolicyDecided\s+service:policy rule=allow-intents/);
-    expect(run.stdout).toMatch(/state at #3 \(.+\): awaiting-policy; spent \{"tokens":0,"cost":0,"steps":0\}; memory \{\}\n {2}main {16}waiting\n/);
+    expect(run.stdout).toMatch(/state at #3 \(.+\): awaiting-policy; spent \{"tokens":0,"cost":0,"steps":0\}; memory \{\}\n {2}main +waiting\n/);
   });
 
   it('re-executes the recorded decisions: same code agrees, a changed decider diverges at the assignment', async () => {
@@ -103,12 +103,19 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     expect(agents.stdout).toMatch(/^summariser@1\.0\.0\s+owner=demo-team\s+capabilities=summarise/m);
     expect((await agentos('agents', 'show', 'summariser')).stdout).toMatch(/^summariser: 1 instance\(s\)\n  1\.0\.0\s+owner=demo-team/);
     const listed = await agentos('workflows', 'ls');
-    expect(listed.stdout).toContain(`${intentId}  IntentCompleted`);
+    expect(listed.stdout).toMatch(new RegExp(`^${intentId}  summarise\\s+acme\\s+completed\\s+\\d+ events`, 'm'));
+    const ids = async (...filters: string[]) => (await agentos('workflows', 'ls', ...filters)).stdout.split('\n').map((l) => l.split(' ')[0]);
+    expect(await ids('--status', 'completed', '--name', 'summarise', '--since', '1h')).toContain(intentId);
+    expect(await ids('--status', 'rejected')).not.toContain(intentId);
+    expect(await ids('--name', 'delete-files')).not.toContain(intentId);
+    expect(await ids('--since', new Date(Date.now() + 60_000).toISOString())).toEqual(['no', '']);
+    expect(await ids('--tenant', 'globex')).toEqual(['no', '']);
+    expect(await ids('--tenant', 'acme')).toContain(intentId);
     const workflow = await agentos('workflows', 'show', intentId);
     expect(workflow.stdout).toMatch(new RegExp(`^workflow ${intentId}: completed; \\d+ events; spent \\{"tokens":0,"cost":0,"steps":1\\}`));
     const shown = await agentos('policy', 'show');
     expect(shown.stdout).toMatch(/^# bundle default-3 \(5 rules\)/);
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));
     expect(applied).toMatchObject({ code: 0, stdout: 'policy bundle stricter-1 (2 rules) is in force\n' });
-  }, 90_000); // eight CLI processes, each compiling on start
+  }, 120_000); // fourteen CLI processes
 });

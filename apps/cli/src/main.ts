@@ -7,6 +7,7 @@ import { submit } from './commands/submit';
 import { workflowShow, workflowsList } from './commands/workflows';
 import { output, type Output } from './output';
 import { Session } from './session';
+import { parseSince } from './since';
 import { loadSettings, type GlobalFlags } from './settings';
 
 const program = new Command('agentos')
@@ -19,6 +20,9 @@ const program = new Command('agentos')
   .option('--json', 'JSON lines on stdout, for scripts')
   .option('--debug', 'print stack traces on errors')
   .showHelpAfterError();
+
+/** The global --tenant doubles as a filter where one is asked for, but only when typed, not from the settings. */
+const tenantGiven = () => (program.getOptionValueSource('tenant') === 'cli' ? program.opts<GlobalFlags>().tenant : undefined);
 
 /** Runs one command with its session; errors are one line (stack with --debug) and exit 1. */
 function action<A extends unknown[]>(run: (session: Session, out: Output, ...args: A) => Promise<number>) {
@@ -89,8 +93,16 @@ agents
 const workflows = program.command('workflows').description('workflows recorded in the event store');
 workflows
   .command('ls')
+  .description('runs newest first; the global --tenant, given on the command line, lists only that tenant')
   .option('--limit <n>', 'how many, newest first', '20')
-  .action(action((session, out, opts: { limit: string }) => workflowsList(session, Number(opts.limit), out)));
+  .option('--status <status>', 'only runs that are completed, failed, rejected or running')
+  .option('--name <name>', "only runs of this workflow (or an intent's capability)")
+  .option('--since <time|span>', 'only runs active since an ISO time or a span back from now (30m, 2h, 7d)')
+  .action(
+    action((session, out, opts: { limit: string; status?: string; name?: string; since?: string }) =>
+      workflowsList(session, Number(opts.limit), { status: opts.status, name: opts.name, since: opts.since ? parseSince(opts.since) : undefined, tenant: tenantGiven() }, out),
+    ),
+  );
 workflows
   .command('show <workflowId>')
   .description('status, spending and timeline of one workflow')
