@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
+import { dlqList, dlqRedrive, dlqShow } from './commands/dlq';
 import { replay } from './commands/replay';
 import { runWorkflow } from './commands/run';
 import { agentsSpawn, agentsTerminate } from './commands/supervise';
@@ -107,6 +108,22 @@ workflows
   .command('show <workflowId>')
   .description('status, spending and timeline of one workflow')
   .action(action((session, out, id: string) => workflowShow(session, id, out)));
+
+const dlq = program.command('dlq').description('dead letters: messages no handler could process, parked with the reason');
+dlq
+  .command('ls')
+  .option('--service <name>', 'only letters parked by this service (or agent-<name>)')
+  .option('--reason <reason>', 'only invalid-message, max-deliveries-exceeded or refused letters')
+  .option('--since <time|span>', 'only letters parked since an ISO time or a span back from now (30m, 2h, 7d)')
+  .action(action((session, out, opts: { service?: string; reason?: string; since?: string }) => dlqList(session, { service: opts.service, reason: opts.reason, since: opts.since ? parseSince(opts.since) : undefined }, out)));
+dlq
+  .command('show <letterId>')
+  .description('the whole letter: where it was, why it was parked, every issue, the original')
+  .action(action((session, out, id: string) => dlqShow(session, id, out)));
+dlq
+  .command('redrive <letterId>')
+  .description("re-send the original as a new message of yours (your identity, never its sender's), once; refused while it fails validation")
+  .action(action((session, out, id: string) => dlqRedrive(session, id, out)));
 
 const policy = program.command('policy').description('policy bundles');
 policy.command('show').description('print the bundle in force').action(action((session, out) => policyShow(session, out)));

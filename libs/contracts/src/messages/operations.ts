@@ -22,6 +22,18 @@ export const MessageDeadLettered = z.object({
   original: z.string(),
 });
 
+/**
+ * An operator re-sent a dead letter's original (`agentos dlq redrive`): the record that it was redriven, and as what.
+ * The original is re-sent as a new message of the operator's own (its id is `resentAs`, caused by the letter), never
+ * under the identity of its first sender: the broker lets a principal publish only under its own subject tokens.
+ */
+export const RedriveDeadLetter = z.object({
+  letterId: z.uuid(),
+  resentAs: z.uuid(),
+  type: z.string(),
+  subject: z.string(),
+});
+
 export const GetMetrics = z.object({});
 
 export const MetricsSnapshot = z.object({
