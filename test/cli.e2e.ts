@@ -1,3 +1,5 @@
+import { EVENT_STORE_STREAM, JetStreamEventStore } from '@agentos/event-store';
+import type { NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,4 +120,20 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));
     expect(applied).toMatchObject({ code: 0, stdout: 'policy bundle stricter-1 (2 rules) is in force\n' });
   }, 120_000); // fourteen CLI processes
+
+  // Last: it deletes the newest commit of the run's stream.
+  it('reads what is left of a truncated stream and says which revisions are missing, instead of "unknown workflow"', async () => {
+    const connector = system.client.unwrap<NatsConnector>();
+    const records = await new JetStreamEventStore(connector).readStream(workflowStream(intentId));
+    const newest = records.at(-1)!.position.commit;
+    const lost = records.filter((r) => r.position.commit === newest).map((r) => r.revision);
+    await (await connector.manager$()).streams.deleteMessage(EVENT_STORE_STREAM, newest, true);
+    const run = await agentos('replay', intentId);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`agentos: workflow-${intentId}: stream truncated: revisions ${lost[0]}.. missing; showing the ${lost[0]} events left\n`);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(lost[0]);
+    const verify = await agentos('replay', intentId, '--verify');
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`TRUNCATED: revisions ${lost[0]}.. missing`);
+  });
 });

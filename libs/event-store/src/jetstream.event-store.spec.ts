@@ -85,5 +85,18 @@ describe('JetStream event store reading streams it has read before', () => {
     for (const stream of streams) await store.append(stream, [event()], { expectedRevision: 0 });
     for (const stream of [...streams].reverse()) expect((await store.readStream(stream)).map((r) => r.revision)).toEqual([0, 1]);
   });
-});
 
+  it('reads what is left of a stream whose newest commit was deleted, and says from which revision it is missing', async () => {
+    const writer = new JetStreamEventStore(connector);
+    const stream = `workflow-${newId()}`;
+    for (let commit = 0; commit < 3; commit += 1) await writer.append(stream, [event(), event()]);
+    const written = await writer.readStream(stream);
+    await (await connector.manager$()).streams.deleteMessage('AGENTOS_EVENT_STORE', written[5].position.commit, true);
+    for (const reader of [writer, new JetStreamEventStore(connector)]) {
+      expect(ids(await reader.readStream(stream))).toEqual(ids(written.slice(0, 4)));
+      expect(await reader.truncatedFrom(stream)).toBe(4);
+    }
+    expect(await writer.truncatedFrom(`workflow-${newId()}`)).toBeUndefined();
+    expect(await writer.truncatedFrom(stream.replace('workflow-', 'never-'))).toBeUndefined();
+  });
+});

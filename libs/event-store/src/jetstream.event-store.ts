@@ -39,6 +39,8 @@ interface LastCommit {
   seq: number;
   revision: number;
   hash: string;
+  /** The stream's newest commit was deleted: this is the newest one left. */
+  truncated?: boolean;
 }
 
 /**
@@ -271,9 +273,30 @@ export class JetStreamEventStore implements EventStore {
       const stored = await jsm.streams.getMessage(EVENT_STORE_STREAM, { last_by_subj: subjectFor(stream) });
       return { seq: stored.seq, revision: Number(stored.header.get(LAST_REVISION)), hash: stored.header.get(LAST_HASH) };
     } catch (error) {
-      if (/no message found/i.test(String((error as Error).message))) return undefined;
+      if (/no message found/i.test(String((error as Error).message))) return this.newestLeft(stream);
       throw error;
     }
+  }
+
+  /**
+   * nats-server 2.9 answers "no message found" for the last message of a subject whose newest message was deleted,
+   * though older ones remain: without this, a run whose last commit was deleted read as no run at all. What is
+   * left is found by a scan of the subject, and marked as truncated.
+   */
+  private async newestLeft(stream: string): Promise<LastCommit | undefined> {
+    const subject = subjectFor(stream);
+    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { subjects_filter: subject });
+    if (!state.subjects?.[subject]) return undefined;
+    const left = await this.scan({ filterSubjects: subject }, 0);
+    if (left.length === 0) return undefined;
+    const newest = left.reduce((a, b) => (b.revision > a.revision ? b : a));
+    return { seq: newest.position.commit, revision: newest.revision, hash: newest.hash, truncated: true };
+  }
+
+  async truncatedFrom(stream: string): Promise<number | undefined> {
+    await this.init();
+    const last = await this.lastCommit(stream);
+    return last?.truncated ? last.revision + 1 : undefined;
   }
 
   /** Test hook: overwrite an event in place, as someone with write access to the stream could. */

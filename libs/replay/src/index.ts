@@ -7,3 +7,4 @@ export * from './lineage';
 export * from './re-execute-agents';
 export * from './replay-context';
 export * from './outcome';
+export * from './missing-revisions';

@@ -1,5 +1,5 @@
-import { workflowStream } from '@agentos/orchestration';
 import { formatTimeline, stateAt, timeline } from '@agentos/replay';
+import { loadHistory } from '../history';
 import type { Output } from '../output';
 import { matches, workflowRows, type WorkflowFilter } from '../workflow-index';
 import type { Session } from '../session';
@@ -22,8 +22,7 @@ export async function workflowsList(session: Session, limit: number, filter: Wor
 }
 
 export async function workflowShow(session: Session, id: string, out: Output): Promise<number> {
-  const records = await session.store.readStream(workflowStream(id));
-  if (records.length === 0) throw new Error(`unknown workflow ${id}: no events in ${workflowStream(id)}`);
+  const { records } = await loadHistory(session, id);
   const now = stateAt(records, String(records[records.length - 1].revision));
   out.data({ state: now, timeline: timeline(records) });
   out.line(`workflow ${id}: ${now.state.status}; ${records.length} events; spent ${JSON.stringify(now.spent)}\n`);
