@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { MAX_DOCUMENT_DEPTH, tooDeep } from './yaml-depth';
 
 export class DocumentError extends Error {
   constructor(readonly source: string, readonly problems: string[]) {
@@ -27,11 +28,18 @@ export interface YamlDocumentOptions<T> {
  */
 export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, source: string, options: YamlDocumentOptions<z.output<S>> = {}): z.output<S> {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return `${source}:${line}:${col}`;
   };
+  const deep = tooDeep(text);
+  if (deep) {
+    // The parser that fills the line counter is not run on such a text: its line starts are counted here.
+    lineCounter.addNewLine(0);
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) lineCounter.addNewLine(newline + 1);
+    throw new DocumentError(source, [`${at(deep.offset)} nested more than ${MAX_DOCUMENT_DEPTH} levels deep (a collection at depth ${deep.depth} starts here)`]);
+  }
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) throw new DocumentError(source, document.errors.map((e) => `${at(e.pos[0])} ${e.message.split('\n')[0]}`));
   const raw: unknown = document.toJS();
   const describe = (path: (string | number)[]) => (options.describePath ? options.describePath(path, raw) : path.join('.')) || '(document)';
