@@ -1,15 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
-import { dlqList, dlqRedrive, dlqShow } from './commands/dlq';
-import { replay } from './commands/replay';
-import { runWorkflow } from './commands/run';
-import { agentsSpawn, agentsTerminate } from './commands/supervise';
-import { submit } from './commands/submit';
-import { workflowShow, workflowsList } from './commands/workflows';
 import { output, type Output } from './output';
-import { Session } from './session';
+import type { Session } from './session';
 import { parseSince } from './since';
-import { loadSettings, type GlobalFlags } from './settings';
+import type { GlobalFlags } from './settings';
 
 const program = new Command('agentos')
   .description('Publish intents onto AgentOS, administer it, and replay workflows for incident analysis.')
@@ -22,6 +15,21 @@ const program = new Command('agentos')
   .option('--debug', 'print stack traces on errors')
   .showHelpAfterError();
 
+/**
+ * Each command's module is loaded when the command runs: it pulls in NATS, the event stores and the libraries,
+ * which `--help` and the other commands need not pay for at start.
+ */
+const command = <M extends 'admin' | 'dlq' | 'replay' | 'run' | 'submit' | 'supervise' | 'workflows'>(name: M) => import(`./commands/${name}`) as Promise<CommandModules[M]>;
+interface CommandModules {
+  admin: typeof import('./commands/admin');
+  dlq: typeof import('./commands/dlq');
+  replay: typeof import('./commands/replay');
+  run: typeof import('./commands/run');
+  submit: typeof import('./commands/submit');
+  supervise: typeof import('./commands/supervise');
+  workflows: typeof import('./commands/workflows');
+}
+
 /** The global --tenant doubles as a filter where one is asked for, but only when typed, not from the settings. */
 const tenantGiven = () => (program.getOptionValueSource('tenant') === 'cli' ? program.opts<GlobalFlags>().tenant : undefined);
 
@@ -31,6 +39,7 @@ function action<A extends unknown[]>(run: (session: Session, out: Output, ...arg
     const flags = program.opts<GlobalFlags & { json?: boolean; debug?: boolean }>();
     let session: Session | undefined;
     try {
+      const [{ Session }, { loadSettings }] = await Promise.all([import('./session'), import('./settings')]);
       session = new Session(loadSettings(flags));
       process.exitCode = await run(session, output(Boolean(flags.json)), ...args);
     } catch (error) {
@@ -50,7 +59,7 @@ program
   .description('publish the intent in <file> (JSON or YAML: goal, capability, input, agent) and follow it')
   .option('--no-follow', 'return once published')
   .option('--timeout <seconds>', 'give up following after this long', '120')
-  .action(action((session, out, file: string, opts: { follow: boolean; timeout: string }) => submit(session, file, { follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out)));
+  .action(action((session, out, file: string, opts: { follow: boolean; timeout: string }) => command('submit').then((m) => m.submit(session, file, { follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out))));
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 program
@@ -63,7 +72,9 @@ program
   .option('--timeout <seconds>', 'give up following after this long', '300')
   .action(
     action((session, out, file: string, opts: { input: string[]; inputFile?: string; priority?: string; follow: boolean; timeout: string }) =>
-      runWorkflow(session, file, { input: opts.input, inputFile: opts.inputFile, priority: opts.priority, follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out),
+      command('run').then((m) =>
+        m.runWorkflow(session, file, { input: opts.input, inputFile: opts.inputFile, priority: opts.priority, follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out),
+      ),
     ),
   );
 
@@ -71,25 +82,25 @@ const agents = program.command('agents').description('the agent registry');
 agents
   .command('ls')
   .option('--capability <name>', 'only agents offering this capability')
-  .action(action((session, out, opts: { capability?: string }) => agentsList(session, opts.capability, out)));
+  .action(action((session, out, opts: { capability?: string }) => command('admin').then((m) => m.agentsList(session, opts.capability, out))));
 
 agents
   .command('show <name>')
   .description('the registered instances and versions of one agent')
-  .action(action((session, out, name: string) => agentShow(session, name, out)));
+  .action(action((session, out, name: string) => command('admin').then((m) => m.agentShow(session, name, out))));
 
 agents
   .command('spawn <template>')
   .description('start agent worker processes from a supervisor template (deploy/agents/templates.yaml)')
   .option('--count <n>', 'how many instances', '1')
   .option('--timeout <seconds>', 'wait this long for them to start', '30')
-  .action(action((session, out, template: string, opts: { count: string; timeout: string }) => agentsSpawn(session, template, Number(opts.count), Number(opts.timeout), out)));
+  .action(action((session, out, template: string, opts: { count: string; timeout: string }) => command('supervise').then((m) => m.agentsSpawn(session, template, Number(opts.count), Number(opts.timeout), out))));
 agents
   .command('terminate <instanceId>')
   .description('stop a supervised agent instance (it finishes its tasks first; no restart)')
   .option('--reason <text>', 'recorded with the termination', 'terminated from the CLI')
   .option('--timeout <seconds>', 'wait this long for it to stop', '30')
-  .action(action((session, out, instanceId: string, opts: { reason: string; timeout: string }) => agentsTerminate(session, instanceId, opts.reason, Number(opts.timeout), out)));
+  .action(action((session, out, instanceId: string, opts: { reason: string; timeout: string }) => command('supervise').then((m) => m.agentsTerminate(session, instanceId, opts.reason, Number(opts.timeout), out))));
 
 const workflows = program.command('workflows').description('workflows recorded in the event store');
 workflows
@@ -101,13 +112,15 @@ workflows
   .option('--since <time|span>', 'only runs active since an ISO time or a span back from now (30m, 2h, 7d)')
   .action(
     action((session, out, opts: { limit: string; status?: string; name?: string; since?: string }) =>
-      workflowsList(session, Number(opts.limit), { status: opts.status, name: opts.name, since: opts.since ? parseSince(opts.since) : undefined, tenant: tenantGiven() }, out),
+      command('workflows').then((m) =>
+        m.workflowsList(session, Number(opts.limit), { status: opts.status, name: opts.name, since: opts.since ? parseSince(opts.since) : undefined, tenant: tenantGiven() }, out),
+      ),
     ),
   );
 workflows
   .command('show <workflowId>')
   .description('status, spending and timeline of one workflow')
-  .action(action((session, out, id: string) => workflowShow(session, id, out)));
+  .action(action((session, out, id: string) => command('workflows').then((m) => m.workflowShow(session, id, out))));
 
 const dlq = program.command('dlq').description('dead letters: messages no handler could process, parked with the reason');
 dlq
@@ -115,40 +128,40 @@ dlq
   .option('--service <name>', 'only letters parked by this service (or agent-<name>)')
   .option('--reason <reason>', 'only invalid-message, max-deliveries-exceeded or refused letters')
   .option('--since <time|span>', 'only letters parked since an ISO time or a span back from now (30m, 2h, 7d)')
-  .action(action((session, out, opts: { service?: string; reason?: string; since?: string }) => dlqList(session, { service: opts.service, reason: opts.reason, since: opts.since ? parseSince(opts.since) : undefined }, out)));
+  .action(action((session, out, opts: { service?: string; reason?: string; since?: string }) => command('dlq').then((m) => m.dlqList(session, { service: opts.service, reason: opts.reason, since: opts.since ? parseSince(opts.since) : undefined }, out))));
 dlq
   .command('show <letterId>')
   .description('the whole letter: where it was, why it was parked, every issue, the original')
-  .action(action((session, out, id: string) => dlqShow(session, id, out)));
+  .action(action((session, out, id: string) => command('dlq').then((m) => m.dlqShow(session, id, out))));
 dlq
   .command('redrive <letterId>')
   .description("re-send the original as a new message of yours (your identity, never its sender's), once; refused while it fails validation")
-  .action(action((session, out, id: string) => dlqRedrive(session, id, out)));
+  .action(action((session, out, id: string) => command('dlq').then((m) => m.dlqRedrive(session, id, out))));
 
 const policy = program.command('policy').description('policy bundles');
-policy.command('show').description('print the bundle in force').action(action((session, out) => policyShow(session, out)));
+policy.command('show').description('print the bundle in force').action(action((session, out) => command('admin').then((m) => m.policyShow(session, out))));
 policy
   .command('apply <file>')
   .description('validate and publish a YAML bundle; every policy instance reloads it')
-  .action(action((session, out, file: string) => policyApply(session, file, out)));
+  .action(action((session, out, file: string) => command('admin').then((m) => m.policyApply(session, file, out))));
 
 program
   .command('kill <scope> <target>')
   .description('throw a kill switch: scope is global, tenant, agent or workflow (target * for global)')
   .requiredOption('--reason <text>', 'why, recorded with the switch')
-  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => killSwitch(session, 'kill', scope, target, opts.reason, out)));
+  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => command('admin').then((m) => m.killSwitch(session, 'kill', scope, target, opts.reason, out))));
 program
   .command('resume <scope> <target>')
   .description('release a kill switch')
   .option('--reason <text>', 'why', 'resumed from the CLI')
-  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => killSwitch(session, 'resume', scope, target, opts.reason, out)));
+  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => command('admin').then((m) => m.killSwitch(session, 'resume', scope, target, opts.reason, out))));
 
 for (const decision of ['approve', 'reject'] as const) {
   program
     .command(`${decision} <intentId>`)
     .description(`${decision} an intent that policy parked for approval`)
     .option('--comment <text>', 'recorded with the decision')
-    .action(action((session, out, intentId: string, opts: { comment?: string }) => decideApproval(session, decision, intentId, opts.comment, out)));
+    .action(action((session, out, intentId: string, opts: { comment?: string }) => command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out))));
 }
 
 program
@@ -161,7 +174,13 @@ program
   .option('--agents <module>', "re-run the agents exported by this module on the recorded model/tool/memory answers (exit 1 at the first divergence)")
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
-  .action(action((session, out, workflowId: string, opts) => replay(session, workflowId, opts, out)));
+  .action(action((session, out, workflowId: string, opts) => command('replay').then((m) => m.replay(session, workflowId, opts, out))));
+
+// Piped into `head`, the reader goes away early: that is the end of the output, not an error to crash on.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(Number(process.exitCode ?? 0));
+});
 
 program.exitOverride((error: CommanderError) => {
   process.exit(error.exitCode);

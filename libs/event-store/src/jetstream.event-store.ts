@@ -207,7 +207,7 @@ export class JetStreamEventStore implements EventStore {
       await this.init();
       const after = options.after;
       const from = after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {};
-      const { last_seq: newest } = (await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM)).state;
+      const newest = await this.newestCommit();
       const records = await this.scan(from, after && newest <= after.commit ? 0 : newest, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
       return records.slice(0, options.maxCount);
     });
@@ -276,6 +276,18 @@ export class JetStreamEventStore implements EventStore {
       if (/no message found/i.test(String((error as Error).message))) return this.newestLeft(stream);
       throw error;
     }
+  }
+
+  /**
+   * The sequence of the newest commit still stored. The stream's last sequence stays that of a deleted newest
+   * commit, which a read would wait for in vain (and take for a replica behind).
+   */
+  private async newestCommit(): Promise<number> {
+    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { deleted_details: true });
+    const deleted = new Set(state.deleted ?? []);
+    let newest = state.last_seq;
+    while (newest >= state.first_seq && deleted.has(newest)) newest -= 1;
+    return newest;
   }
 
   /**
