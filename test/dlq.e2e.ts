@@ -1,10 +1,11 @@
 import { createMessage, newId, subjectOf, type MessageOf } from '@agentos/contracts';
 import { JetStreamClientProxy, NatsConnector, deadLetterFor } from '@agentos/messaging';
 import { readStoredMessages, startNatsServer, type NatsServerHandle } from '@agentos/testing';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliRunner } from './cli-runner';
+import { CLI, cliRunner } from './cli-runner';
 
 /** A letter as a service's worker parks it: the message's bytes as they arrived on their subject. */
 function park(service: string, subject: string, original: unknown, reason: 'invalid-message' | 'refused', error: string, seq: number) {
@@ -47,6 +48,12 @@ describe('agentos dlq, against a real nats-server', () => {
     expect(shown.stdout).toContain(`reason invalid-message: payload.intentId: Invalid UUID`);
     expect(shown.stdout).toContain('"goal": ""');
     expect(await agentos('dlq', 'show', newId())).toMatchObject({ code: 1, stderr: expect.stringMatching(/^agentos: no dead letter [\da-f-]{36} \(agentos dlq ls lists them\)\n$/) });
+  });
+
+  it('exits cleanly when its reader goes away first (piped into head)', () => {
+    // `true` exits at once: every line the CLI writes goes to a closed pipe (EPIPE).
+    const run = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" dlq ls | true; exit \${PIPESTATUS[0]}`], { env: { ...process.env, NATS_URL: nats.url, AGENTOS_CONFIG: join(tmpdir(), 'agentos-none.json') }, encoding: 'utf8' });
+    expect({ code: run.status, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it("re-sends a letter's original as the operator's own message, once, and records it; never as its first sender", async () => {
