@@ -11,7 +11,7 @@ import { workflowStream } from '@agentos/orchestration';
 import { freePort, startNatsServer, waitFor } from '@agentos/testing';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { newToken } from '../apps/observability/src/http/tokens';
 import { APPS, ROOT, spawnApp } from './processes';
 
@@ -72,7 +72,11 @@ async function main() {
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();
-  const apps = APPS.map((name) => spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }));
+  const logs = join(ROOT, '.data', 'logs');
+  const apps = APPS.map((name) =>
+    spawnApp(name, { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, undefined, { logFile: join(logs, `${name}.log`) }),
+  );
+  say(`each app's log (JSON lines, appended): ${relative(ROOT, logs)}/<app>.log`);
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));
     await Promise.all(apps.map((app) => app.exited));
