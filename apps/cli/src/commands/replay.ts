@@ -22,9 +22,16 @@ export interface ReplayOptions {
   report?: string;
 }
 
-/** A module chosen at run time (through swc's hook, so it may be TypeScript): import() would bypass the hook. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const requireModule = (path: string) => require(resolve(path)) as Record<string, unknown>;
+/**
+ * A module chosen at run time, which may be TypeScript: swc's hook is registered first (the precompiled CLI runs
+ * without it), and require() is used because import() would bypass the hook.
+ */
+function requireModule(path: string): Record<string, unknown> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require('@swc-node/register');
+  return require(resolve(path)) as Record<string, unknown>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 /** A decider module to re-execute with (to find where changed code decides differently). */
 function loadDecider(path: string): Decider<unknown, unknown> {
