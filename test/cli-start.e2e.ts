@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CLI, cliRunner } from './cli-runner';
 
 const ROOT = join(__dirname, '..');
@@ -25,6 +25,10 @@ describe('the agentos CLI as a process, without a server', () => {
     const run = await agentos('run', file);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`agentos: ${file} is invalid:\n  ${file}:6:70 nested more than 64 levels deep (a collection at depth 65 starts here)\n`);
+    const inputFile = join(dirname(file), 'input.json');
+    writeFileSync(inputFile, `{"x":\n${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    const withInput = await agentos('run', join(ROOT, 'examples/research-report.yaml'), '--input-file', inputFile);
+    expect(withInput.stderr).toBe(`agentos: ${inputFile} is invalid:\n  ${inputFile}:2:64 nested more than 64 levels deep (a collection at depth 65 starts here)\n`);
   });
 
   it('starts from the precompiled build, several times faster than through swc', () => {
