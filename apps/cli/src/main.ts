@@ -19,7 +19,6 @@ const program = new Command('agentos')
  * Each command's module is loaded when the command runs: it pulls in NATS, the event stores and the libraries,
  * which `--help` and the other commands need not pay for at start.
  */
-const command = <M extends 'admin' | 'dlq' | 'replay' | 'run' | 'submit' | 'supervise' | 'workflows'>(name: M) => import(`./commands/${name}`) as Promise<CommandModules[M]>;
 interface CommandModules {
   admin: typeof import('./commands/admin');
   dlq: typeof import('./commands/dlq');
@@ -29,6 +28,7 @@ interface CommandModules {
   supervise: typeof import('./commands/supervise');
   workflows: typeof import('./commands/workflows');
 }
+const command = <M extends keyof CommandModules>(name: M) => import(`./commands/${name}`) as Promise<CommandModules[M]>;
 
 /** The global --tenant doubles as a filter where one is asked for, but only when typed, not from the settings. */
 const tenantGiven = () => (program.getOptionValueSource('tenant') === 'cli' ? program.opts<GlobalFlags>().tenant : undefined);
