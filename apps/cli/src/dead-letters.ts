@@ -21,9 +21,14 @@ export interface DeadLetterFilter {
 
 /** Everything in the dead-letter stream, read once with an ordered consumer: the letters and the records of their redrives. */
 export async function readDeadLetters(js: JetStreamClient): Promise<DeadLetterFile> {
-  const consumer = await js.consumers.get(STREAM);
-  const { num_pending: pending } = await consumer.info();
   const file: DeadLetterFile = { letters: [], redrives: new Map() };
+  // No stream yet: nothing was ever parked (the services create it when they start).
+  const consumer = await js.consumers.get(STREAM).catch((error: Error) => {
+    if (/stream not found/i.test(error.message)) return undefined;
+    throw error;
+  });
+  if (!consumer) return file;
+  const { num_pending: pending } = await consumer.info();
   if (pending === 0) return file;
   for await (const stored of await consumer.fetch({ max_messages: pending, expires: 10_000 })) {
     const parsed = decodeMessage(stored.data);

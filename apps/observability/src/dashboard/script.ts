@@ -41,9 +41,9 @@ function renderWorkflows() {
 }
 
 function renderMetrics(m) {
-  for (const k of ['submitted', 'completed', 'rejected']) show(k, m.intents[k]);
-  // Intents and workflows fail alike: the counter is both, and the reasons below say why.
-  show('failed', m.intents.failed + (m.workflows.failed || 0));
+  for (const k of ['submitted', 'completed']) show(k, m.intents[k]);
+  // Intents and workflows end alike: these counters are both, and the reasons below say why runs failed.
+  for (const k of ['rejected', 'failed']) show(k, m.intents[k] + (m.workflows[k] || 0));
   show('p50', m.intentLatencyMs.count ? '≤ ' + m.intentLatencyMs.p50 + ' ms' : '–');
   show('p99', m.intentLatencyMs.count ? '≤ ' + m.intentLatencyMs.p99 + ' ms' : '–');
   show('dead', Object.values(m.deadLetters).reduce((a, b) => a + b, 0));
