@@ -12,7 +12,7 @@ import { workflowStream } from '@agentos/orchestration';
 import { freePort, prepareIdentity, startNatsServer, waitFor, type NatsCredentials } from '@agentos/testing';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { newToken } from '../apps/observability/src/http/tokens';
 import { localAuth, spawnSystem } from './local-auth';
 import { ROOT } from './processes';
@@ -82,7 +82,9 @@ async function main() {
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();
-  const apps = spawnSystem({ NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials);
+  const logs = join(ROOT, '.data', 'logs');
+  const apps = spawnSystem({ NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs);
+  say(`each app's log (JSON lines, appended): ${relative(ROOT, logs)}/<app>.log`);
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));
     await Promise.all(apps.map((app) => app.exited));

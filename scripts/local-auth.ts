@@ -1,4 +1,5 @@
 import { DEMO_AGENTS, agentUser, identityDirFromEnv, type NatsCredentials } from '@agentos/testing';
+import { join } from 'node:path';
 import { APPS, spawnApp, type AppProcess } from './processes';
 
 /**
@@ -18,15 +19,17 @@ export function localAuth(say: (line: string) => void): { identityDir: string } 
  * The apps, each as its own process. With credentials each logs in as its own principal (NATS_CREDS), and each
  * demo agent runs in a process of its own: an agent's creds let it act as that agent only.
  */
-export function spawnSystem(env: NodeJS.ProcessEnv, credentials?: Readonly<Record<string, NatsCredentials>>): AppProcess[] {
-  if (!credentials) return APPS.map((name) => spawnApp(name, env));
+export function spawnSystem(env: NodeJS.ProcessEnv, credentials?: Readonly<Record<string, NatsCredentials>>, logDir?: string): AppProcess[] {
+  // Each app appends its log to <logDir>/<app>.log (each demo agent to demo-agent-<name>.log).
+  const spawn = (name: string, appEnv: NodeJS.ProcessEnv, logName = name) => spawnApp(name, appEnv, undefined, logDir ? { logFile: join(logDir, `${logName}.log`) } : {});
+  if (!credentials) return APPS.map((name) => spawn(name, env));
   const creds = (user: string) => {
     const found = credentials[user];
     if (!found) throw new Error(`no NATS creds for ${user}`);
     return found.creds;
   };
   return [
-    ...APPS.filter((name) => name !== 'demo-agent').map((name) => spawnApp(name, { ...env, NATS_CREDS: creds(name) })),
-    ...DEMO_AGENTS.map((agent) => spawnApp('demo-agent', { ...env, AGENTOS_DEMO_AGENTS: agent, NATS_CREDS: creds(agentUser(agent)) })),
+    ...APPS.filter((name) => name !== 'demo-agent').map((name) => spawn(name, { ...env, NATS_CREDS: creds(name) })),
+    ...DEMO_AGENTS.map((agent) => spawn('demo-agent', { ...env, AGENTOS_DEMO_AGENTS: agent, NATS_CREDS: creds(agentUser(agent)) }, `demo-agent-${agent}`)),
   ];
 }

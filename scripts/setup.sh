@@ -15,3 +15,5 @@ fi
 nats-server --version
 echo "› installing npm packages"
 npm ci --no-audit --no-fund
+echo "› precompiling the agentos CLI (dist/cli; apps/cli/bin/agentos.js runs the sources while they are newer)"
+node -r @swc-node/register scripts/build-app.ts cli

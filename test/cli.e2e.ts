@@ -1,3 +1,5 @@
+import { EVENT_STORE_STREAM, JetStreamEventStore } from '@agentos/event-store';
+import type { NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,7 +64,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     const lines = run.stdout.split('\n').filter((l) => l.startsWith('#'));
     expect(lines.map((l) => /^#\s*\d+ \S+\s+(\w+)/.exec(l)?.[1])).toEqual(['DecisionInputRecorded', 'IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided']);
     expect(run.stdout).toMatch(/PolicyDecided\s+service:policy rule=allow-intents/);
-    expect(run.stdout).toMatch(/state at #3 \(.+\): awaiting-policy; spent \{"tokens":0,"cost":0,"steps":0\}; memory \{\}/);
+    expect(run.stdout).toMatch(/state at #3 \(.+\): awaiting-policy; spent \{"tokens":0,"cost":0,"steps":0\}; memory \{\}\n {2}main +waiting\n/);
   });
 
   it('re-executes the recorded decisions: same code agrees, a changed decider diverges at the assignment', async () => {
@@ -111,12 +113,35 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     expect(agents.stdout).toMatch(/^summariser@1\.0\.0\s+owner=demo-team\s+capabilities=summarise/m);
     expect((await agentos('agents', 'show', 'summariser')).stdout).toMatch(/^summariser: 1 instance\(s\)\n  1\.0\.0\s+owner=demo-team/);
     const listed = await agentos('workflows', 'ls');
-    expect(listed.stdout).toContain(`${intentId}  IntentCompleted`);
+    expect(listed.stdout).toMatch(new RegExp(`^${intentId}  summarise\\s+acme\\s+completed\\s+\\d+ events`, 'm'));
+    const ids = async (...filters: string[]) => (await agentos('workflows', 'ls', ...filters)).stdout.split('\n').map((l) => l.split(' ')[0]);
+    expect(await ids('--status', 'completed', '--name', 'summarise', '--since', '1h')).toContain(intentId);
+    expect(await ids('--status', 'rejected')).not.toContain(intentId);
+    expect(await ids('--name', 'delete-files')).not.toContain(intentId);
+    expect(await ids('--since', new Date(Date.now() + 60_000).toISOString())).toEqual(['no', '']);
+    expect(await ids('--tenant', 'globex')).toEqual(['no', '']);
+    expect(await ids('--tenant', 'acme')).toContain(intentId);
     const workflow = await agentos('workflows', 'show', intentId);
     expect(workflow.stdout).toMatch(new RegExp(`^workflow ${intentId}: completed; \\d+ events; spent \\{"tokens":0,"cost":0,"steps":1\\}`));
     const shown = await agentos('policy', 'show');
     expect(shown.stdout).toMatch(/^# bundle default-3 \(5 rules\)/);
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));
     expect(applied).toMatchObject({ code: 0, stdout: 'policy bundle stricter-1 (2 rules) is in force\n' });
-  }, 90_000); // eight CLI processes, each compiling on start
+  }, 120_000); // fourteen CLI processes
+
+  // Last: it deletes the newest commit of the run's stream.
+  it('reads what is left of a truncated stream and says which revisions are missing, instead of "unknown workflow"', async () => {
+    const connector = system.client.unwrap<NatsConnector>();
+    const records = await new JetStreamEventStore(connector).readStream(workflowStream(intentId));
+    const newest = records.at(-1)!.position.commit;
+    const lost = records.filter((r) => r.position.commit === newest).map((r) => r.revision);
+    await (await connector.manager$()).streams.deleteMessage(EVENT_STORE_STREAM, newest, true);
+    const run = await agentos('replay', intentId);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`agentos: workflow-${intentId}: stream truncated: revisions ${lost[0]}.. missing; showing the ${lost[0]} events left\n`);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(lost[0]);
+    const verify = await agentos('replay', intentId, '--verify');
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`TRUNCATED: revisions ${lost[0]}.. missing`);
+  });
 });

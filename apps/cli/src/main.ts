@@ -1,16 +1,9 @@
-import { identityDirFromEnv, IdentityStore, USER_ROLES } from '@agentos/identity';
 import { Command, CommanderError } from 'commander';
-import { agentShow, agentsList, decideApproval, killSwitch, policyApply, policyShow } from './commands/admin';
-import { bootstrap } from './commands/bootstrap';
-import { replay } from './commands/replay';
-import { runWorkflow } from './commands/run';
-import { agentsSpawn, agentsTerminate } from './commands/supervise';
-import { submit } from './commands/submit';
-import { workflowShow, workflowsList } from './commands/workflows';
-import { principalsAdd, principalsList, principalsRevoke, type AddOptions } from './commands/principals';
+import type { AddOptions } from './commands/principals';
 import { output, type Output } from './output';
-import { Session } from './session';
-import { loadSettings, type GlobalFlags } from './settings';
+import type { Session } from './session';
+import { parseSince } from './since';
+import type { GlobalFlags } from './settings';
 
 const program = new Command('agentos')
   .description('Publish intents onto AgentOS, administer it, and replay workflows for incident analysis.')
@@ -24,12 +17,33 @@ const program = new Command('agentos')
   .option('--debug', 'print stack traces on errors')
   .showHelpAfterError();
 
+/**
+ * Each command's module is loaded when the command runs: it pulls in NATS, the event stores and the libraries,
+ * which `--help` and the other commands need not pay for at start.
+ */
+interface CommandModules {
+  admin: typeof import('./commands/admin');
+  bootstrap: typeof import('./commands/bootstrap');
+  principals: typeof import('./commands/principals');
+  dlq: typeof import('./commands/dlq');
+  replay: typeof import('./commands/replay');
+  run: typeof import('./commands/run');
+  submit: typeof import('./commands/submit');
+  supervise: typeof import('./commands/supervise');
+  workflows: typeof import('./commands/workflows');
+}
+const command = <M extends keyof CommandModules>(name: M) => import(`./commands/${name}`) as Promise<CommandModules[M]>;
+
+/** The global --tenant doubles as a filter where one is asked for, but only when typed, not from the settings. */
+const tenantGiven = () => (program.getOptionValueSource('tenant') === 'cli' ? program.opts<GlobalFlags>().tenant : undefined);
+
 /** Runs one command with its session; errors are one line (stack with --debug) and exit 1. */
 function action<A extends unknown[]>(run: (session: Session, out: Output, ...args: A) => Promise<number>) {
   return async (...args: A) => {
     const flags = program.opts<GlobalFlags & { json?: boolean; debug?: boolean }>();
     let session: Session | undefined;
     try {
+      const [{ Session }, { loadSettings }] = await Promise.all([import('./session'), import('./settings')]);
       session = new Session(loadSettings(flags));
       process.exitCode = await run(session, output(Boolean(flags.json)), ...args);
     } catch (error) {
@@ -48,14 +62,14 @@ program
   .command('bootstrap')
   .description('create or update every AgentOS stream and KV bucket to its settings (run as the NATS admin, before the services)')
   .option('--replicas <n>', 'JetStream replicas, 3 on a 3-node cluster (env AGENTOS_STREAM_REPLICAS; unset: existing streams keep theirs)')
-  .action(action((session, out, opts: { replicas?: string }) => bootstrap(session, opts.replicas, out)));
+  .action(action((session, out, opts: { replicas?: string }) => command('bootstrap').then((m) => m.bootstrap(session, opts.replicas, out))));
 
 program
   .command('submit <file>')
   .description('publish the intent in <file> (JSON or YAML: goal, capability, input, agent) and follow it')
   .option('--no-follow', 'return once published')
   .option('--timeout <seconds>', 'give up following after this long', '120')
-  .action(action((session, out, file: string, opts: { follow: boolean; timeout: string }) => submit(session, file, { follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out)));
+  .action(action((session, out, file: string, opts: { follow: boolean; timeout: string }) => command('submit').then((m) => m.submit(session, file, { follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out))));
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 program
@@ -68,7 +82,9 @@ program
   .option('--timeout <seconds>', 'give up following after this long', '300')
   .action(
     action((session, out, file: string, opts: { input: string[]; inputFile?: string; priority?: string; follow: boolean; timeout: string }) =>
-      runWorkflow(session, file, { input: opts.input, inputFile: opts.inputFile, priority: opts.priority, follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out),
+      command('run').then((m) =>
+        m.runWorkflow(session, file, { input: opts.input, inputFile: opts.inputFile, priority: opts.priority, follow: opts.follow, timeoutSeconds: Number(opts.timeout) }, out),
+      ),
     ),
   );
 
@@ -76,60 +92,86 @@ const agents = program.command('agents').description('the agent registry');
 agents
   .command('ls')
   .option('--capability <name>', 'only agents offering this capability')
-  .action(action((session, out, opts: { capability?: string }) => agentsList(session, opts.capability, out)));
+  .action(action((session, out, opts: { capability?: string }) => command('admin').then((m) => m.agentsList(session, opts.capability, out))));
 
 agents
   .command('show <name>')
   .description('the registered instances and versions of one agent')
-  .action(action((session, out, name: string) => agentShow(session, name, out)));
+  .action(action((session, out, name: string) => command('admin').then((m) => m.agentShow(session, name, out))));
 
 agents
   .command('spawn <template>')
   .description('start agent worker processes from a supervisor template (deploy/agents/templates.yaml)')
   .option('--count <n>', 'how many instances', '1')
   .option('--timeout <seconds>', 'wait this long for them to start', '30')
-  .action(action((session, out, template: string, opts: { count: string; timeout: string }) => agentsSpawn(session, template, Number(opts.count), Number(opts.timeout), out)));
+  .action(action((session, out, template: string, opts: { count: string; timeout: string }) => command('supervise').then((m) => m.agentsSpawn(session, template, Number(opts.count), Number(opts.timeout), out))));
 agents
   .command('terminate <instanceId>')
   .description('stop a supervised agent instance (it finishes its tasks first; no restart)')
   .option('--reason <text>', 'recorded with the termination', 'terminated from the CLI')
   .option('--timeout <seconds>', 'wait this long for it to stop', '30')
-  .action(action((session, out, instanceId: string, opts: { reason: string; timeout: string }) => agentsTerminate(session, instanceId, opts.reason, Number(opts.timeout), out)));
+  .action(action((session, out, instanceId: string, opts: { reason: string; timeout: string }) => command('supervise').then((m) => m.agentsTerminate(session, instanceId, opts.reason, Number(opts.timeout), out))));
 
 const workflows = program.command('workflows').description('workflows recorded in the event store');
 workflows
   .command('ls')
+  .description('runs newest first; the global --tenant, given on the command line, lists only that tenant')
   .option('--limit <n>', 'how many, newest first', '20')
-  .action(action((session, out, opts: { limit: string }) => workflowsList(session, Number(opts.limit), out)));
+  .option('--status <status>', 'only runs that are completed, failed, rejected or running')
+  .option('--name <name>', "only runs of this workflow (or an intent's capability)")
+  .option('--since <time|span>', 'only runs active since an ISO time or a span back from now (30m, 2h, 7d)')
+  .action(
+    action((session, out, opts: { limit: string; status?: string; name?: string; since?: string }) =>
+      command('workflows').then((m) =>
+        m.workflowsList(session, Number(opts.limit), { status: opts.status, name: opts.name, since: opts.since ? parseSince(opts.since) : undefined, tenant: tenantGiven() }, out),
+      ),
+    ),
+  );
 workflows
   .command('show <workflowId>')
   .description('status, spending and timeline of one workflow')
-  .action(action((session, out, id: string) => workflowShow(session, id, out)));
+  .action(action((session, out, id: string) => command('workflows').then((m) => m.workflowShow(session, id, out))));
+
+const dlq = program.command('dlq').description('dead letters: messages no handler could process, parked with the reason');
+dlq
+  .command('ls')
+  .option('--service <name>', 'only letters parked by this service (or agent-<name>)')
+  .option('--reason <reason>', 'only invalid-message, max-deliveries-exceeded or refused letters')
+  .option('--since <time|span>', 'only letters parked since an ISO time or a span back from now (30m, 2h, 7d)')
+  .action(action((session, out, opts: { service?: string; reason?: string; since?: string }) => command('dlq').then((m) => m.dlqList(session, { service: opts.service, reason: opts.reason, since: opts.since ? parseSince(opts.since) : undefined }, out))));
+dlq
+  .command('show <letterId>')
+  .description('the whole letter: where it was, why it was parked, every issue, the original')
+  .action(action((session, out, id: string) => command('dlq').then((m) => m.dlqShow(session, id, out))));
+dlq
+  .command('redrive <letterId>')
+  .description("re-send the original as a new message of yours (your identity, never its sender's), once; refused while it fails validation")
+  .action(action((session, out, id: string) => command('dlq').then((m) => m.dlqRedrive(session, id, out))));
 
 const policy = program.command('policy').description('policy bundles');
-policy.command('show').description('print the bundle in force').action(action((session, out) => policyShow(session, out)));
+policy.command('show').description('print the bundle in force').action(action((session, out) => command('admin').then((m) => m.policyShow(session, out))));
 policy
   .command('apply <file>')
   .description('validate and publish a YAML bundle; every policy instance reloads it')
-  .action(action((session, out, file: string) => policyApply(session, file, out)));
+  .action(action((session, out, file: string) => command('admin').then((m) => m.policyApply(session, file, out))));
 
 program
   .command('kill <scope> <target>')
   .description('throw a kill switch: scope is global, tenant, agent or workflow (target * for global)')
   .requiredOption('--reason <text>', 'why, recorded with the switch')
-  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => killSwitch(session, 'kill', scope, target, opts.reason, out)));
+  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => command('admin').then((m) => m.killSwitch(session, 'kill', scope, target, opts.reason, out))));
 program
   .command('resume <scope> <target>')
   .description('release a kill switch')
   .option('--reason <text>', 'why', 'resumed from the CLI')
-  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => killSwitch(session, 'resume', scope, target, opts.reason, out)));
+  .action(action((session, out, scope: string, target: string, opts: { reason: string }) => command('admin').then((m) => m.killSwitch(session, 'resume', scope, target, opts.reason, out))));
 
 for (const decision of ['approve', 'reject'] as const) {
   program
     .command(`${decision} <intentId>`)
     .description(`${decision} an intent that policy parked for approval`)
     .option('--comment <text>', 'recorded with the decision')
-    .action(action((session, out, intentId: string, opts: { comment?: string }) => decideApproval(session, decision, intentId, opts.comment, out)));
+    .action(action((session, out, intentId: string, opts: { comment?: string }) => command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out))));
 }
 
 program
@@ -142,29 +184,38 @@ program
   .option('--agents <module>', "re-run the agents exported by this module on the recorded model/tool/memory answers (exit 1 at the first divergence)")
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
-  .action(action((session, out, workflowId: string, opts) => replay(session, workflowId, opts, out)));
+  .action(action((session, out, workflowId: string, opts) => command('replay').then((m) => m.replay(session, workflowId, opts, out))));
+
+// Piped into `head`, the reader goes away early: that is the end of the output, not an error to crash on.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(Number(process.exitCode ?? 0));
+});
 
 const principals = program
   .command('principals')
   .description('NATS principals (user JWTs and creds files) of this deployment\'s identity (env AGENTOS_IDENTITY_DIR; default .data/identity)')
   .option('--identity-dir <dir>', 'the identity directory (operator, accounts, creds)');
-const identity = () => IdentityStore.open(principals.opts<{ identityDir?: string }>().identityDir ?? identityDirFromEnv());
+const identity = async () => {
+  const { IdentityStore, identityDirFromEnv } = await import('@agentos/identity');
+  return IdentityStore.open(principals.opts<{ identityDir?: string }>().identityDir ?? identityDirFromEnv());
+};
 principals
   .command('add')
   // --tenant is the global option (commander gives it to the program): required here, and never from the environment.
   .description('issue a credentials file for a person or an agent of --tenant <tenant> ("system": the platform, every tenant); no NATS restart')
-  .requiredOption('--role <role>', `${USER_ROLES.join('|')}|agent:<name>`)
+  .requiredOption('--role <role>', 'submitter|approver|operator|auditor|agent:<name> (checked when the command runs)')
   .option('--name <name>', "a person's name (their actor id: user-<name>)")
   .option('--out <file>', 'also write the creds file here (mode 0600)')
-  .action(action(async (_session, out, opts: Omit<AddOptions, 'tenant'>) => principalsAdd(await identity(), { ...opts, tenant: program.opts<GlobalFlags>().tenant }, out)));
+  .action(action(async (_session, out, opts: Omit<AddOptions, 'tenant'>) => (await command('principals')).principalsAdd(await identity(), { ...opts, tenant: program.opts<GlobalFlags>().tenant }, out)));
 principals
   .command('revoke <user>')
   .description('revoke a principal on the running NATS: its connections are closed, new ones refused')
-  .action(action(async (session, out, user: string) => principalsRevoke(await identity(), session.settings.natsUrl.split(','), user, out)));
+  .action(action(async (session, out, user: string) => (await command('principals')).principalsRevoke(await identity(), session.settings.natsUrl.split(','), user, out)));
 principals
   .command('ls')
   .description('the principals issued, active and revoked')
-  .action(action(async (_session, out) => principalsList(await identity(), out)));
+  .action(action(async (_session, out) => (await command('principals')).principalsList(await identity(), out)));
 
 program.exitOverride((error: CommanderError) => {
   process.exit(error.exitCode);

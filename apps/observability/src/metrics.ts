@@ -1,5 +1,6 @@
 import type { AnyMessage, ReplyOf } from '@agentos/contracts';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { failureReason } from './failure-reason';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 const REMEMBERED = 100_000;
@@ -23,6 +24,7 @@ export class Metrics {
   private readonly spent = new Counter({ name: 'agentos_usage_total', help: 'Reported usage by metric and tenant', labelNames: ['metric', 'tenant'], registers: [this.registry] });
   private readonly budgets = new Counter({ name: 'agentos_budgets_exhausted_total', help: 'Budgets spent, by scope and metric', labelNames: ['scope', 'metric'], registers: [this.registry] });
   private readonly workflows = new Counter({ name: 'agentos_workflows_total', help: 'Workflow runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly failures = new Counter({ name: 'agentos_run_failures_total', help: 'Failed intents and workflows, by kind of run and kind of reason', labelNames: ['run', 'reason'], registers: [this.registry] });
   private readonly steps = new Counter({ name: 'agentos_steps_total', help: 'Workflow steps by outcome (retried: an attempt failed and another is scheduled)', labelNames: ['outcome'], registers: [this.registry] });
   private readonly dropped = new Counter({ name: 'agentos_agent_instances_dropped_total', help: 'Agent instances declared down (silent or left), by agent', labelNames: ['agent'], registers: [this.registry] });
   private readonly circuits = new Counter({ name: 'agentos_circuit_transitions_total', help: 'Circuit breaker state changes, by agent and new state', labelNames: ['agent', 'to'], registers: [this.registry] });
@@ -52,6 +54,7 @@ export class Metrics {
       case 'IntentFailed':
         this.intents.inc({ outcome: message.type.replace('Intent', '').toLowerCase() });
         if (message.type === 'IntentCompleted') this.observe(this.toCompletion, message.payload.intentId, at, true);
+        if (message.type === 'IntentFailed') this.failures.inc({ run: 'intent', reason: failureReason(message.payload.reason) });
         break;
       case 'TaskCompleted':
       case 'TaskFailed':
@@ -61,6 +64,7 @@ export class Metrics {
       case 'WorkflowRejected':
       case 'WorkflowFailed':
         this.workflows.inc({ outcome: message.type.replace('Workflow', '').toLowerCase() });
+        if (message.type === 'WorkflowFailed') this.failures.inc({ run: 'workflow', reason: failureReason(message.payload.reason) });
         break;
       case 'StepCompleted':
       case 'StepFailed':
@@ -115,6 +119,7 @@ export class Metrics {
       workflows: byLabel('agentos_workflows_total', 'outcome'),
       droppedInstances: byLabel('agentos_agent_instances_dropped_total', 'agent'),
       deadLetters: byLabel('agentos_dead_letters_total', 'reason'),
+      failures: byLabel('agentos_run_failures_total', 'reason'),
       intentLatencyMs: { count, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99) },
     };
   }

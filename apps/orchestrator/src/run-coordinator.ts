@@ -1,4 +1,4 @@
-import { subjectOf, causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, type NatsConnector } from '@agentos/messaging';
@@ -197,7 +197,6 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         const { stepId, attempt, dueAt } = (event as MessageOf<'StepRetryScheduled'>).payload;
         this.timers.set({ dueAt: Date.parse(dueAt), timer: { intentId: runId, kind: 'retry', stepId, attempt }, origin: originOf(event) });
       }
-      if (event.type === 'StepFailed') this.deadLetter(event as MessageOf<'StepFailed'>);
       if (SETTLING.has(event.type)) {
         for (const [taskId, ref] of this.tasks) if (ref.runId === runId) this.tasks.delete(taskId);
         this.scheduler.removeWorkflow(runId);
@@ -215,23 +214,6 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     // The same task queued again: its instance went down, so it goes back in line.
     if (!this.scheduler.enqueue(task)) this.scheduler.requeue(taskId);
     this.timers.set({ dueAt: Date.parse(deadline), timer: { intentId, kind: 'deadline', stepId, attempt, taskId }, origin: originOf(event) });
-  }
-
-  /** A task whose attempts are spent is parked with its last queuing and the error, for an operator. */
-  private deadLetter(failed: MessageOf<'StepFailed'>): void {
-    const { workflowId, stepId, attempt, error } = failed.payload;
-    const queued = [...this.tasks.values()].find((ref) => ref.runId === workflowId && ref.stepId === stepId && ref.queued?.payload.attempt === attempt)?.queued;
-    const letter = causedBy(failed, 'MessageDeadLettered', {
-      service: this.service.name,
-      consumer: 'scheduler',
-      subject: subjectOf(queued ?? failed),
-      streamSequence: 0,
-      deliveries: attempt,
-      reason: 'retries-exhausted',
-      error: `step ${stepId} of ${workflowId}: ${error}`,
-      original: JSON.stringify(queued ?? failed),
-    }, this.actor);
-    this.bus.publishMessage(letter).catch((err: Error) => this.service.log.warn({ err, stepId }, 'dead letter not published'));
   }
 
   private async fireTimer(due: DueTimer): Promise<void> {

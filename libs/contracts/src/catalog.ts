@@ -120,6 +120,8 @@ export const CATALOG = {
   // operations
   DecisionInputRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.decision.input-recorded', stream: 'AGENTOS_EVENTS', schema: operations.DecisionInputRecorded },
   MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },
+  // Six tokens with the sender's: never matched by a MessageDeadLettered consumer (agentos.dlq.*.*.*).
+  RedriveDeadLetter: { kind: 'command', version: 1, subject: 'agentos.dlq.redrive.{letterId}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.RedriveDeadLetter },
   GetMetrics: { kind: 'query', version: 1, subject: 'agentos.query.observability.metrics', schema: operations.GetMetrics, reply: operations.MetricsSnapshot },
 } as const satisfies Record<string, MessageSpec>;
 

@@ -1,11 +1,10 @@
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeDepth, formatCount, jsonDepth } from './limits';
+import { MAX_DOCUMENT_DEPTH, tooDeep } from './yaml-depth';
 
 /** Policy bundles and workflow definitions are a few kilobytes; a larger document is a mistake or an attack. */
 export const MAX_DOCUMENT_CHARS = 256 * 1024;
-/** Deeper than any sane document, far below what the YAML reader's recursion survives. */
-export const MAX_DOCUMENT_DEPTH = 64;
 /**
  * Alias expansions allowed while reading (yaml's `maxAliasCount`): a "billion laughs" document
  * expands a few aliases into millions of nodes.
@@ -43,6 +42,13 @@ export function parseYamlDocument<S extends z.ZodType>(text: string, schema: S, 
     const { line, col } = lineCounter.linePos(offset);
     return `${source}:${line}:${col}`;
   };
+  const deep = tooDeep(text);
+  if (deep) {
+    // The parser that fills the line counter is not run on such a text: its line starts are counted here.
+    lineCounter.addNewLine(0);
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) lineCounter.addNewLine(newline + 1);
+    throw new DocumentError(source, [`${at(deep.offset)} nested more than ${MAX_DOCUMENT_DEPTH} levels deep (a collection at depth ${deep.depth} starts here)`]);
+  }
   const { document, raw } = read(text, source, lineCounter);
   if (document.errors.length > 0) throw new DocumentError(source, document.errors.map((e) => `${at(e.pos[0])} ${e.message.split('\n')[0]}`));
   const depth = jsonDepth(raw);

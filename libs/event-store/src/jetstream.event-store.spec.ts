@@ -106,4 +106,20 @@ describe('JetStream event store reading streams it has read before', () => {
     expect(ids(await owner.readStream(stream))).toEqual([first.id, sneaked.id]);
     await expect(owner.append(stream, [event()], { expectedRevision: 1 })).resolves.toEqual({ nextExpectedRevision: 2 });
   });
+
+  it('reads what is left of a stream whose newest commit was deleted, and says from which revision it is missing', async () => {
+    const writer = new JetStreamEventStore(connector);
+    const stream = `workflow-${newId()}`;
+    for (let commit = 0; commit < 3; commit += 1) await writer.append(stream, [event(), event()]);
+    const written = await writer.readStream(stream);
+    await (await connector.manager$()).streams.deleteMessage('AGENTOS_EVENT_STORE', written[5].position.commit, true);
+    for (const reader of [writer, new JetStreamEventStore(connector)]) {
+      expect(ids(await reader.readStream(stream))).toEqual(ids(written.slice(0, 4)));
+      expect(await reader.truncatedFrom(stream)).toBe(4);
+      // The deleted commit was the newest of the whole store too: a scan of $all must not wait for it.
+      expect(ids((await reader.readAll()).filter((r) => r.stream === stream))).toEqual(ids(written.slice(0, 4)));
+    }
+    expect(await writer.truncatedFrom(`workflow-${newId()}`)).toBeUndefined();
+    expect(await writer.truncatedFrom(stream.replace('workflow-', 'never-'))).toBeUndefined();
+  });
 });

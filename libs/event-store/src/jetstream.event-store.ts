@@ -39,6 +39,8 @@ interface LastCommit {
   seq: number;
   revision: number;
   hash: string;
+  /** The stream's newest commit was deleted: this is the newest one left. */
+  truncated?: boolean;
 }
 
 /**
@@ -226,7 +228,7 @@ export class JetStreamEventStore implements EventStore {
       await this.init();
       const after = options.after;
       const from = after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {};
-      const { last_seq: newest } = (await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM)).state;
+      const newest = await this.newestCommit();
       const records = await this.scan(from, after && newest <= after.commit ? 0 : newest, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
       return records.slice(0, options.maxCount);
     });
@@ -292,9 +294,42 @@ export class JetStreamEventStore implements EventStore {
       const stored = await jsm.streams.getMessage(EVENT_STORE_STREAM, { last_by_subj: subjectFor(stream) });
       return { seq: stored.seq, revision: Number(stored.header.get(LAST_REVISION)), hash: stored.header.get(LAST_HASH) };
     } catch (error) {
-      if (/no message found/i.test(String((error as Error).message))) return undefined;
+      if (/no message found/i.test(String((error as Error).message))) return this.newestLeft(stream);
       throw error;
     }
+  }
+
+  /**
+   * The sequence of the newest commit still stored. The stream's last sequence stays that of a deleted newest
+   * commit, which a read would wait for in vain (and take for a replica behind).
+   */
+  private async newestCommit(): Promise<number> {
+    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { deleted_details: true });
+    const deleted = new Set(state.deleted ?? []);
+    let newest = state.last_seq;
+    while (newest >= state.first_seq && deleted.has(newest)) newest -= 1;
+    return newest;
+  }
+
+  /**
+   * nats-server 2.9 answers "no message found" for the last message of a subject whose newest message was deleted,
+   * though older ones remain: without this, a run whose last commit was deleted read as no run at all. What is
+   * left is found by a scan of the subject, and marked as truncated.
+   */
+  private async newestLeft(stream: string): Promise<LastCommit | undefined> {
+    const subject = subjectFor(stream);
+    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { subjects_filter: subject });
+    if (!state.subjects?.[subject]) return undefined;
+    const left = await this.scan({ filterSubjects: subject }, 0);
+    if (left.length === 0) return undefined;
+    const newest = left.reduce((a, b) => (b.revision > a.revision ? b : a));
+    return { seq: newest.position.commit, revision: newest.revision, hash: newest.hash, truncated: true };
+  }
+
+  async truncatedFrom(stream: string): Promise<number | undefined> {
+    await this.init();
+    const last = await this.lastCommit(stream);
+    return last?.truncated ? last.revision + 1 : undefined;
   }
 
   /** Test hook: overwrite an event in place, as someone with write access to the stream could. */

@@ -66,6 +66,11 @@ export interface EventStore {
   /** Atomic: all events or none. Validated against the contracts; hash-chained to the stream. */
   append(stream: string, events: readonly Envelope[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The first revision of a stream's lost tail (its newest commits deleted), or undefined when none is known lost.
+   * Only stores that can tell have it; gaps before the newest event show in the revisions read.
+   */
+  truncatedFrom?(stream: string): Promise<number | undefined>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription: stored events after `after`, then live ones, one at a time, in order. */
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription>;

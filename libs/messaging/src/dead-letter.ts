@@ -1,7 +1,7 @@
 import { SYSTEM_TENANT, TRACEPARENT, TenantId, createMessage, deriveId, isUuid, type Actor, type MessageOf, type ValidationIssue } from '@agentos/contracts';
 import type { JsMsg } from 'nats';
 
-/** Why a consumer parks a message (the orchestrator parks spent tasks itself, as retries-exhausted). */
+/** Why a consumer parks a message (retries-exhausted is no longer parked: a spent step is a failed step, not a dead letter). */
 export type DeadLetterReason = Exclude<MessageOf<'MessageDeadLettered'>['payload']['reason'], 'retries-exhausted'>;
 
 /** NATS' default max payload is 1 MiB; the original (and the error texts, which may quote it) are cut so the dead letter itself always fits. */

@@ -6,3 +6,5 @@ export * from './what-if';
 export * from './lineage';
 export * from './re-execute-agents';
 export * from './replay-context';
+export * from './outcome';
+export * from './missing-revisions';

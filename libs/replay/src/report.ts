@@ -2,6 +2,7 @@ import type { MessageOf } from '@agentos/contracts';
 import type { ChainVerdict, RecordedEvent } from '@agentos/event-store';
 import { Marked } from 'marked';
 import { escapeHtml, mdCode, mdText } from './markdown-text';
+import { runOutcome, type RunOutcome } from './outcome';
 import type { Divergence } from './re-execute';
 import { timeline } from './timeline';
 import type { ChangedDecision } from './what-if';
@@ -13,7 +14,21 @@ export interface IncidentFindings {
   whatIf?: ChangedDecision[];
 }
 
-const FAILURES = ['IntentFailed', 'IntentRejected', 'TaskFailed', 'BudgetExhausted', 'MessageDeadLettered'];
+const FAILURES = ['IntentFailed', 'IntentRejected', 'WorkflowFailed', 'WorkflowRejected', 'StepFailed', 'TaskFailed', 'BudgetExhausted', 'MessageDeadLettered'];
+
+function describeOutcome(outcome: RunOutcome): string {
+  if (!outcome.event) return '**still running**';
+  const step = outcome.failedStep ? `; failing step ${mdText(outcome.failedStep)}` : '';
+  const compensation = outcome.compensatedBy ? `, compensated by ${mdText(outcome.compensatedBy)}` : '';
+  const reason = outcome.reason ? ` — ${mdText(outcome.reason)}` : '';
+  return `**${outcome.status}** (${mdText(outcome.event.type)})${step}${compensation}${reason}`;
+}
+
+/** The step whose failure ended the run (its StepFailed), else the first failure recorded. */
+function failingEvent(records: readonly RecordedEvent[], outcome: RunOutcome): RecordedEvent | undefined {
+  const ofStep = (r: RecordedEvent) => r.event.type === 'StepFailed' && (r.event as MessageOf<'StepFailed'>).payload.stepId === outcome.failedStep;
+  return (outcome.failedStep ? [...records].reverse().find(ofStep) : undefined) ?? records.find((r) => FAILURES.includes(r.event.type));
+}
 
 /**
  * An incident report in Markdown: outcome, failing step, the policy decisions around it, the timeline.
@@ -21,13 +36,13 @@ const FAILURES = ['IntentFailed', 'IntentRejected', 'TaskFailed', 'BudgetExhaust
  */
 export function incidentReport(records: readonly RecordedEvent[], findings: IncidentFindings): string {
   const events = records.map((r) => r.event);
-  const failing = records.find((r) => FAILURES.includes(r.event.type));
-  const outcome = [...events].reverse().find((e) => ['IntentCompleted', 'IntentFailed', 'IntentRejected'].includes(e.type));
+  const outcome = runOutcome(events);
+  const failing = failingEvent(records, outcome);
   const traceId = events.find((e) => e.traceparent)?.traceparent?.split('-')[1] ?? 'none recorded';
   const lines = [
     `# Incident report: workflow ${mdText(findings.workflowId)}`,
     '',
-    `- Outcome: **${outcome ? mdText(outcome.type) : 'still running'}**${outcome && 'reason' in (outcome.payload as object) ? ` — ${mdText((outcome.payload as { reason: string }).reason)}` : ''}`,
+    `- Outcome: ${describeOutcome(outcome)}`,
     `- Events: ${records.length}, from ${mdText(events[0]?.occurredAt ?? '?')} to ${mdText(events.at(-1)?.occurredAt ?? '?')}`,
     `- Tenant: ${mdText(events[0]?.tenant ?? '?')}; correlation: ${mdText(events[0]?.correlationId ?? '?')}; trace id: ${mdText(traceId)}`,
     `- Hash chain: ${findings.chain.ok ? `intact (${findings.chain.events} events)` : `**broken at event #${findings.chain.revision}** (${mdText(findings.chain.eventId)}): ${mdText(findings.chain.reason)}`}`,

@@ -34,3 +34,12 @@ export function stateAt(records: readonly RecordedEvent[], point: string): Workf
   const last = upTo[upTo.length - 1];
   return { revision: last.revision, at: last.event.occurredAt, state: fold(orchestrationDecider, events), spent };
 }
+
+/** One line per step for a terminal: where it stood, on which attempt and instance, and why it failed. */
+export function formatSteps(state: RunState): string[] {
+  return Object.entries(state.steps).map(([stepId, step]) => {
+    const where = [step.attempt > 0 ? `attempt ${step.attempt}` : '', step.instanceId ? `on ${step.instanceId}` : '', step.retryDueAt ? `retry due ${step.retryDueAt}` : ''].filter(Boolean).join(', ');
+    const why = step.error ? `: ${step.error}` : '';
+    return `  ${stepId.padEnd(20)} ${step.status}${where ? ` (${where})` : ''}${why}`;
+  });
+}

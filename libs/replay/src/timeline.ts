@@ -18,6 +18,8 @@ export interface TimelineEntry {
 }
 
 const MAX_SUMMARY = 120;
+/** A terminal line's room for the summary before it wraps onto the next line. */
+const WRAP_AT = 100;
 
 function summarise(event: Envelope): string {
   const p = event.payload as Record<string, unknown>;
@@ -34,6 +36,15 @@ function summarise(event: Envelope): string {
     case 'IntentCompleted':
     case 'TaskCompleted':
       return `output ${JSON.stringify(p.output)}`;
+    // A failure's text is its root cause: never cut (formatTimeline wraps it).
+    case 'TaskFailed':
+    case 'StepFailed':
+      return `step ${p.stepId} attempt ${p.attempt}${p.retryable === false ? ' (not retryable)' : ''}: ${p.error}`;
+    case 'StepRetryScheduled':
+      return `step ${p.stepId} attempt ${p.attempt} in ${p.delayMs} ms after: ${p.error}`;
+    case 'IntentFailed':
+    case 'WorkflowFailed':
+      return `${p.failedStep ? `step ${p.failedStep}: ` : ''}${p.reason}`;
     default: {
       const text = JSON.stringify(p);
       return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
@@ -67,13 +78,28 @@ export function timeline(records: readonly RecordedEvent[]): TimelineEntry[] {
   });
 }
 
-/** Plain-text rendering for a terminal. */
+/** Cuts text into lines of at most `width` characters, at spaces where it can. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 2 ? space : width;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  return [...lines, rest];
+}
+
+/** Plain-text rendering for a terminal; a long summary continues on indented lines. */
 export function formatTimeline(entries: readonly TimelineEntry[]): string {
   return entries
     .map((e) => {
       const who = e.agent ? `${e.by} [${e.agent}]` : e.by;
       const rule = e.rule !== undefined ? ` rule=${e.rule}` : '';
-      return `#${String(e.revision).padStart(3)} ${e.at}  ${'  '.repeat(e.depth)}${e.type.padEnd(22)} ${who}${rule}  ${e.summary}`;
+      const head = `#${String(e.revision).padStart(3)} ${e.at}  ${'  '.repeat(e.depth)}${e.type.padEnd(22)} ${who}${rule}  `;
+      const [first, ...more] = wrap(e.summary, WRAP_AT);
+      return [head + first, ...more.map((line) => `${' '.repeat(6)}${line}`)].join('\n');
     })
     .join('\n');
 }

@@ -1,12 +1,13 @@
-import { parseMessage, type Envelope } from '@agentos/contracts';
+import type { Envelope } from '@agentos/contracts';
 import type { Decider } from '@agentos/decider';
-import { verifyChain, type RecordedEvent } from '@agentos/event-store';
+import { verifyChain } from '@agentos/event-store';
 import { memoryAsOf } from '@agentos/memory-projection';
-import { orchestrationDecider, workflowStream } from '@agentos/orchestration';
+import { orchestrationDecider } from '@agentos/orchestration';
 import { loadPolicyBundle } from '@agentos/policy-engine';
-import { agentsOf, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
+import { agentsOf, formatSteps, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadHistory } from '../history';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
@@ -21,21 +22,16 @@ export interface ReplayOptions {
   report?: string;
 }
 
-/** Reads a workflow's history, refusing (with the place) anything this code does not understand. */
-async function loadHistory(session: Session, workflowId: string): Promise<RecordedEvent[]> {
-  const stream = workflowStream(workflowId);
-  const records = await session.store.readStream(stream);
-  if (records.length === 0) throw new Error(`unknown workflow ${workflowId}: no events in ${stream}`);
-  for (const record of records) {
-    const parsed = parseMessage(record.event);
-    if (!parsed.ok) throw new Error(`event #${record.revision} of ${stream} (${record.event.type}) cannot be read: ${parsed.error}`);
-  }
-  return records;
+/**
+ * A module chosen at run time, which may be TypeScript: swc's hook is registered first (the precompiled CLI runs
+ * without it), and require() is used because import() would bypass the hook.
+ */
+function requireModule(path: string): Record<string, unknown> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require('@swc-node/register');
+  return require(resolve(path)) as Record<string, unknown>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
-
-/** A module chosen at run time (through swc's hook, so it may be TypeScript): import() would bypass the hook. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const requireModule = (path: string) => require(resolve(path)) as Record<string, unknown>;
 
 /** A decider module to re-execute with (to find where changed code decides differently). */
 function loadDecider(path: string): Decider<unknown, unknown> {
@@ -47,7 +43,7 @@ function loadDecider(path: string): Decider<unknown, unknown> {
 
 /** Never writes to the live streams: everything here reads the history and computes. Exit 1 on tampering or divergence. */
 export async function replay(session: Session, workflowId: string, options: ReplayOptions, out: Output): Promise<number> {
-  const records = await loadHistory(session, workflowId);
+  const { records, missing } = await loadHistory(session, workflowId);
   let exitCode = 0;
   const shown = options.at ? historyUpTo(records, options.at) : records;
   out.line(formatTimeline(timeline(shown)));
@@ -59,14 +55,16 @@ export async function replay(session: Session, workflowId: string, options: Repl
     const memoryEvents = (await session.store.readStream(`memory-${first.tenant}.workflow.${workflowId}`)).map((r) => r.event);
     const memory = Object.fromEntries([...memoryAsOf(memoryEvents, state.at)].map(([key, v]) => [key, v.value]));
     out.line(`\nstate at #${state.revision} (${state.at}): ${state.state.status}; spent ${JSON.stringify(state.spent)}; memory ${JSON.stringify(memory)}`);
+    out.line(formatSteps(state.state).join('\n'));
     out.data({ at: state, memory });
   }
 
   const chain = verifyChain(records);
   if (options.verify || options.report) {
     out.line(chain.ok ? `\nhash chain intact: ${chain.events} events` : `\nTAMPERED: event #${chain.revision} (${chain.eventId}): ${chain.reason}`);
-    out.data({ verify: chain });
-    if (!chain.ok) exitCode = 1;
+    if (missing) out.line(`TRUNCATED: revisions ${missing} missing`);
+    out.data({ verify: chain, missing });
+    if (!chain.ok || missing) exitCode = 1;
   }
 
   let divergence;

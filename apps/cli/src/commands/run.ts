@@ -1,7 +1,7 @@
-import { Priority, createMessage, newId, type AnyMessage } from '@agentos/contracts';
+import { Priority, createMessage, newId, parseYamlDocument, type AnyMessage } from '@agentos/contracts';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { follow, watchAll } from '../follow';
 import type { Output } from '../output';
 import type { Session } from '../session';
@@ -53,9 +53,11 @@ function describe(message: AnyMessage): string {
   }
 }
 
+const InputObject = z.record(z.string(), z.unknown());
+
 function inputOf(options: RunOptions): Record<string, unknown> {
-  const fromFile = options.inputFile ? (parseYaml(readFileSync(options.inputFile, 'utf8')) as Record<string, unknown>) : {};
-  if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new Error(`${options.inputFile}: the input must be an object`);
+  // Through the document parser: a problem (or a nesting too deep) is named with its file and line.
+  const fromFile = options.inputFile ? parseYamlDocument(readFileSync(options.inputFile, 'utf8'), InputObject, options.inputFile) : {};
   const pairs = options.input.map((pair) => {
     const at = pair.indexOf('=');
     if (at <= 0) throw new Error(`--input ${pair}: expected key=value`);

@@ -41,12 +41,14 @@ function renderWorkflows() {
 }
 
 function renderMetrics(m) {
-  for (const k of ['submitted', 'completed', 'rejected', 'failed']) show(k, m.intents[k]);
+  for (const k of ['submitted', 'completed']) show(k, m.intents[k]);
+  // Intents and workflows end alike: these counters are both, and the reasons below say why runs failed.
+  for (const k of ['rejected', 'failed']) show(k, m.intents[k] + (m.workflows[k] || 0));
   show('p50', m.intentLatencyMs.count ? '≤ ' + m.intentLatencyMs.p50 + ' ms' : '–');
   show('p99', m.intentLatencyMs.count ? '≤ ' + m.intentLatencyMs.p99 + ' ms' : '–');
   show('dead', Object.values(m.deadLetters).reduce((a, b) => a + b, 0));
   const rows = Object.entries(m.deadLetters).map(([reason, n]) => ['dead letter: ' + reason, n]);
-  if (m.intents.failed) rows.push(['failed intents', m.intents.failed]);
+  rows.push(...Object.entries(m.failures).map(([reason, n]) => ['failed: ' + reason, n]));
   if (m.intents.rejected) rows.push(['rejected intents', m.intents.rejected]);
   fill('failures', ...rows.map(([what, n]) => el('tr', {}, el('td', {}, what), el('td', {}, n))));
 }

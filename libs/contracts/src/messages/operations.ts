@@ -14,7 +14,8 @@ export const MessageDeadLettered = z.object({
    * invalid-message: the message fails its schema or the limits (depth, size), or its handler failed in a way no
    * redelivery can fix (a message built from it is invalid, a stack overflow: see classifyFailure), parked at once;
    * max-deliveries-exceeded: its handler kept failing transiently (timeouts, no responders) for every delivery;
-   * retries-exhausted: a task whose every attempt failed, parked by the orchestrator (the original is its last TaskQueued);
+   * retries-exhausted: no longer parked (a step whose attempts are spent is a failed step, StepFailed and WorkflowFailed,
+   * not a message no handler could process); kept so letters parked by earlier versions still read;
    * refused: a well-formed message its handler turned down (RefusedMessage), e.g. a task report from an instance the task is not assigned to.
    */
   reason: z.enum(['invalid-message', 'max-deliveries-exceeded', 'retries-exhausted', 'refused']),
@@ -22,6 +23,18 @@ export const MessageDeadLettered = z.object({
   issues: z.array(ValidationIssue).default([]),
   /** The original message as received (UTF-8), so it can be inspected and re-published. */
   original: z.string(),
+});
+
+/**
+ * An operator re-sent a dead letter's original (`agentos dlq redrive`): the record that it was redriven, and as what.
+ * The original is re-sent as a new message of the operator's own (its id is `resentAs`, caused by the letter), never
+ * under the identity of its first sender: the broker lets a principal publish only under its own subject tokens.
+ */
+export const RedriveDeadLetter = z.object({
+  letterId: z.uuid(),
+  resentAs: z.uuid(),
+  type: z.string(),
+  subject: z.string(),
 });
 
 export const GetMetrics = z.object({});
@@ -33,6 +46,8 @@ export const MetricsSnapshot = z.object({
   workflows: z.record(z.string(), z.number()),
   droppedInstances: z.record(z.string(), z.number()),
   deadLetters: z.record(z.string(), z.number()),
+  /** Failed intents and workflows together, by kind of reason (policy-denied, step-failed, timed-out, ...). */
+  failures: z.record(z.string(), z.number()).default({}),
   /** Percentiles as histogram bucket upper bounds (Prometheus buckets): "at most" values. */
   intentLatencyMs: z.object({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number() }),
 });
