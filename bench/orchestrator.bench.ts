@@ -1,15 +1,18 @@
 /**
- * `npm run bench:orchestrator`: intents through the whole system (policy check, scheduling, an
- * agent, completion; every decision appended to the JetStream event store), reported as intents/s
- * end to end and p50/p99 from submission to the first task assignment, beside raw JetStream
- * publish → consume → ack measured on the same nats-server in the same run.
+ * `npm run bench:orchestrator [-- --json]`: intents through the whole system (policy check, scheduling, an
+ * agent, completion; every decision appended to the JetStream event store), beside the raw JetStream ceiling
+ * measured on the same nats-server in the same run (bench/raw-ceiling.ts):
+ * - throughput: BENCH_WINDOW (64) intents in flight, over 1 tenant and over BENCH_TENANTS (8), against raw
+ *   publish → consume → ack with as many messages in flight;
+ * - latency one intent at a time (and a 3-step workflow), against a raw 5-hop JetStream chain one at a time.
+ * `--json` prints one JSON object with every figure, for scripts.
  */
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
-import { subjectFilter, createMessage, decodeMessage, newId } from '@agentos/contracts';
+import { createMessage, decodeMessage, newId, subjectFilter, type Origin } from '@agentos/contracts';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
-import { AckPolicy, type JetStreamClient, type JetStreamManager } from 'nats';
+import { parseWorkflowDocument } from '@agentos/workflow';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { memoryService } from '../apps/memory/src/memory.module';
@@ -17,48 +20,54 @@ import { observabilityService } from '../apps/observability/src/observability.mo
 import { orchestratorService } from '../apps/orchestrator/src/orchestrator.module';
 import { policyService } from '../apps/policy/src/policy.module';
 import { registryService } from '../apps/registry/src/registry.module';
+import { latencyOf, rawChain, rawThroughput, type Latency } from './raw-ceiling';
 
 const INTENTS = Number(process.env.BENCH_INTENTS ?? 1_000);
-const WINDOW = Number(process.env.BENCH_WINDOW ?? 64); // intents in flight at once
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 8);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 const RAW = Number(process.env.BENCH_RAW ?? 10_000);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const ms = (v: number) => `${v.toFixed(1)} ms`;
+const JSON_OUTPUT = process.argv.includes('--json');
 
-/** Publish, then pull and ack, one message at a time in flight per window slot: the transport's own ceiling. */
-async function rawJetStream(js: JetStreamClient, jsm: JetStreamManager): Promise<void> {
-  await jsm.streams.add({ name: 'BENCH_RAW', subjects: ['bench.raw'] });
-  await jsm.consumers.add('BENCH_RAW', { durable_name: 'bench', ack_policy: AckPolicy.Explicit });
-  const consumer = await js.consumers.get('BENCH_RAW', 'bench');
-  const latencies: number[] = [];
-  const started = performance.now();
-  let inFlight = 0;
-  const consuming = (async () => {
-    let seen = 0;
-    while (seen < RAW) {
-      for await (const message of await consumer.fetch({ max_messages: 256, expires: 1_000 })) {
-        await message.ackAck();
-        latencies.push(performance.now() - Number(message.string()));
-        seen += 1;
-        inFlight -= 1;
-      }
+const THREE_STEPS = parseWorkflowDocument(
+  ['name: three-echoes', 'steps:', '  - { id: a, capability: echo, input: { n: 1 } }', '  - { id: b, capability: echo, needs: [a], input: { n: 2 } }', '  - { id: c, capability: echo, needs: [b], input: { n: 3 } }'].join('\n'),
+  'three-echoes.yaml',
+);
+
+/** Waits for each run's settling fact, heard on the bus. */
+class Settlements {
+  private readonly waiting = new Map<string, () => void>();
+
+  constructor(nc: Awaited<ReturnType<NatsConnector['connection$']>>) {
+    for (const type of ['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'] as const) {
+      nc.subscribe(subjectFilter(type), {
+        callback: (_, msg) => {
+          const parsed = decodeMessage(msg.data);
+          if (!parsed.ok) return;
+          const payload = parsed.message.payload as { intentId?: string; workflowId?: string };
+          const runId = payload.intentId ?? payload.workflowId;
+          if (parsed.message.type.endsWith('Completed')) this.waiting.get(runId ?? '')?.();
+          else console.error(`run ${runId} did not complete: ${parsed.message.type} ${JSON.stringify(parsed.message.payload)}`);
+        },
+      });
     }
-  })();
-  // The same shape of load as the intents below: at most WINDOW messages between publish and ack.
-  for (let i = 0; i < RAW; i += 1) {
-    while (inFlight >= WINDOW) await new Promise((resolve) => setImmediate(resolve));
-    inFlight += 1;
-    void js.publish('bench.raw', Buffer.from(String(performance.now())));
   }
-  await consuming;
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  console.log(`raw JetStream publish → consume → ack   ${Math.round(RAW / seconds).toLocaleString('en-US').padStart(7)} msgs/s     p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}  (${RAW} messages, at most ${WINDOW} between publish and ack)`);
+
+  /** Sends the run's command and resolves when it has completed. */
+  async run(runId: string, send: () => Promise<unknown>): Promise<number> {
+    const started = performance.now();
+    const completed = new Promise<void>((resolve) => this.waiting.set(runId, resolve));
+    await send();
+    await completed;
+    this.waiting.delete(runId);
+    return performance.now() - started;
+  }
 }
 
 async function main() {
   const nats = await startNatsServer();
   await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
-  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0' };
+  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', LOG_LEVEL: 'silent' };
   const log = pino({ level: 'silent' });
   const services = [];
   for (const service of [policyService, registryService, memoryService, observabilityService, orchestratorService]) services.push(await startService(service, { env, log, handleSignals: false }));
@@ -68,58 +77,75 @@ async function main() {
   const client = new JetStreamClientProxy(connector);
   try {
     await client.connect();
-    await rawJetStream(await connector.jetstream(), await connector.manager$());
+    const js = await connector.jetstream();
+    const jsm = await connector.manager$();
+    const raw = await rawThroughput(js, jsm, RAW, WINDOW);
+    const chain = await rawChain(js, jsm, 300);
 
-    const origin = { tenant: 'bench', actor: { kind: 'user' as const, id: 'bench' } };
-    while ((await client.query(createMessage('FindAgents', { capability: 'echo' }, origin))).agents.length === 0) await new Promise((r) => setTimeout(r, 100));
-    const submittedAt = new Map<string, number>();
-    const toAssignment: number[] = [];
-    const endToEnd: number[] = [];
-    const done = new Map<string, () => void>();
-    const nc = await connector.connection$();
-    nc.subscribe(subjectFilter('TaskAssigned', { agent: 'echo' }), { callback: (_, msg) => {
-      const parsed = decodeMessage(msg.data);
-      if (parsed.ok && parsed.message.type === 'TaskAssigned') {
-        const at = submittedAt.get(parsed.message.payload.intentId);
-        if (at !== undefined && parsed.message.payload.attempt === 1) toAssignment.push(performance.now() - at);
-      }
-    } });
-    for (const subject of [subjectFilter('IntentCompleted'), subjectFilter('IntentFailed'), subjectFilter('IntentRejected')]) {
-      nc.subscribe(subject, { callback: (_, msg) => {
-        const parsed = decodeMessage(msg.data);
-        if (!parsed.ok) return;
-        const intentId = (parsed.message.payload as { intentId: string }).intentId;
-        const at = submittedAt.get(intentId);
-        if (at !== undefined && parsed.message.type === 'IntentCompleted') endToEnd.push(performance.now() - at);
-        done.get(intentId)?.();
-      } });
-    }
-    const submit = async (i: number) => {
+    const originOf = (tenant: number): Origin => ({ tenant: `bench-${tenant}`, actor: { kind: 'user', id: 'bench' } });
+    while ((await client.query(createMessage('FindAgents', { capability: 'echo' }, originOf(0)))).agents.length === 0) await new Promise((r) => setTimeout(r, 100));
+    const settlements = new Settlements(await connector.connection$());
+    const intent = (i: number, tenants: number) => {
       const intentId = newId();
-      const finished = new Promise<void>((resolve) => done.set(intentId, resolve));
-      submittedAt.set(intentId, performance.now());
-      await client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'echo', capability: 'echo', input: { i } }, origin));
-      await finished;
+      return settlements.run(intentId, () => client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'echo', capability: 'echo', input: { i } }, originOf(i % tenants))));
     };
-    for (let i = 0; i < 50; i += 1) await submit(i); // warm-up, not measured
-    submittedAt.clear();
-    toAssignment.length = 0;
-    endToEnd.length = 0;
-    // JetStream API requests (consumer creations, message gets, stream infos) per intent: the server's share.
-    const apiCalls = async () => (await (await connector.manager$()).getAccountInfo()).api.total;
+    const workflow = (i: number) => {
+      const workflowId = newId();
+      return settlements.run(workflowId, () => client.publishMessage(createMessage('RunWorkflow', { workflowId, definition: THREE_STEPS, input: { i } }, originOf(0))));
+    };
+    const windowed = async (tenants: number) => {
+      const latencies: number[] = [];
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(Array.from({ length: WINDOW }, async () => {
+        while (next < INTENTS) latencies.push(await intent(next++, tenants));
+      }));
+      return { intentsPerSec: INTENTS / ((performance.now() - started) / 1000), ...latencyOf(latencies) };
+    };
+    const oneAtATime = async (run: (i: number) => Promise<number>, count: number): Promise<Latency> => {
+      const latencies: number[] = [];
+      for (let i = 0; i < count; i += 1) latencies.push(await run(i));
+      return latencyOf(latencies);
+    };
+
+    for (let i = 0; i < 50; i += 1) await intent(i, TENANTS); // warm-up, not measured
+    const apiCalls = async () => (await jsm.getAccountInfo()).api.total;
     const apiBefore = await apiCalls();
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: WINDOW }, async () => {
-      while (next < INTENTS) await submit(next++);
-    }));
-    const seconds = (performance.now() - started) / 1000;
-    const apiPerIntent = ((await apiCalls()) - apiBefore) / INTENTS;
-    toAssignment.sort((a, b) => a - b);
-    endToEnd.sort((a, b) => a - b);
-    console.log(`intents end to end (completed ${endToEnd.length}/${INTENTS})   ${Math.round(INTENTS / seconds).toLocaleString('en-US').padStart(7)} intents/s  p50 ${ms(percentile(endToEnd, 50))}  p99 ${ms(percentile(endToEnd, 99))}  (${WINDOW} intents in flight)`);
-    console.log(`intent → first task assignment          ${''.padStart(7)}              p50 ${ms(percentile(toAssignment, 50))}  p99 ${ms(percentile(toAssignment, 99))}`);
-    console.log(`JetStream API requests per intent        ${apiPerIntent.toFixed(1).padStart(7)}               (every service's: consumer creations, message gets, stream infos)`);
+    const sequential = await oneAtATime((i) => intent(i, 1), SEQUENTIAL);
+    const apiPerIntent = ((await apiCalls()) - apiBefore) / SEQUENTIAL;
+    const workflows = await oneAtATime(workflow, Math.max(20, SEQUENTIAL / 4));
+    const oneTenant = await windowed(1);
+    const manyTenants = await windowed(TENANTS);
+
+    const figures = {
+      rawMsgsPerSec: raw.msgsPerSec,
+      raw: { p50: raw.p50, p99: raw.p99 },
+      rawChain: chain,
+      intentsPerSec: manyTenants.intentsPerSec,
+      tenants: { count: TENANTS, ...manyTenants, oneTenant },
+      sequential,
+      workflow3Steps: workflows,
+      apiRequestsPerIntent: apiPerIntent,
+      ratios: {
+        throughputOfRaw: manyTenants.intentsPerSec / raw.msgsPerSec,
+        oneTenantThroughputOfRaw: oneTenant.intentsPerSec / raw.msgsPerSec,
+        sequentialP50OverChain: sequential.p50 / chain.p50,
+        sequentialP99OverChain: sequential.p99 / chain.p99,
+        workflowP50OverChain: workflows.p50 / chain.p50,
+      },
+      settings: { intents: INTENTS, window: WINDOW, sequential: SEQUENTIAL, raw: RAW },
+    };
+    if (JSON_OUTPUT) return void console.log(JSON.stringify(figures));
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    const rate = (v: number) => Math.round(v).toLocaleString('en-US').padStart(7);
+    const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+    console.log(`raw JetStream publish → consume → ack      ${rate(raw.msgsPerSec)} msgs/s      p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}  (${WINDOW} in flight)`);
+    console.log(`raw 5-hop JetStream chain, one at a time                         p50 ${ms(chain.p50)}  p99 ${ms(chain.p99)}`);
+    console.log(`intents, ${WINDOW} in flight, ${TENANTS} tenants             ${rate(manyTenants.intentsPerSec)} intents/s   p50 ${ms(manyTenants.p50)}  p99 ${ms(manyTenants.p99)}  (${pct(figures.ratios.throughputOfRaw)} of raw)`);
+    console.log(`intents, ${WINDOW} in flight, 1 tenant               ${rate(oneTenant.intentsPerSec)} intents/s   p50 ${ms(oneTenant.p50)}  p99 ${ms(oneTenant.p99)}  (${pct(figures.ratios.oneTenantThroughputOfRaw)} of raw)`);
+    console.log(`one intent at a time                                            p50 ${ms(sequential.p50)}  p99 ${ms(sequential.p99)}  (${figures.ratios.sequentialP50OverChain.toFixed(1)}× / ${figures.ratios.sequentialP99OverChain.toFixed(1)}× the chain)`);
+    console.log(`a 3-step workflow at a time                                     p50 ${ms(workflows.p50)}  p99 ${ms(workflows.p99)}  (${figures.ratios.workflowP50OverChain.toFixed(1)}× the chain)`);
+    console.log(`JetStream API requests per intent         ${apiPerIntent.toFixed(1).padStart(7)}`);
   } finally {
     await client.close();
     await agent.stop();
@@ -128,7 +154,11 @@ async function main() {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
+

@@ -17,11 +17,8 @@ describe('policy bundle limits', () => {
     expect(problemsOf(yamlBomb())).toEqual([expect.stringMatching(/^b\.yaml: .*alias.*more than 100 alias expansions/)]);
   });
 
-  it.each([
-    [100, 'b.yaml: nested 101 levels deep; at most 64'],
-    [5_000, 'b.yaml: nested too deeply to read; at most 64 levels'],
-  ])('rejects a bundle nested %i levels deep, naming the depth', (levels, problem) => {
-    expect(problemsOf(deepYaml(levels))).toEqual([problem]);
+  it.each([100, 5_000])('rejects a bundle nested %i levels deep, naming where and the limit', (levels) => {
+    expect(problemsOf(deepYaml(levels))).toEqual([expect.stringMatching(/^b\.yaml:\d+:\d+ nested more than 64 levels deep \(a collection at depth 65 starts here\)$/)]);
   });
 
   it('rejects an oversize bundle naming its size', () => {
