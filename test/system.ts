@@ -36,7 +36,7 @@ export interface RunningSystem<N extends SystemNats = NatsServerHandle> {
    * its agents, their spending, flagged content) reach it through the orchestrator, its one writer, a moment later.
    */
   recorded(intentId: string, accept: (event: Envelope) => boolean, what: string): Promise<Envelope[]>;
-  /** Publishes SubmitIntent and waits for the intent to complete, be rejected or fail. */
+  /** Publishes SubmitIntent and waits for the intent to complete, be rejected or fail; `events` end with that outcome. */
   submit(capability: string, input: Record<string, unknown>, origin?: Partial<Origin>): Promise<{ intentId: string; command: MessageOf<'SubmitIntent'>; events: Envelope[] }>;
   /** A running service's Nest application, to reach its providers. */
   service(name: string): INestMicroservice;
@@ -116,7 +116,8 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
   // Decision inputs and usage are recorded for replay; the tests read the decisions themselves.
   const history = (intentId: string) =>
     store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event).filter((e) => !['DecisionInputRecorded', 'UsageRecorded'].includes(e.type)));
-  const settled = (events: Envelope[]) => events.some((e) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type));
+  const isOutcome = (e: Envelope) => ['IntentCompleted', 'IntentRejected', 'IntentFailed'].includes(e.type);
+  const settled = (events: Envelope[]) => events.some(isOutcome);
   return {
     nats,
     client,
@@ -128,7 +129,9 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
       const intentId = newId();
       const command = createMessage('SubmitIntent', { intentId, goal: `${capability} for the test`, capability, input }, { ...origin, ...over });
       await client.publishMessage(command);
-      return { intentId, command, events: await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` }) };
+      const events = await waitFor(() => history(intentId), settled, { what: `intent ${intentId} to settle` });
+      // Up to the outcome: facts that arrive after it (a cancelled task's late report) are recorded too, after it.
+      return { intentId, command, events: events.slice(0, events.findIndex(isOutcome) + 1) };
     },
     service(name) {
       const app = services.get(name);
