@@ -9,7 +9,7 @@
  */
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
 import { createMessage, decodeMessage, newId, subjectFilter, type Origin } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
+import { JetStreamClientProxy, NatsConnector, bootstrapNats, finishedSpans } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
@@ -64,6 +64,20 @@ class Settlements {
   }
 }
 
+/** Time per intent by span name (handlers, publishes, requests, event-store appends), largest first. */
+function hopBreakdown(spans: ReturnType<typeof finishedSpans>, intents: number) {
+  const bySpan = new Map<string, { count: number; ms: number }>();
+  for (const span of spans) {
+    const entry = bySpan.get(span.name) ?? { count: 0, ms: 0 };
+    entry.count += 1;
+    entry.ms += span.duration[0] * 1_000 + span.duration[1] / 1e6;
+    bySpan.set(span.name, entry);
+  }
+  return [...bySpan.entries()]
+    .map(([span, { count, ms }]) => ({ span, perIntent: count / intents, msPerIntent: ms / intents }))
+    .sort((a, b) => b.msPerIntent - a.msPerIntent);
+}
+
 async function main() {
   const nats = await startNatsServer();
   await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
@@ -111,8 +125,10 @@ async function main() {
     for (let i = 0; i < 50; i += 1) await intent(i, TENANTS); // warm-up, not measured
     const apiCalls = async () => (await jsm.getAccountInfo()).api.total;
     const apiBefore = await apiCalls();
+    const spansBefore = finishedSpans().length;
     const sequential = await oneAtATime((i) => intent(i, 1), SEQUENTIAL);
     const apiPerIntent = ((await apiCalls()) - apiBefore) / SEQUENTIAL;
+    const hops = hopBreakdown(finishedSpans().slice(spansBefore), SEQUENTIAL);
     const workflows = await oneAtATime(workflow, Math.max(20, SEQUENTIAL / 4));
     const oneTenant = await windowed(1);
     const manyTenants = await windowed(TENANTS);
@@ -126,6 +142,7 @@ async function main() {
       sequential,
       workflow3Steps: workflows,
       apiRequestsPerIntent: apiPerIntent,
+      hops,
       ratios: {
         throughputOfRaw: manyTenants.intentsPerSec / raw.msgsPerSec,
         oneTenantThroughputOfRaw: oneTenant.intentsPerSec / raw.msgsPerSec,
@@ -146,6 +163,9 @@ async function main() {
     console.log(`one intent at a time                                            p50 ${ms(sequential.p50)}  p99 ${ms(sequential.p99)}  (${figures.ratios.sequentialP50OverChain.toFixed(1)}× / ${figures.ratios.sequentialP99OverChain.toFixed(1)}× the chain)`);
     console.log(`a 3-step workflow at a time                                     p50 ${ms(workflows.p50)}  p99 ${ms(workflows.p99)}  (${figures.ratios.workflowP50OverChain.toFixed(1)}× the chain)`);
     console.log(`JetStream API requests per intent         ${apiPerIntent.toFixed(1).padStart(7)}`);
+    console.log('\nwhere one intent at a time spends its time (spans of every service, this process): per intent');
+    console.log(`  ${'span'.padEnd(44)} ${'count'.padStart(6)} ${'ms'.padStart(8)}`);
+    for (const hop of hops) console.log(`  ${hop.span.padEnd(44)} ${hop.perIntent.toFixed(1).padStart(6)} ${hop.msPerIntent.toFixed(2).padStart(8)}`);
   } finally {
     await client.close();
     await agent.stop();

@@ -1,6 +1,6 @@
 import { STEP_LEDGER_BUCKET, type AgentDefinition } from '@agentos/agent-sdk';
 import { CATALOG, createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
-import { JetStreamClientProxy, MessagePublisher, NatsConnector, inboxPrefixFor } from '@agentos/messaging';
+import { JetStreamClientProxy, MessagePublisher, inboxPrefixFor } from '@agentos/messaging';
 import { SERVICE_ROLES, agentUser, freePort, inboxOf, natsPrincipals, readStoredMessages, startNatsServer, waitFor, type NatsServerHandle, type ServiceName } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import type { Type } from '@nestjs/common';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { researcher } from '../apps/demo-agent/src/researcher.agent';
 import { reviewer } from '../apps/demo-agent/src/reviewer.agent';
 import { summariser } from '../apps/demo-agent/src/summariser.agent';
+import { principalConnections } from './principal-connections';
 import { SERVICES, startSystem, type RunningSystem } from './system';
 
 const TEXT = 'AgentOS schedules agents and records every decision. Replays make incidents legible. Nothing is lost.';
@@ -62,14 +63,8 @@ describe('NATS users and permissions, against a real nats-server', () => {
   let nats: NatsServerHandle;
   let monitor: number;
   let system: RunningSystem;
-  const connectors: NatsConnector[] = [];
-  const as = (user: string) => {
-    const credentials = nats.credentials?.[user];
-    if (!credentials) throw new Error(`no user ${user}`);
-    const connector = new NatsConnector({ servers: nats.url, name: `test-as-${user}`, ...credentials });
-    connectors.push(connector);
-    return connector;
-  };
+  const principals = principalConnections(() => nats);
+  const as = principals.as;
   const operator = { tenant: 'system', actor: { kind: 'user' as const, id: 'cli' } };
   const killSwitches = () => system.client.query(createMessage('ListKillSwitches', {}, system.origin));
 
@@ -80,7 +75,7 @@ describe('NATS users and permissions, against a real nats-server', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(connectors.map((c) => c.close()));
+    await principals.closeAll();
     await system?.stop();
   }, 60_000);
 

@@ -1,8 +1,9 @@
 import { createMessage, newId } from '@agentos/contracts';
 import { EVENT_STORE_STREAM, JetStreamEventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, MessagePublisher, NatsConnector, bootstrapTopology } from '@agentos/messaging';
+import { JetStreamClientProxy, MessagePublisher, bootstrapTopology } from '@agentos/messaging';
 import { agentUser, startNatsServer, type NatsServerHandle } from '@agentos/testing';
 import type { JetStreamManager } from 'nats';
+import { principalConnections } from './principal-connections';
 
 const PERMISSION_DENIED = /permissions violation/i;
 const DEAD_LETTERS = 'AGENTOS_DEAD_LETTERS';
@@ -14,14 +15,8 @@ const DEAD_LETTERS = 'AGENTOS_DEAD_LETTERS';
  */
 describe('stream settings belong to the admin, against a real nats-server with auth', () => {
   let nats: NatsServerHandle;
-  const connectors: NatsConnector[] = [];
-  const as = (user: string) => {
-    const credentials = nats.credentials?.[user];
-    if (!credentials) throw new Error(`no user ${user}`);
-    const connector = new NatsConnector({ servers: nats.url, name: `test-as-${user}`, ...credentials });
-    connectors.push(connector);
-    return connector;
-  };
+  const principals = principalConnections(() => nats);
+  const as = principals.as;
   const origin = { tenant: 'system', actor: { kind: 'user' as const, id: 'admin' } };
 
   beforeAll(async () => {
@@ -29,7 +24,7 @@ describe('stream settings belong to the admin, against a real nats-server with a
   });
 
   afterAll(async () => {
-    await Promise.all(connectors.map((c) => c.close()));
+    await principals.closeAll();
     await nats?.stop();
   });
 
