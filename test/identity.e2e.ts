@@ -1,6 +1,10 @@
 import { CATALOG, createMessage, newId, principalOf, routingSubjectOf, type Actor, type AnyMessage, type MessageOf, type MessageType, type PayloadInput } from '@agentos/contracts';
 import { MessagePublisher, NatsConnector, type QueryReply } from '@agentos/messaging';
 import { DEMO_AGENTS, agentPrincipal, agentUser, readStoredMessages, startNatsServer, userPrincipal, waitFor, type NatsServerHandle } from '@agentos/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliRunner } from './cli-runner';
 import { startSystem, type RunningSystem } from './system';
 
 /**
@@ -108,6 +112,16 @@ describe('identity bound to credentials, against a real nats-server with auth on
     // The secret is still there for globex.
     const theirs = await system.client.query(createMessage('GetMemory', { scope: 'tenant', scopeId: 'globex', key: 'plans' }, { tenant: 'globex', actor: { kind: 'user', id: 'bob' } }));
     expect(theirs).toMatchObject({ found: true, value: 'globex launches in May' });
+  });
+
+  it("lets a tenant's submitter follow its run with the CLI, hearing only its tenant's facts", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'agentos-identity-')), 'intent.yaml');
+    writeFileSync(file, 'goal: summarise for globex\ncapability: summarise\ninput: { text: Alpha. Beta. }\n');
+    const bobCli = cliRunner(() => ({ NATS_URL: nats.url, NATS_CREDS: nats.credentials!.bob.creds as string, AGENTOS_TENANT: 'globex' }));
+    const followed = await bobCli('submit', file);
+    expect(followed).toMatchObject({ code: 0, stdout: expect.stringMatching(/IntentCompleted/) });
+    expect(followed.stdout).toMatch(/TaskAssigned/);
+    expect(nats.violations().filter((line) => line.includes('"bob"'))).toEqual([]);
   });
 
   it("lets a tenant's submitter act in its own tenant only", async () => {

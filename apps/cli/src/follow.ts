@@ -1,5 +1,5 @@
-import { CATALOG, decodeMessage, type AnyMessage } from '@agentos/contracts';
-import type { Subscription } from 'nats';
+import { CATALOG, SYSTEM_TENANT, decodeMessage, subjectFilter, type AnyMessage, type MessageType } from '@agentos/contracts';
+import type { Msg, NatsConnection } from 'nats';
 import type { Output } from './output';
 import type { Session } from './session';
 
@@ -13,14 +13,56 @@ export interface FollowOptions {
   idle?: () => Promise<void>;
 }
 
-/** Subscribe before publishing, so no step is missed. */
-export const watchAll = async (session: Session): Promise<Subscription> => (await session.connector.connection$()).subscribe('agentos.>');
+/** Messages heard on one or more subscriptions, as one stream; unsubscribing ends it. */
+export interface Watch extends AsyncIterable<Msg> {
+  unsubscribe(): void;
+}
+
+/**
+ * Subscribe before publishing, so no step is missed. The platform hears everything; a tenant's principal may
+ * subscribe only to its tenant's facts (its NATS permissions), so it listens to each fact of its tenant.
+ */
+export async function watchAll(session: Session): Promise<Watch> {
+  const nc = await session.connector.connection$();
+  const { tenant } = session.settings;
+  if (tenant === SYSTEM_TENANT) return nc.subscribe('agentos.>');
+  const facts = (Object.keys(CATALOG) as MessageType[]).filter((type) => CATALOG[type].kind === 'event');
+  return merged(nc, facts.map((type) => subjectFilter(type, {}, { tenant })));
+}
+
+function merged(nc: NatsConnection, subjects: string[]): Watch {
+  const queue: Msg[] = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  const subscriptions = subjects.map((subject) =>
+    nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (!error) queue.push(msg);
+        wake?.();
+      },
+    }),
+  );
+  return {
+    unsubscribe() {
+      ended = true;
+      subscriptions.forEach((subscription) => subscription.unsubscribe());
+      wake?.();
+    },
+    async *[Symbol.asyncIterator]() {
+      while (!ended || queue.length > 0) {
+        const next = queue.shift();
+        if (next) yield next;
+        else if (!ended) await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
 
 /**
  * Prints every event of one conversation (by correlation id) as it happens, until one of the
  * settling events arrives; resolves to it.
  */
-export async function follow(watch: Subscription, correlationId: string, options: FollowOptions, out: Output): Promise<AnyMessage> {
+export async function follow(watch: Watch, correlationId: string, options: FollowOptions, out: Output): Promise<AnyMessage> {
   const started = Date.now();
   const timer = setTimeout(() => watch.unsubscribe(), options.timeoutSeconds * 1000);
   const idle = options.idle ? setInterval(() => void options.idle!().catch(() => undefined), 2_000) : undefined;
