@@ -1,5 +1,6 @@
 import type { ChaosReport } from './run-chaos';
 import type { RunTally } from './tally';
+import { CHAOS_STEP_TIMEOUT_MS } from './workflows';
 
 const TITLE = '# Reliability: the chaos suite';
 const rows = (record: Record<string, number>) => Object.entries(record).map(([k, v]) => `| ${k} | ${v} |`).join('\n') || '| (none) | 0 |';
@@ -32,9 +33,9 @@ ${command}
 \`\`\`
 
 Every app runs as its own process (the \`nx build\` bundles), with two agent processes. Intents (one step each) and
-workflows (the three examples/ workflows in turn, every step done by the chaos agent: a chain, a fan-out with its
-fan-in, and an order whose charge is declined on purpose every other time so that its refund compensation runs)
-are submitted together. Meanwhile a random running service (orchestrator, registry, memory, policy or
+workflows (the three examples/ workflows in turn, every step done by the chaos agent with a ${CHAOS_STEP_TIMEOUT_MS / 60_000}-minute deadline:
+a chain, a fan-out with its fan-in, and an order whose charge is declined on purpose every other time so that its
+refund compensation runs) are submitted together. Meanwhile a random running service (orchestrator, registry, memory, policy or
 observability) is SIGKILLed every 2 s and started again, without waiting for the last victim to be back, and
 nats-server itself is SIGKILLed and restarted ${report.natsRestarts} times, spread over the submissions. Afterwards every
 run's outcome is read back from the event store; the agents' side effects are counted per step from the file they

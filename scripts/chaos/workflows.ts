@@ -9,12 +9,19 @@ export const DECLINED_ABOVE = 1_000;
 /** A failure the workflow asked for (a declined charge, refunded), not one the chaos caused. */
 export const BUSINESS_FAILURE = /card declined/;
 
-/** Every step and compensation of a definition done by the chaos worker, whatever its example names. */
-const onChaosWorker = (definition: WorkflowDefinition): WorkflowDefinition => ({
-  ...definition,
-  steps: definition.steps.map((step) => ({ ...step, target: { capability: 'chaos' } })),
-  compensations: definition.compensations.map((step) => ({ ...step, target: { capability: 'chaos' } })),
-});
+/**
+ * A step's deadline under the chaos. The examples' deadlines (10 s for a charge) are business limits: with
+ * several services down at once a step waits longer than that in the queue (p50 25 s for an intent), expires
+ * as it should, and its retry runs the code again. The chaos measures what the platform loses, runs twice
+ * or fails by itself, so it gives every step the time it takes to come through.
+ */
+export const CHAOS_STEP_TIMEOUT_MS = 5 * 60_000;
+
+/** Every step and compensation of a definition done by the chaos worker, whatever its example names, within the chaos deadline. */
+const onChaosWorker = (definition: WorkflowDefinition): WorkflowDefinition => {
+  const chaotic = <S extends WorkflowDefinition['compensations'][number]>(step: S): S => ({ ...step, target: { capability: 'chaos' }, timeoutMs: CHAOS_STEP_TIMEOUT_MS });
+  return { ...definition, steps: definition.steps.map(chaotic), compensations: definition.compensations.map(chaotic) };
+};
 
 const example = (name: string) => onChaosWorker(parseWorkflowDocument(readFileSync(join(ROOT, 'examples', `${name}.yaml`), 'utf8'), `${name}.yaml`));
 
