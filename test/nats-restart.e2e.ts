@@ -1,4 +1,5 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { DIAMOND, DIAMOND_STEPS, countingAgent } from './fixtures/counting-diamond';
 import { startSystem, type RunningSystem } from './system';
@@ -21,14 +22,17 @@ describe('nats-server SIGKILLed and restarted mid-workflow (operator mode, real 
 
   afterAll(() => system.stop());
 
-  it('three six-step workflows all complete, each step ran once, nothing failed', async () => {
-    const runs = await Promise.all(
-      [1, 2, 3].map(async () => {
+  const runDiamonds = (count: number) =>
+    Promise.all(
+      Array.from({ length: count }, async () => {
         const workflowId = newId();
         await system.client.publishMessage(createMessage('RunWorkflow', { workflowId, definition: DIAMOND, input: {} }, system.origin));
         return workflowId;
       }),
     );
+
+  it('three six-step workflows all complete, each step ran once, nothing failed', async () => {
+    const runs = await runDiamonds(3);
     await waitFor(async () => effects.size, (n) => n >= 4, { what: 'a few steps done', timeoutMs: 20_000 });
     await system.nats.kill();
     const doneWhileDown = effects.size;
@@ -46,4 +50,17 @@ describe('nats-server SIGKILLed and restarted mid-workflow (operator mode, real 
     }
     expect(doneWhileDown).toBeLessThan(18); // the restart really was mid-way
   }, 120_000);
+
+  /**
+   * The long chaos run found it: nats-server 2.9, SIGKILLed and restarted, may come back without an agent's
+   * durable consumer (it expires consumers with an inactivity threshold on recovery). The agent, never
+   * restarted itself, pulled from a consumer that was gone, and every task sent to it waited out its deadline.
+   */
+  it('an agent whose task consumer nats-server lost makes it again and works its tasks', async () => {
+    const jsm = await system.client.unwrap<NatsConnector>().manager$();
+    await jsm.consumers.delete('AGENTOS_TASKS', 'agent-counter-e2e-counter');
+    const [runId] = await runDiamonds(1);
+    const history = await waitFor(() => system.history(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 30_000 });
+    expect(history.at(-1)?.type).toBe('WorkflowCompleted');
+  }, 60_000);
 });
