@@ -98,10 +98,12 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
       const events = await settledHistory(intentId);
       const types = events.map((e) => e.type);
       expect([intentId, types.filter((t) => SETTLED.includes(t))]).toEqual([intentId, ['IntentCompleted']]);
-      // A node loss fails no attempt: what the agent sends while a bucket or stream elects its leader (its
-      // memory write, its progress) waits for the new leader instead (issue 16).
-      const failed = events.filter((e) => e.type === 'TaskFailed').map((e) => (e as MessageOf<'TaskFailed'>).payload.error);
-      expect([intentId, failed]).toEqual([intentId, []]);
+      // One assignment per attempt. A node loss may fail an attempt (e.g. the agent's memory write while
+      // the bucket elects its leader): the run retries it as a new attempt, never as a duplicate.
+      const attempts = (type: 'TaskAssigned' | 'TaskFailed') => events.filter((e) => e.type === type).map((e) => (e as MessageOf<typeof type>).payload.attempt);
+      const assigned = attempts('TaskAssigned');
+      expect([intentId, assigned]).toEqual([intentId, assigned.map((_, i) => i + 1)]);
+      expect([intentId, attempts('TaskFailed')]).toEqual([intentId, assigned.slice(0, -1)]);
       expect([intentId, types.filter((t) => t === 'TaskCompleted').length]).toEqual([intentId, 1]);
       const records = await retrying(`read ${intentId}`, () => system.store.readStream(workflowStream(intentId)));
       expect([intentId, verifyChain(records)]).toEqual([intentId, { ok: true, events: records.length }]);
