@@ -1,4 +1,4 @@
-import { STEP_LEDGER_BUCKET, defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
+import { STEP_LEDGER_BUCKET } from '@agentos/agent-sdk';
 import { subjectFilter, createMessage, decodeMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
@@ -6,41 +6,14 @@ import { parseWorkflowDocument } from '@agentos/workflow';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { spawnApp, spawnScript, type AppProcess } from '../scripts/processes';
+import { DIAMOND, DIAMOND_STEPS, countingAgent } from './fixtures/counting-diamond';
 import { startSystem, type RunningSystem } from './system';
 
 /** Where the slowpoke agent processes record their crawls. */
 const effectsFile = join(mkdtempSync(join(tmpdir(), 'agentos-failover-')), 'crawls.log');
 /** Side effects per workflow step: a step that ran twice to completion would count 2. */
 const effects = new Map<string, number>();
-const counter = defineAgent({
-  name: 'counter',
-  version: '1.0.0',
-  owner: 'test-team',
-  capabilities: ['count'],
-  concurrency: 2,
-  input: z.object({ label: z.string() }),
-  async handle({ label }, ctx) {
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const key = `${ctx.task.intentId}/${ctx.task.stepId}`;
-    effects.set(key, (effects.get(key) ?? 0) + 1);
-    return { label };
-  },
-});
-
-const DIAMOND = parseWorkflowDocument(
-  `name: diamond
-steps:
-  - { id: a, capability: count, input: { label: a } }
-  - { id: b, capability: count, input: { label: b } }
-  - { id: c, needs: [a, b], capability: count, input: { label: "c after \${steps.a.output.label}" } }
-  - { id: d, needs: [c], capability: count, input: { label: d } }
-  - { id: e, needs: [c], capability: count, input: { label: e } }
-  - { id: f, needs: [d, e], capability: count, input: { label: f } }
-`,
-  'diamond.yaml',
-);
 
 describe('failover: processes killed mid-workflow, against a real nats-server', () => {
   let system: RunningSystem;
@@ -61,7 +34,7 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
   const settled = (history: Envelope[]) => history.some((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'].includes(e.type));
 
   beforeAll(async () => {
-    system = await startSystem([], { without: ['orchestrator'], agents: [counter as AgentDefinition<never, unknown>], env: { AGENTOS_LIVENESS_TIMEOUT_MS: '1500' } });
+    system = await startSystem([], { without: ['orchestrator'], agents: [countingAgent(effects)], env: { AGENTOS_LIVENESS_TIMEOUT_MS: '1500' } });
     await startOrchestrator();
   }, 60_000);
 
@@ -83,8 +56,8 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
       const history = await waitFor(() => events(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 30_000 });
       expect(history.at(-1)?.type).toBe('WorkflowCompleted');
       const completedSteps = history.filter((e) => e.type === 'StepCompleted').map((e) => (e as MessageOf<'StepCompleted'>).payload.stepId);
-      expect(completedSteps.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
-      for (const step of ['a', 'b', 'c', 'd', 'e', 'f']) expect([step, effects.get(`${runId}/${step}`)]).toEqual([step, 1]);
+      expect(completedSteps.sort()).toEqual(DIAMOND_STEPS);
+      for (const step of DIAMOND_STEPS) expect([step, effects.get(`${runId}/${step}`)]).toEqual([step, 1]);
     }
     expect(doneWhileDown).toBeLessThan(18); // the kill really was mid-way
   }, 90_000);

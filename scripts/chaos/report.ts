@@ -1,9 +1,29 @@
 import type { ChaosReport } from './run-chaos';
+import type { RunTally } from './tally';
+import { CHAOS_STEP_TIMEOUT_MS } from './workflows';
 
-/** The chaos report as docs/reliability.md. */
-export function markdown(report: ChaosReport, command: string): string {
-  const rows = (record: Record<string, number>) => Object.entries(record).map(([k, v]) => `| ${k} | ${v} |`).join('\n') || '| (none) | 0 |';
-  return `# Reliability: the chaos suite
+const TITLE = '# Reliability: the chaos suite';
+const rows = (record: Record<string, number>) => Object.entries(record).map(([k, v]) => `| ${k} | ${v} |`).join('\n') || '| (none) | 0 |';
+const both = (label: string, value: (tally: RunTally) => string | number) => (report: ChaosReport) => `| ${label} | ${value(report.intents)} | ${value(report.workflows)} |`;
+const MEASURES = [
+  both('submitted', (t) => t.submitted),
+  both('completed', (t) => t.completed),
+  both('failed on purpose (a declined charge, refunded by its compensation)', (t) => t.failedOnPurpose),
+  both('**failed or rejected for infrastructure reasons**', (t) => `**${t.failedForInfrastructure}**`),
+  both('**lost** (never settled)', (t) => `**${t.lost}**`),
+  both('**steps whose side effect ran twice**', (t) => `**${t.twice}**`),
+  both('latency, submit → settled, during chaos', (t) => `p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms, max ${t.latencyMs.max} ms`),
+];
+
+/** Earlier runs stay in the document as history, one heading level down, under the new run. */
+const asHistory = (previous: string) => previous.replace(`${TITLE}\n`, '').replace(/^(#+) /gm, '#$1 ').trim();
+
+/** The chaos report as the head of docs/reliability.md, over the `previous` document. */
+export function markdown(report: ChaosReport, command: string, commit: string, previous: string): string {
+  const killed = Object.values(report.kills).reduce((a, b) => a + b, 0);
+  return `${TITLE}
+
+## Latest run: intents and workflows, nats-server restarted ${report.natsRestarts} times (commit \`${commit}\`)
 
 Measured on this project's standard machine (2 cores, 24 GiB, Debian, Node.js 20, Debian's nats-server 2.9.10,
 file store on local disk) with:
@@ -12,31 +32,31 @@ file store on local disk) with:
 ${command}
 \`\`\`
 
-Every app runs as its own process (the \`nx build\` bundles), with two agent processes. While the intents go
-through, a random running service (orchestrator, registry, memory, policy or observability) is SIGKILLed every
-2 s and started again; the next kill does not wait for the last victim to be back, so at times several services
-are down together. nats-server itself is SIGKILLed and restarted once, half-way. Afterwards every intent's
-outcome is read back from the event store; the agents' side effects are counted from the file they append to
-(one line per run of an agent's code, naming the intent, attempt and instance).
+Every app runs as its own process (the \`nx build\` bundles), with two agent processes. Intents (one step each) and
+workflows (the three examples/ workflows in turn, every step done by the chaos agent with a ${CHAOS_STEP_TIMEOUT_MS / 60_000}-minute deadline:
+a chain, a fan-out with its fan-in, and an order whose charge is declined on purpose every other time so that its
+refund compensation runs) are submitted together. Meanwhile a random running service (orchestrator, registry, memory, policy or
+observability) is SIGKILLed every 2 s and started again, without waiting for the last victim to be back, and
+nats-server itself is SIGKILLed and restarted ${report.natsRestarts} times, spread over the submissions. Afterwards every
+run's outcome is read back from the event store; the agents' side effects are counted per step from the file they
+append to (one line per run of an agent's code). A failure is *on purpose* when it is the declined charge; any
+other failure or rejection is counted as one the chaos caused.
 
-| measure | value |
+| measure | intents | workflows |
+| --- | --- | --- |
+${MEASURES.map((row) => row(report)).join('\n')}
+
+| | |
 | --- | --- |
-| intents submitted | ${report.intents.submitted} |
-| completed | ${report.intents.completed} |
-| failed | ${report.intents.failed} |
-| rejected | ${report.intents.rejected} |
-| **lost** (never settled) | **${report.intents.lost}** |
-| **side effects that ran twice** | **${report.duplicateEffects}** |
-| service kills | ${Object.values(report.kills).reduce((a, b) => a + b, 0)} (${Object.entries(report.kills).map(([k, v]) => `${k} ${v}`).join(', ')}) |
-| nats-server restarts | ${report.natsRestarts} |
-| latency, submit → completed, during chaos | p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms |
+| service kills | ${killed} (${Object.entries(report.kills).map(([k, v]) => `${k} ${v}`).join(', ')}) |
+| nats-server restarts | ${report.natsRestarts} (at ${report.natsKilledAt.join(', ')}) |
 | duration | ${report.durationSeconds} s |
 
-Failed intents, by reason:
+Failures and rejections, by reason:
 
-| reason | intents |
-| --- | --- |
-${rows(report.failures)}
+| reason | intents | workflows |
+| --- | --- | --- |
+${[...new Set([...Object.keys(report.intents.failures), ...Object.keys(report.workflows.failures)])].map((reason) => `| ${reason} | ${report.intents.failures[reason] ?? 0} | ${report.workflows.failures[reason] ?? 0} |`).join('\n') || '| (none) | 0 | 0 |'}
 
 Dead letters, by reason:
 
@@ -44,8 +64,12 @@ Dead letters, by reason:
 | --- | --- |
 ${rows(report.deadLetters)}
 ${report.duplicates.length === 0 ? '' : `
-Side effects that ran twice (nats-server killed at ${report.natsKilledAt ?? 'no time'}): each run of the effect, then the run's history.
+Steps that ran twice: each run of the effect, then the run's history.
 
-${report.duplicates.map((d) => `- intent \`${d.intentId}\`\n${d.effects.map((e) => `  - effect: attempt ${e.attempt} on ${e.instanceId} at ${e.at}`).join('\n')}\n${d.history.map((h) => `  - ${h}`).join('\n')}`).join('\n')}
-`}`;
+${report.duplicates.map((d) => `- run \`${d.runId}\`\n${d.effects.map((e) => `  - effect: ${e.stepId} attempt ${e.attempt} on ${e.instanceId} at ${e.at}`).join('\n')}\n${d.history.map((h) => `  - ${h}`).join('\n')}`).join('\n')}
+`}
+## Earlier runs
+
+${asHistory(previous)}
+`;
 }

@@ -1,4 +1,4 @@
-import { subjectFilter, createMessage, decodeMessage, newId, type MessageOf } from '@agentos/contracts';
+import { subjectFilter, createMessage, decodeMessage, newId, type AnyMessage, type Envelope, type MessageOf } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
@@ -7,18 +7,22 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, spawnApp, spawnScript, type AppProcess } from '../processes';
+import { tally, type RunKind, type RunRecord, type RunTally } from './tally';
+import { chaosWorkflows } from './workflows';
 
 export const CHAOS_SERVICES = ['orchestrator', 'registry', 'memory', 'policy', 'observability'] as const;
 
 export interface ChaosOptions {
   intents: number;
-  /** Intents in flight at once. */
+  /** Workflows (the examples/ ones in turn), submitted among the intents. */
+  workflows: number;
+  /** Runs in flight at once. */
   window: number;
   /** A random service is SIGKILLed and restarted this often. */
   killEveryMs: number;
-  /** nats-server is SIGKILLed and restarted once, when this share of the intents has been submitted. */
-  natsRestartAt: number;
-  /** Give up waiting for the last intents after this long. */
+  /** nats-server is SIGKILLed and restarted this many times, spread evenly over the submissions. */
+  natsRestarts: number;
+  /** Give up waiting for the last runs after this long. */
   settleTimeoutMs: number;
   /** Run the `nx build` bundles (quick restarts) rather than the sources through swc's hook. */
   built: boolean;
@@ -26,36 +30,36 @@ export interface ChaosOptions {
 }
 
 export interface ChaosReport {
-  intents: { submitted: number; completed: number; failed: number; rejected: number; lost: number };
-  /** For lost intents: the last event recorded for them. */
-  lostAt: Record<string, number>;
-  /** Intents whose agent side effect happened more than once. */
-  duplicateEffects: number;
-  /** For the first duplicates: each run of the effect and the run's history, to tell which delivery ran it again. */
+  intents: RunTally;
+  workflows: RunTally;
+  /** For the first runs with a step whose side effect ran twice: each run of the effect and the run's history. */
   duplicates: DuplicateEvidence[];
-  /** When nats-server was killed (ISO time), to set the duplicates against. */
-  natsKilledAt?: string;
+  /** When nats-server was killed (ISO times), to set the duplicates against. */
+  natsKilledAt: string[];
   kills: Record<string, number>;
   natsRestarts: number;
   deadLetters: Record<string, number>;
-  failures: Record<string, number>;
-  latencyMs: { p50: number; p99: number; max: number };
   durationSeconds: number;
 }
 
 export interface DuplicateEvidence {
-  intentId: string;
-  effects: { taskId: string; attempt: number; instanceId: string; at: string }[];
+  runId: string;
+  effects: { stepId: string; taskId: string; attempt: number; instanceId: string; at: string }[];
   history: string[];
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+type Effect = DuplicateEvidence['effects'][number] & { intentId: string };
+
+const SETTLING = ['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'] as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Spreads `some` of `all` submissions evenly: whether submission `i` is one of them. */
+const spread = (i: number, some: number, all: number) => Math.floor(((i + 1) * some) / all) > Math.floor((i * some) / all);
 
 /**
- * Intents through the whole system (each app its own process, built bundles, two agent processes)
+ * Intents and workflows through the whole system (each app its own process, two agent processes)
  * while a random service is SIGKILLed and restarted every `killEveryMs`, and nats-server is killed and
- * restarted once. Then every intent's outcome is read back from the event store.
+ * restarted `natsRestarts` times. Then every run's outcome is read back from the event store, and
+ * every step's side effects are counted.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const say = options.progress ?? (() => undefined);
@@ -92,26 +96,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   await waitFor(() => client.query(createMessage('FindAgents', { capability: 'chaos' }, origin)), (r) => r.agents.length === 2, { what: 'both chaos workers', timeoutMs: 30_000 });
 
   const submittedAt = new Map<string, number>();
-  const settled = new Map<string, string>();
-  const latencies: number[] = [];
+  const kinds = new Map<string, RunKind>();
+  const latencies = new Map<string, number>();
+  const settled = new Set<string>();
   const nc = await connector.connection$();
-  for (const type of ['IntentCompleted', 'IntentFailed', 'IntentRejected'] as const) {
+  const runIdOf = (message: Envelope) => (message.payload as { intentId?: string; workflowId?: string }).intentId ?? (message.payload as { workflowId: string }).workflowId;
+  for (const type of SETTLING) {
     nc.subscribe(subjectFilter(type), { callback: (_, msg) => {
       const parsed = decodeMessage(msg.data);
-      if (!parsed.ok || settled.has((parsed.message.payload as { intentId: string }).intentId)) return;
-      const intentId = (parsed.message.payload as { intentId: string }).intentId;
-      settled.set(intentId, parsed.message.type);
-      const at = submittedAt.get(intentId);
-      if (at !== undefined && parsed.message.type === 'IntentCompleted') latencies.push(Date.now() - at);
+      if (!parsed.ok || settled.has(runIdOf(parsed.message))) return;
+      const runId = runIdOf(parsed.message);
+      settled.add(runId);
+      const at = submittedAt.get(runId);
+      if (at !== undefined) latencies.set(runId, Date.now() - at);
     } });
   }
 
-  // The chaos: a random service every killEveryMs, nats-server once. The next kill does not wait for the
-  // last victim to be back, so at times two or more services are down together.
+  // The chaos: a random service every killEveryMs. The next kill does not wait for the last victim to
+  // be back, so at times two or more services are down together.
   const kills: Record<string, number> = {};
   let chaos = true;
-  let natsRestarts = 0;
-  let natsKilledAt: string | undefined;
+  const natsKilledAt: string[] = [];
   const restarting = new Set<string>();
   const restarts: Promise<unknown>[] = [];
   const killer = (async () => {
@@ -135,23 +140,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(restarts);
   })();
 
+  const total = options.intents + options.workflows;
+  const workflowFor = chaosWorkflows();
   const ids: string[] = [];
   let next = 0;
-  const restartNatsAt = Math.floor(options.intents * options.natsRestartAt);
+  let workflowsSubmitted = 0;
+  const natsRestartAt = new Set(Array.from({ length: options.natsRestarts }, (_, k) => Math.floor((total * (k + 1)) / (options.natsRestarts + 1))));
+  const restartNats = async () => {
+    say(`killing nats-server (pid ${nats.pid}) and starting it again`);
+    natsKilledAt.push(new Date().toISOString());
+    await nats.kill();
+    await sleep(500);
+    await nats.restart();
+  };
+  const commandFor = (i: number): AnyMessage => {
+    if (!spread(i, options.workflows, total)) return createMessage('SubmitIntent', { intentId: newId(), goal: 'chaos', capability: 'chaos', input: { i } }, origin);
+    const { definition, input } = workflowFor((workflowsSubmitted += 1));
+    return createMessage('RunWorkflow', { workflowId: newId(), definition, input }, origin);
+  };
   const submitter = async () => {
-    while (next < options.intents) {
+    while (next < total) {
       const i = next++;
-      if (i === restartNatsAt && natsRestarts === 0) {
-        natsRestarts += 1;
-        say(`killing nats-server (pid ${nats.pid}) and starting it again`);
-        natsKilledAt = new Date().toISOString();
-        await nats.kill();
-        await sleep(500);
-        await nats.restart();
-      }
-      const command = createMessage('SubmitIntent', { intentId: newId(), goal: 'chaos', capability: 'chaos', input: { i } }, origin);
-      ids.push(command.payload.intentId);
-      submittedAt.set(command.payload.intentId, Date.now());
+      if (natsRestartAt.has(i)) await restartNats();
+      const command = commandFor(i);
+      const runId = runIdOf(command);
+      ids.push(runId);
+      kinds.set(runId, command.type === 'RunWorkflow' ? 'workflow' : 'intent');
+      submittedAt.set(runId, Date.now());
       // The same message (same id: JetStream stores it once) until the server takes it.
       for (;;) {
         try {
@@ -166,51 +181,44 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
   };
   await Promise.all(Array.from({ length: 8 }, submitter));
-  say(`all ${options.intents} submitted; waiting for them to settle`);
+  say(`all ${total} submitted; waiting for them to settle`);
   // The subscription is not durable (it misses what is published while nats-server restarts): the
   // event store is the record, so runs not heard of are looked up there.
   const store = new JetStreamEventStore(connector);
-  const ending = async (id: string) => (await store.readStream(workflowStream(id)).catch(() => [])).map((r) => r.event).find((e) => ['IntentCompleted', 'IntentFailed', 'IntentRejected'].includes(e.type));
+  const historyOf = async (id: string) => (await store.readStream(workflowStream(id)).catch(() => [])).map((r) => r.event);
+  const endingOf = (history: Envelope[]) => history.find((e) => (SETTLING as readonly string[]).includes(e.type));
   const deadline = Date.now() + options.settleTimeoutMs;
-  while (settled.size < options.intents && Date.now() < deadline) {
+  while (settled.size < total && Date.now() < deadline) {
     await sleep(3_000);
-    for (const id of ids.filter((i) => !settled.has(i))) {
-      const end = await ending(id);
-      if (end) settled.set(id, end.type);
-    }
+    for (const id of ids.filter((i) => !settled.has(i))) if (endingOf(await historyOf(id))) settled.add(id);
   }
   chaos = false;
   await killer;
 
-  const outcomes: Record<string, number> = { IntentCompleted: 0, IntentFailed: 0, IntentRejected: 0 };
-  const failures: Record<string, number> = {};
-  let lost = 0;
-  const lostAt: Record<string, number> = {};
-  for (const id of ids) {
-    const end = await ending(id);
-    if (!end) {
-      lost += 1;
-      const events = (await store.readStream(workflowStream(id))).map((r) => r.event);
-      const last = events.filter((e) => e.type !== 'DecisionInputRecorded').at(-1)?.type ?? 'nothing recorded';
-      lostAt[last] = (lostAt[last] ?? 0) + 1;
-      continue;
-    }
-    outcomes[end.type] += 1;
-    if (end.type !== 'IntentCompleted') failures[(end as MessageOf<'IntentFailed'>).payload.reason] = (failures[(end as MessageOf<'IntentFailed'>).payload.reason] ?? 0) + 1;
-  }
-  const effects = new Map<string, DuplicateEvidence['effects']>();
+  const effects = new Map<string, Effect[]>();
   for (const line of readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean)) {
-    const effect = JSON.parse(line) as DuplicateEvidence['effects'][number] & { intentId: string };
+    const effect = JSON.parse(line) as Effect;
     effects.set(effect.intentId, [...(effects.get(effect.intentId) ?? []), effect]);
   }
-  const duplicated = [...effects.entries()].filter(([, runs]) => runs.length > 1);
+  const records: RunRecord[] = [];
   const duplicates: DuplicateEvidence[] = [];
-  for (const [intentId, runs] of duplicated.slice(0, 20)) {
-    const history = (await store.readStream(workflowStream(intentId))).map(({ event }) => {
-      const p = event.payload as { attempt?: number; instanceId?: string };
-      return `${event.occurredAt.slice(11, 23)} ${event.type}${p.attempt ? ` #${p.attempt}` : ''}${p.instanceId ? ` on ${p.instanceId}` : ''}`;
-    });
-    duplicates.push({ intentId, effects: runs.map(({ taskId, attempt, instanceId, at }) => ({ taskId, attempt, instanceId, at })), history });
+  for (const id of ids) {
+    const history = await historyOf(id);
+    const perStep = new Map<string, number>();
+    for (const effect of effects.get(id) ?? []) perStep.set(effect.stepId, (perStep.get(effect.stepId) ?? 0) + 1);
+    const ending = endingOf(history);
+    const lastEvent = history.filter((e) => e.type !== 'DecisionInputRecorded').at(-1)?.type;
+    records.push({ kind: kinds.get(id)!, ending, lastEvent, latencyMs: latencies.get(id), effects: perStep });
+    if ([...perStep.values()].some((count) => count > 1) && duplicates.length < 20) {
+      duplicates.push({
+        runId: id,
+        effects: (effects.get(id) ?? []).map(({ stepId, taskId, attempt, instanceId, at }) => ({ stepId, taskId, attempt, instanceId, at })),
+        history: history.map((event) => {
+          const p = event.payload as { stepId?: string; attempt?: number; instanceId?: string };
+          return `${event.occurredAt.slice(11, 23)} ${event.type}${p.stepId ? ` ${p.stepId}` : ''}${p.attempt ? ` #${p.attempt}` : ''}${p.instanceId ? ` on ${p.instanceId}` : ''}`;
+        }),
+      });
+    }
   }
   const deadLetters: Record<string, number> = {};
   for (const letter of await readStoredMessages<MessageOf<'MessageDeadLettered'>>(await connector.manager$(), 'AGENTOS_DEAD_LETTERS')) {
@@ -218,22 +226,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const key = `${letter.payload.reason} (${letter.payload.service}): ${letter.payload.error.replace(/[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}/g, '<id>').slice(0, 160)}`;
     deadLetters[key] = (deadLetters[key] ?? 0) + 1;
   }
-  latencies.sort((a, b) => a - b);
   await client.close();
   for (const app of [...services.values(), ...workers]) app.child.kill('SIGTERM');
   await Promise.all([...services.values(), ...workers].map((app) => app.exited));
   await nats.stop();
   return {
-    intents: { submitted: ids.length, completed: outcomes.IntentCompleted, failed: outcomes.IntentFailed, rejected: outcomes.IntentRejected, lost },
-    lostAt,
-    duplicateEffects: duplicated.length,
+    intents: tally(records.filter((r) => r.kind === 'intent')),
+    workflows: tally(records.filter((r) => r.kind === 'workflow')),
     duplicates,
     natsKilledAt,
     kills,
-    natsRestarts,
+    natsRestarts: natsKilledAt.length,
     deadLetters,
-    failures,
-    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0 },
     durationSeconds: Math.round((Date.now() - started) / 1000),
   };
 }

@@ -1,23 +1,27 @@
 // The chaos suite's agent, run as its own process: its side effect is one line per completed task in
-// CHAOS_EFFECTS_FILE (intent, task, attempt, instance, time), so the suite can count tasks whose effect
-// happened twice and tell which delivery ran it again.
+// CHAOS_EFFECTS_FILE (intent, step, task, attempt, instance, time), so the suite can count steps whose
+// effect happened twice and tell which delivery ran it again. It does every step of the chaos workflows.
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
 import { appendFileSync } from 'node:fs';
+import { DECLINED_ABOVE } from './workflows';
 
 const effects = process.env.CHAOS_EFFECTS_FILE;
 if (!effects) throw new Error('CHAOS_EFFECTS_FILE is required');
 
-const worker = defineAgent({
+const worker = defineAgent<Record<string, unknown>, Record<string, unknown>>({
   name: 'chaos-worker',
   version: '1.0.0',
   owner: 'chaos',
   capabilities: ['chaos'],
   concurrency: 32,
-  async handle(_, ctx) {
+  async handle(input, ctx) {
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const { intentId, taskId, attempt, instanceId } = ctx.task;
-    appendFileSync(effects, `${JSON.stringify({ intentId, taskId, attempt, instanceId, at: new Date().toISOString() })}\n`);
-    return { ok: true };
+    // The compensation example's charge, declined on purpose (before any effect, as a real decline would be).
+    if (typeof input.amount === 'number' && input.amount > DECLINED_ABOVE) throw new Error(`card declined for ${input.amount}`);
+    const { intentId, stepId, taskId, attempt, instanceId } = ctx.task;
+    appendFileSync(effects, `${JSON.stringify({ intentId, stepId, taskId, attempt, instanceId, at: new Date().toISOString() })}\n`);
+    // Every field the example workflows' templates read from some step's output.
+    return { ok: true, text: `findings ${stepId}`, topic: input.topic ?? stepId, summary: `summary ${stepId}`, words: 2, approved: true, notes: 'ok', chargeId: `ch-${intentId}` };
   },
 });
 

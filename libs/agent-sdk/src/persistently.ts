@@ -1,18 +1,32 @@
 import { classifyFailure, type Log } from '@agentos/messaging';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Persistence {
+  /** Logged with each failure. */
+  fields?: Record<string, unknown>;
+  /** Only the errors this accepts are retried; any other is thrown at once. Default: every error. */
+  retryIf?: (error: unknown) => boolean;
+  /** Gives up once aborted (the task's deadline, a kill), throwing the last error. */
+  signal?: AbortSignal;
+}
 
 /**
  * Runs `write` until it succeeds, backing off from 250 ms to 5 s: for what must not be dropped while
- * NATS restarts (a task's outcome, its record in the step ledger). Each failure is logged with `what`.
- * A permanent failure (the message is invalid) is thrown at once: no retry would ever write it.
+ * NATS restarts (a task's outcome, its record in the step ledger, what a task's code sends while it runs).
+ * Each failure is logged with `what`.
  */
-export async function persistently<T>(what: string, write: () => Promise<T>, log: Log, fields: Record<string, unknown> = {}): Promise<T> {
+export async function persistently<T>(what: string, write: () => Promise<T>, log: Log, persistence: Persistence = {}): Promise<T> {
+  const { fields = {}, retryIf = () => true, signal } = persistence;
+  // A permanent failure (the message is invalid) is thrown at once, whatever retryIf says: no retry would write it.
+  const retryable = (error: unknown) => !classifyFailure(error).permanent && retryIf(error);
   for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
     try {
       return await write();
     } catch (error) {
-      if (classifyFailure(error).permanent) throw error;
-      log.warn({ ...fields, err: (error as Error).message }, `${what} not written yet; retrying`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!retryable(error) || signal?.aborted) throw error;
+      log.warn({ ...fields, err: (error as Error).message }, `${what} did not go through; retrying`);
+      const aborted = await sleep(wait, false, { signal }).catch(() => true);
+      if (aborted) throw error;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { SYSTEM_TENANT, causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
-import { MessagePublisher, MessageWorker, NatsConnector, classifyFailure, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { DEFAULT_RETRY, MessagePublisher, MessageWorker, NatsConnector, classifyFailure, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
@@ -9,8 +9,10 @@ import { agentSettings } from './agent-settings';
 import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
+import { InfrastructureError } from './infrastructure';
 import { languageModelFromEnv, type LanguageModel } from './llm';
 import { redacting, redactingLog, redactingPublisher } from './redaction';
+import { patientPublisher } from './patient-publisher';
 import { persistently } from './persistently';
 import { screenInput } from './screening';
 import { STEP_LEDGER_BUCKET, StepLedger, type StepOutcome } from './step-ledger';
@@ -43,7 +45,6 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { maxDeliver: 3, initialBackoffMs: 250, maxBackoffMs: 10_000 };
 /** Failures another attempt cannot fix: the orchestrator does not retry them. */
 const FINAL_ERRORS = [ContentQuarantinedError, PolicyDeniedError];
 
@@ -66,6 +67,8 @@ const defaultInstanceId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-$
  * Registers the agent, heartbeats, and works the tasks the scheduler sends to this instance (each
  * instance has its own subject and consumer, so the orchestrator decides who runs what). Every
  * task ends in TaskCompleted or TaskFailed; retries are the workflow's business, not the agent's.
+ * Except when NATS or a service the task needs is away: that is no outcome, and the task is nak'd
+ * (redelivered with backoff, for about two minutes) rather than failed.
  */
 export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Output>, options: RunAgentOptions = {}): Promise<RunningAgent> {
   const settings = parseSettings(agentSettings, process.env);
@@ -86,7 +89,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   await requireContractStreams(await connector.manager$(), { replicas: connector.settings.replicas }, log);
 
   /** Published until NATS takes it: an outcome is never dropped because NATS is restarting. */
-  const report = (outcome: AnyMessage) => persistently('task outcome', () => publisher.publish(outcome), log, { id: outcome.id });
+  const report = (outcome: AnyMessage) => persistently('task outcome', () => publisher.publish(outcome), log, { fields: { id: outcome.id } });
   /** An outcome as this instance's answer to `task`: also when an earlier delivery or attempt produced it. */
   const outcomeOf = (task: MessageOf<'TaskAssigned'>, outcome: StepOutcome): AnyMessage => {
     const { taskId, intentId, stepId, attempt } = task.payload;
@@ -140,16 +143,17 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       // A redelivery, a task re-queued from an instance thought dead, or a later attempt of a step
       // this agent already ran: the code runs once, its outcome is published again.
       const { intentId, stepId, attempt } = task.payload;
-      const claim = await ledger.claim({ agent: agent.name, intentId, stepId, attempt }, stopping.signal).catch((error: Error) => {
-        if (stopping.signal.aborted) throw error; // not an outcome: the task stays in NATS for whoever runs it next
-        return { kind: 'unavailable' as const, error };
-      });
-      if (claim.kind === 'unavailable') return void (await report(outcomeOf(task, failed(claim.error.message, true))));
+      // Stopping or the ledger unreachable: not an outcome, so it throws and the task stays in NATS for the next delivery.
+      const claim = await ledger.claim({ agent: agent.name, intentId, stepId, attempt }, stopping.signal);
       if (claim.kind === 'settled') return void (await report(outcomeOf(task, claim.outcome)));
       try {
         const { outcome, message } = reportable(task, await handle(task));
         await claim.lease.settle(outcome);
         await report(message);
+      } catch (error) {
+        // Thrown only before the agent's code ran: the step is given back for the redelivery to run.
+        await claim.lease.abandon();
+        throw error;
       } finally {
         claim.lease.release();
       }
@@ -160,8 +164,9 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
     // User input is screened for prompt injection before the agent sees it.
     const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
-    // Quarantined input is final; input policy could not screen just now may pass on another attempt.
-    if (!screened.ok) return failed(screened.reason, screened.transient);
+    // Quarantined input is final; input policy could not screen just now waits in NATS for policy to be back.
+    if (!screened.ok && screened.transient) throw new InfrastructureError(screened.reason);
+    if (!screened.ok) return failed(screened.reason, false);
     const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
     if (!parsed.success) return failed(`invalid input: ${describeZodError(parsed.error)}`, false);
     const killed = kills.covering(task);
@@ -175,7 +180,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
     const recorder = new CallRecorder();
     recorder.note('input', 'handled', parsed.data);
-    const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher, model, signal, recorder, secrets, redactor });
+    const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher: patientPublisher(publisher, signal, log), model, signal, recorder, secrets, redactor });
     running += 1;
     try {
       const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);

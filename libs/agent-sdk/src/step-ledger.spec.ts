@@ -69,6 +69,49 @@ describe('StepLedger on a real nats-server', () => {
     expect(await ledger('c').claim({ ...first, attempt: 2 })).toEqual({ kind: 'settled', outcome: done });
   });
 
+  it('given a step given back before its code ran, when claimed again, then it runs at once (no lease to wait out)', async () => {
+    const first = step(1);
+    await leaseOf(await ledger('a', 5_000).claim(first)).abandon();
+    const started = Date.now();
+    leaseOf(await ledger('b', 5_000).claim(first)).release();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('given a live holder, when NATS is away for longer than a lease, then a claimant that watched it before does not take the step over', async () => {
+    let outage = false;
+    let holderBack = true;
+    let outageOver = false;
+    // While away, every call on the bucket fails as it does while nats-server restarts. The holder comes
+    // back just after the claimant has read the entry again, its lease not yet refreshed.
+    const bucket = (holder: boolean) => async () => {
+      const kv = await connector.kv(STEP_LEDGER_BUCKET);
+      return new Proxy(kv, {
+        get: (target, name) => {
+          const member = Reflect.get(target, name) as unknown;
+          if (typeof member !== 'function') return member;
+          return (...args: unknown[]) => {
+            if (holder ? !holderBack : outage) return Promise.reject(Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' }));
+            const call = Promise.resolve((member as (...a: unknown[]) => unknown).apply(target, args));
+            return holder || !outageOver ? call : call.finally(() => (holderBack = true));
+          };
+        },
+      });
+    };
+    const first = step(1);
+    const lease = leaseOf(await new StepLedger(bucket(true), { owner: 'a', leaseMs: 300, log: silentLog }).claim(first));
+    const waiting = new StepLedger(bucket(false), { owner: 'b', leaseMs: 300, log: silentLog }).claim(first);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    holderBack = false; // a's refreshes fail first,
+    await new Promise((resolve) => setTimeout(resolve, 100)); // b reads a's last revision,
+    outage = true; // then b's reads fail too, for longer than a lease
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    [outage, outageOver] = [false, true];
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a refreshes again
+    await lease.settle(done);
+    lease.release();
+    expect(await waiting).toEqual({ kind: 'settled', outcome: done });
+  });
+
   it('given a claim waiting for a live holder, when its instance stops, then the claim gives up at once', async () => {
     const first = step(1);
     const lease = leaseOf(await ledger('a').claim(first));

@@ -3,6 +3,7 @@ import type { Log } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { idempotencyKeyOf } from './define-agent';
+import { InfrastructureError } from './infrastructure';
 import { persistently } from './persistently';
 
 /** One KV bucket for every agent; keys are `<agent>.<run>.<step>`, so NATS users can be held to their own agent's keys. */
@@ -28,6 +29,12 @@ export interface StepLease {
   settle(outcome: StepOutcome): Promise<void>;
   /** Stops refreshing (after settle, or when the run ended without an outcome). */
   release(): void;
+  /**
+   * Gives the step back before its code ran (NATS was away): the entry is removed if still this holder's,
+   * so the task's redelivery claims it at once. Should NATS not take the removal, the redelivery waits for
+   * the lease to go stale instead.
+   */
+  abandon(): Promise<void>;
 }
 
 export type StepClaim = { kind: 'run'; lease: StepLease } | { kind: 'settled'; outcome: StepOutcome };
@@ -89,7 +96,9 @@ export class StepLedger {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (lostRace(error)) continue;
-        if (Date.now() >= giveUpAt) throw new Error(`step ledger unavailable: ${(error as Error).message}`);
+        if (Date.now() >= giveUpAt) throw new InfrastructureError(`step ledger unavailable: ${(error as Error).message}`);
+        // Unwatched while NATS was away (the holder could not refresh either): its silence is judged afresh.
+        seen = undefined;
         this.options.log.warn({ key, err: (error as Error).message }, 'step ledger not reachable; retrying');
         // Stopped while backing off: the same rejection as a stop seen anywhere else in the loop.
         await sleep(backoff, undefined, { signal }).catch(() => signal?.throwIfAborted());
@@ -117,9 +126,13 @@ export class StepLedger {
       lease: {
         settle: async (outcome) => {
           clearInterval(refresh);
-          await persistently('step outcome', () => kv.put(key, JSON.stringify({ ...running, state: 'settled', outcome } satisfies LedgerEntry)), log, { key });
+          await persistently('step outcome', () => kv.put(key, JSON.stringify({ ...running, state: 'settled', outcome } satisfies LedgerEntry)), log, { fields: { key } });
         },
         release: () => clearInterval(refresh),
+        abandon: async () => {
+          clearInterval(refresh);
+          await kv.delete(key, { previousSeq: current }).catch((error: Error) => log.warn({ key, err: error.message }, 'step not given back; its lease will go stale'));
+        },
       },
     };
   }

@@ -110,6 +110,11 @@ export class MessageWorker<T extends StreamMessageType> {
   }
 
   async start(): Promise<void> {
+    this.loop = this.run(await this.consumer());
+  }
+
+  /** Creates the durable consumer if it is missing, and a handle on it. */
+  private async consumer(): Promise<Consumer> {
     const spec = CATALOG[this.options.type];
     await ensureDurableConsumer(await this.connector.manager$(), {
       stream: spec.stream,
@@ -119,8 +124,7 @@ export class MessageWorker<T extends StreamMessageType> {
       maxAckPending: Math.max(1_000, this.concurrency * 8),
       inactiveThresholdMs: this.options.inactiveThresholdMs,
     });
-    const consumer = await (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
-    this.loop = this.run(consumer);
+    return (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
   }
 
   /**
@@ -138,7 +142,8 @@ export class MessageWorker<T extends StreamMessageType> {
    * is being handled: none sits in a buffer while its ack timer runs out. Each pull request is
    * left to expire rather than being abandoned, so the server never sends into a closed inbox.
    */
-  private async run(consumer: Consumer): Promise<void> {
+  private async run(initial: Consumer): Promise<void> {
+    let consumer = initial;
     while (!this.stopping) {
       while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       try {
@@ -151,6 +156,8 @@ export class MessageWorker<T extends StreamMessageType> {
         // Typically a lost connection: nats.js reconnects; pull again after a pause.
         this.log.warn({ err: (error as Error).message, durable: this.durable }, 'pull failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, PULL_EXPIRES_MS));
+        // nats-server 2.9 can come back from a SIGKILL without a durable consumer: pulling would fail for ever.
+        if ((error as { code?: string }).code === '404') consumer = await this.consumer().catch(() => consumer);
       }
     }
   }
