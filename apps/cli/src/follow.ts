@@ -20,14 +20,15 @@ export interface Watch extends AsyncIterable<Msg> {
 
 /**
  * Subscribe before publishing, so no step is missed. The platform hears everything; a tenant's principal may
- * subscribe only to its tenant's facts (its NATS permissions), so it listens to each fact of its tenant.
+ * subscribe only to its tenant's and the platform's facts (its NATS permissions), so it listens to each of those.
  */
 export async function watchAll(session: Session): Promise<Watch> {
   const nc = await session.connector.connection$();
   const { tenant } = session.settings;
   if (tenant === SYSTEM_TENANT) return nc.subscribe('agentos.>');
   const facts = (Object.keys(CATALOG) as MessageType[]).filter((type) => CATALOG[type].kind === 'event');
-  return merged(nc, facts.map((type) => subjectFilter(type, {}, { tenant })));
+  // Its own tenant's facts and the platform's (an agent spawned, an instance dropped): all a tenant's principal may hear.
+  return merged(nc, facts.flatMap((type) => [tenant, SYSTEM_TENANT].map((from) => subjectFilter(type, {}, { tenant: from }))));
 }
 
 function merged(nc: NatsConnection, subjects: string[]): Watch {
