@@ -30,14 +30,14 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
     const jsm = await connector.manager$();
     const streams = await jsm.streams.list().next();
     return Object.fromEntries(
-      streams.map((s) => [s.config.name, { replicas: s.config.num_replicas, followers: s.cluster?.replicas?.length ?? 0, current: s.cluster?.replicas?.filter((r) => r.current).length ?? 0 }]),
+      streams.map((s) => [s.config.name, { replicas: s.config.num_replicas, followers: s.cluster?.replicas?.length ?? 0, current: s.cluster?.replicas?.filter((r) => r.current).length ?? 0, messages: s.state.messages }]),
     );
   };
 
   it('keeps every stream and KV bucket on three servers', async () => {
     const expected = [...Object.keys(STREAMS), EVENT_STORE_STREAM, ...Object.keys(BUCKETS).map((bucket) => `KV_${bucket}`)];
     const found = await waitFor(replication, (all) => expected.every((name) => all[name]?.current === 2), { what: 'every stream to have two current followers', timeoutMs: 20_000 });
-    for (const name of expected) expect([name, found[name]]).toEqual([name, { replicas: 3, followers: 2, current: 2 }]);
+    for (const name of expected) expect([name, found[name]]).toEqual([name, expect.objectContaining({ replicas: 3, followers: 2, current: 2 })]);
     // Nothing the system made is left on one server.
     expect(Object.entries(found).filter(([, r]) => r.replicas !== 3)).toEqual([]);
   });
@@ -142,7 +142,9 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
     // Back to three servers, every stream with two current followers, for the next test.
     await waitFor(
       () => retrying('stream list', replication),
-      (found) => Object.values(found).every((r) => r.current === 2),
+      // A stream with nothing in it (a bucket bootstrap made that this test never used) has nothing to catch up on,
+      // and a 2.9 follower back from a kill reports it current only once something is written.
+      (found) => Object.values(found).every((r) => r.current === 2 || r.messages === 0),
       { what: `${victim.name} to catch up on every stream`, timeoutMs: FAILOVER_MS, intervalMs: 250 },
     );
   };
