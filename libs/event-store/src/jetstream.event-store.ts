@@ -156,11 +156,10 @@ export class JetStreamEventStore implements EventStore {
         if (!ack.duplicate) this.remember(stream, tail.token, commitRecords(stream, ack.seq, commit), ack.seq);
         return ack.duplicate ? 'duplicate' : 'written';
       } catch (error) {
-        if (/wrong last sequence/i.test(String((error as Error).message))) {
-          // Someone else wrote: what this store remembers of the stream is stale.
-          this.recent.delete(stream);
-          throw new TailMovedError(stream);
-        }
+        // Someone else wrote, or the write's outcome is unknown (a lost ack while a leader fails over): either way
+        // what this store remembers of the stream may be stale, and the retry must see the stream as it is.
+        this.recent.delete(stream);
+        if (/wrong last sequence/i.test(String((error as Error).message))) throw new TailMovedError(stream);
         throw error;
       }
     },
