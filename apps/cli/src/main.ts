@@ -196,10 +196,7 @@ const principals = program
   .command('principals')
   .description('NATS principals (user JWTs and creds files) of this deployment\'s identity (env AGENTOS_IDENTITY_DIR; default .data/identity)')
   .option('--identity-dir <dir>', 'the identity directory (operator, accounts, creds)');
-const identity = async () => {
-  const { IdentityStore, identityDirFromEnv } = await import('@agentos/identity');
-  return IdentityStore.open(principals.opts<{ identityDir?: string }>().identityDir ?? identityDirFromEnv());
-};
+const identity = async () => (await command('principals')).openIdentity(principals.opts<{ identityDir?: string }>().identityDir);
 principals
   .command('add')
   // --tenant is the global option (commander gives it to the program): required here, and never from the environment.

@@ -1,7 +1,10 @@
 import { SYSTEM_TENANT } from '@agentos/contracts';
-import { IdentityStore, USER_ROLES, agentPrincipal, pushAccountJwt, userPrincipal, type NatsPrincipal, type UserRole } from '@agentos/identity';
+import { IdentityStore, USER_ROLES, agentPrincipal, identityDirFromEnv, pushAccountJwt, userPrincipal, type NatsPrincipal, type UserRole } from '@agentos/identity';
 import { copyFileSync, chmodSync } from 'node:fs';
 import type { Output } from '../output';
+
+/** The deployment's identity: `--identity-dir`, else AGENTOS_IDENTITY_DIR, else .data/identity. */
+export const openIdentity = (dir?: string) => IdentityStore.open(dir ?? identityDirFromEnv());
 
 export interface AddOptions {
   tenant?: string;
