@@ -2,7 +2,7 @@ import { CATALOG, decodeMessage, subjectFilter, subjectMismatch, type MessageOf,
 import type { Msg, Subscription } from 'nats';
 import type { NatsConnector } from './connection';
 import { silentLog, type Log } from './log';
-import { deadLetterFor, type ParkedBy } from './dead-letter';
+import { deadLetterFor } from './dead-letter';
 import { MessagePublisher, type QueryReply } from './publisher';
 import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
 
@@ -12,8 +12,6 @@ export interface ResponderOptions<T extends QueryType> {
   service: string;
   type: T;
   handler: QueryHandler<T>;
-  /** The principal this process runs as, for the dead letters of refused queries. */
-  identity?: ParkedBy;
   log?: Log;
 }
 
@@ -77,12 +75,11 @@ export class QueryResponder<T extends QueryType> {
   }
 
   private async refuse(request: Msg, error: string): Promise<QueryReply> {
-    const { service, identity, log = silentLog } = this.options;
+    const { service, log = silentLog } = this.options;
     const letter = deadLetterFor({
       service,
       consumer: `${service}-${this.options.type}`,
       message: { subject: request.subject, seq: 0, data: request.data, info: { deliveryCount: 1 } },
-      parkedBy: identity,
       reason: 'invalid-message',
       error,
       issues: [{ path: 'subject', message: error }],
