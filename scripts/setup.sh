@@ -14,6 +14,7 @@ if [ ${#wanted[@]} -gt 0 ]; then
 fi
 nats-server --version
 echo "› installing npm packages"
-npm ci --no-audit --no-fund
+# onnxruntime-node ships its CPU binaries; its install script would fetch optional CUDA ones from nuget.org.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 echo "› precompiling the agentos CLI (dist/cli; apps/cli/bin/agentos.js runs the sources while they are newer)"
 node -r @swc-node/register scripts/build-app.ts cli

@@ -1,5 +1,5 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
-import type { NatsConnector } from '@agentos/messaging';
+import { bootstrapTopology, type NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { DIAMOND, DIAMOND_STEPS, countingAgent } from './fixtures/counting-diamond';
 import { startSystem, type RunningSystem } from './system';
@@ -62,5 +62,25 @@ describe('nats-server SIGKILLed and restarted mid-workflow (operator mode, real 
     const [runId] = await runDiamonds(1);
     const history = await waitFor(() => system.history(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 30_000 });
     expect(history.at(-1)?.type).toBe('WorkflowCompleted');
+  }, 60_000);
+
+  /**
+   * The cluster suite found it (a meta leader lost mid-run): an assignment recorded while its publish failed was
+   * never published. The scheduler caused it with a fresh message, which no one redelivers; the next round found
+   * the step assigned and did nothing, so the agent never got the task and the run waited out its deadline.
+   */
+  it('an assignment recorded while the task stream is away reaches its agent once the stream is back', async () => {
+    const admin = system.client.unwrap<NatsConnector>();
+    // Every service has published once (the streams they need checked), as in any system that has been running.
+    const [warmUp] = await runDiamonds(1);
+    await waitFor(() => system.history(warmUp), settled, { what: 'a first workflow to settle', timeoutMs: 30_000 });
+    await (await admin.manager$()).streams.delete('AGENTOS_TASKS');
+    const [runId] = await runDiamonds(1);
+    await system.recorded(runId, (e) => e.type === 'TaskAssigned', 'an assignment recorded while it cannot be published');
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // several scheduling rounds meanwhile
+    await bootstrapTopology(admin);
+    const history = await waitFor(() => system.history(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 30_000 });
+    expect(history.at(-1)?.type).toBe('WorkflowCompleted');
+    for (const step of DIAMOND_STEPS) expect([step, effects.get(`${runId}/${step}`)]).toEqual([step, 1]);
   }, 60_000);
 });

@@ -99,7 +99,7 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
   for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];
   for (const definition of definitions) {
-    agents.push(await runAgent(definition, { nats: settings(`agent-${definition.name}`, agentUser(definition.name)), instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
+    agents.push(await runAgent(definition, { log: log.child({ agent: definition.name }), nats: settings(`agent-${definition.name}`, agentUser(definition.name)), instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
   }
   const client = new JetStreamClientProxy(new NatsConnector(settings('e2e-client')));
   await client.connect();

@@ -3,6 +3,8 @@
 # Written for the per-app deploy; no Docker engine runs on the development machines, so it is not built in CI.
 FROM node:20-bookworm-slim AS build
 ARG APP
+# onnxruntime-node ships its CPU binaries; its install script would fetch optional CUDA ones from nuget.org.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -15,7 +17,7 @@ RUN node -r @swc-node/register scripts/build-app.ts "$APP"
 
 FROM node:20-bookworm-slim
 ARG APP
-ENV NODE_ENV=production APP=${APP} AGENTOS_HEALTH_PORT=8080
+ENV NODE_ENV=production APP=${APP} AGENTOS_HEALTH_PORT=8080 ONNXRUNTIME_NODE_INSTALL=skip
 # /livez and /readyz for the platform's probes (readiness fails while draining after SIGTERM).
 EXPOSE 8080
 WORKDIR /app

@@ -1,7 +1,7 @@
 import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, KeyedSerial, RefusedMessage, type NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, KeyedSerial, RefusedMessage, persistently, type NatsConnector } from '@agentos/messaging';
 import { isSettled, orchestrationDecider, refusalOf, reportRefusal, stepSpec, workflowStream, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
@@ -46,6 +46,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** A run's decisions are made one at a time, each on the history the previous one left. */
   private readonly perRun = new KeyedSerial();
   private ready!: Promise<void>;
+  /** Ends the wait for NATS of decisions still being published when the service stops. */
+  private readonly stopping = new AbortController();
   private planning = false;
   private planAgain = false;
   private ticker?: NodeJS.Timeout;
@@ -72,6 +74,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.stopping.abort();
     clearInterval(this.ticker);
     this.timers.stop();
     this.directory.stop();
@@ -90,8 +93,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       if (refusal) throw new RefusedMessage(refusal);
       return resolved;
     };
+    // A recorded decision is published however long NATS takes to come back: one caused by the scheduler or a
+    // timer (a fresh message each try) is never redelivered, so a publish given up on would leave, e.g., a
+    // TaskAssigned in the history that no agent ever receives, and the scheduler out of step with the history.
+    const publish = (messages: readonly AnyMessage[]) =>
+      persistently('publishing a recorded decision', () => this.bus.publishAll(messages), this.service.log, { fields: { runId }, signal: this.stopping.signal });
     return this.perRun.run(runId, async () => {
-      const events = await runDecision({ store: this.store, publish: (m) => this.bus.publishAll(m), stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
+      const events = await runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
       await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
       return events;

@@ -1,6 +1,5 @@
-import type { Log } from '@agentos/messaging';
+import { persistently, type Log } from '@agentos/messaging';
 import { isInfrastructureError } from './infrastructure';
-import { persistently } from './persistently';
 import type { TaskPublisher } from './redaction';
 
 /**

@@ -1,5 +1,5 @@
 import { SYSTEM_TENANT, causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
-import { DEFAULT_RETRY, MessagePublisher, MessageWorker, NatsConnector, classifyFailure, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
+import { DEFAULT_RETRY, MessagePublisher, MessageWorker, NatsConnector, classifyFailure, persistently, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
 import { hostname } from 'node:os';
@@ -13,7 +13,6 @@ import { InfrastructureError } from './infrastructure';
 import { languageModelFromEnv, type LanguageModel } from './llm';
 import { redacting, redactingLog, redactingPublisher } from './redaction';
 import { patientPublisher } from './patient-publisher';
-import { persistently } from './persistently';
 import { screenInput } from './screening';
 import { STEP_LEDGER_BUCKET, StepLedger, type StepOutcome } from './step-ledger';
 import { taskContext } from './task-context';

@@ -1,10 +1,9 @@
 import type { BucketName, RecordedCall } from '@agentos/contracts';
-import type { Log } from '@agentos/messaging';
+import { persistently, type Log } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { idempotencyKeyOf } from './define-agent';
 import { InfrastructureError } from './infrastructure';
-import { persistently } from './persistently';
 
 /** One KV bucket for every agent; keys are `<agent>.<run>.<step>`, so NATS users can be held to their own agent's keys. */
 export const STEP_LEDGER_BUCKET: BucketName = 'agentos_step_ledger';

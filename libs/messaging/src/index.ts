@@ -18,3 +18,4 @@ export * from './kv-update';
 export * from './tracing';
 export * from './follow';
 export * from './keyed-serial';
+export * from './persistently';

@@ -33,6 +33,9 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
+/** Pull failures that may mean the durable consumer no longer exists: not found, deleted, no responders. */
+const CONSUMER_MISSING_CODES = new Set(['404', '409', '503']);
+
 /** How long one pull request waits for messages; also the longest a graceful stop waits on it. */
 const PULL_EXPIRES_MS = 1_000;
 
@@ -156,8 +159,9 @@ export class MessageWorker<T extends StreamMessageType> {
         // Typically a lost connection: nats.js reconnects; pull again after a pause.
         this.log.warn({ err: (error as Error).message, durable: this.durable }, 'pull failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, PULL_EXPIRES_MS));
-        // nats-server 2.9 can come back from a SIGKILL without a durable consumer: pulling would fail for ever.
-        if ((error as { code?: string }).code === '404') consumer = await this.consumer().catch(() => consumer);
+        // The consumer may be gone (nats-server 2.9 can come back from a SIGKILL without a durable consumer, and a
+        // stream re-created by bootstrap has none): nobody answers its pulls, and pulling would fail for ever.
+        if (CONSUMER_MISSING_CODES.has(String((error as { code?: unknown }).code))) consumer = await this.consumer().catch(() => consumer);
       }
     }
   }

@@ -1,4 +1,5 @@
-import { classifyFailure, type Log } from '@agentos/messaging';
+import { classifyFailure } from './error-class';
+import type { Log } from './log';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Persistence {
