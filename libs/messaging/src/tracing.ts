@@ -9,22 +9,35 @@ import type { MsgHdrs } from 'nats';
 const TRACER = 'agentos';
 const KEPT_SPANS = 20_000;
 
-/** Keeps the most recent finished spans in memory, for tests and for the dashboard when no collector is set. */
+/**
+ * Keeps the most recent finished spans in memory, for tests and for the dashboard when no collector is set.
+ * A ring: once full, each span overwrites the oldest (dropping it from the front of an array moved every
+ * other span, a twentieth of an intent's CPU).
+ */
 export class RecentSpansExporter implements SpanExporter {
   private readonly spans: ReadableSpan[] = [];
+  /** Where the next span goes once the ring is full: the oldest one. */
+  private oldest = 0;
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.spans.push(...spans);
-    if (this.spans.length > KEPT_SPANS) this.spans.splice(0, this.spans.length - KEPT_SPANS);
+    for (const span of spans) {
+      if (this.spans.length < KEPT_SPANS) this.spans.push(span);
+      else {
+        this.spans[this.oldest] = span;
+        this.oldest = (this.oldest + 1) % KEPT_SPANS;
+      }
+    }
     done({ code: ExportResultCode.SUCCESS });
   }
 
+  /** Oldest first. */
   finished(): ReadableSpan[] {
-    return [...this.spans];
+    return [...this.spans.slice(this.oldest), ...this.spans.slice(0, this.oldest)];
   }
 
   async shutdown(): Promise<void> {
     this.spans.length = 0;
+    this.oldest = 0;
   }
 }
 
