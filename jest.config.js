@@ -6,6 +6,9 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
+// A NATS timeout in a test says where the request was made (services run without these traces: they cost CPU).
+process.env.NATS_ASYNC_TRACES ??= '1';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -1,4 +1,4 @@
-import { list, parseSettings, text, wholeNumber } from '@agentos/config';
+import { flag, list, parseSettings, text, wholeNumber } from '@agentos/config';
 import type { BucketName } from '@agentos/contracts';
 import { decode } from 'nats-jwt';
 import { connect, credsAuthenticator, type ConnectionOptions, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection } from 'nats';
@@ -28,6 +28,11 @@ export interface NatsSettings {
    * `_INBOX.<user>` for the user of the creds file, so the server can confine each user to its own replies.
    */
   inboxPrefix?: string;
+  /**
+   * Whether a request or JetStream publish that times out says where it was made (NATS_ASYNC_TRACES=1; off by
+   * default: nats.js then captures two stacks for every request, about a tenth of an intent's CPU).
+   */
+  asyncTraces?: boolean;
 }
 
 /** `_INBOX.<user>` when the user name is one subject token, else NATS' default `_INBOX`. */
@@ -37,17 +42,21 @@ export function inboxPrefixFor(user?: string): string {
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
+/** For connections made without settings from the environment (test harnesses): NATS_ASYNC_TRACES=1 turns traces on. */
+const ASYNC_TRACES_BY_DEFAULT = process.env.NATS_ASYNC_TRACES === '1';
+
 /** JetStream keeps at most 5 copies of a stream. */
 export const MAX_STREAM_REPLICAS = 5;
 
 /**
  * The connection's environment variables: NATS_URL (comma-separated), NATS_CREDS (a credentials file's path),
- * AGENTOS_STREAM_REPLICAS (1, the default, on a single server; 3 on a 3-node cluster).
+ * AGENTOS_STREAM_REPLICAS (1, the default, on a single server; 3 on a 3-node cluster), NATS_ASYNC_TRACES (see NatsSettings).
  */
 export const natsEnvironment = z.object({
   NATS_URL: list([DEFAULT_NATS_URL]),
   NATS_CREDS: text(),
   AGENTOS_STREAM_REPLICAS: wholeNumber(1, { min: 1, max: MAX_STREAM_REPLICAS }),
+  NATS_ASYNC_TRACES: flag,
 });
 
 /** Connection settings from already parsed variables (a service's settings extend natsEnvironment). */
@@ -57,6 +66,7 @@ export function natsSettingsOf(name: string, settings: z.output<typeof natsEnvir
     name,
     ...(settings.NATS_CREDS ? { creds: settings.NATS_CREDS } : {}),
     replicas: settings.AGENTOS_STREAM_REPLICAS,
+    ...(settings.NATS_ASYNC_TRACES ? { asyncTraces: true } : {}),
   };
 }
 
@@ -85,9 +95,7 @@ export class NatsConnector {
       inboxPrefix: this.settings.inboxPrefix ?? inboxPrefixFor(this.settings.creds && credsUser(this.settings.creds)),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
-      // nats.js otherwise makes two Errors (stack captured) for every request and JetStream publish, in case it
-      // times out: a tenth of the CPU an intent costs (bench:orchestrator under --cpu-prof). Our errors name the operation.
-      noAsyncTraces: true,
+      noAsyncTraces: !(this.settings.asyncTraces ?? ASYNC_TRACES_BY_DEFAULT),
     } satisfies ConnectionOptions),
   );
   private readonly manager = new Lazy<JetStreamManager>(async () => (await this.connection$()).jetstreamManager());
