@@ -1,24 +1,8 @@
-import { defineAgent } from '@agentos/agent-sdk';
 import { subjectFilter, createMessage, decodeMessage, type MessageOf } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
-import { z } from 'zod';
+import { spender } from './spender.agent';
 import { startSystem, type RunningSystem } from './system';
-
-/** Reports the tokens it is told to spend, then works for `ms` (ignoring its signal). */
-const spender = defineAgent({
-  name: 'spender',
-  version: '1.0.0',
-  owner: 'test-team',
-  capabilities: ['spend'],
-  concurrency: 4,
-  input: z.object({ goal: z.string(), tokens: z.number().int().nonnegative(), ms: z.number().int().nonnegative() }),
-  async handle({ tokens, ms }, ctx) {
-    if (tokens > 0) await ctx.usage.record({ tokens, cost: tokens / 1000 });
-    await new Promise((resolve) => setTimeout(resolve, ms).unref());
-    return { spent: tokens };
-  },
-});
 
 const BUDGETED = `version: budgets-1
 budgets:

@@ -4,7 +4,7 @@ import { JetStreamClientProxy, MessagePublisher, inboxPrefixFor } from '@agentos
 import { SERVICE_ROLES, agentUser, freePort, inboxOf, natsPrincipals, readStoredMessages, startNatsServer, waitFor, type NatsServerHandle, type ServiceName } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import type { Type } from '@nestjs/common';
-import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { PATTERN_EXTRAS_METADATA, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { AckPolicy, connect, jwtAuthenticator } from 'nats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +18,18 @@ const TEXT = 'AgentOS schedules agents and records every decision. Replays make 
 const PERMISSION_DENIED = /permissions violation/i;
 const AGENTS = [summariser, researcher, reviewer] as AgentDefinition<never, unknown>[];
 
-/** The message types a service's Nest handlers take, read from their decorators (@EventPattern, @MessagePattern). */
-function handledTypes(module: Type<unknown>): string[] {
+/**
+ * The message types a service's Nest handlers take, read from their decorators (@EventPattern, @MessagePattern),
+ * and whether each of its instances reads them all (`{ everyInstance: true }`).
+ */
+function handledTypes(module: Type<unknown>): { type: string; everyInstance: boolean }[] {
   const controllers = (Reflect.getMetadata('controllers', module) ?? []) as Type<unknown>[];
   return controllers.flatMap((controller) =>
-    Object.values(Object.getOwnPropertyDescriptors(controller.prototype)).flatMap(({ value: handler }) =>
-      typeof handler === 'function' && Reflect.hasMetadata(PATTERN_HANDLER_METADATA, handler) ? ((Reflect.getMetadata(PATTERN_METADATA, handler) ?? []) as string[]) : [],
-    ),
+    Object.values(Object.getOwnPropertyDescriptors(controller.prototype)).flatMap(({ value: handler }) => {
+      if (typeof handler !== 'function' || !Reflect.hasMetadata(PATTERN_HANDLER_METADATA, handler)) return [];
+      const everyInstance = (Reflect.getMetadata(PATTERN_EXTRAS_METADATA, handler) as { everyInstance?: boolean } | undefined)?.everyInstance === true;
+      return ((Reflect.getMetadata(PATTERN_METADATA, handler) ?? []) as string[]).map((type) => ({ type, everyInstance }));
+    }),
   );
 }
 
@@ -43,7 +48,12 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
     const role = SERVICE_ROLES[name as ServiceName];
     const handled = handledTypes(module as Type<unknown>);
     const isQuery = (type: string) => CATALOG[type as keyof typeof CATALOG].kind === 'query';
-    expect({ consumes: handled.filter((t) => !isQuery(t)).sort(), answers: handled.filter(isQuery).sort() }).toEqual({ consumes: [...role.consumes].sort(), answers: [...role.answers].sort() });
+    const types = (keep: (h: { type: string; everyInstance: boolean }) => boolean) => handled.filter(keep).map((h) => h.type).sort();
+    expect({ consumes: types((h) => !isQuery(h.type) && !h.everyInstance), observes: types((h) => h.everyInstance), answers: types((h) => isQuery(h.type)) }).toEqual({
+      consumes: [...role.consumes].sort(),
+      observes: [...(role.observes ?? [])].sort(),
+      answers: [...role.answers].sort(),
+    });
   });
 
   it("lets each user receive on the inbox prefix its connections use", () => {

@@ -1,5 +1,6 @@
 # One image per app: docker build -f deploy/docker/app.Dockerfile --build-arg APP=orchestrator -t agentos/orchestrator .
-# APP is one of orchestrator, registry, memory, policy, observability, demo-agent.
+# APP is one of orchestrator, registry, memory, policy, observability, demo-agent, or cli (the bootstrap job runs
+# `node apps/cli/src/main.js bootstrap --replicas 3` in it).
 # Written for the per-app deploy; no Docker engine runs on the development machines, so it is not built in CI.
 FROM node:20-bookworm-slim AS build
 ARG APP

@@ -19,6 +19,8 @@ export type WriteOutcome = { status: 'written'; revision: number } | { status: '
 
 const areaKey = ({ tenant, scope, scopeId }: Area) => `${tenant}.${scope}.${scopeId}`;
 const keyOf = (address: Address) => `${areaKey(address)}.${address.key}`;
+/** A compare-and-set lost to another writer. */
+const isRevisionRace = (error: unknown) => /wrong last sequence|key exists/i.test(String((error as Error).message));
 const expired = (stored: StoredValue, now: number) => stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now;
 
 /**
@@ -54,7 +56,7 @@ export class MemoryStore {
       }
       return { status: 'written', revision: await kv.update(key, JSON.stringify(stored), expectedRevision) };
     } catch (error) {
-      if (!/wrong last sequence|key exists/i.test(String((error as Error).message))) throw error;
+      if (!isRevisionRace(error)) throw error;
       return { status: 'conflict', currentRevision: (await this.get(address))?.revision ?? 0 };
     }
   }
@@ -82,15 +84,22 @@ export class MemoryStore {
     return entries;
   }
 
-  /** Deletes what has expired; reads already treat it as absent, this only frees the space. */
+  /**
+   * Deletes what has expired; reads already treat it as absent, this only frees the space. Each delete is
+   * conditional on the revision found expired: a value written since (an expired value counts as absent, so
+   * it may be replaced at once) is not lost, and of several memory replicas sweeping at once one deletes it.
+   */
   async sweep(now = Date.now()): Promise<number> {
     const kv = await this.kv();
     let removed = 0;
     for (const key of await listKeys(kv)) {
       const entry = await kv.get(key);
-      if (entry?.operation === 'PUT' && expired(entry.json<StoredValue>(), now)) {
-        await kv.delete(key);
+      if (entry?.operation !== 'PUT' || !expired(entry.json<StoredValue>(), now)) continue;
+      try {
+        await kv.delete(key, { previousSeq: entry.revision });
         removed += 1;
+      } catch (error) {
+        if (!isRevisionRace(error)) throw error;
       }
     }
     return removed;

@@ -11,8 +11,8 @@ const quantile = (buckets: { le: number; count: number }[], total: number, q: nu
 };
 
 /**
- * Prometheus metrics fed only by events off JetStream. Each instance counts what its share of the
- * durable consumers delivers; Prometheus sums the instances.
+ * Prometheus metrics fed only by events off JetStream. Every instance counts every fact (its own
+ * consumers read the streams from their start), so instances agree: aggregate them with max(), not sum().
  */
 export class Metrics {
   readonly registry = new Registry();

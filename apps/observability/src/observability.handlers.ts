@@ -5,7 +5,11 @@ import { LiveFeed } from './dashboard/live-feed';
 import { Metrics } from './metrics';
 import { MetricsByTenant } from './metrics-by-tenant';
 
-/** The facts the metrics are built from; each gets its own durable consumer. */
+/**
+ * The facts the metrics are built from. Every replica reads all of them from the start of their streams (a
+ * consumer per type and instance), so each holds the whole count: any replica answers GetMetrics, and the
+ * dashboard, in full. Replicas add availability, not throughput.
+ */
 const OBSERVED = [
   ...['IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'IntentCompleted', 'IntentRejected', 'IntentFailed'],
   ...['WorkflowStarted', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'StepCompleted', 'StepFailed', 'StepSkipped', 'StepRetryScheduled'],
@@ -18,7 +22,7 @@ const OBSERVED = [
 export class ObservabilityHandlers {
   constructor(private readonly metrics: Metrics, private readonly byTenant: MetricsByTenant, private readonly feed: LiveFeed) {}
 
-  @EventPattern(OBSERVED)
+  @EventPattern(OBSERVED, { everyInstance: true })
   observe(@Payload() message: AnyMessage) {
     this.metrics.record(message);
     this.byTenant.record(message);

@@ -164,6 +164,11 @@ export class IdentityStore {
     return this.signAccount();
   }
 
+  /** The AGENTOS account's public key: in operator mode, the account JetStream reports under (`/jsz?acc=`, KEDA's `account`). */
+  get accountPublicKey(): string {
+    return this.account.getPublicKey();
+  }
+
   /**
    * The nats-server settings of operator mode: trust this operator, and keep account JWTs in a full resolver
    * (`resolverDir`, which must outlive restarts: pushed updates such as revocations live there). The preload

@@ -38,6 +38,11 @@ export interface BusRole {
   publishes: StreamMessageType[];
   /** Stream-backed messages it works through a durable consumer `<user>-<type>` (libs/messaging MessageWorker). */
   consumes: StreamMessageType[];
+  /**
+   * Stream-backed messages each of its instances reads in full, through a consumer of its own
+   * `<user>-<type>-<instance>` with that type's filter (libs/messaging HandlerExtras.everyInstance).
+   */
+  observes?: StreamMessageType[];
   /** Queries it answers (subscribes to; replies with allow_responses). */
   answers: QueryType[];
   /** Queries it asks (publishes; the answer comes to its own inbox). */
@@ -106,7 +111,9 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
   observability: {
     // The dashboard's kill-switch button sends the same command the CLI does.
     publishes: ['ActivateKillSwitch'],
-    consumes: [
+    consumes: [],
+    // Every replica counts every fact, so any of them answers GetMetrics and serves the dashboard in full.
+    observes: [
       'IntentSubmitted', 'PolicyDecided', 'ApprovalRequested', 'IntentApproved', 'IntentCompleted', 'IntentRejected', 'IntentFailed',
       'WorkflowStarted', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'StepCompleted', 'StepFailed', 'StepSkipped', 'StepRetryScheduled',
       'TaskQueued', 'TaskAssigned', 'TaskCompleted', 'TaskFailed', 'TaskExpired', 'CircuitStateChanged', 'AgentInstanceDropped',
@@ -187,6 +194,14 @@ function durableConsumer(stream: string, durable: string, filter: string): strin
   ];
 }
 
+/**
+ * Consumers of one instance each, of any name: names cannot be matched by prefix, but the filter is part of the
+ * create subject, so the server refuses one on any other subjects.
+ */
+function instanceConsumers(stream: string, filter: string): string[] {
+  return [`${JS}.CONSUMER.CREATE.${stream}.*.${filter}`, `${JS}.CONSUMER.INFO.${stream}.*`, `${JS}.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`];
+}
+
 /** Ephemeral ordered consumers (event-store scans, KV key listings and watches), of any filter. */
 function orderedReader(stream: string): string[] {
   return [
@@ -236,11 +251,12 @@ export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'servi
       // A consumer per instance, `agent-<name>-<instance>`: names cannot be matched by prefix, but the filter can:
       // the server refuses a consumer on another agent's task subjects (or, for a tenant's agent, another tenant's).
       const own = subjectFilter(type, { agent: role.tokens?.agent ?? user }, identity.tenant === SYSTEM_TENANT ? {} : { tenant: identity.tenant });
-      publish.push(`${JS}.CONSUMER.CREATE.${stream}.*.${own}`, `${JS}.CONSUMER.INFO.${stream}.*`, `${JS}.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`);
+      publish.push(...instanceConsumers(stream, own));
     } else {
       publish.push(...durableConsumer(stream, `${user}-${type}`, subjectFilter(type)));
     }
   }
+  for (const type of role.observes ?? []) publish.push(...instanceConsumers(CATALOG[type].stream, subjectFilter(type)));
   for (const name of role.buckets) publish.push(...bucket(name));
   for (const { bucket: name, prefix } of role.ownKeys ?? []) publish.push(...ownKeys(name, prefix));
   if (role.eventStore) {

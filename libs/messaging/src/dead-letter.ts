@@ -21,6 +21,11 @@ export const serviceIdentity = (service: string): ParkedBy => ({ tenant: SYSTEM_
 interface DeadLetterInput {
   service: string;
   consumer: string;
+  /**
+   * What the letter's id is derived from, when not the consumer: the instances of a service that each read
+   * every message (a consumer per instance) park one letter between them, not one each.
+   */
+  letterKey?: string;
   /** The message as it arrived: its subject, sequence, deliveries and bytes. */
   message: Pick<JsMsg, 'subject' | 'seq' | 'data'> & { info: { deliveryCount: number } };
   parkedBy?: ParkedBy;
@@ -58,7 +63,7 @@ export function deadLetterFor(input: DeadLetterInput): MessageOf<'MessageDeadLet
   const salvaged = salvageHeader(text);
   // A query has no stream sequence: its own id (or the bytes) tells one refused query from another.
   const delivery = input.message.seq > 0 ? String(input.message.seq) : `query ${salvaged.id ?? text}`;
-  const id = deriveId('dead-letter', input.consumer, delivery);
+  const id = deriveId('dead-letter', input.letterKey ?? input.consumer, delivery);
   const parkedBy = input.parkedBy ?? serviceIdentity(input.service);
   const letter = createMessage(
     'MessageDeadLettered',

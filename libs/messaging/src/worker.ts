@@ -65,6 +65,8 @@ export interface WorkerOptions<T extends StreamMessageType> {
   ackWaitMs?: number;
   /** For a consumer of one instance only: removed by the server once nobody pulls for this long. */
   inactiveThresholdMs?: number;
+  /** Dead letters' ids derive from this instead of the durable (see deadLetterFor's letterKey). */
+  letterKey?: string;
   log?: Log;
 }
 
@@ -215,7 +217,7 @@ export class MessageWorker<T extends StreamMessageType> {
   }
 
   private async deadLetter(jsMsg: JsMsg, reason: DeadLetterReason, error: string, issues?: { path: string; message: string }[]) {
-    const letter = deadLetterFor({ service: this.options.service, consumer: this.durable, message: jsMsg, parkedBy: this.options.identity, reason, error, issues });
+    const letter = deadLetterFor({ service: this.options.service, consumer: this.durable, letterKey: this.options.letterKey, message: jsMsg, parkedBy: this.options.identity, reason, error, issues });
     try {
       await this.publisher.publish(letter);
     } catch (publishError) {

@@ -175,14 +175,16 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
 /**
  * Writes `<dir>/agentos-operator.conf`: the base settings (agentos.conf, copied beside it: nats-server resolves
- * `include` relative to the including file) and operator mode on the store's identity, the resolver keeping
- * account JWTs in `resolverDir` (a path on the server's machine). Returns the file's path.
+ * `include` relative to the including file) and operator mode on the store's identity (`auth.conf`), the resolver
+ * keeping account JWTs in `resolverDir` (a path on the server's machine). Returns the file's path. `auth.conf`
+ * stands alone for servers whose configuration is written by the official NATS Helm chart (deploy/k8s).
  */
 export function writeOperatorConfig(store: IdentityStore, dir: string, resolverDir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   copyFileSync(NATS_CONFIG, join(dir, 'agentos.conf'));
+  writeFileSync(join(dir, 'auth.conf'), store.serverConfig(resolverDir));
   const config = join(dir, 'agentos-operator.conf');
-  writeFileSync(config, `include "agentos.conf"\n${store.serverConfig(resolverDir)}`);
+  writeFileSync(config, 'include "agentos.conf"\ninclude "auth.conf"\n');
   return config;
 }
 

@@ -1,5 +1,6 @@
 import { CATALOG, isMessageType, type AnyMessage, type MessageType } from '@agentos/contracts';
 import { CustomTransportStrategy, Server, type MessageHandler as NestHandler } from '@nestjs/microservices';
+import { randomBytes } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import type { NatsConnector } from '../connection';
 import { silentLog, type Log } from '../log';
@@ -24,7 +25,16 @@ export interface HandlerExtras {
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   filterTokens?: Record<string, string>;
+  /**
+   * Every instance reads every message, from the start of the stream, through a consumer of its own
+   * (`<service>-<type>-<instance>`, removed by the server once idle), instead of sharing the work: for a
+   * view each instance must answer in full (observability's counts). One dead letter per message between them.
+   */
+  everyInstance?: boolean;
 }
+
+/** How long the server keeps an instance's own consumer after its last pull (the instance is gone by then). */
+const INSTANCE_CONSUMER_IDLE_MS = 15 * 60_000;
 
 interface Startable {
   start(): Promise<void>;
@@ -39,6 +49,8 @@ interface Startable {
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly parts: Startable[] = [];
   private readonly log: Log;
+  /** Names this process' own consumers (HandlerExtras.everyInstance). */
+  private readonly instance = randomBytes(6).toString('hex');
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -93,6 +105,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       concurrency: extras.concurrency ?? this.options.concurrency,
       ackWaitMs: this.options.ackWaitMs,
       filterTokens: extras.filterTokens,
+      ...(extras.everyInstance ? { durable: `${service}-${type}-${this.instance}`, letterKey: `${service}-${type}`, inactiveThresholdMs: INSTANCE_CONSUMER_IDLE_MS } : {}),
       handler: async (message, delivery) => {
         await this.invoke(handler, message as AnyMessage, delivery);
       },
