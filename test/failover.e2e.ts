@@ -19,7 +19,8 @@ describe('failover: processes killed mid-workflow, against a real nats-server', 
   let system: RunningSystem;
   let orchestrator: AppProcess;
   const processes: AppProcess[] = [];
-  const env = () => ({ NATS_URL: system.nats.url, AGENTOS_LIVENESS_TIMEOUT_MS: '1500' });
+  // The orchestrator restarts under its own replica name, so it takes its lease back without waiting it out.
+  const env = () => ({ NATS_URL: system.nats.url, AGENTOS_LIVENESS_TIMEOUT_MS: '1500', AGENTOS_INSTANCE_ID: 'orchestrator-1' });
   const startOrchestrator = async () => {
     orchestrator = spawnApp('orchestrator', env());
     processes.push(orchestrator);

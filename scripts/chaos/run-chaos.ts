@@ -75,7 +75,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // Like a container platform: an app that exits before it is up (NATS restarting) is started again.
   const startService = async (name: string) => {
     for (let attempt = 1; ; attempt += 1) {
-      const app = spawnApp(name, env, undefined, { built: options.built });
+      // A stable replica name, as a pod keeps its own: a restarted orchestrator takes its lease back at once.
+      const app = spawnApp(name, { ...env, AGENTOS_INSTANCE_ID: `${name}-1` }, undefined, { built: options.built });
       services.set(name, app);
       try {
         return await app.started;

@@ -7,4 +7,5 @@ import { RunHandlers } from './run.handlers';
 @Module({ controllers: [RunHandlers, AgentSupervision], providers: [RunCoordinator] })
 export class OrchestratorModule {}
 
-export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule, settings: orchestratorSettings };
+/** One replica schedules at a time (its scheduler's view of free agent slots is in memory); the others stand by. */
+export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule, settings: orchestratorSettings, oneActive: true };

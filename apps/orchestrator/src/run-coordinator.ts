@@ -32,7 +32,8 @@ const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlati
  * on start the open runs are re-read and the queue, the tasks in flight and the timers rebuilt,
  * so a killed orchestrator loses nothing and re-runs no finished step.
  *
- * One orchestrator instance schedules at a time: the scheduler's view of free slots is in memory.
+ * One orchestrator replica schedules at a time (the scheduler's view of free slots is in memory): the service
+ * runs `oneActive`, the others standing by on a lease (see startService).
  */
 @Injectable()
 export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {

@@ -15,6 +15,7 @@ export const BUCKETS = {
   // Remembered a week: longer than any run's retries and approvals wait.
   agentos_step_ledger: { history: 1, ttlMs: 7 * DAY_MS, description: 'Which agent instance holds or finished each workflow step' },
   agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
+  agentos_leases: { history: 1, description: 'Which replica of a one-active-replica service (the orchestrator) works now' },
 } as const satisfies Record<string, BucketSpec>;
 
 export interface BucketSpec {

@@ -78,7 +78,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     answers: ['GetSchedulerState'],
     asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
-    buckets: ['agentos_open_runs'],
+    buckets: ['agentos_open_runs', 'agentos_leases'],
     eventStore: 'write',
   },
   registry: {

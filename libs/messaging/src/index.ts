@@ -19,3 +19,4 @@ export * from './tracing';
 export * from './follow';
 export * from './keyed-serial';
 export * from './persistently';
+export * from './lease';

@@ -1,4 +1,4 @@
-import { flag, oneOf, port, text } from '@agentos/config';
+import { durationMs, flag, oneOf, port, text } from '@agentos/config';
 import { natsEnvironment } from '@agentos/messaging';
 import type { z } from 'zod';
 
@@ -15,6 +15,10 @@ export const serviceSettings = natsEnvironment.extend({
   ESDB_URL: text(),
   /** OTLP/HTTP collector for traces; unset, spans stay in memory. */
   OTEL_EXPORTER_OTLP_ENDPOINT: text(),
+  /** A service that runs one active replica (the orchestrator): how long its holder may be silent before another takes over. */
+  AGENTOS_LEASE_MS: durationMs(6_000),
+  /** This replica's name among its service's replicas, stable across its restarts (e.g. the pod's name); default host and pid. */
+  AGENTOS_INSTANCE_ID: text(),
 });
 
 export type ServiceSettings = z.output<typeof serviceSettings>;

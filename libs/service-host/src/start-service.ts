@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
 import { effectiveSettings, parseSettings, type SettingsSchema } from '@agentos/config';
-import { JetStreamClientProxy, JetStreamServer, NatsConnector, PermanentFailureFilter, natsSettingsOf, startTracing, type RetryPolicy } from '@agentos/messaging';
+import { JetStreamClientProxy, JetStreamServer, Lease, NatsConnector, PermanentFailureFilter, natsSettingsOf, startTracing, type RetryPolicy } from '@agentos/messaging';
+import { hostname } from 'node:os';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -17,6 +18,12 @@ export interface ServiceDefinition {
   module: Type<unknown> | DynamicModule;
   /** The app's variables: serviceSettings extended with its own (default: serviceSettings). */
   settings?: SettingsSchema & z.ZodType<ServiceSettings>;
+  /**
+   * One replica works at a time, the others stand by (a lease in JetStream KV, see Lease): for a service whose
+   * decisions rest on state it keeps in memory (the orchestrator's scheduler). The holder that loses the lease
+   * (it was frozen or cut off past AGENTOS_LEASE_MS, and another took over) steps back: it stops, and exits.
+   */
+  oneActive?: boolean;
 }
 
 export interface StartServiceOptions {
@@ -50,6 +57,12 @@ export async function startService(definition: ServiceDefinition, options: Start
   const readiness = new Readiness();
   // Up before the app, so /livez answers while it connects and starts its consumers (/readyz: 503 until then).
   const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());
+  const holder = settings.AGENTOS_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  const lease = definition.oneActive ? new Lease(() => connector.kv('agentos_leases'), { key: definition.name, holder, ttlMs: settings.AGENTOS_LEASE_MS, log }) : undefined;
+  if (lease) {
+    readiness.markStandingBy();
+    await lease.acquire();
+  }
   const root: DynamicModule = {
     module: ServiceRootModule,
     global: true,
@@ -60,6 +73,8 @@ export async function startService(definition: ServiceDefinition, options: Start
       { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector) },
       // Nest calls this on app.close(): the health port is freed with the app.
       { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
+      // Handed on once the app has stopped, so a standing-by replica takes over without waiting out the lease.
+      { provide: 'LEASE', useValue: { onApplicationShutdown: () => lease?.release() } },
     ],
     exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE],
     imports: [definition.module],
@@ -77,11 +92,22 @@ export async function startService(definition: ServiceDefinition, options: Start
     readiness.markStarted();
     log.info({ event: 'service.started', nats: nats.servers, replicas: nats.replicas, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
     if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, readiness);
+    void lease?.lost.then((reason) => stepBack(app, log, readiness, reason, options.handleSignals ?? true));
     return app;
   } catch (error) {
     await health?.close();
     throw error;
   }
+}
+
+/**
+ * Another replica holds the lease now: stop working at once (what this one still decides is fenced by the
+ * streams' expected revisions) and, in a process of its own, exit so the platform starts it again as a stand-by.
+ */
+function stepBack(app: INestMicroservice, log: Logger, readiness: Readiness, reason: string, exit: boolean): void {
+  log.error({ event: 'service.stepped-back', reason }, 'lease lost; stepping back');
+  readiness.markDraining();
+  void app.close().finally(() => exit && process.exit(1));
 }
 
 /** Stop pulling, finish in-flight messages, drain NATS, then exit 0 (a second signal exits at once). */
