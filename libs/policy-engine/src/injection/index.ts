@@ -2,3 +2,4 @@
 export type { InjectionCategory, InjectionFinding, ScreenResult } from './types';
 export { DEFAULT_INJECTION_THRESHOLD, screenText } from './screen';
 export { markUntrusted } from './untrusted';
+export { detectInjection, ruleDetector, type CombinedVerdict, type DetectorVerdict, type InjectionDetector } from './detector';
