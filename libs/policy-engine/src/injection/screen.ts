@@ -1,4 +1,6 @@
-import { decodedBase64, hiddenHtml, scanInvisible } from './hidden';
+import { decodedViews, type DecodedView } from './decoders';
+import { hiddenHtml, scanInvisible } from './hidden';
+import { multilingualMatches } from './multilingual';
 import { deleet, normalise } from './normalise';
 import { DISCUSSION_STRONG, DISCUSSION_WEAK, TEXT_RULES } from './patterns';
 import type { InjectionFinding, ScreenResult } from './types';
@@ -21,9 +23,13 @@ function isDiscussion(view: string): boolean {
 
 const excerpt = (s: string) => (s.length > EXCERPT_CHARS ? `${s.slice(0, EXCERPT_CHARS - 1)}…` : s).replace(/\s+/g, ' ').trim();
 
-/** Runs the pattern rules over the normalised text (and its de-leeted form); keeps the strongest match per rule. */
-function matchRules(text: string, discount: boolean): InjectionFinding[] {
+/**
+ * Runs the pattern rules and the multilingual rules over the normalised text (and its de-leeted form); keeps the
+ * strongest match per rule. `squeezed` text has lost its spaces: only the multilingual rules can read it.
+ */
+function matchRules(text: string, discount: boolean, squeezed = false): InjectionFinding[] {
   const plain = normalise(text);
+  if (squeezed) return multilingualMatches(plain, { squeezed }).map(({ rule, from, to }) => ({ rule: rule.id, category: rule.category, weight: rule.weight, excerpt: excerpt(plain.slice(from, to)) }));
   const views = [plain];
   const unleet = deleet(plain);
   if (unleet !== plain) views.push(unleet);
@@ -31,6 +37,14 @@ function matchRules(text: string, discount: boolean): InjectionFinding[] {
 
   const quotedSpans = views.map((view) => (discussion ? [...view.matchAll(QUOTED)].map((q) => [q.index, q.index + q[0].length] as const) : []));
   const best = new Map<string, InjectionFinding>();
+  const keep = (id: string, finding: InjectionFinding) => {
+    const previous = best.get(id);
+    if (!previous || finding.weight > previous.weight) best.set(id, finding);
+  };
+  const discounted = (weight: number, at: number, quoted: readonly (readonly [number, number])[]) => {
+    if (!discussion) return weight;
+    return weight * (quoted.some(([from, to]) => at >= from && at < to) ? QUOTED_IN_DISCUSSION : UNQUOTED_IN_DISCUSSION);
+  };
   for (const rule of TEXT_RULES) {
     for (const [v, view] of views.entries()) {
       const quoted = quotedSpans[v];
@@ -38,30 +52,33 @@ function matchRules(text: string, discount: boolean): InjectionFinding[] {
       for (const m of view.matchAll(rule.pattern)) {
         if (++n > MAX_MATCHES_PER_RULE) break;
         if (rule.negatable && NOT_DIRECTED.test(view.slice(Math.max(0, m.index - 30), m.index))) continue;
-        let weight = rule.weight;
-        if (discussion) {
-          const inQuotes = quoted.some(([from, to]) => m.index >= from && m.index < to);
-          weight *= inQuotes ? QUOTED_IN_DISCUSSION : UNQUOTED_IN_DISCUSSION;
-        }
-        const previous = best.get(rule.id);
-        if (!previous || weight > previous.weight) {
-          best.set(rule.id, { rule: rule.id, category: rule.category, weight: round(weight), excerpt: excerpt(m[0]) });
-        }
+        keep(rule.id, { rule: rule.id, category: rule.category, weight: round(discounted(rule.weight, m.index, quoted)), excerpt: excerpt(m[0]) });
       }
     }
+  }
+  for (const { rule, from, to } of multilingualMatches(plain)) {
+    keep(rule.id, { rule: rule.id, category: rule.category, weight: round(discounted(rule.weight, from, quotedSpans[0])), excerpt: excerpt(plain.slice(from, to)) });
   }
   return [...best.values()];
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
-/** Screens text recovered from a hidden channel; a hit there is reported as the pattern finding plus a hidden-text finding. */
-function screenHidden(rule: string, texts: string[], depth: number): InjectionFinding[] {
+/** Text recovered by decoding or transforming counts when what it says scores at least this: not for a stray weak cue. */
+const DECODED_MIN_SCORE = 0.3;
+const combined = (findings: readonly InjectionFinding[]) => 1 - findings.reduce((p, f) => p * (1 - f.weight), 1);
+
+/**
+ * Screens text recovered from a hidden channel; a hit there is reported as the pattern finding plus a hidden-text
+ * finding (hiding an instruction is itself a sign). Text that is hidden by its markup or characters counts at any
+ * score; text recovered by decoding (which ordinary data may also yield) only from DECODED_MIN_SCORE.
+ */
+function screenHidden(views: readonly DecodedView[], depth: number, minScore = 0): InjectionFinding[] {
   const out: InjectionFinding[] = [];
-  for (const text of texts) {
-    const inner = collect(text, depth + 1, false);
-    if (inner.length === 0) continue;
-    out.push(...inner, { rule, category: 'hidden-text', weight: 0.6, excerpt: excerpt(normalise(text)) });
+  for (const view of views) {
+    const inner = view.wordsOnly ? matchRules(view.text, false, view.squeezed) : collect(view.text, depth + 1, false);
+    if (inner.length === 0 || combined(inner) < minScore) continue;
+    out.push(...inner, { rule: view.rule, category: 'hidden-text', weight: 0.6, excerpt: excerpt(normalise(view.text)) });
   }
   return out;
 }
@@ -71,9 +88,10 @@ function collect(text: string, depth: number, discount: boolean): InjectionFindi
   if (depth > 2) return findings;
   const invisible = scanInvisible(text);
   findings.push(...invisible.findings);
-  for (const s of invisible.segments) findings.push(...screenHidden(`${s.rule}-instruction`, [s.text], depth));
-  findings.push(...screenHidden('hidden-html-instruction', hiddenHtml(text), depth));
-  findings.push(...screenHidden('encoded-instruction', decodedBase64(text), depth));
+  findings.push(...screenHidden(invisible.segments.map((s) => ({ rule: `${s.rule}-instruction`, text: s.text })), depth));
+  findings.push(...screenHidden(hiddenHtml(text).map((t) => ({ rule: 'hidden-html-instruction', text: t })), depth));
+  // ROT13, reversal and spacing are undone once, on the visible text: undoing them again would only give it back.
+  findings.push(...screenHidden(decodedViews(text, { transforms: depth === 0 }), depth, DECODED_MIN_SCORE));
   return findings;
 }
 
@@ -95,6 +113,24 @@ export function screenText(text: string, options: { threshold?: number } = {}): 
   const threshold = options.threshold ?? DEFAULT_INJECTION_THRESHOLD;
   if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
   const findings = dedupe(collect(text, 0, true));
-  const score = round(1 - findings.reduce((p, f) => p * (1 - f.weight), 1));
+  const score = round(combined(findings));
   return { score, flagged: findings.length > 0 && score >= threshold, findings };
+}
+
+/**
+ * The text of a structured value as a screener should see it: every key and every string, joined, so an attack
+ * put in a key or split across fields and array items is read whole.
+ */
+export function textOf(value: unknown): string {
+  const parts: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') parts.push(next);
+    else if (Array.isArray(next)) stack.push(...[...next].reverse());
+    else if (next !== null && typeof next === 'object') {
+      for (const [key, item] of Object.entries(next).reverse()) stack.push(item, key);
+    }
+  }
+  return parts.join('\n');
 }
