@@ -1,6 +1,7 @@
 import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
 import { REDACTED, type Redactor, type SecretStore } from '@agentos/secrets';
 import { checkPolicy } from '@agentos/policy-client';
+import { textOf } from '@agentos/policy-engine';
 import { ContentQuarantinedError, PolicyDeniedError, idempotencyKeyOf, type AgentContext, type AgentDefinition } from './define-agent';
 import type { LanguageModel } from './llm';
 import type { CallRecorder } from './call-record';
@@ -118,8 +119,12 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         const result = await (tool.run as (args: unknown, options: { signal: AbortSignal }) => Promise<unknown>)(parsed, { signal });
         // Whatever it says, and whether or not screening flags it, the context now holds a tool's result.
         labels.add({ origin: 'tool_result', source: `tool:${name}` });
-        // Tool output is untrusted: text goes through injection screening before a prompt sees it.
-        return (typeof result === 'string' ? await screenText(result, `tool:${name}`) : result) as T;
+        // Tool output is untrusted: text goes through injection screening before a prompt sees it; structured
+        // output is screened as its keys and strings read together, and quarantined whole when flagged.
+        if (typeof result === 'string') return (await screenText(result, `tool:${name}`)) as T;
+        const text = textOf(result);
+        if (text) await screenText(text, `tool:${name}`);
+        return result as T;
       },
     }),
     secrets: {
