@@ -87,6 +87,6 @@ describe('screening a structured input', () => {
     const ask = policy('quarantine');
     const input = { goal: 'summarise', text: 'Quarterly numbers are up.', tags: ['finance'] };
     expect(await screenInput(ask, origin, newId(), input)).toEqual({ ok: true, input });
-    expect(ask.texts).toEqual(['summarise', 'Quarterly numbers are up.', 'finance', 'goal\nsummarise\ntext\nQuarterly numbers are up.\ntags\nfinance']);
+    expect(ask.texts).toEqual(['summarise', 'Quarterly numbers are up.', 'finance', 'goal summarise text Quarterly numbers are up. tags finance']);
   });
 });

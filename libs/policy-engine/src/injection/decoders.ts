@@ -15,11 +15,18 @@ export interface DecodedView {
 const MAX_BLOB = 200_000;
 const MAX_VIEWS = 40;
 
-/** Readable text: nearly all printable, with a few spaces (so it has words, not an image or a hash). */
+/** Scripts written without spaces between words. */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/gu;
+
+/**
+ * Readable text: nearly all printable, with words (a few spaces, or mostly Chinese or Japanese characters), so
+ * not an image or a hash that happened to decode.
+ */
 function readable(decoded: string): boolean {
-  if (decoded.length < 8) return false;
-  const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{Zs}\n\t$+<=>^`|~]/gu, '').length;
-  return printable / decoded.length >= 0.95 && (decoded.match(/ /g) ?? []).length >= 2;
+  if (decoded.length < 6) return false;
+  const printable = decoded.replace(/[^\p{L}\p{M}\p{N}\p{P}\p{Zs}\n\t$+<=>^`|~]/gu, '').length;
+  if (printable / decoded.length < 0.95) return false;
+  return (decoded.match(/ /g) ?? []).length >= 2 || (decoded.match(UNSPACED_SCRIPT) ?? []).length >= decoded.length / 2;
 }
 
 function bytesToText(bytes: Buffer): string {
@@ -27,15 +34,20 @@ function bytesToText(bytes: Buffer): string {
   return oddZero >= bytes.length / 2 - 1 ? bytes.toString('utf16le') : bytes.toString('utf8');
 }
 
-/** A base64 run, whole or cut into pieces by spaces, quotes, commas or plus signs (`"aWdub3Jl" + "IGFsbA=="`). */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{4,}={0,2}(?:[\s"',+|]{1,8}[A-Za-z0-9+/_-]{2,}={0,2})*/g;
+/**
+ * A base64 run, whole or cut into pieces by spaces, quotes, commas or bars, or joined with plus signs between quoted
+ * pieces (`"aWdub3Jl" + "IGFsbA=="`); a plus sign inside a piece is base64's own.
+ */
+const PIECE_BREAK = String.raw`[\s"',|]+(?:\+[\s"',|]+)?`;
+const BASE64_RUN = new RegExp(String.raw`[A-Za-z0-9+/_-]{4,}={0,2}(?:${PIECE_BREAK}[A-Za-z0-9+/_-]{2,}={0,2})*`, 'g');
+const PIECE_BREAKS = new RegExp(PIECE_BREAK);
 
 export function decodedBase64(text: string): string[] {
   const out: string[] = [];
   for (const [run] of text.matchAll(BASE64_RUN)) {
     if (run.length > MAX_BLOB) continue;
     // Each piece may carry its own padding: decode piece by piece when they do, else the joined run.
-    const pieces = run.split(/[\s"',+|]+/).filter(Boolean);
+    const pieces = run.split(PIECE_BREAKS).filter(Boolean);
     const candidates = pieces.some((p) => p.endsWith('=')) ? [pieces.map((p) => Buffer.from(p.replace(/-/g, '+').replace(/_/g, '/'), 'base64')).reduce((a, b) => Buffer.concat([a, b]))] : [Buffer.from(pieces.join('').replace(/-/g, '+').replace(/_/g, '/'), 'base64')];
     for (const bytes of candidates) {
       if (bytes.length < 12) continue;
@@ -86,6 +98,11 @@ export function collapsedSpacing(text: string): string | undefined {
 }
 
 const LATIN_LETTERS = /[a-z]/gi;
+/**
+ * ROT13, reversal and collapsed spacing each screen the whole text again: past this length they are skipped, so a
+ * long document costs at most one more pass (decoding, which only reads the blobs it finds, is always done).
+ */
+export const MAX_TRANSFORMED_CHARS = 100_000;
 
 /** Every hidden channel's text found in `text` (base64 as `encoded-instruction`); `transforms`: also ROT13, reversal and collapsed spacing. */
 export function decodedViews(text: string, { transforms = true } = {}): DecodedView[] {
@@ -94,7 +111,7 @@ export function decodedViews(text: string, { transforms = true } = {}): DecodedV
     ...decodedHex(text).map((t) => ({ rule: 'hex-instruction', text: t })),
     ...decodedEscapes(text).map((t) => ({ rule: 'escaped-instruction', text: t })),
   ];
-  if (!transforms) return views.slice(0, MAX_VIEWS);
+  if (!transforms || text.length > MAX_TRANSFORMED_CHARS) return views.slice(0, MAX_VIEWS);
   // Mostly Latin letters: ROT13 would turn them back into words.
   if ((text.match(LATIN_LETTERS) ?? []).length >= text.length / 3) views.push({ rule: 'rot13-instruction', text: rot13(text), wordsOnly: true });
   views.push({ rule: 'reversed-instruction', text: [...text].reverse().join(''), wordsOnly: true });

@@ -14,6 +14,8 @@ const SPACED = /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=D
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Up to three Latin or Cyrillic letters: a whole word, not a stem (Hangul syllables are words' stems, particles attach). */
+const SHORT_LATIN = /^[\p{Script=Latin}\p{Script=Cyrillic}$€£₺₽]{1,3}$/u;
 const WORD_START = '(?<![\\p{L}\\p{M}\\p{N}_])';
 const WORD_END = '(?![\\p{L}\\p{M}\\p{N}_])';
 
@@ -32,7 +34,7 @@ function alternation(terms: readonly Term[], squeezed: boolean): string {
   if (squeezed) return terms.map((t) => escape(t.text.replace(/\s+/g, ''))).join('|');
   const spaced = terms.filter((t) => SPACED.test(t.text));
   const unspaced = terms.filter((t) => !SPACED.test(t.text));
-  const spacedBody = spaced.map((t) => `${escape(t.text)}${t.whole || (t.text.length <= 3 && /\p{L}$/u.test(t.text)) ? WORD_END : ''}`).join('|');
+  const spacedBody = spaced.map((t) => `${escape(t.text)}${t.whole || SHORT_LATIN.test(t.text) ? WORD_END : ''}`).join('|');
   return [spaced.length > 0 ? `${WORD_START}(?:${spacedBody})` : '', ...unspaced.map((t) => escape(t.text))].filter(Boolean).join('|');
 }
 
@@ -68,7 +70,7 @@ interface MultilingualRule {
 
 export const MULTILINGUAL_RULES: readonly MultilingualRule[] = [
   { id: 'ml-ignore-prior-instructions', category: 'ignore-instructions', weight: 0.85, concepts: ['ignore', 'prior', 'instructions'] },
-  { id: 'ml-ignore-instructions', category: 'ignore-instructions', weight: 0.45, concepts: ['ignore', 'instructions'] },
+  { id: 'ml-ignore-instructions', category: 'ignore-instructions', weight: 0.35, concepts: ['ignore', 'instructions'] },
   { id: 'ml-ignore-everything-before', category: 'ignore-instructions', weight: 0.3, concepts: ['ignore', 'prior'] },
   { id: 'ml-reveal-system-prompt', category: 'secret-exfiltration', weight: 0.75, concepts: [['reveal', 'ignore', 'send'], 'systemPrompt'] },
   { id: 'ml-system-prompt-mentioned', category: 'secret-exfiltration', weight: 0.25, concepts: ['systemPrompt'] },
@@ -82,14 +84,39 @@ export const MULTILINGUAL_RULES: readonly MultilingualRule[] = [
   { id: 'ml-covert-action', category: 'tool-abuse', weight: 0.5, concepts: ['send', 'covert'] },
 ];
 
-type Hits = Map<Concept, { at: number; end: number }[]>;
+interface Hit {
+  at: number;
+  end: number;
+  /** Which sentence of the text it is in: a rule's words must share one. */
+  sentence: number;
+  negatable: boolean;
+}
+type Hits = Map<Concept, Hit[]>;
+
+/** A sentence ends at . ! ? followed by a space, at CJK, Arabic and Devanagari stops, and at a line break. */
+const SENTENCE_END = /[.!?](?=\s|$)|[。！？؟।\n]/g;
+
+function sentenceIndex(text: string): (at: number) => number {
+  const ends = [...text.matchAll(SENTENCE_END)].map((m) => m.index);
+  return (at) => {
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
 
 function hitsIn(text: string, squeezed: boolean): Hits {
+  const sentenceOf = sentenceIndex(text);
   const hits: Hits = new Map();
   for (const [concept, pattern] of squeezed ? SQUEEZED_PATTERNS : PATTERNS) {
-    const found: { at: number; end: number }[] = [];
+    const found: Hit[] = [];
     for (const m of text.matchAll(pattern)) {
-      found.push({ at: m.index, end: m.index + m[0].length });
+      found.push({ at: m.index, end: m.index + m[0].length, sentence: sentenceOf(m.index), negatable: NEGATABLE.has(concept) });
       if (found.length >= MAX_HITS) break;
     }
     hits.set(concept, found);
@@ -97,25 +124,34 @@ function hitsIn(text: string, squeezed: boolean): Hits {
   return hits;
 }
 
-/** A verb with a negation just before it, or just after it (Japanese, Korean, Turkish negate after the verb). */
-function negated(hits: Hits, verb: { at: number; end: number }): boolean {
-  return (hits.get('negation') ?? []).some((n) => (n.end <= verb.at && verb.at - n.end <= NEGATION_BEFORE) || (n.at >= verb.end && n.at - verb.end <= NEGATION_AFTER));
+/**
+ * A verb negated just before it, just after it (Japanese, Korean, Turkish negate after the verb), between it and
+ * its object, or right after the object (Dutch, German, Swedish: "deel je wachtwoord nooit").
+ */
+function negated(negations: readonly Hit[], verb: Hit, span: { from: number; to: number }): boolean {
+  return negations.some(
+    (n) =>
+      n.sentence === verb.sentence &&
+      ((n.end <= verb.at && verb.at - n.end <= NEGATION_BEFORE) ||
+        (n.at >= verb.end && n.at - verb.end <= NEGATION_AFTER) ||
+        (n.at >= verb.end && n.end <= span.to) ||
+        (n.at >= span.to && n.at - span.to <= 2)),
+  );
 }
 
-function occurrences(hits: Hits, concept: Concept | Concept[]) {
-  const concepts = Array.isArray(concept) ? concept : [concept];
-  return concepts.flatMap((c) => (hits.get(c) ?? []).filter((h) => !(NEGATABLE.has(c) && negated(hits, h))));
-}
+const occurrences = (hits: Hits, concept: Concept | Concept[]) => (Array.isArray(concept) ? concept : [concept]).flatMap((c) => hits.get(c) ?? []);
 
-/** The first place where every concept of the rule occurs within the window of the first one, if any. */
+/** The first place where every concept of the rule occurs in one sentence, near the first one, with no verb negated. */
 function firstMatch(hits: Hits, rule: MultilingualRule): { from: number; to: number } | undefined {
   const [anchor, ...rest] = rule.concepts.map((c) => occurrences(hits, c));
+  const negations = hits.get('negation') ?? [];
   for (const a of anchor) {
-    const near = rest.map((list) => list.find((h) => Math.abs(h.at - a.at) <= WINDOW));
-    if (near.every(Boolean)) {
-      const spans = [a, ...(near as { at: number; end: number }[])];
-      return { from: Math.min(...spans.map((s) => s.at)), to: Math.max(...spans.map((s) => s.end)) };
-    }
+    const near = rest.map((list) => list.find((h) => h.sentence === a.sentence && Math.abs(h.at - a.at) <= WINDOW));
+    if (!near.every(Boolean)) continue;
+    const parts = [a, ...(near as Hit[])];
+    const span = { from: Math.min(...parts.map((p) => p.at)), to: Math.max(...parts.map((p) => p.end)) };
+    if (parts.some((p) => p.negatable && negated(negations, p, span))) continue;
+    return span;
   }
   return undefined;
 }

@@ -13,8 +13,11 @@ const QUOTED_IN_DISCUSSION = 0.1;
 const UNQUOTED_IN_DISCUSSION = 0.6;
 const MAX_MATCHES_PER_RULE = 20;
 const EXCERPT_CHARS = 80;
-/** Not aimed at the model: negated ("never share your password"), or someone reporting what they were told to do. */
-const NOT_DIRECTED = /(?:\b(?:never|not|don't|dont|no|nunca|jamais|nie|niemals)\s+(?:\S+\s+)?|\b(?:told|asked|wants?|wanted|reminded)\s+(?:me|us|them|him|her)\s+to\s+|\b(?:i|we)\s+(?:will|'ll|should|can|must|might)\s+)$/;
+/**
+ * Not aimed at the model: negated ("never share your password"), someone reporting what they were told to do or
+ * what attackers try ("attackers ask the model to repeat ..."), or asking about their own work ("why do we send ...").
+ */
+const NOT_DIRECTED = /(?:\b(?:never|not|don't|dont|no|nunca|jamais|nie|niemals)\s+(?:\S+\s+)?|\b(?:told|asked|wants?|wanted|reminded)\s+(?:me|us|them|him|her)\s+to\s+|\b(?:i|we)\s+(?:will|'ll|should|can|must|might)\s+|\b(?:asks?|asking|tricks?|tricking|coax(?:es|ing)?|gets?|getting|convinces?|convincing)\s+(?:the|a|an|its|their)\s+(?:model|assistant|ai|bot|llm|chatbot|agent)\s+(?:in)?to\s+|\b(?:why|how|where|when|do|does|did|should|can|could)\s+(?:we|they|i|it)\s+)$/;
 const QUOTED = /"[^"\n]{1,400}"|`[^`\n]{1,400}`|(?<![\p{L}\p{N}])'(?:[^'\n]|'(?=\p{L})){1,400}?'(?![\p{L}\p{N}])/gu;
 
 function isDiscussion(view: string): boolean {
@@ -56,16 +59,21 @@ function matchRules(text: string, discount: boolean, squeezed = false): Injectio
       }
     }
   }
-  for (const { rule, from, to } of multilingualMatches(plain)) {
-    keep(rule.id, { rule: rule.id, category: rule.category, weight: round(discounted(rule.weight, from, quotedSpans[0])), excerpt: excerpt(plain.slice(from, to)) });
+  for (const [v, view] of views.entries()) {
+    for (const { rule, from, to } of multilingualMatches(view)) {
+      keep(rule.id, { rule: rule.id, category: rule.category, weight: round(discounted(rule.weight, from, quotedSpans[v])), excerpt: excerpt(view.slice(from, to)) });
+    }
   }
   return [...best.values()];
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
-/** Text recovered by decoding or transforming counts when what it says scores at least this: not for a stray weak cue. */
-const DECODED_MIN_SCORE = 0.3;
+/**
+ * Hidden markup and text recovered by decoding or transforming count when what they say scores at least this, not
+ * for a stray weak cue: pages hide menus, mails carry base64 attachments.
+ */
+const RECOVERED_MIN_SCORE = 0.4;
 const combined = (findings: readonly InjectionFinding[]) => 1 - findings.reduce((p, f) => p * (1 - f.weight), 1);
 
 /**
@@ -73,25 +81,31 @@ const combined = (findings: readonly InjectionFinding[]) => 1 - findings.reduce(
  * finding (hiding an instruction is itself a sign). Text that is hidden by its markup or characters counts at any
  * score; text recovered by decoding (which ordinary data may also yield) only from DECODED_MIN_SCORE.
  */
-function screenHidden(views: readonly DecodedView[], depth: number, minScore = 0): InjectionFinding[] {
+/** Hidden text addressed to an AI reader is an attack's sign whatever else it scores. */
+const ADDRESSED_TO_AI = 'addresses-ai-reader';
+
+function screenHidden(views: readonly DecodedView[], depth: number, minScore = 0, visible: readonly InjectionFinding[] = []): InjectionFinding[] {
   const out: InjectionFinding[] = [];
+  // A transformation leaves some text as it was (ROT13 leaves Cyrillic alone): what the visible text said already is not news.
+  const seen = new Set(visible.map((f) => f.rule));
   for (const view of views) {
-    const inner = view.wordsOnly ? matchRules(view.text, false, view.squeezed) : collect(view.text, depth + 1, false);
-    if (inner.length === 0 || combined(inner) < minScore) continue;
+    const inner = view.wordsOnly ? matchRules(view.text, false, view.squeezed).filter((f) => !seen.has(f.rule)) : collect(view.text, depth + 1, false);
+    if (inner.length === 0 || (combined(inner) < minScore && !inner.some((f) => f.rule === ADDRESSED_TO_AI))) continue;
     out.push(...inner, { rule: view.rule, category: 'hidden-text', weight: 0.6, excerpt: excerpt(normalise(view.text)) });
   }
   return out;
 }
 
 function collect(text: string, depth: number, discount: boolean): InjectionFinding[] {
-  const findings = matchRules(text, discount);
-  if (depth > 2) return findings;
+  const visible = matchRules(text, discount);
+  if (depth > 2) return visible;
+  const findings = [...visible];
   const invisible = scanInvisible(text);
   findings.push(...invisible.findings);
   findings.push(...screenHidden(invisible.segments.map((s) => ({ rule: `${s.rule}-instruction`, text: s.text })), depth));
-  findings.push(...screenHidden(hiddenHtml(text).map((t) => ({ rule: 'hidden-html-instruction', text: t })), depth));
+  findings.push(...screenHidden(hiddenHtml(text).map((t) => ({ rule: 'hidden-html-instruction', text: t })), depth, RECOVERED_MIN_SCORE));
   // ROT13, reversal and spacing are undone once, on the visible text: undoing them again would only give it back.
-  findings.push(...screenHidden(decodedViews(text, { transforms: depth === 0 }), depth, DECODED_MIN_SCORE));
+  findings.push(...screenHidden(decodedViews(text, { transforms: depth === 0 }), depth, RECOVERED_MIN_SCORE, visible));
   return findings;
 }
 
@@ -119,7 +133,7 @@ export function screenText(text: string, options: { threshold?: number } = {}): 
 
 /**
  * The text of a structured value as a screener should see it: every key and every string, joined, so an attack
- * put in a key or split across fields and array items is read whole.
+ * put in a key or split across fields and array items is read whole (text items also run together).
  */
 export function textOf(value: unknown): string {
   const parts: string[] = [];
@@ -127,10 +141,15 @@ export function textOf(value: unknown): string {
   while (stack.length > 0) {
     const next = stack.pop();
     if (typeof next === 'string') parts.push(next);
-    else if (Array.isArray(next)) stack.push(...[...next].reverse());
+    else if (Array.isArray(next)) {
+      // Items of text are also read run together: a word may be cut across two of them.
+      if (next.length > 1 && next.every((item) => typeof item === 'string')) parts.push(next.join(''));
+      stack.push(...[...next].reverse());
+    }
     else if (next !== null && typeof next === 'object') {
       for (const [key, item] of Object.entries(next).reverse()) stack.push(item, key);
     }
   }
-  return parts.join('\n');
+  // Spaces, not line breaks: a line break ends a sentence, and the parts of a split sentence must stay in one.
+  return parts.join(' ');
 }
