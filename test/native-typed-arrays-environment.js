@@ -1,0 +1,13 @@
+// A jest environment for tests of native modules (onnxruntime-node): the module hands back typed arrays made in
+// Node's own realm, which fail `instanceof` checks against the sandbox's constructors. Sharing the constructors
+// makes both realms agree, as they do outside jest.
+const { TestEnvironment } = require('jest-environment-node');
+
+const TYPED_ARRAYS = ['Float32Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Uint8Array', 'Uint8ClampedArray', 'Uint16Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
+
+module.exports = class NativeTypedArraysEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    for (const name of TYPED_ARRAYS) this.global[name] = globalThis[name];
+  }
+};
