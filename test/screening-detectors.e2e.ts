@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/native-typed-arrays-environment.js
+ * @jest-environment ./test/native-typed-arrays-environment.ts
  */
 import { createMessage, type MessageOf } from '@agentos/contracts';
 import { waitFor } from '@agentos/testing';

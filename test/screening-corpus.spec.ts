@@ -1,5 +1,5 @@
-import { loadCorpus, report } from '../../../../test/fixtures/injection/corpus-metrics';
-import { DEFAULT_INJECTION_THRESHOLD, screenText } from './screen';
+import { DEFAULT_INJECTION_THRESHOLD, screenText } from '@agentos/policy-engine';
+import { loadCorpus, report } from './fixtures/injection/corpus-metrics';
 
 // The corpus (test/fixtures/injection/corpus, built by generate.ts) at the default threshold. The held-out split
 // was not used to write the rules, so its figures are the honest ones; its floor is lower than the goal to leave

@@ -1,13 +1,12 @@
 /**
- * @jest-environment ./test/native-typed-arrays-environment.js
+ * @jest-environment ./test/native-typed-arrays-environment.ts
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCorpus } from '../../../../test/fixtures/injection/corpus-metrics';
-import { logisticOnnx, trainLogistic } from '../../../../test/fixtures/injection/tiny-classifier';
-import { detectInjection, ruleDetector } from './detector';
-import { onnxClassifier } from './onnx-classifier';
+import { detectInjection, onnxClassifier, ruleDetector } from '@agentos/policy-engine';
+import { loadCorpus } from './fixtures/injection/corpus-metrics';
+import { logisticOnnx, trainLogistic } from './fixtures/injection/tiny-classifier';
 
 describe('the ONNX classifier detector (a tiny logistic regression built by the test)', () => {
   const corpus = loadCorpus();
