@@ -39,10 +39,13 @@ const inboxClerk = defineAgent({
   name: 'inbox-clerk',
   version: '1.0.0',
   owner: 'finance',
-  capabilities: ['handle-inbox', 'read-inbox'],
+  capabilities: ['handle-inbox', 'read-inbox', 'bank-token'],
   tools: { 'inbox.fetch': { run: async () => EMAIL }, 'payments.transfer': paymentsTool },
-  async handle(_input, ctx) {
+  async handle(input, ctx) {
+    // Reads its bank token, before or after the inbox as the input says.
+    if (ctx.task.capability === 'bank-token' && (input as { when?: string }).when === 'first') return { token: (await ctx.secrets.get('BANK_TOKEN')).length };
     const email = await ctx.tools.call<string>('inbox.fetch');
+    if (ctx.task.capability === 'bank-token') return { token: (await ctx.secrets.get('BANK_TOKEN')).length };
     if (ctx.task.capability === 'read-inbox') return { text: email };
     return obey(email, (args) => ctx.tools.call('payments.transfer', args));
   },
@@ -65,6 +68,7 @@ const bundle = (version: string, { informationFlowRules = true } = {}) => {
   const rules = informationFlowRules ? DEFAULT_BUNDLE : DEFAULT_BUNDLE.replace(/\n {2}- id: untrusted-context-[\s\S]*$/, '\n');
   return `${rules.replace(/^version: .*$/m, `version: ${version}\nscreening: { detectors: [] }`)}
   - { id: allow-tools, effect: allow, actions: [tool.call], resources: [payments.*, inbox.*], reason: the finance agents' tools }
+  - { id: allow-bank-token, effect: allow, actions: [secret.read], resources: [BANK_TOKEN], reason: the clerk signs in to the bank }
 `;
 };
 
@@ -81,12 +85,15 @@ describe('information-flow control: untrusted content cannot cause a payment, wi
   };
 
   beforeAll(async () => {
+    // The agents run in this process and read secrets from AGENTOS_SECRET_* variables.
+    process.env.AGENTOS_SECRET_BANK_TOKEN = 'tok-123456';
     system = await startSystem([inboxClerk, payer] as AgentDefinition<never, unknown>[], { agents: [] });
     await publish(bundle('ifc-on'), 'ifc-on');
   }, 60_000);
 
   afterAll(async () => {
     await system.stop();
+    delete process.env.AGENTOS_SECRET_BANK_TOKEN;
   });
 
   beforeEach(() => transfers.splice(0));
@@ -144,6 +151,12 @@ steps:
     expect(report).toMatch(/\| pay \| payer \| user\\_input input, agent\\_output step:read, tool\\_result tool:inbox\.fetch \| tools\.call: tool\.call payments\.transfer needs approval, refused/);
     expect(report).toMatch(/\| tool\.call \| tool payments\.transfer \| require\\_approval \| untrusted-context-payments \|/);
   }, 90_000);
+
+  it('lets a step read its secret before it reads a tool result, not after', async () => {
+    expect((await system.submit('bank-token', { when: 'first' })).events.at(-1)).toMatchObject({ type: 'IntentCompleted', payload: { output: { token: 10 } } });
+    const after = await system.submit('bank-token', { when: 'after' });
+    expect(after.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: expect.stringContaining('secret.read BANK_TOKEN needs approval, refused (untrusted-context-secrets: ') } });
+  }, 60_000);
 
   it('without the information-flow rules the same injection pays the attacker: they are what stops it', async () => {
     await publish(bundle('ifc-off', { informationFlowRules: false }), 'ifc-off');
