@@ -138,6 +138,9 @@ steps:
     expect(events.at(-1)).toMatchObject({ type: 'WorkflowFailed', payload: { failedStep: 'pay', reason: expect.stringContaining('untrusted-context-payments') } });
     const read = events.find((e) => e.type === 'StepCompleted') as MessageOf<'StepCompleted'>;
     expect(read.payload.labels).toContainEqual({ origin: 'tool_result', source: 'tool:inbox.fetch' });
+    // The orchestrator's own check of the step carries them too: a bundle may keep a capability from starting on them.
+    const stepCheck = events.find((e) => e.type === 'PolicyDecided' && (e as MessageOf<'PolicyDecided'>).payload.resource.name === 'pay') as MessageOf<'PolicyDecided'>;
+    expect(stepCheck.payload.labels).toContainEqual({ origin: 'tool_result', source: 'tool:inbox.fetch' });
     const assigned = events.find((e) => e.type === 'TaskAssigned' && (e as MessageOf<'TaskAssigned'>).payload.stepId === 'pay') as MessageOf<'TaskAssigned'>;
     expect(assigned.payload.inputLabels).toEqual([
       { origin: 'agent_output', source: 'step:read' },

@@ -12,8 +12,9 @@ export class ContextLabels {
     this.labels = mergeLabels([{ origin: 'user_input', source: 'input' }], task.inputLabels);
   }
 
+  /** `source` is cut to what a label holds (200 characters): a long or empty name must not make the label invalid. */
   add(label: ContentLabel): void {
-    this.labels = mergeLabels(this.labels, [label]);
+    this.labels = mergeLabels(this.labels, [{ origin: label.origin, source: label.source.slice(0, 200) || 'unknown' }]);
   }
 
   /** A copy: what is sent or recorded must not change when the context grows later. */

@@ -54,7 +54,9 @@ export function startStep(state: RunState, stepId: string, now: number): Decisio
 }
 
 function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheckRequested'> {
-  const { target } = stepSpec(state, stepId)!;
+  const { target, input } = stepSpec(state, stepId)!;
+  // What the step will be given: a rule may keep a capability from starting on untrusted input.
+  const labels = inputLabelsOf(state, input);
   return decision('PolicyCheckRequested', {
     requestId: deriveId(state.runId!, 'policy', 'step', stepId),
     intentId: state.runId!,
@@ -63,6 +65,7 @@ function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheck
     resource: target.capability ? { kind: 'capability', name: target.capability } : { kind: 'agent', name: target.agent!.name },
     // `step` tells the step's check from the run's (evolve keys on it).
     context: { step: stepId },
+    ...(labels.length > 0 ? { labels } : {}),
   });
 }
 

@@ -98,10 +98,18 @@ const assigned = (stepId: string, ms: number, instance = researcher, attempt = 1
 const ran = (stepId: string, output: unknown, ms: number, instance = researcher) => [assigned(stepId, ms - 500, instance), done(stepId, output, ms, instance)];
 /** Policy allows a step (checked as an intent for its capability). */
 const stepAllowed = (stepId: string, capability: string, ms = 1_000) => stepPolicyInput(workflowId, stepId, capability, 'allow', ms);
-/** The policy check a ready step gets before its task is queued. */
-const stepChecked = (stepId: string, resource: { kind: string; name: string }) => ({
+/** The policy check a ready step gets before its task is queued; `from`: the steps whose outputs its input uses. */
+const stepChecked = (stepId: string, resource: { kind: string; name: string }, from: string[] = []) => ({
   type: 'PolicyCheckRequested',
-  payload: { requestId: stepPolicyRequestIdOf(workflowId, stepId), intentId: workflowId, action: 'intent.submit', subject: { owner: 'alice' }, resource, context: { step: stepId } },
+  payload: {
+    requestId: stepPolicyRequestIdOf(workflowId, stepId),
+    intentId: workflowId,
+    action: 'intent.submit',
+    subject: { owner: 'alice' },
+    resource,
+    context: { step: stepId },
+    ...(from.length > 0 ? { labels: from.map((id) => ({ origin: 'agent_output', source: `step:${id}` })) } : {}),
+  },
 });
 const capability = (name: string) => ({ kind: 'capability', name });
 
@@ -271,7 +279,7 @@ describe('orchestration decider: workflows', () => {
     it('given a fan-in, when one parent completes, then only that step is recorded; when the last does, the child is queued with both outputs', () => {
       expect(when(given(...reportAllowed, assigned('research', 9_000)), done('research', research, 10_000))).toEqual([stepCompleted('research', research)]);
       const afterResearch = given(...reportAllowed, ran('research', research, 10_000), assigned('facts', 19_000, researcher2));
-      expect(when(afterResearch, done('facts', facts, 20_000, researcher2))).toEqual([stepCompleted('facts', facts), stepChecked('write', capability('write'))]);
+      expect(when(afterResearch, done('facts', facts, 20_000, researcher2))).toEqual([stepCompleted('facts', facts), stepChecked('write', capability('write'), ['research', 'facts'])]);
       expect(when(given(...reportAllowed, ran('research', research, 10_000), ran('facts', facts, 20_000, researcher2)), stepAllowed('write', 'write', 21_000))).toEqual([
         queued('write', 'write', { notes: 'llamas are woolly', facts }, 21_000, { from: ['research', 'facts'] }),
       ]);
@@ -355,7 +363,7 @@ describe('orchestration decider: workflows', () => {
       const started = [run(skippy), allow(), stepAllowed('research', 'research'), assigned('research', 2_000)];
       expect(when(given(...started), failed('research', 'no sources', 10_000))).toEqual([
         { type: 'StepSkipped', payload: { workflowId, stepId: 'research', reason: 'no sources' } },
-        stepChecked('write', capability('write')),
+        stepChecked('write', capability('write'), ['research']),
       ]);
       expect(when(given(...started, failed('research', 'no sources', 10_000)), stepAllowed('write', 'write', 11_000))).toEqual([queued('write', 'write', { notes: null, line: 'notes: ' }, 11_000, { from: ['research'] })]);
       const writing = given(...started, failed('research', 'no sources', 10_000), stepAllowed('write', 'write', 11_000), assigned('write', 12_000, writer));
@@ -376,7 +384,7 @@ describe('orchestration decider: workflows', () => {
       const shipping = [run(order, { amount: 42 }), allow(), stepAllowed('charge', 'charge'), ran('charge', { id: 'ch_1' }, 10_000, charger), stepAllowed('ship', 'ship', 11_000), assigned('ship', 12_000, shipper)];
       expect(when(given(...shipping), failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper))).toEqual([
         { type: 'StepFailed', payload: { workflowId, stepId: 'ship', attempt: 1, error: 'out of stock' } },
-        stepChecked('refund', capability('refund')),
+        stepChecked('refund', capability('refund'), ['ship', 'charge']),
       ]);
       const compensating = [...shipping, failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper)];
       expect(when(given(...compensating), stepAllowed('refund', 'refund', 20_500))).toEqual([queued('refund', 'refund', { why: 'shipping failed: out of stock', amount: 42, charge: 'ch_1' }, 20_500, { timeoutMs: 30_000, from: ['ship', 'charge'] })]);
