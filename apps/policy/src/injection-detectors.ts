@@ -7,6 +7,8 @@ import type { PolicySettings } from './policy.settings';
 @Injectable()
 export class InjectionDetectors implements OnModuleInit {
   private readonly available = new Map<DetectorName, InjectionDetector>([['rules', ruleDetector]]);
+  /** Detectors a bundle asked for that this instance lacks: warned about once each. */
+  private readonly missing = new Set<DetectorName>();
 
   constructor(private readonly service: ServiceContext<PolicySettings>) {}
 
@@ -20,6 +22,13 @@ export class InjectionDetectors implements OnModuleInit {
 
   /** The bundle's detectors this instance has: a bundle naming `classifier` where no model is configured gets the others. */
   pick(names: readonly DetectorName[]): InjectionDetector[] {
-    return names.flatMap((name) => this.available.get(name) ?? []);
+    return names.flatMap((name) => {
+      const detector = this.available.get(name);
+      if (!detector && !this.missing.has(name)) {
+        this.missing.add(name);
+        this.service.log.warn({ event: 'screening.detector-missing', detector: name }, `the policy bundle names the ${name} detector, which this instance does not have (AGENTOS_INJECTION_MODEL unset): screening without it`);
+      }
+      return detector ?? [];
+    });
   }
 }
