@@ -42,7 +42,7 @@ const PIECE_BREAK = String.raw`[\s"',|]+(?:\+[\s"',|]+)?`;
 const BASE64_RUN = new RegExp(String.raw`[A-Za-z0-9+/_-]{4,}={0,2}(?:${PIECE_BREAK}[A-Za-z0-9+/_-]{2,}={0,2})*`, 'g');
 const PIECE_BREAKS = new RegExp(PIECE_BREAK);
 
-export function decodedBase64(text: string): string[] {
+function decodedBase64(text: string): string[] {
   const out: string[] = [];
   for (const [run] of text.matchAll(BASE64_RUN)) {
     if (run.length > MAX_BLOB) continue;
@@ -60,7 +60,7 @@ export function decodedBase64(text: string): string[] {
 
 const HEX_RUN = /(?:\\x|0x)?[0-9a-f]{2}(?:[\s:,-]{0,2}(?:\\x|0x)?[0-9a-f]{2}){9,}/gi;
 
-export function decodedHex(text: string): string[] {
+function decodedHex(text: string): string[] {
   return [...text.matchAll(HEX_RUN)].flatMap(([run]) => {
     const hex = run.replace(/\\x|0x/gi, '').replace(/[^0-9a-f]/gi, '');
     if (hex.length % 2 !== 0 || hex.length > MAX_BLOB) return [];
@@ -70,7 +70,7 @@ export function decodedHex(text: string): string[] {
 }
 
 /** Percent-escapes, HTML character references and `\uXXXX` escapes, decoded together. */
-export function decodedEscapes(text: string): string[] {
+function decodedEscapes(text: string): string[] {
   if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}|&#x?[0-9a-f]+;|\\u[0-9a-f]{4}/is.test(text)) return [];
   const decoded = text
     .replace(/(?:%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'))
@@ -87,7 +87,7 @@ export const rot13 = (text: string) => text.replace(/[a-z]/gi, (c) => String.fro
 /** Letters spaced apart (`i g n o r e`, `i.g.n.o.r.e`): four or more single letters in a row, each followed by one separator. */
 const SPACED_RUN = /(?<![\p{L}\p{N}])(?:[\p{L}\p{N}][ .\-_*·|/\u00a0]{1,3}){4,}[\p{L}\p{N}](?![\p{L}\p{N}])/gu;
 
-export function collapsedSpacing(text: string): string | undefined {
+function collapsedSpacing(text: string): string | undefined {
   let found = false;
   const collapsed = text.replace(SPACED_RUN, (run) => {
     found = true;
@@ -102,7 +102,7 @@ const LATIN_LETTERS = /[a-z]/gi;
  * ROT13, reversal and collapsed spacing each screen the whole text again: past this length they are skipped, so a
  * long document costs at most one more pass (decoding, which only reads the blobs it finds, is always done).
  */
-export const MAX_TRANSFORMED_CHARS = 100_000;
+const MAX_TRANSFORMED_CHARS = 100_000;
 
 /** Every hidden channel's text found in `text` (base64 as `encoded-instruction`); `transforms`: also ROT13, reversal and collapsed spacing. */
 export function decodedViews(text: string, { transforms = true } = {}): DecodedView[] {

@@ -5,3 +5,4 @@ export { markUntrusted } from './untrusted';
 export { detectInjection, ruleDetector, type CombinedVerdict, type DetectorVerdict, type InjectionDetector } from './detector';
 export { FEATURE_DIMENSIONS, ngramFeatures } from './ngram-features';
 export { CLASSIFIER_INPUT, onnxClassifier } from './onnx-classifier';
+export { rot13 } from './decoders';

@@ -68,7 +68,7 @@ interface MultilingualRule {
   concepts: (Concept | Concept[])[];
 }
 
-export const MULTILINGUAL_RULES: readonly MultilingualRule[] = [
+const MULTILINGUAL_RULES: readonly MultilingualRule[] = [
   { id: 'ml-ignore-prior-instructions', category: 'ignore-instructions', weight: 0.85, concepts: ['ignore', 'prior', 'instructions'] },
   { id: 'ml-ignore-instructions', category: 'ignore-instructions', weight: 0.35, concepts: ['ignore', 'instructions'] },
   { id: 'ml-ignore-everything-before', category: 'ignore-instructions', weight: 0.3, concepts: ['ignore', 'prior'] },
