@@ -124,7 +124,7 @@ describe('the agentos CLI, as a child process against a real nats-server', () =>
     const workflow = await agentos('workflows', 'show', intentId);
     expect(workflow.stdout).toMatch(new RegExp(`^workflow ${intentId}: completed; \\d+ events; spent \\{"tokens":0,"cost":0,"steps":1\\}`));
     const shown = await agentos('policy', 'show');
-    expect(shown.stdout).toMatch(/^# bundle default-3 \(5 rules\)/);
+    expect(shown.stdout).toMatch(/^# bundle default-4 \(7 rules\)/);
     const applied = await agentos('policy', 'apply', join(FIXTURES, 'no-summaries.yaml'));
     expect(applied).toMatchObject({ code: 0, stdout: 'policy bundle stricter-1 (2 rules) is in force\n' });
   }, 120_000); // fourteen CLI processes

@@ -134,7 +134,7 @@ describe('policy service against a real nats-server', () => {
     const problems = (rejection.find((e) => e.type === 'PolicyBundleRejected') as MessageOf<'PolicyBundleRejected'>).payload.problems;
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^broken\.yaml:4:13 rules\.0\.effect: /), expect.stringMatching(/^broken\.yaml:3:5 rules\.0\.actions: /)]));
     const still = await system.submit('summarise', { text: 'Still allowed.' });
-    expect(still.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ effect: 'allow', bundleVersion: 'default-3' });
+    expect(still.events.find((e) => e.type === 'PolicyDecided')?.payload).toMatchObject({ effect: 'allow', bundleVersion: 'default-4' });
   });
 
   it('hot-reloads a published bundle, records the version on each decision, and keeps it across a restart', async () => {

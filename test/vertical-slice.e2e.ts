@@ -46,7 +46,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     expect(choice).toMatchObject({ kind: 'assign', message: { type: 'AssignTask', causationId: queued.id }, instance: { instanceId: 'e2e-summariser' } });
     expect(done.causationId).toBe(assigned.id);
     expect(completed.causationId).toBe(done.id);
-    expect(decided.payload).toMatchObject({ effect: 'allow', rule: 'allow-intents', bundleVersion: 'default-3' });
+    expect(decided.payload).toMatchObject({ effect: 'allow', rule: 'allow-intents', bundleVersion: 'default-4' });
     expect(queued.payload).toMatchObject({ stepId: 'main', attempt: 1, target: { capability: 'summarise' }, priority: 'normal' });
     expect(assigned.payload).toMatchObject({ taskId: queued.payload.taskId, agent: 'summariser', agentVersion: '1.0.0', instanceId: 'e2e-summariser', deadline: queued.payload.deadline });
     expect(completed.payload.output).toEqual({ summary: 'AgentOS schedules agents and records every decision.', words: 14, sentences: 3 });

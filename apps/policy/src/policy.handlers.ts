@@ -3,12 +3,13 @@ import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { fold } from '@agentos/decider';
 import { JetStreamClientProxy, RefusedMessage } from '@agentos/messaging';
 import { orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
-import { describeOverrun, featureEnabled, markUntrusted, overrun, parsePolicyBundle, screenText, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
+import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overrun, parsePolicyBundle, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { createHash } from 'node:crypto';
 import { BudgetLedger } from './budget-ledger';
+import { InjectionDetectors } from './injection-detectors';
 import { PolicyState } from './policy.state';
 import { RateLimiter } from './rate-limiter';
 
@@ -27,6 +28,7 @@ export class PolicyHandlers {
     private readonly ledger: BudgetLedger,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly service: ServiceContext,
+    private readonly detectors: InjectionDetectors,
   ) {}
 
   private get actor() {
@@ -55,8 +57,8 @@ export class PolicyHandlers {
       verdict = { effect: 'deny', rule: `rate-limit:${limited.id}`, reason: `rate limit ${limited.id} exceeded (${limited.capacity} at once, ${limited.refillPerSecond}/s per ${limited.per})`, bundleVersion: verdict.bundleVersion };
     }
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
-    const { requestId, intentId, action, resource, subject, context } = check;
-    return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...verdict }, this.actor);
+    const { requestId, intentId, action, resource, subject, context, labels } = check;
+    return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...(labels ? { labels } : {}), ...verdict }, this.actor);
   }
 
   private async budgetOverrun(budgets: Budgets, tenant: string, intentId?: string): Promise<Overrun | undefined> {
@@ -116,20 +118,22 @@ export class PolicyHandlers {
     }
   }
 
-  /** Prompt-injection screening with the bundle's threshold; flagged content is recorded. */
+  /** Prompt-injection screening by the bundle's detectors, with its threshold; flagged content is recorded with each detector's verdict. */
   @MessagePattern('ScreenContent')
   async screen(@Payload() message: MessageOf<'ScreenContent'>): Promise<ReplyOf<'ScreenContent'>> {
     const { bundle } = this.state.policy;
+    const { threshold, onFlag } = bundle.screening;
     const { origin, source, text, intentId } = message.payload;
-    const result = screenText(text, { threshold: bundle.screening.threshold });
-    const categories = [...new Set(result.findings.map((f) => f.category))];
-    const action = result.flagged ? bundle.screening.onFlag : 'pass';
+    const result = await detectInjection(this.detectors.pick(bundle.screening.detectors), text, threshold);
+    const categories = [...new Set(result.verdicts.flatMap((v) => v.findings ?? []).map((f) => f.category))];
+    const detectors = result.verdicts.map((v) => ({ detector: v.detector, score: v.score, flagged: v.score >= threshold }));
+    const action = result.flagged ? onFlag : 'pass';
     if (result.flagged) {
-      const flagged = causedBy(message, 'ContentFlagged', { intentId, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200) }, this.actor);
+      const flagged = causedBy(message, 'ContentFlagged', { intentId, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200), detectors }, this.actor);
       await this.record(`screening-${message.tenant}`, flagged);
     }
     const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;
-    return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version };
+    return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version, detectors };
   }
 
   @MessagePattern('GetPolicyBundle')

@@ -1,4 +1,4 @@
-import { asRecorded, type RecordedCall } from '@agentos/contracts';
+import { asRecorded, type ContentLabel, type RecordedCall } from '@agentos/contracts';
 import { ContentQuarantinedError, PolicyDeniedError } from './define-agent';
 import { MemoryConflictError, MemoryWriteRefusedError } from './memory-client';
 
@@ -20,6 +20,9 @@ export function reviveError(recorded: { name: string; message: string }): Error 
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
 
+  /** `labels`: the task context's labels, recorded with each call so a replay shows what the agent had read by then. */
+  constructor(private readonly labels: () => ContentLabel[] = () => []) {}
+
   note(kind: string, name: string, response: unknown, request: unknown = null): void {
     this.calls.push({ kind, name, request: asRecorded(request), response: asRecorded(response) });
   }
@@ -30,7 +33,7 @@ export class CallRecorder {
         const value = Reflect.get(object, property);
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
-          const call: RecordedCall = { kind, name: String(property), request: asRecorded(args) };
+          const call: RecordedCall = { kind, name: String(property), request: asRecorded(args), labels: this.labels() };
           this.calls.push(call);
           try {
             const result = await value.apply(object, args);

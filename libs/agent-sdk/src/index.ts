@@ -6,3 +6,4 @@ export * from './memory-client';
 export * from './llm';
 export * from './call-record';
 export { STEP_LEDGER_BUCKET } from './step-ledger';
+export * from './injection-judge';

@@ -1,4 +1,4 @@
-import { type MemoryScope, type MessageOf, type PayloadInput, type QueryType, type ReplyOf } from '@agentos/contracts';
+import { type ContentLabel, type MemoryScope, type MessageOf, type PayloadInput, type QueryType, type ReplyOf } from '@agentos/contracts';
 import { markUntrusted } from '@agentos/policy-engine';
 
 export type Ask = <T extends QueryType>(query: MessageOf<T>, timeoutMs?: number) => Promise<ReplyOf<T>>;
@@ -46,6 +46,8 @@ export interface MemoryClientSettings {
   intentId: string;
   /** Screens untrusted text; rejects when policy quarantines it. */
   screen(text: string, source: string): Promise<string>;
+  /** Labels what the agent read: its own scope's memory, shared memory, or another's note. */
+  label(label: ContentLabel): void;
 }
 
 /** The agent SDK's view of the memory service; every call is checked there by scope rules and policy. */
@@ -57,6 +59,12 @@ export function memoryClient(settings: MemoryClientSettings): AgentMemory {
     return { scope, scopeId };
   };
   const query = <T extends QueryType>(type: T, payload: PayloadInput<T>) => ask(compose(type, payload));
+  /** What a read brings into the context: the agent's private scope is its own; any other scope others may write. */
+  const read = <R>(where: { scope: MemoryScope; scopeId: string }, answer: Promise<R>) =>
+    answer.then((value) => {
+      settings.label({ origin: where.scope === 'agent' ? 'own_memory' : 'shared_memory', source: `memory:${where.scope}/${where.scopeId}` });
+      return value;
+    });
   const outcome = (key: string, result: ReplyOf<'WriteMemory'>) => {
     if (result.status === 'written') return result.revision;
     if (result.status === 'conflict') throw new MemoryConflictError(key, result.currentRevision);
@@ -65,13 +73,13 @@ export function memoryClient(settings: MemoryClientSettings): AgentMemory {
   };
 
   const memory: AgentMemory = {
-    get: (key, options) => query('GetMemory', { ...area(options), key }),
+    get: (key, options) => read(area(options), query('GetMemory', { ...area(options), key })),
     put: async (key, value, options = {}) =>
       outcome(key, await query('WriteMemory', { ...area(options), key, value, expectedRevision: options.expectedRevision, ttlSeconds: options.ttlSeconds, classification: options.classification })),
     delete: async (key, options = {}) => void outcome(key, await query('DeleteMemory', { ...area(options), key, expectedRevision: options.expectedRevision })),
-    list: async (prefix = '', options) => (await query('ListMemory', { ...area(options), prefix })).entries,
+    list: async (prefix = '', options) => (await read(area(options), query('ListMemory', { ...area(options), prefix }))).entries,
     note: async (text, options = {}) => (await query('AppendNote', { ...area(options), text, tags: options.tags ?? [] })).noteId,
-    search: async (text, options = {}) => (await query('SearchNotes', { ...area(options), query: text, limit: options.limit ?? 10 })).hits,
+    search: async (text, options = {}) => (await read(area(options), query('SearchNotes', { ...area(options), query: text, limit: options.limit ?? 10 }))).hits,
     async context(text, scopes = ['workflow', 'agent', 'tenant']) {
       const parts: string[] = [];
       for (const scope of scopes) {
@@ -81,6 +89,7 @@ export function memoryClient(settings: MemoryClientSettings): AgentMemory {
             parts.push(hit.text);
             continue;
           }
+          settings.label({ origin: 'agent_note', source: `${scope} note by ${hit.provenance.writtenBy}` });
           const screened = await settings.screen(hit.text, `${scope} note by ${hit.provenance.writtenBy}`).catch(() => undefined);
           if (screened !== undefined) parts.push(screened.startsWith('<<<UNTRUSTED') ? screened : markUntrusted(screened, `${scope} note by ${hit.provenance.writtenBy}`));
         }

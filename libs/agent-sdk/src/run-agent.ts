@@ -8,6 +8,7 @@ import { parseSettings } from '@agentos/config';
 import { agentSettings } from './agent-settings';
 import { CallRecorder } from './call-record';
 import { CancellationWatch } from './cancellation-watch';
+import { ContextLabels } from './context-labels';
 import { ContentQuarantinedError, PolicyDeniedError, type AgentDefinition } from './define-agent';
 import { InfrastructureError } from './infrastructure';
 import { languageModelFromEnv, type LanguageModel } from './llm';
@@ -92,7 +93,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   /** An outcome as this instance's answer to `task`: also when an earlier delivery or attempt produced it. */
   const outcomeOf = (task: MessageOf<'TaskAssigned'>, outcome: StepOutcome): AnyMessage => {
     const { taskId, intentId, stepId, attempt } = task.payload;
-    const ids = { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, calls: outcome.calls };
+    const ids = { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, calls: outcome.calls, ...(outcome.labels ? { labels: outcome.labels } : {}) };
     return outcome.type === 'TaskCompleted'
       ? causedBy(task, 'TaskCompleted', { ...ids, output: outcome.output }, actor)
       : causedBy(task, 'TaskFailed', { ...ids, error: outcome.error, retryable: outcome.retryable }, actor);
@@ -177,20 +178,22 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     // A kill or a timeout ends the task now, even if the agent's code does not watch its signal.
     const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     stopped.catch(() => undefined); // the timeout still fires after a task that finished in time
-    const recorder = new CallRecorder();
+    const labels = new ContextLabels(task.payload);
+    const recorder = new CallRecorder(() => labels.current());
     recorder.note('input', 'handled', parsed.data);
-    const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher: patientPublisher(publisher, signal, log), model, signal, recorder, secrets, redactor });
+    const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher: patientPublisher(publisher, signal, log), model, signal, recorder, labels, secrets, redactor });
     running += 1;
     try {
       const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
       const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
       // The agent's own bug: another attempt would return the same shape.
-      if (!checked.success) return failed(`invalid output: ${describeZodError(checked.error)}`, false, recorder.calls);
+      if (!checked.success) return { ...failed(`invalid output: ${describeZodError(checked.error)}`, false, recorder.calls), labels: labels.current() };
       await ctx.reportUsage({ steps: 1 });
-      return { type: 'TaskCompleted', output: checked.data, calls: recorder.calls };
+      // The output is derived from everything the task read: its labels go with it to the steps that use it.
+      return { type: 'TaskCompleted', output: checked.data, calls: recorder.calls, labels: labels.current() };
     } catch (error) {
       const reason = (error as Error)?.message ?? String(error);
-      return failed(reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls);
+      return { ...failed(reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls), labels: labels.current() };
     } finally {
       running -= 1;
       kills.untrack(task);

@@ -1,4 +1,5 @@
 import { InvalidPayloadError, createMessage, type MessageOf, type Origin, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { markUntrusted, textOf } from '@agentos/policy-engine';
 
 export type ScreenAsker = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => Promise<ReplyOf<'ScreenContent'>>;
 
@@ -43,11 +44,32 @@ export async function screen(ask: ScreenAsker, origin: Origin, content: PayloadO
   return { ok: false, transient: true, reason: `${content.source} not screened: policy unavailable: ${failure?.message}` };
 }
 
+type InputOutcome = { ok: true; input: unknown } | { ok: false; reason: string; transient: boolean };
+
 /**
- * Screens every string in a task's input (user input) before the agent sees it; flagged strings are
- * replaced by their marked form, or the whole input is refused when policy says quarantine.
+ * Screens a task's input (user input) before the agent sees it: every string, then, when the input has keys
+ * or several strings, all of them read together, so an attack put in a key or split across fields is read whole.
+ * Flagged strings are replaced by their marked form (all of them, when only the whole was flagged), or the whole
+ * input is refused when policy says quarantine.
  */
-export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown, path = 'input'): Promise<{ ok: true; input: unknown } | { ok: false; reason: string; transient: boolean }> {
+export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown): Promise<InputOutcome> {
+  const fields = await screenFields(ask, origin, intentId, input, 'input');
+  if (!fields.ok || typeof input === 'string' || input === null || typeof input !== 'object') return fields;
+  const whole = textOf(input);
+  const outcome = await screen(ask, origin, { origin: 'user_input', source: 'input (keys and fields together)', text: whole, intentId });
+  if (!outcome.ok) return outcome;
+  return outcome.text === whole ? fields : { ok: true, input: markStrings(fields.input, 'input') };
+}
+
+/** Every string of a value in its untrusted-content marker (a string marked already stays as it is). */
+function markStrings(value: unknown, path: string): unknown {
+  if (typeof value === 'string') return value.startsWith('<<<UNTRUSTED') ? value : markUntrusted(value, `user_input ${path}`);
+  if (Array.isArray(value)) return value.map((v, i) => markStrings(v, `${path}.${i}`));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markStrings(v, `${path}.${k}`)]));
+  return value;
+}
+
+async function screenFields(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown, path: string): Promise<InputOutcome> {
   if (typeof input === 'string') {
     const outcome = await screen(ask, origin, { origin: 'user_input', source: path, text: input, intentId });
     return outcome.ok ? { ok: true, input: outcome.text } : outcome;
@@ -56,7 +78,7 @@ export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: st
     const entries = Array.isArray(input) ? input.map((v, i) => [String(i), v] as const) : Object.entries(input);
     const screened: [string, unknown][] = [];
     for (const [key, value] of entries) {
-      const result = await screenInput(ask, origin, intentId, value, `${path}.${key}`);
+      const result = await screenFields(ask, origin, intentId, value, `${path}.${key}`);
       if (!result.ok) return result;
       screened.push([key, result.input]);
     }

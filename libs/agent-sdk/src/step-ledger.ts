@@ -1,4 +1,4 @@
-import type { BucketName, RecordedCall } from '@agentos/contracts';
+import type { BucketName, ContentLabel, RecordedCall } from '@agentos/contracts';
 import { persistently, type Log } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,8 +10,8 @@ export const STEP_LEDGER_BUCKET: BucketName = 'agentos_step_ledger';
 
 /** What an attempt came to, kept so that no other delivery or attempt runs the agent's code again. */
 export type StepOutcome =
-  | { type: 'TaskCompleted'; output: unknown; calls: RecordedCall[] }
-  | { type: 'TaskFailed'; error: string; retryable: boolean; calls: RecordedCall[] };
+  | { type: 'TaskCompleted'; output: unknown; calls: RecordedCall[]; labels?: ContentLabel[] }
+  | { type: 'TaskFailed'; error: string; retryable: boolean; calls: RecordedCall[]; labels?: ContentLabel[] };
 
 type LedgerEntry = { attempt: number; owner: string } & ({ state: 'running' } | { state: 'settled'; outcome: StepOutcome });
 

@@ -1,9 +1,11 @@
 import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
 import { REDACTED, type Redactor, type SecretStore } from '@agentos/secrets';
 import { checkPolicy } from '@agentos/policy-client';
+import { textOf } from '@agentos/policy-engine';
 import { ContentQuarantinedError, PolicyDeniedError, idempotencyKeyOf, type AgentContext, type AgentDefinition } from './define-agent';
 import type { LanguageModel } from './llm';
 import type { CallRecorder } from './call-record';
+import type { ContextLabels } from './context-labels';
 import { memoryClient } from './memory-client';
 import type { TaskPublisher } from './redaction';
 import { screen } from './screening';
@@ -12,6 +14,8 @@ export interface TaskScope {
   task: MessageOf<'TaskAssigned'>;
   /** Records what the context's calls returned, for replay. */
   recorder: CallRecorder;
+  /** What the task has read, by origin: sent with every policy check, grown by tool results, notes and memory. */
+  labels: ContextLabels;
   agent: AgentDefinition<never, unknown>;
   instanceId: string;
   actor: Actor;
@@ -28,7 +32,7 @@ export interface TaskScope {
  * redelivered task re-publishes the same ones), model and tool calls only after policy allows them.
  */
 export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usage: { tokens?: number; cost?: number; steps?: number }): Promise<unknown> } {
-  const { task, agent, actor, publisher, instanceId, signal, recorder } = scope;
+  const { task, agent, actor, publisher, instanceId, signal, recorder, labels } = scope;
   const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
   const intentId = task.payload.intentId;
   let sequence = 0;
@@ -38,11 +42,21 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
     publisher.publish(causedBy(task, 'UsageRecorded', { intentId, taskId: task.payload.taskId, agent: agent.name, ...usage }, actor, next('usage')));
   const policy = {
     check: (action: PolicyAction, resource: { kind: string; name: string; classification?: string }, context: Record<string, unknown> = {}) =>
-      checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), origin, { action, intentId, subject: { agent: agent.name, version: agent.version, owner: agent.owner }, resource, context }),
+      checkPolicy((query, timeoutMs) => publisher.request(query, timeoutMs), origin, {
+        action,
+        intentId,
+        subject: { agent: agent.name, version: agent.version, owner: agent.owner },
+        resource,
+        context,
+        labels: labels.current(),
+      }),
   };
   const allowed = async (action: PolicyAction, resource: { kind: string; name: string }) => {
     const verdict = await policy.check(action, resource);
-    if (verdict.effect !== 'allow') throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${verdict.rule ?? 'default'}: ${verdict.reason})`);
+    const why = `${verdict.rule ?? 'default'}: ${verdict.reason}`;
+    // A running step cannot wait for a person: a call that needs approval is refused, with the reason.
+    if (verdict.effect === 'require_approval') throw new PolicyDeniedError(`${action} ${resource.name} needs approval, refused (${why})`);
+    if (verdict.effect !== 'allow') throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${why})`);
   };
   const screenText = async (text: string, source: string) => {
     const outcome = await screen((query, timeoutMs) => publisher.request(query, timeoutMs), origin, { origin: 'tool_result', source, text, intentId });
@@ -68,7 +82,11 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
     idempotencyKey: idempotencyKeyOf(task.payload),
     signal,
     policy: recorded.policy,
-    screen: (text, source) => recorded.screening.screen(text, source),
+    screen: (text, source) => {
+      // Text an agent screens itself came from outside the task: the context holds it from now on.
+      labels.add({ origin: 'tool_result', source });
+      return recorded.screening.screen(text, source);
+    },
     reportUsage,
     usage: { record: async (spent) => void (await reportUsage(spent)) },
     feature: (name) => recorded.features.enabled(name),
@@ -79,11 +97,14 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
       agentName: agent.name,
       intentId,
       screen: screenText,
+      label: (label) => labels.add(label),
     })),
     llm: recorder.wrap('llm', {
       async complete(request) {
         await allowed('llm.call', { kind: 'model', name: scope.model.name });
         const completion = await scope.model.complete({ ...request, signal });
+        // Derived from the context: trusted on its own, tainted by whatever the context holds.
+        labels.add({ origin: 'model_output', source: `model:${scope.model.name}` });
         // Tokens count against the workflow's and the tenant's budgets.
         await reportUsage({ tokens: completion.usage.totalTokens });
         return completion;
@@ -96,8 +117,14 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         await allowed('tool.call', { kind: 'tool', name });
         const parsed = tool.input ? tool.input.parse(args) : args;
         const result = await (tool.run as (args: unknown, options: { signal: AbortSignal }) => Promise<unknown>)(parsed, { signal });
-        // Tool output is untrusted: text goes through injection screening before a prompt sees it.
-        return (typeof result === 'string' ? await screenText(result, `tool:${name}`) : result) as T;
+        // Whatever it says, and whether or not screening flags it, the context now holds a tool's result.
+        labels.add({ origin: 'tool_result', source: `tool:${name}` });
+        // Tool output is untrusted: text goes through injection screening before a prompt sees it; structured
+        // output is screened as its keys and strings read together, and quarantined whole when flagged.
+        if (typeof result === 'string') return (await screenText(result, `tool:${name}`)) as T;
+        const text = textOf(result);
+        if (text) await screenText(text, `tool:${name}`);
+        return result as T;
       },
     }),
     secrets: {

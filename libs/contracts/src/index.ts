@@ -7,6 +7,7 @@ export * from './subjects';
 export * from './validation';
 export * from './messages/agent';
 export * from './messages/intent';
+export * from './messages/labels';
 export * from './messages/memory';
 export * from './messages/operations';
 export * from './messages/policy';

@@ -121,7 +121,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
       // Refused (see refusalOf), late, repeated or superseded: nothing to apply.
       if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
       const done = input.message.payload;
-      return stepSucceeded(state, done.stepId, done.taskId, done.output, now);
+      return stepSucceeded(state, done.stepId, done.taskId, done.output, now, done.labels);
     }
     case 'task-failed': {
       if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
@@ -149,6 +149,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
           ...(spec.target.capability ? { capability: spec.target.capability } : {}),
           input: queued.input ?? {},
           ...(queued.deadline ? { deadline: queued.deadline } : {}),
+          ...(queued.inputLabels?.length ? { inputLabels: queued.inputLabels } : {}),
         }),
       ];
     }

@@ -1,4 +1,4 @@
-import { MAIN_STEP, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
+import { MAIN_STEP, type ContentLabel, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
 
 export type RunKind = 'intent' | 'workflow';
 export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed';
@@ -14,10 +14,14 @@ export interface StepState {
   deadline?: string;
   /** The resolved input of the queued attempt. */
   input?: Record<string, unknown>;
+  /** The labels of the step outputs that input was built from. */
+  inputLabels?: ContentLabel[];
   retryDueAt?: string;
   /** The step's own policy check, while it is pending. */
   policyRequestId?: string;
   output?: unknown;
+  /** What the agent had read when it produced the output: the output carries these labels onwards. */
+  labels?: ContentLabel[];
   error?: string;
 }
 
@@ -97,8 +101,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'ApprovalRequested':
       return { ...state, status: 'awaiting-approval', approvalRule: (event as MessageOf<'ApprovalRequested'>).payload.rule, approvalRequestedAt: event.occurredAt };
     case 'TaskQueued': {
-      const { stepId, attempt, taskId, deadline, input } = (event as MessageOf<'TaskQueued'>).payload;
-      return withStep({ ...state, status: 'running' }, stepId, { status: 'queued', attempt, taskId, deadline, input, instanceId: undefined, policyRequestId: undefined });
+      const { stepId, attempt, taskId, deadline, input, inputLabels } = (event as MessageOf<'TaskQueued'>).payload;
+      return withStep({ ...state, status: 'running' }, stepId, { status: 'queued', attempt, taskId, deadline, input, inputLabels, instanceId: undefined, policyRequestId: undefined });
     }
     case 'TaskAssigned': {
       const { stepId, taskId, agent, instanceId } = (event as MessageOf<'TaskAssigned'>).payload;
@@ -110,8 +114,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return withStep(state, stepId, { status: 'retry-wait', attempt: attempt - 1, retryDueAt: dueAt, error, instanceId: undefined });
     }
     case 'StepCompleted': {
-      const { stepId, output } = (event as MessageOf<'StepCompleted'>).payload;
-      return withStep(state, stepId, { status: 'completed', output });
+      const { stepId, output, labels } = (event as MessageOf<'StepCompleted'>).payload;
+      return withStep(state, stepId, { status: 'completed', output, labels });
     }
     case 'StepFailed': {
       const { stepId, error } = (event as MessageOf<'StepFailed'>).payload;

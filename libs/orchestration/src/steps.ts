@@ -1,6 +1,6 @@
-import { deriveId, MAIN_STEP, type CompensationStep, type PayloadOf, type WorkflowStep } from '@agentos/contracts';
+import { deriveId, MAIN_STEP, mergeLabels, type CompensationStep, type ContentLabel, type PayloadOf, type WorkflowStep } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
-import { backoffDelayMs, resolveTemplate } from '@agentos/workflow';
+import { backoffDelayMs, referencedSteps, resolveTemplate } from '@agentos/workflow';
 import { evolve, type RunState } from './run-state';
 
 /** A step of the definition, or one of its compensations. */
@@ -16,11 +16,20 @@ export const applied = (state: RunState, decisions: readonly Decision[]) => deci
 
 const at = (now: number) => new Date(now).toISOString();
 
+/**
+ * The labels of the step outputs an input template uses: each such step as an agent's output, plus everything
+ * that step had read (information-flow control: untrusted content read in one step taints the steps it feeds).
+ */
+function inputLabelsOf(state: RunState, template: unknown): ContentLabel[] {
+  return mergeLabels(...referencedSteps(template).map((id) => [{ origin: 'agent_output' as const, source: `step:${id}` }, ...(state.steps[id]?.labels ?? [])]));
+}
+
 /** Queues an attempt of a step, its input resolved from the run's input and finished steps. */
 export function queueStep(state: RunState, stepId: string, attempt: number, now: number): Decision {
   const spec = stepSpec(state, stepId)!;
   const steps = Object.fromEntries(Object.entries(state.steps).map(([id, s]) => [id, { output: s.output, error: s.error }]));
   const input = state.kind === 'intent' ? spec.input : (resolveTemplate(spec.input, { input: state.input, steps }) as Record<string, unknown>);
+  const inputLabels = state.kind === 'intent' ? [] : inputLabelsOf(state, spec.input);
   return decision('TaskQueued', {
     taskId: deriveId(state.runId!, 'task', stepId, String(attempt)),
     intentId: state.runId!,
@@ -31,6 +40,7 @@ export function queueStep(state: RunState, stepId: string, attempt: number, now:
     priority: state.priority,
     timeoutMs: spec.timeoutMs,
     deadline: at(now + spec.timeoutMs),
+    ...(inputLabels.length > 0 ? { inputLabels } : {}),
   });
 }
 
@@ -44,7 +54,9 @@ export function startStep(state: RunState, stepId: string, now: number): Decisio
 }
 
 function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheckRequested'> {
-  const { target } = stepSpec(state, stepId)!;
+  const { target, input } = stepSpec(state, stepId)!;
+  // What the step will be given: a rule may keep a capability from starting on untrusted input.
+  const labels = inputLabelsOf(state, input);
   return decision('PolicyCheckRequested', {
     requestId: deriveId(state.runId!, 'policy', 'step', stepId),
     intentId: state.runId!,
@@ -53,6 +65,7 @@ function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheck
     resource: target.capability ? { kind: 'capability', name: target.capability } : { kind: 'agent', name: target.agent!.name },
     // `step` tells the step's check from the run's (evolve keys on it).
     context: { step: stepId },
+    ...(labels.length > 0 ? { labels } : {}),
   });
 }
 
@@ -101,10 +114,10 @@ export function advance(state: RunState, now: number): Decision[] {
 }
 
 /** The step's current attempt succeeded. */
-export function stepSucceeded(state: RunState, stepId: string, taskId: string, output: unknown, now: number): Decision[] {
+export function stepSucceeded(state: RunState, stepId: string, taskId: string, output: unknown, now: number, labels?: ContentLabel[]): Decision[] {
   const step = state.steps[stepId];
   if (state.kind === 'intent') return [decision('IntentCompleted', { intentId: state.runId!, taskId, output })];
-  const completed = decision('StepCompleted', { workflowId: state.runId!, stepId, taskId, attempt: step.attempt, output });
+  const completed = decision('StepCompleted', { workflowId: state.runId!, stepId, taskId, attempt: step.attempt, output, ...(labels ? { labels } : {}) });
   if (isCompensation(state, stepId) && state.failure) {
     return [completed, failRun(state, `step ${state.failure.step} failed: ${state.failure.error}`, { failedStep: state.failure.step, compensatedBy: stepId })];
   }

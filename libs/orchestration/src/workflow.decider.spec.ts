@@ -98,18 +98,40 @@ const assigned = (stepId: string, ms: number, instance = researcher, attempt = 1
 const ran = (stepId: string, output: unknown, ms: number, instance = researcher) => [assigned(stepId, ms - 500, instance), done(stepId, output, ms, instance)];
 /** Policy allows a step (checked as an intent for its capability). */
 const stepAllowed = (stepId: string, capability: string, ms = 1_000) => stepPolicyInput(workflowId, stepId, capability, 'allow', ms);
-/** The policy check a ready step gets before its task is queued. */
-const stepChecked = (stepId: string, resource: { kind: string; name: string }) => ({
+/** The policy check a ready step gets before its task is queued; `from`: the steps whose outputs its input uses. */
+const stepChecked = (stepId: string, resource: { kind: string; name: string }, from: string[] = []) => ({
   type: 'PolicyCheckRequested',
-  payload: { requestId: stepPolicyRequestIdOf(workflowId, stepId), intentId: workflowId, action: 'intent.submit', subject: { owner: 'alice' }, resource, context: { step: stepId } },
+  payload: {
+    requestId: stepPolicyRequestIdOf(workflowId, stepId),
+    intentId: workflowId,
+    action: 'intent.submit',
+    subject: { owner: 'alice' },
+    resource,
+    context: { step: stepId },
+    ...(from.length > 0 ? { labels: from.map((id) => ({ origin: 'agent_output', source: `step:${id}` })) } : {}),
+  },
 });
 const capability = (name: string) => ({ kind: 'capability', name });
 
 const MINUTE = 60_000;
-/** The TaskQueued an attempt of a step gets (defaults: capability = the step's, 60s timeout, normal priority). */
-const queued = (stepId: string, capability: string, input: Record<string, unknown>, queuedAtMs: number, { attempt = 1, timeoutMs = MINUTE, priority = 'normal' } = {}) => ({
+/**
+ * The TaskQueued an attempt of a step gets (defaults: capability = the step's, 60s timeout, normal priority);
+ * `from`: the steps whose outputs its input uses, which label it.
+ */
+const queued = (stepId: string, capability: string, input: Record<string, unknown>, queuedAtMs: number, { attempt = 1, timeoutMs = MINUTE, priority = 'normal', from = [] as string[] } = {}) => ({
   type: 'TaskQueued',
-  payload: { taskId: taskIdOf(workflowId, stepId, attempt), intentId: workflowId, stepId, attempt, target: { capability }, input, priority, timeoutMs, deadline: iso(queuedAtMs + timeoutMs) },
+  payload: {
+    taskId: taskIdOf(workflowId, stepId, attempt),
+    intentId: workflowId,
+    stepId,
+    attempt,
+    target: { capability },
+    input,
+    priority,
+    timeoutMs,
+    deadline: iso(queuedAtMs + timeoutMs),
+    ...(from.length > 0 ? { inputLabels: from.map((id) => ({ origin: 'agent_output', source: `step:${id}` })) } : {}),
+  },
 });
 const stepCompleted = (stepId: string, output: unknown, attempt = 1) => ({ type: 'StepCompleted', payload: { workflowId, stepId, taskId: taskIdOf(workflowId, stepId, attempt), attempt, output } });
 
@@ -257,15 +279,15 @@ describe('orchestration decider: workflows', () => {
     it('given a fan-in, when one parent completes, then only that step is recorded; when the last does, the child is queued with both outputs', () => {
       expect(when(given(...reportAllowed, assigned('research', 9_000)), done('research', research, 10_000))).toEqual([stepCompleted('research', research)]);
       const afterResearch = given(...reportAllowed, ran('research', research, 10_000), assigned('facts', 19_000, researcher2));
-      expect(when(afterResearch, done('facts', facts, 20_000, researcher2))).toEqual([stepCompleted('facts', facts), stepChecked('write', capability('write'))]);
+      expect(when(afterResearch, done('facts', facts, 20_000, researcher2))).toEqual([stepCompleted('facts', facts), stepChecked('write', capability('write'), ['research', 'facts'])]);
       expect(when(given(...reportAllowed, ran('research', research, 10_000), ran('facts', facts, 20_000, researcher2)), stepAllowed('write', 'write', 21_000))).toEqual([
-        queued('write', 'write', { notes: 'llamas are woolly', facts }, 21_000),
+        queued('write', 'write', { notes: 'llamas are woolly', facts }, 21_000, { from: ['research', 'facts'] }),
       ]);
     });
 
     it('given a fan-in, when the parents complete in the other order, then the child gets the same input', () => {
       const afterFacts = given(...reportAllowed, ran('facts', facts, 10_000), ran('research', research, 20_000));
-      expect(when(afterFacts, stepAllowed('write', 'write', 21_000))).toEqual([queued('write', 'write', { notes: 'llamas are woolly', facts }, 21_000)]);
+      expect(when(afterFacts, stepAllowed('write', 'write', 21_000))).toEqual([queued('write', 'write', { notes: 'llamas are woolly', facts }, 21_000, { from: ['research', 'facts'] })]);
     });
 
     it('given a run without `output:`, when the last step completes, then the workflow completes with the outputs of the leaves', () => {
@@ -287,7 +309,7 @@ describe('orchestration decider: workflows', () => {
 
     it('given a chain with `output:`, when it runs to the end, then the mapping is resolved from the input and the step outputs', () => {
       const writing = given(run(chain), allow(), stepAllowed('research', 'research'), ran('research', research, 10_000), stepAllowed('write', 'write', 11_000), assigned('write', 12_000, writer));
-      expect(eventsOf(writing, 'TaskQueued').at(-1)?.payload).toEqual(queued('write', 'write', { notes: 'llamas are woolly' }, 11_000).payload);
+      expect(eventsOf(writing, 'TaskQueued').at(-1)?.payload).toEqual(queued('write', 'write', { notes: 'llamas are woolly' }, 11_000, { from: ['research'] }).payload);
       expect(when(writing, done('write', { text: 'Llamas.', words: 12 }, 20_000, writer))).toEqual([
         stepCompleted('write', { text: 'Llamas.', words: 12 }),
         { type: 'WorkflowCompleted', payload: { workflowId, output: { article: 'Llamas.', topic: 'llamas', summary: 'about llamas: 12 words' } } },
@@ -341,9 +363,9 @@ describe('orchestration decider: workflows', () => {
       const started = [run(skippy), allow(), stepAllowed('research', 'research'), assigned('research', 2_000)];
       expect(when(given(...started), failed('research', 'no sources', 10_000))).toEqual([
         { type: 'StepSkipped', payload: { workflowId, stepId: 'research', reason: 'no sources' } },
-        stepChecked('write', capability('write')),
+        stepChecked('write', capability('write'), ['research']),
       ]);
-      expect(when(given(...started, failed('research', 'no sources', 10_000)), stepAllowed('write', 'write', 11_000))).toEqual([queued('write', 'write', { notes: null, line: 'notes: ' }, 11_000)]);
+      expect(when(given(...started, failed('research', 'no sources', 10_000)), stepAllowed('write', 'write', 11_000))).toEqual([queued('write', 'write', { notes: null, line: 'notes: ' }, 11_000, { from: ['research'] })]);
       const writing = given(...started, failed('research', 'no sources', 10_000), stepAllowed('write', 'write', 11_000), assigned('write', 12_000, writer));
       expect(when(writing, done('write', 'short', 20_000, writer))).toEqual([stepCompleted('write', 'short'), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: 'short' } } }]);
     });
@@ -362,10 +384,10 @@ describe('orchestration decider: workflows', () => {
       const shipping = [run(order, { amount: 42 }), allow(), stepAllowed('charge', 'charge'), ran('charge', { id: 'ch_1' }, 10_000, charger), stepAllowed('ship', 'ship', 11_000), assigned('ship', 12_000, shipper)];
       expect(when(given(...shipping), failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper))).toEqual([
         { type: 'StepFailed', payload: { workflowId, stepId: 'ship', attempt: 1, error: 'out of stock' } },
-        stepChecked('refund', capability('refund')),
+        stepChecked('refund', capability('refund'), ['ship', 'charge']),
       ]);
       const compensating = [...shipping, failedInput(workflowId, 'ship', 1, 'out of stock', 20_000, shipper)];
-      expect(when(given(...compensating), stepAllowed('refund', 'refund', 20_500))).toEqual([queued('refund', 'refund', { why: 'shipping failed: out of stock', amount: 42, charge: 'ch_1' }, 20_500, { timeoutMs: 30_000 })]);
+      expect(when(given(...compensating), stepAllowed('refund', 'refund', 20_500))).toEqual([queued('refund', 'refund', { why: 'shipping failed: out of stock', amount: 42, charge: 'ch_1' }, 20_500, { timeoutMs: 30_000, from: ['ship', 'charge'] })]);
       const refunding = given(...compensating, stepAllowed('refund', 'refund', 20_500), assigned('refund', 21_000, refunder));
       expect(eventsOf(refunding, 'TaskAssigned').at(-1)?.payload).toMatchObject({ stepId: 'refund', capability: 'refund', agent: 'refunder', deadline: iso(50_500) });
       expect(when(refunding, completedInput(workflowId, 'refund', 1, { refunded: 42 }, 25_000, refunder))).toEqual([
@@ -416,7 +438,7 @@ describe('orchestration decider: workflows', () => {
       );
 
     it('given a compensation running for one failed step, when its compensation completes, then the workflow fails naming the first failure', () => {
-      expect(eventsOf(refunding(), 'TaskQueued').at(-1)?.payload).toEqual(queued('refund', 'refund', { why: 'no rooms' }, 10_000).payload);
+      expect(eventsOf(refunding(), 'TaskQueued').at(-1)?.payload).toEqual(queued('refund', 'refund', { why: 'no rooms' }, 10_000, { from: ['book-hotel'] }).payload);
       expect(when(refunding(), completedInput(workflowId, 'refund', 1, 'ok', 20_000, refunder))).toEqual([
         stepCompleted('refund', 'ok'),
         { type: 'WorkflowFailed', payload: { workflowId, reason: 'step book-hotel failed: no rooms', failedStep: 'book-hotel', compensatedBy: 'refund' } },

@@ -1,5 +1,6 @@
 import type { ActiveKillSwitch, PayloadOf, PolicyAction, PolicyEffect } from '@agentos/contracts';
 import type { PolicyBundle, PolicyRule } from './bundle';
+import { describeUntrusted, untrustedLabels } from './information-flow';
 
 export interface PolicyVerdict {
   effect: PolicyEffect;
@@ -27,10 +28,13 @@ const listMatcher = (allowed: string[] | undefined, pick: (r: PolicyRequest) => 
   };
 };
 
-function whenMatcher(when: PolicyRule['when']): Matcher | undefined {
+function whenMatcher(when: PolicyRule['when'], trusted: ReadonlySet<string>): Matcher | undefined {
   if (!when) return undefined;
-  const { hoursUtc, maxCostSoFar } = when;
+  const { hoursUtc, maxCostSoFar, context, origins } = when;
   return (request) => {
+    const labels = request.check.labels ?? [];
+    if (context && (untrustedLabels(labels, trusted).length > 0) !== (context === 'untrusted')) return false;
+    if (origins && !labels.some((l) => origins.includes(l.origin))) return false;
     if (hoursUtc) {
       const hour = new Date(request.at).getUTCHours();
       const [from, to] = hoursUtc;
@@ -56,7 +60,10 @@ const PRECEDENCE: PolicyEffect[] = ['deny', 'require_approval', 'allow'];
 export class CompiledPolicy {
   private readonly byAction = new Map<PolicyAction, CompiledRule[]>();
 
+  private readonly trusted: ReadonlySet<string>;
+
   constructor(readonly bundle: PolicyBundle) {
+    this.trusted = new Set(bundle.informationFlow.trustedOrigins);
     for (const rule of bundle.rules) {
       const matchers = [
         listMatcher(rule.tenants, (r) => r.tenant),
@@ -65,7 +72,7 @@ export class CompiledPolicy {
         listMatcher(rule.versions, (r) => r.check.subject.version),
         listMatcher(rule.resources, (r) => r.check.resource.name),
         listMatcher(rule.classifications, (r) => r.check.resource.classification),
-        whenMatcher(rule.when),
+        whenMatcher(rule.when, this.trusted),
       ].filter((m): m is Matcher => m !== undefined);
       for (const action of rule.actions) this.byAction.set(action, [...(this.byAction.get(action) ?? []), { rule, matchers }]);
     }
@@ -85,9 +92,17 @@ export class CompiledPolicy {
       if (!best || PRECEDENCE.indexOf(rule.effect) < PRECEDENCE.indexOf(best.effect)) best = rule;
       if (best.effect === 'deny') break;
     }
-    if (best) return { effect: best.effect, rule: best.id, reason: best.reason, bundleVersion: version };
+    if (best) return { effect: best.effect, rule: best.id, reason: this.reasonOf(best, request), bundleVersion: version };
     const { action, resource } = request.check;
     return { effect: 'deny', rule: null, reason: `no rule allows ${action} on ${resource.kind} ${resource.name}`, bundleVersion: version };
+  }
+
+  /** A rule that matched on the caller's context says which content made it match: the reason a replay shows. */
+  private reasonOf(rule: PolicyRule, request: PolicyRequest): string {
+    if (!rule.when?.context && !rule.when?.origins) return rule.reason;
+    const labels = request.check.labels ?? [];
+    const cause = rule.when.context === 'untrusted' ? untrustedLabels(labels, this.trusted) : labels.filter((l) => rule.when?.origins?.includes(l.origin));
+    return cause.length > 0 ? `${rule.reason} (context holds ${describeUntrusted(cause)})` : rule.reason;
   }
 }
 

@@ -4,3 +4,4 @@ export * from './rate-limit';
 export * from './budget';
 export * from './injection';
 export * from './features';
+export * from './information-flow';

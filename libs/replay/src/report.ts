@@ -1,6 +1,7 @@
 import type { MessageOf } from '@agentos/contracts';
 import type { ChainVerdict, RecordedEvent } from '@agentos/event-store';
 import { Marked } from 'marked';
+import { informationFlowSection } from './information-flow';
 import { escapeHtml, mdCode, mdText } from './markdown-text';
 import { runOutcome, type RunOutcome } from './outcome';
 import type { Divergence } from './re-execute';
@@ -61,6 +62,7 @@ export function incidentReport(records: readonly RecordedEvent[], findings: Inci
         const d = (event as MessageOf<'PolicyDecided'>).payload;
         return `| ${revision} | ${mdText(d.action)} | ${mdText(`${d.resource.kind} ${d.resource.name}`)} | ${mdText(d.effect)} | ${mdText(d.rule ?? '(default deny)')} | ${mdText(d.reason)} | ${mdText(d.bundleVersion)} |`;
       }),
+    ...informationFlowSection(records),
   ];
   if (findings.divergence) {
     const d = findings.divergence;

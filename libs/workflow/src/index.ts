@@ -4,7 +4,7 @@ export { STEP_DEFAULTS, WorkflowDocument } from './document';
 export { formatDuration, parseDuration } from './duration';
 export { parseWorkflowDocument, type ParseWorkflowOptions } from './parse';
 export { describePath, describeProblem, type WorkflowProblem } from './problems';
-export { resolveTemplate, type TemplateContext } from './resolve';
+export { referencedSteps, resolveTemplate, type TemplateContext } from './resolve';
 export { unknownTargets, type CatalogueEntry } from './targets';
 export { parseTemplate, type ParsedTemplate, type Reference, type TemplatePart } from './template';
 export { validateWorkflow } from './validate';

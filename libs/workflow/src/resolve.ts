@@ -1,4 +1,4 @@
-import { parseTemplate, type Reference } from './template';
+import { parseTemplate, stringsIn, type Reference } from './template';
 
 export interface TemplateContext {
   input: Record<string, unknown>;
@@ -51,3 +51,12 @@ function at(value: unknown, path: string[]): unknown {
 
 /** Own properties only, so `${input.constructor}` cannot reach the prototype. */
 const own = (object: object, key: string): unknown => (Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined);
+
+/** The steps whose output or error a template refers to: where a step's input comes from. */
+export function referencedSteps(template: unknown): string[] {
+  const steps = new Set<string>();
+  for (const { value } of stringsIn(template)) {
+    for (const part of parseTemplate(value).parts) if (part.kind === 'reference' && part.reference.root === 'steps') steps.add(part.reference.step);
+  }
+  return [...steps];
+}

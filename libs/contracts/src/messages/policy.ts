@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatCount } from '../limits';
+import { ContentLabels } from './labels';
 import { JsonObject, Name } from './shared';
 
 export const PolicyAction = z.enum([
@@ -35,6 +36,8 @@ export const PolicyCheckRequested = z.object({
   context: JsonObject.default({}),
   /** The intent this check is made for, if any: the orchestrator routes the decision back by it. */
   intentId: z.uuid().optional(),
+  /** Where the caller's context came from; rules condition on it (`when: { context: untrusted }`). */
+  labels: ContentLabels.optional(),
 });
 
 export const PolicyDecided = z.object({
@@ -45,6 +48,8 @@ export const PolicyDecided = z.object({
   /** The rest of the request's inputs, recorded with the decision for replay and audit. */
   subject: z.object({ agent: Name.optional(), version: z.string().optional(), owner: z.string().optional() }).optional(),
   context: JsonObject.optional(),
+  /** The request's labels, recorded with the decision so a replay shows what the caller had read. */
+  labels: ContentLabels.optional(),
   action: PolicyAction,
   effect: PolicyEffect,
   /** The rule that matched; null when nothing matched and the default (deny) applied. */
@@ -117,6 +122,9 @@ export const ScreenContent = z.object({
 
 export const ScreeningAction = z.enum(['pass', 'mark', 'quarantine']);
 
+/** One detector's verdict on a text (the rules, a classifier, a judge), recorded beside the combined one. */
+export const DetectorScore = z.object({ detector: z.string().min(1).max(100), score: z.number().min(0).max(1), flagged: z.boolean() });
+
 export const ScreenedContent = z.object({
   flagged: z.boolean(),
   score: z.number().min(0).max(1),
@@ -125,6 +133,8 @@ export const ScreenedContent = z.object({
   /** What may go into the prompt: the text, the marked text, or null when quarantined. */
   text: z.string().nullable(),
   bundleVersion: z.string(),
+  /** Each detector's verdict; empty when the bundle switches detection off. */
+  detectors: z.array(DetectorScore).optional(),
 });
 
 export const ContentFlagged = z.object({
@@ -136,6 +146,7 @@ export const ContentFlagged = z.object({
   action: ScreeningAction,
   /** The first characters, so an incident review can see what was caught without the whole payload. */
   excerpt: z.string().max(500),
+  detectors: z.array(DetectorScore).optional(),
 });
 
 export const IsFeatureEnabled = z.object({ feature: z.string().min(1).max(100) });

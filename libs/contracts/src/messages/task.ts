@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContentLabels } from './labels';
 import { InstanceId, JsonObject, Name, SemVer } from './shared';
 import { Priority, StepTarget } from './workflow';
 
@@ -17,6 +18,8 @@ export const TaskQueued = z.object({
   timeoutMs: z.number().int().positive(),
   /** Queued time plus the step's timeout: past it, the attempt fails whether or not it started. */
   deadline: z.iso.datetime(),
+  /** Labels of the step outputs the input was built from (none: only the run's own input). */
+  inputLabels: ContentLabels.optional(),
 });
 
 export const TaskAssigned = z.object({
@@ -31,6 +34,8 @@ export const TaskAssigned = z.object({
   capability: Name.optional(),
   input: JsonObject,
   deadline: z.iso.datetime().optional(),
+  /** Labels of the step outputs the input was built from; the agent adds `user_input` for the rest. */
+  inputLabels: ContentLabels.optional(),
 });
 
 /** The orchestrator gave up waiting for the attempt (no agent took it, or it ran too long). */
@@ -67,6 +72,8 @@ export const RecordedCall = z.object({
   request: z.unknown(),
   response: z.unknown().optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
+  /** The task context's labels when the call was made (what the agent had read by then). */
+  labels: ContentLabels.optional(),
 });
 export type RecordedCall = z.infer<typeof RecordedCall>;
 
@@ -80,6 +87,8 @@ export const TaskCompleted = z.object({
   instanceId: InstanceId,
   output: z.unknown(),
   calls: z.array(RecordedCall).default([]),
+  /** The labels of everything the task read: the output is derived from it and carries them to the next step. */
+  labels: ContentLabels.optional(),
 });
 
 export const TaskFailed = z.object({
@@ -94,6 +103,7 @@ export const TaskFailed = z.object({
   /** False when another attempt cannot help: invalid input, a kill switch, a spent budget, quarantined content. */
   retryable: z.boolean().default(true),
   calls: z.array(RecordedCall).default([]),
+  labels: ContentLabels.optional(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContentLabels } from './labels';
 import { ClientInput } from '../limits';
 import { JsonObject, Name, SemVer } from './shared';
 
@@ -98,6 +99,8 @@ export const StepCompleted = z.object({
   taskId: z.uuid(),
   attempt: z.number().int().positive(),
   output: z.unknown(),
+  /** The labels the output carries (TaskCompleted's), passed on to the steps that use it. */
+  labels: ContentLabels.optional(),
 });
 
 /** The step's last attempt failed; its onFailure decides what happens next. */

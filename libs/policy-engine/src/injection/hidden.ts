@@ -1,5 +1,5 @@
 // Text a human reviewer does not see but a model reads: invisible characters, hidden HTML, encoded blobs.
-// Invisible characters are findings by themselves; the other channels are decoded and screened like visible text.
+// Invisible characters are findings by themselves; hidden HTML is screened like visible text (decoders.ts decodes the rest).
 
 import { mixedScriptWords } from './normalise';
 import type { InjectionFinding } from './types';
@@ -113,21 +113,4 @@ export function hiddenHtml(text: string): string[] {
     found.push(stripTags(text.slice(from, close < 0 ? from + MAX_HIDDEN_REGION : Math.min(close, from + MAX_HIDDEN_REGION))));
   }
   return found.filter((s) => s.trim().length > 0);
-}
-
-const BASE64 = /(?:[A-Za-z0-9+/]{4}){5,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})?|[A-Za-z0-9_-]{24,}/g;
-
-/** Base64 blobs that decode to readable text (several words), e.g. instructions hidden from a human skimming the page. */
-export function decodedBase64(text: string): string[] {
-  const out: string[] = [];
-  for (const [blob] of text.matchAll(BASE64)) {
-    if (blob.length > 200_000) continue;
-    const bytes = Buffer.from(blob.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    if (bytes.length < 12) continue;
-    const oddZero = bytes.filter((b, i) => i % 2 === 1 && b === 0).length;
-    const decoded = oddZero >= bytes.length / 2 - 1 ? bytes.toString('utf16le') : bytes.toString('utf8');
-    const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{Zs}\n\t$+<=>^`|~]/gu, '').length;
-    if (printable / decoded.length >= 0.95 && (decoded.match(/ /g) ?? []).length >= 2) out.push(decoded);
-  }
-  return out;
 }

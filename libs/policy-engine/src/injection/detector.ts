@@ -1,0 +1,42 @@
+// Detectors behind one port, so the rule-based screener, an operator's classifier and a model judge combine by
+// score and each one's verdict is recorded beside the combined one.
+import { screenText } from './screen';
+import type { InjectionFinding } from './types';
+
+export interface DetectorVerdict {
+  detector: string;
+  /** In [0, 1]: how sure the detector is that the text is an injection. */
+  score: number;
+  /** What made the score, when the detector can say (the rules that fired). */
+  findings?: InjectionFinding[];
+}
+
+/** One way of telling injections from ordinary text. */
+export interface InjectionDetector {
+  readonly name: string;
+  detect(text: string): Promise<DetectorVerdict>;
+}
+
+export interface CombinedVerdict {
+  /** The highest detector score: a detector sure of an attack is not outvoted by others that miss it. */
+  score: number;
+  flagged: boolean;
+  verdicts: DetectorVerdict[];
+}
+
+/** The rule-based screener as a detector. */
+export const ruleDetector: InjectionDetector = {
+  name: 'rules',
+  detect: async (text) => {
+    const { score, findings } = screenText(text, { threshold: 1 });
+    return { detector: 'rules', score, findings };
+  },
+};
+
+/** Runs every detector on the text; no detector at all passes everything (detection switched off). */
+export async function detectInjection(detectors: readonly InjectionDetector[], text: string, threshold: number): Promise<CombinedVerdict> {
+  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
+  const verdicts = await Promise.all(detectors.map((d) => d.detect(text)));
+  const score = Math.max(0, ...verdicts.map((v) => v.score));
+  return { score, flagged: verdicts.length > 0 && score >= threshold, verdicts };
+}
