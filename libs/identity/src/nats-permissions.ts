@@ -14,7 +14,7 @@ import { CATALOG, STREAMS, SYSTEM_TENANT, subjectFilter, type MessageType, type 
  */
 
 /** The services, each connecting as the user of its name (libs/service-host names the connection so too). */
-export const SERVICE_NAMES = ['orchestrator', 'registry', 'memory', 'policy', 'observability'] as const;
+export const SERVICE_NAMES = ['orchestrator', 'registry', 'memory', 'policy', 'observability', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The agents of apps/demo-agent: each gets its own user, `agent-<name>`. */
@@ -116,6 +116,18 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     asks: ['GetSchedulerState', 'FindAgents', 'ListKillSwitches'],
     follows: [],
     buckets: [],
+    eventStore: 'read',
+  },
+  // The HTTP gateway (apps/gateway) sends no command and asks no query as itself: it does so on the connection of
+  // the principal a request's token names (that principal's creds). Its own user only reads run histories (filtered
+  // to the token's tenant in the gateway, as the dashboard does) and keeps the Idempotency-Key answers.
+  gateway: {
+    publishes: [],
+    consumes: [],
+    answers: [],
+    asks: [],
+    follows: [],
+    buckets: ['agentos_idempotency'],
     eventStore: 'read',
   },
 };
