@@ -7,7 +7,7 @@ import type { ValidationIssue } from './messages/operations';
 
 export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: string; issues: ValidationIssue[] };
 
-const toIssues = (error: z.ZodError, prefix = ''): ValidationIssue[] =>
+export const toIssues = (error: z.ZodError, prefix = ''): ValidationIssue[] =>
   error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
     message: issue.message,

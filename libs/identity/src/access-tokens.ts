@@ -1,0 +1,53 @@
+import { describeZodError } from '@agentos/contracts';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+
+/**
+ * Bearer tokens for the HTTP faces (the observability dashboard, the gateway): an operator-kept JSON file maps
+ * the sha256 of each token to the principal it speaks for. Only hashes are stored; a token is shown once.
+ */
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** A fresh random token (256 bits, base64url) and its hash for the tokens file. */
+export function newAccessToken(): { token: string; sha256: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, sha256: hashToken(token) };
+}
+
+/** The token of `Authorization: Bearer <token>`, or undefined. */
+export const bearerToken = (authorization: string | undefined): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+
+/** Principals by token hash, looked up in constant time. */
+export class TokenTable<P> {
+  private readonly entries: { hash: Buffer; principal: P }[];
+
+  constructor(entries: readonly ({ sha256: string } & P)[]) {
+    this.entries = entries.map(({ sha256, ...principal }) => ({ hash: Buffer.from(sha256, 'hex'), principal: principal as unknown as P }));
+  }
+
+  /** Reads and validates a tokens file; the error names the file and the field. */
+  static load<P>(path: string, schema: z.ZodType<{ tokens: ({ sha256: string } & P)[] }>, what: string): TokenTable<P> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new Error(`${what} tokens file ${path}: ${(error as Error).message}`);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${what} tokens file ${path}: ${describeZodError(parsed.error)}`);
+    return new TokenTable<P>(parsed.data.tokens);
+  }
+
+  /** Compares against every entry in constant time, without stopping at a match. */
+  find(token: string): P | undefined {
+    const presented = Buffer.from(hashToken(token), 'hex');
+    let found: P | undefined;
+    for (const entry of this.entries) if (timingSafeEqual(presented, entry.hash)) found = entry.principal;
+    return found;
+  }
+
+  get principals(): P[] {
+    return this.entries.map((e) => e.principal);
+  }
+}
