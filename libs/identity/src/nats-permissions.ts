@@ -256,8 +256,9 @@ export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'servi
   for (const name of role.buckets) publish.push(...bucket(name));
   for (const { bucket: name, prefix } of role.ownKeys ?? []) publish.push(...ownKeys(name, prefix));
   if (role.eventStore) {
-    publish.push(...checking([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
-    if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
+    // A read asks for a stream's last commit (STREAM.MSG.GET by subject) before fetching what is newer.
+    publish.push(...checking([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM), `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
+    if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS);
   }
   // A platform operator or auditor follows every conversation live (`agentos run`, `agentos submit` follow 'agentos.>').
   if (role.readsStreams) {

@@ -40,6 +40,16 @@ export class GatewayAccess {
     return principal;
   }
 
+  /**
+   * A platform operator (tenant `system`): for what is not any one tenant's, the policy bundle in force and the
+   * supervisor's agent processes. A tenant's operator may send those commands on NATS too; the gateway does not.
+   */
+  admitPlatformOperator(request: Request): GatewayPrincipal {
+    const principal = this.admit(request, ['operator']);
+    if (principal.tenant !== SYSTEM_TENANT) throw new Problem(403, 'Forbidden', `${principal.name} operates tenant ${principal.tenant}: this acts on the whole platform`);
+    return principal;
+  }
+
   private principalOf(request: Request): GatewayPrincipal {
     if (this.mode === 'insecure') return ANONYMOUS;
     if (!this.tokens) throw new Problem(401, 'Unauthorized', UNCONFIGURED);

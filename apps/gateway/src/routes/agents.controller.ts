@@ -11,7 +11,8 @@ import { checked, jsonBody } from '../http/request-body';
 import { respond } from '../http/respond';
 import { Route } from '../openapi';
 
-const OPERATORS = ['operator'] as const;
+/** Supervised processes serve every tenant: platform operators only (see admitPlatformOperator). */
+const PLATFORM_OPERATORS = ['operator'] as const;
 
 /** The registry's agents (FindAgents) and the supervisor's processes (SpawnAgent, TerminateAgent). */
 @Controller('v1/agents')
@@ -32,9 +33,9 @@ export class AgentsController {
   }
 
   @Post(':name/spawn')
-  @Route({ summary: 'Start worker processes of an agent template (SpawnAgent; checked by policy as agent.spawn)', roles: OPERATORS, body: SpawnRequest, ok: { status: 202, schema: Sent }, problems: [400, 403, 409], idempotent: true })
+  @Route({ summary: 'Start worker processes of an agent template (SpawnAgent; checked by policy as agent.spawn)', roles: PLATFORM_OPERATORS, body: SpawnRequest, ok: { status: 202, schema: Sent }, problems: [400, 403, 409], idempotent: true })
   async spawn(@Req() request: Request, @Res() response: Response, @Param('name') name: string): Promise<void> {
-    const principal = this.context.access.admit(request, OPERATORS);
+    const principal = this.context.access.admitPlatformOperator(request);
     const template = checked(Name, name, 'name');
     const body = await jsonBody(request, SpawnRequest);
     const answer = await this.idempotency.once(request, principal, body, async () => {
@@ -46,9 +47,9 @@ export class AgentsController {
   }
 
   @Post(':name/terminate')
-  @Route({ summary: 'Terminate one instance of an agent, or every instance (TerminateAgent)', roles: OPERATORS, body: TerminateRequest, ok: { status: 202, schema: Sent }, problems: [400, 403, 404, 409], idempotent: true })
+  @Route({ summary: 'Terminate one instance of an agent, or every instance (TerminateAgent)', roles: PLATFORM_OPERATORS, body: TerminateRequest, ok: { status: 202, schema: Sent }, problems: [400, 403, 404, 409], idempotent: true })
   async terminate(@Req() request: Request, @Res() response: Response, @Param('name') name: string): Promise<void> {
-    const principal = this.context.access.admit(request, OPERATORS);
+    const principal = this.context.access.admitPlatformOperator(request);
     const agent = checked(Name, name, 'name');
     const body = await jsonBody(request, TerminateRequest);
     const answer = await this.idempotency.once(request, principal, body, async () => {

@@ -46,7 +46,8 @@ export class PolicyController {
   @Put('policy')
   @Route({ summary: 'Publish a policy bundle (application/yaml, or JSON {yaml}); answers with policy’s verdict', roles: OPERATORS, body: PolicyRequest, ok: { status: 200, schema: PolicyApplied }, problems: [400, 403, 409, 413, 415] })
   async apply(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const principal = this.context.access.admit(request, OPERATORS);
+    // One bundle governs every tenant: a platform operator's.
+    const principal = this.context.access.admitPlatformOperator(request);
     const yaml = (await yamlBody(request)) ?? (await jsonBody(request, PolicyRequest)).yaml;
     try {
       parsePolicyBundle(yaml, 'bundle');

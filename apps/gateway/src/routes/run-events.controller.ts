@@ -12,6 +12,7 @@ import { RunReader } from '../runs/run-reader';
 /** How often a followed run's stream is read for new events, and how often an idle stream says it is alive. */
 const POLL_MS = 200;
 const KEEP_ALIVE_MS = 15_000;
+const NEW_RUN_WAIT_MS = 5_000;
 
 const frame = (record: RecordedEvent) => `id: ${record.revision}\nevent: ${record.event.type}\ndata: ${JSON.stringify(record.event)}\n\n`;
 
@@ -33,7 +34,8 @@ export class RunEventsController {
   async follow(@Req() request: Request, @Res() response: Response, @Param('id') id: string): Promise<void> {
     const principal = this.context.access.admit(request, EVERY_ROLE);
     const resumeFrom = resumePoint(request.headers['last-event-id']);
-    const history = await this.runs.history(principal, id);
+    // A client may follow a run it submitted a moment ago, before the orchestrator recorded it.
+    const history = await this.runs.history(principal, id, { waitMs: NEW_RUN_WAIT_MS });
     let settledAt = settledRevision(history);
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write('retry: 1000\n\n');

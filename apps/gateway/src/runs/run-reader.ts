@@ -3,11 +3,13 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@agentos/event
 import { workflowStream } from '@agentos/orchestration';
 import { matches, runOutcome, stateAt, workflowRows, type WorkflowFilter, type WorkflowRow } from '@agentos/replay';
 import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { seesTenant, type GatewayPrincipal } from '../access/gateway-tokens';
 import type { RunView } from '../api-schemas';
 import { invalidRequest, notFound } from '../http/problem';
 
+const RECORDED_POLL_MS = 100;
 const START_TYPES = ['IntentSubmitted', 'WorkflowStarted'];
 
 /** The run's tenant: its start's, else its first event's (a workflow rejected before it started). */
@@ -22,10 +24,18 @@ export const tenantOfRun = (records: readonly RecordedEvent[]): string => (recor
 export class RunReader {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  /** A run's history; 400 for an id that is no UUID, 404 for none or another tenant's. */
-  async history(principal: GatewayPrincipal, id: string, fromRevision = 0): Promise<RecordedEvent[]> {
+  /**
+   * A run's history; 400 for an id that is no UUID, 404 for none or another tenant's. `waitMs`: how long to wait
+   * for a run that is not recorded yet (one accepted a moment ago is recorded once the orchestrator handled it).
+   */
+  async history(principal: GatewayPrincipal, id: string, { fromRevision = 0, waitMs = 0 } = {}): Promise<RecordedEvent[]> {
     if (!isUuid(id)) throw invalidRequest([{ path: 'id', message: 'must be a run id (a UUID)' }]);
-    const first = await this.store.readStream(workflowStream(id), { maxCount: 1 });
+    const deadline = Date.now() + waitMs;
+    let first = await this.store.readStream(workflowStream(id), { maxCount: 1 });
+    while (first.length === 0 && Date.now() < deadline) {
+      await sleep(RECORDED_POLL_MS);
+      first = await this.store.readStream(workflowStream(id), { maxCount: 1 });
+    }
     if (first.length === 0 || !seesTenant(principal, tenantOfRun(first))) throw notFound(`unknown run ${id}`);
     return this.after(id, fromRevision);
   }
@@ -44,10 +54,6 @@ export class RunReader {
     return workflowRows(await this.store.readAll()).filter((row) => seesTenant(principal, row.tenant) && matches(row, filter));
   }
 
-  /** The memory a run's steps wrote (for the incident report's context). */
-  async memoryOf(tenant: string, id: string): Promise<RecordedEvent[]> {
-    return this.store.readStream(`memory-${tenant}.workflow.${id}`);
-  }
 }
 
 /** A run as GET /v1/runs/{id} shows it: how it ended (or that it has not), where each step stands, what it spent. */
