@@ -7,8 +7,10 @@ import { ProblemBody } from './api-schemas';
 
 /** A zod schema as the JSON Schema (2020-12, which OpenAPI 3.1 uses) of a request (`input`) or a response (`output`). */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest as SchemaObject;
+  // OpenAPI 3.1's dialect is 2020-12 already: the schema's own $schema would only repeat it.
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json as SchemaObject;
 }
 
 const PROBLEM_TITLES: Record<number, string> = {
