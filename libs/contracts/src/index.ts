@@ -17,3 +17,4 @@ export * from './messages/workflow';
 export * from './as-recorded';
 export * from './buckets';
 export * from './wire-contract';
+export * from './rejection';
