@@ -1,7 +1,7 @@
 import { describeZodError } from '@agentos/contracts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Bearer tokens for the HTTP faces (the observability dashboard, the gateway): an operator-kept JSON file maps
@@ -17,6 +17,23 @@ export function newAccessToken(): { token: string; sha256: string } {
 
 /** The token of `Authorization: Bearer <token>`, or undefined. */
 export const bearerToken = (authorization: string | undefined): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+
+/**
+ * The schema of a tokens file, `{ "tokens": [ <entry>, … ] }`, each name at most once: the name is who did what in
+ * logs and recorded reasons, so two tokens of one name would make that record ambiguous.
+ */
+export function tokensFileSchema<E extends z.ZodType<{ sha256: string; name: string }>>(entry: E) {
+  return z
+    .object({ tokens: z.array(entry) })
+    .strict()
+    .superRefine(({ tokens }, ctx) => {
+      const seen = new Set<string>();
+      tokens.forEach(({ name }, index) => {
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['tokens', index, 'name'], message: `"${name}" is used by an earlier token` });
+        seen.add(name);
+      });
+    });
+}
 
 /** Principals by token hash, looked up in constant time. */
 export class TokenTable<P> {

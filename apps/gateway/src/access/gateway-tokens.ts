@@ -1,5 +1,5 @@
 import { SYSTEM_TENANT, TenantId } from '@agentos/contracts';
-import { TokenTable, USER_ROLES, newAccessToken, type UserRole } from '@agentos/identity';
+import { TokenTable, USER_ROLES, newAccessToken, tokensFileSchema, type UserRole } from '@agentos/identity';
 import { credsClaims } from '@agentos/messaging';
 import { z } from 'zod';
 
@@ -28,17 +28,7 @@ const TokenEntry = z
   })
   .strict();
 
-const TokensFile = z
-  .object({ tokens: z.array(TokenEntry) })
-  .strict()
-  .superRefine(({ tokens }, ctx) => {
-    const seen = new Set<string>();
-    tokens.forEach(({ name }, index) => {
-      // One principal, one connection: two tokens for one name would have to agree on everything anyway.
-      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['tokens', index, 'name'], message: `"${name}" is used by an earlier token` });
-      seen.add(name);
-    });
-  });
+const TokensFile = tokensFileSchema(TokenEntry);
 export type GatewayTokensFile = z.infer<typeof TokensFile>;
 
 /**

@@ -1,5 +1,5 @@
 import { TenantId, describeZodError } from '@agentos/contracts';
-import { TokenTable, newAccessToken } from '@agentos/identity';
+import { TokenTable, newAccessToken, tokensFileSchema } from '@agentos/identity';
 import { z } from 'zod';
 
 /** Who a token speaks for: its name (recorded as the actor of what it does), its tenant (or `*`: all) and its role. */
@@ -21,17 +21,7 @@ const TokenEntry = z
   })
   .strict();
 
-const TokensFile = z
-  .object({ tokens: z.array(TokenEntry) })
-  .strict()
-  .superRefine(({ tokens }, ctx) => {
-    // A repeated name would make the record of who threw a kill switch ambiguous.
-    const seen = new Set<string>();
-    tokens.forEach(({ name }, index) => {
-      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['tokens', index, 'name'], message: `"${name}" is used by an earlier token` });
-      seen.add(name);
-    });
-  });
+const TokensFile = tokensFileSchema(TokenEntry);
 export type TokensFile = z.infer<typeof TokensFile>;
 
 /** The operator's tokens, held only as hashes (the model the gateway shares, libs/identity access-tokens). */
