@@ -2,6 +2,7 @@ import { DocumentError, SYSTEM_TENANT, createMessage, decodeMessage, subjectFilt
 import { parsePolicyBundle } from '@agentos/policy-engine';
 import { Controller, Delete, Get, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from '../http/express';
+import { killSwitchRefusal } from '@agentos/identity';
 import { EVERY_ROLE } from '../access/gateway-access';
 import type { GatewayPrincipal } from '../access/gateway-tokens';
 import { PrincipalBus } from '../access/principal-bus';
@@ -15,13 +16,6 @@ import { Route } from '../openapi';
 
 const OPERATORS = ['operator'] as const;
 const VERDICT_MS = 15_000;
-
-/** Only a platform operator stops everything or an agent; a tenant's operator only its own tenant (the dashboard's rule). */
-function killSwitchRefusal(principal: GatewayPrincipal, scope: string, target: string): string | undefined {
-  if (principal.tenant === SYSTEM_TENANT) return undefined;
-  if (scope === 'tenant' && target === principal.tenant) return undefined;
-  return `${principal.name} may only throw or release a tenant kill switch for tenant ${principal.tenant} (a run: POST /v1/runs/{id}/cancel)`;
-}
 
 /** The policy bundle in force, publishing a new one, and kill switches. */
 @Controller('v1')
@@ -84,7 +78,8 @@ export class PolicyController {
   }
 
   private async sendKillSwitch(request: Request, response: Response, principal: GatewayPrincipal, type: 'ActivateKillSwitch' | 'ReleaseKillSwitch', body: { scope: 'global' | 'tenant' | 'agent' | 'workflow'; target: string; reason: string }): Promise<void> {
-    const refusal = killSwitchRefusal(principal, body.scope, body.target);
+    // The dashboard's rule (libs/identity): a tenant's operator only its own tenant; a run is stopped with /cancel.
+    const refusal = killSwitchRefusal({ ...principal, allTenants: principal.tenant === SYSTEM_TENANT }, body.scope, body.target);
     if (refusal) throw new Problem(403, 'Forbidden', refusal);
     const answer = await this.idempotency.once(request, principal, body, async () => {
       const origin = this.bus.origin(principal, this.idempotency.commandId(principal, this.idempotency.keyOf(request), type));

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { bearerToken, type TokenTable } from '@agentos/identity';
+import { bearerToken, killSwitchRefusal, type TokenTable } from '@agentos/identity';
 import { ALL_TENANTS, loadTokens, type Principal } from './tokens';
 
 export type Admission = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; error: string };
@@ -37,10 +37,6 @@ export class HttpAccess {
 
 export const canSee = (principal: Principal, tenant: string): boolean => principal.tenant === ALL_TENANTS || principal.tenant === tenant;
 
-/** Only operators stop work; a tenant's operator only its own tenant, never everything. */
-export function mayThrowKillSwitch(principal: Principal, scope: string, target: string): string | undefined {
-  if (principal.role !== 'operator') return `${principal.name} is a viewer: only an operator may throw a kill switch`;
-  if (principal.tenant === ALL_TENANTS) return undefined;
-  if (scope === 'tenant' && target === principal.tenant) return undefined;
-  return `${principal.name} may only throw a tenant kill switch for tenant ${principal.tenant}`;
-}
+/** The rule the gateway applies too (libs/identity killSwitchRefusal): operators only, a tenant's only its own tenant. */
+export const mayThrowKillSwitch = (principal: Principal, scope: string, target: string): string | undefined =>
+  killSwitchRefusal({ ...principal, allTenants: principal.tenant === ALL_TENANTS }, scope, target);
