@@ -1,5 +1,4 @@
 import { ActivateKillSwitch, AgentDescriptor, ApproveIntent, ClientInput, KillSwitchList, KillSwitchScope, PolicyBundleInForce, Priority, SubmitIntent, ValidationIssue } from '@agentos/contracts';
-import { USER_ROLES } from '@agentos/identity';
 import { z } from 'zod';
 
 /**
@@ -118,5 +117,3 @@ export const ProblemBody = z.object({
   instance: z.string(),
   errors: z.array(ValidationIssue).optional(),
 });
-
-export const Role = z.enum(USER_ROLES);

@@ -2,12 +2,10 @@ import type { NatsConnector } from '@agentos/messaging';
 import type { Readiness } from '@agentos/service-host';
 import type { Logger } from 'pino';
 import type { GatewayAccess } from './access/gateway-access';
-import type { GatewaySettings } from './gateway.settings';
 
-/** What the gateway's providers share: its settings, log, access table, readiness and its own NATS connection. */
+/** What the gateway's providers share: its log, access table, its own NATS connection and readiness. */
 export class GatewayContext {
   constructor(
-    readonly settings: GatewaySettings,
     readonly log: Logger,
     readonly access: GatewayAccess,
     readonly connector: NatsConnector,

@@ -15,7 +15,7 @@ import { openApiDocument } from './openapi';
 export async function buildOpenApiDocument(): Promise<OpenAPIObject> {
   const settings = gatewaySettings.parse({});
   const log = createLogger('gateway', 'silent');
-  const context = new GatewayContext(settings, log, GatewayAccess.from(settings), new NatsConnector({ servers: settings.NATS_URL, name: 'openapi' }), new Readiness());
+  const context = new GatewayContext(log, GatewayAccess.from(settings), new NatsConnector({ servers: settings.NATS_URL, name: 'openapi' }), new Readiness());
   const app = await NestFactory.create(GatewayModule.with(context, {}), { bodyParser: false, logger: false });
   try {
     return openApiDocument(app);

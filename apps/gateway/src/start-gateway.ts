@@ -44,7 +44,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   if (access.mode === 'insecure') log.warn({ event: 'http.insecure' }, 'AGENTOS_INSECURE=1: every gateway route is open, acting as the platform operator');
   const connector = new NatsConnector(natsSettingsOf('gateway', settings), log);
   const readiness = new Readiness();
-  const context = new GatewayContext(settings, log, access, connector, readiness);
+  const context = new GatewayContext(log, access, connector, readiness);
   // Nest's body parser is off: routes read their bodies themselves, so every refusal is a problem+json of ours.
   const app = await NestFactory.create(GatewayModule.with(context, env), { bodyParser: false, logger: new PinoNestLogger(log) });
   app.useGlobalFilters(new ProblemFilter(log));

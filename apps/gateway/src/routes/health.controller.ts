@@ -3,9 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from '../http/express';
 import { GatewayContext } from '../gateway-context';
 
-/** The documents that describe the gateway are open: they hold no data. */
-export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
-
 /**
  * /livez: 200 while the process runs (also while NATS is down: restarting would not bring it back); /readyz: 200
  * only while the gateway's NATS connection is up and it is not draining, else 503, the state as JSON either way.
