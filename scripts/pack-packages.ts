@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -65,7 +66,7 @@ function dependenciesOf(out: string): Record<string, string> {
   return dependencies;
 }
 
-const isBuiltin = (name: string) => (require('node:module') as { builtinModules: string[] }).builtinModules.includes(name);
+const isBuiltin = (name: string) => builtinModules.includes(name);
 
 export function buildPackage(lib: (typeof PACKAGES)[number]): string {
   const out = join(PACKAGES_DIR, lib);
