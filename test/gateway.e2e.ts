@@ -132,7 +132,9 @@ describe('the HTTP gateway against the whole system, NATS with auth on', () => {
     const timeline = await call('GET', `/v1/runs/${runId}/timeline`, { token: tokens.ann });
     expect(timeline.body.entries.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['IntentSubmitted', 'PolicyDecided', 'TaskAssigned', 'IntentCompleted']));
     const verify = await call('GET', `/v1/runs/${runId}/verify`, { token: tokens.ann });
-    expect(verify.body).toMatchObject({ ok: true, events: events.length - 1 });
+    expect(verify.body.ok).toBe(true);
+    // Every event the stream sent (all but `end`), and any recorded after the outcome (a late usage report).
+    expect(verify.body.events).toBeGreaterThanOrEqual(events.length - 1);
     const report = await call('GET', `/v1/runs/${runId}/report`, { token: tokens.ann });
     expect(report.headers.get('content-type')).toMatch(/^text\/markdown/);
     expect(report.body).toContain(runId);
