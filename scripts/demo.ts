@@ -13,9 +13,10 @@ import { freePort, prepareIdentity, startNatsServer, waitFor, type NatsCredentia
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { newGatewayToken } from '../apps/gateway/src/access/gateway-tokens';
 import { newToken } from '../apps/observability/src/http/tokens';
 import { localAuth, spawnSystem } from './local-auth';
-import { ROOT } from './processes';
+import { ROOT, spawnApp } from './processes';
 
 const TEXT =
   'AgentOS is the control layer between compute and autonomous agents. It schedules them, moves their messages and records every decision. Any incident can be replayed step by step.';
@@ -58,6 +59,18 @@ function dashboardAccess(): { env: Record<string, string>; token?: string } {
   return { env: { AGENTOS_OBSERVABILITY_TOKENS_FILE: file }, token };
 }
 
+/**
+ * A one-run token for the HTTP gateway acting as the CLI's principal (the platform's operator: its creds when NATS has
+ * auth), unless the operator set up access.
+ */
+function gatewayAccess(credentials: Readonly<Record<string, NatsCredentials>> | undefined): { env: Record<string, string>; token?: string } {
+  if (process.env.AGENTOS_GATEWAY_TOKENS_FILE || process.env.AGENTOS_INSECURE === '1') return { env: {} };
+  const { token, entry } = newGatewayToken({ name: 'cli', tenant: 'system', role: 'operator', ...(credentials ? { creds: credentials.cli.creds } : {}) });
+  const file = join(ROOT, '.data', 'gateway-tokens.json');
+  writeFileSync(file, JSON.stringify({ tokens: [entry] }), { mode: 0o600 });
+  return { env: { AGENTOS_GATEWAY_TOKENS_FILE: file }, token };
+}
+
 async function main() {
   const keepRunning = process.env.AGENTOS_KEEP_RUNNING === '1';
   let natsUrl = process.env.NATS_URL;
@@ -83,7 +96,17 @@ async function main() {
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();
   const logs = join(ROOT, '.data', 'logs');
-  const apps = spawnSystem({ NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs);
+  const appEnv = { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  const gatewayPort = process.env.AGENTOS_GATEWAY_PORT ?? (keepRunning ? '8080' : '0');
+  const api = gatewayAccess(credentials);
+  let gatewayUrl = '';
+  const apps = [
+    ...spawnSystem({ ...appEnv, AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs),
+    // The HTTP gateway, as its own NATS user.
+    spawnApp('gateway', { ...appEnv, AGENTOS_GATEWAY_PORT: gatewayPort, ...api.env, ...(credentials ? { NATS_CREDS: credentials.gateway.creds } : {}) }, (line) => {
+      if (line.event === 'service.started') gatewayUrl = String(line.url);
+    }, { logFile: join(logs, 'gateway.log') }),
+  ];
   say(`each app's log (JSON lines, appended): ${relative(ROOT, logs)}/<app>.log`);
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));
@@ -136,9 +159,16 @@ async function main() {
     const workflowCode = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
     say(workflowCode === 0 ? 'workflow completed' : `workflow ended with exit code ${workflowCode}`);
     if (workflowCode !== 0) process.exitCode = 1;
+
+    // The same intent's record, through the HTTP gateway.
+    const viaHttp = await fetch(`${gatewayUrl}/v1/runs/${intentId}`, { headers: api.token ? { authorization: `Bearer ${api.token}` } : {} });
+    const run = (await viaHttp.json()) as { status?: string; events?: number; detail?: string };
+    say(`GET ${gatewayUrl}/v1/runs/${intentId}: ${viaHttp.status} ${run.status ?? run.detail} (${run.events ?? 0} events); API description at ${gatewayUrl}/openapi.json`);
+    if (viaHttp.status !== 200) process.exitCode = 1;
     if (keepRunning) {
       say(`system is running: dashboard http://127.0.0.1:${dashboardPort}/, metrics /metrics; replay it with: npm run agentos -- replay ${intentId} (Ctrl-C to stop)`);
       if (dashboard.token) say(`dashboard access token (operator, all tenants, this run only): ${dashboard.token}`);
+      if (api.token) say(`gateway ${gatewayUrl} bearer token (the platform operator, this run only): ${api.token}`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {

@@ -4,10 +4,11 @@ import { JetStreamEventStore } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
-import { DEMO_AGENTS, agentUser, startNatsServer, waitFor, type NatsCredentials, type NatsServerHandle } from '@agentos/testing';
+import { DEMO_AGENTS, agentUser, startNatsServer, waitFor, type NatsCredentials, type NatsPrincipal, type NatsServerHandle } from '@agentos/testing';
 import type { INestMicroservice } from '@nestjs/common';
 import pino from 'pino';
 import { summariser } from '../apps/demo-agent/src/summariser.agent';
+import { startGateway, type RunningGateway } from '../apps/gateway/src/start-gateway';
 import { memoryService } from '../apps/memory/src/memory.module';
 import { observabilityService } from '../apps/observability/src/observability.module';
 import { orchestratorService } from '../apps/orchestrator/src/orchestrator.module';
@@ -38,6 +39,8 @@ export interface RunningSystem<N extends SystemNats = NatsServerHandle> {
   recorded(intentId: string, accept: (event: Envelope) => boolean, what: string): Promise<Envelope[]>;
   /** Publishes SubmitIntent and waits for the intent to complete, be rejected or fail; `events` end with that outcome. */
   submit(capability: string, input: Record<string, unknown>, origin?: Partial<Origin>): Promise<{ intentId: string; command: MessageOf<'SubmitIntent'>; events: Envelope[] }>;
+  /** The HTTP gateway, when options.gateway asked for it. */
+  gateway?: RunningGateway;
   /** A running service's Nest application, to reach its providers. */
   service(name: string): INestMicroservice;
   /** Stops one service (gracefully) and starts a fresh instance of it. */
@@ -71,12 +74,19 @@ export interface SystemOptions<N extends SystemNats = NatsServerHandle> {
    * give the creds files by user name for options.nats.
    */
   auth?: boolean | Readonly<Record<string, NatsCredentials>>;
+  /** With `auth: true`: more principals to issue creds for (e.g. the people a gateway's tokens act as). */
+  principals?: NatsPrincipal[];
+  /**
+   * Start the HTTP gateway too (on a free port, as its own NATS user with auth): its extra environment, made once the
+   * creds exist (e.g. a tokens file naming them).
+   */
+  gateway?: (credentials: Readonly<Record<string, NatsCredentials>> | undefined) => Record<string, string>;
 }
 
 /** The whole system in this process, on a private nats-server (or options.nats): five services and the demo agent. */
 export async function startSystem<N extends SystemNats = NatsServerHandle>(extraAgents: AgentDefinition<never, unknown>[] = [], options: SystemOptions<N> = {}): Promise<RunningSystem<N>> {
   const definitions = [...(options.agents ?? [summariser as AgentDefinition<never, unknown>]), ...extraAgents];
-  const auth = options.auth === true && !options.nats ? { agents: [...new Set([...DEMO_AGENTS, ...definitions.map((d) => d.name)])] } : undefined;
+  const auth = options.auth === true && !options.nats ? { agents: [...new Set([...DEMO_AGENTS, ...definitions.map((d) => d.name)])], principals: options.principals } : undefined;
   const nats = options.nats ?? ((await startNatsServer({ auth })) as SystemNats as N);
   const credentials = options.auth === true ? (nats as SystemNats & { credentials?: Record<string, NatsCredentials> }).credentials : options.auth || undefined;
   if (options.auth === true && !credentials) throw new Error('auth: the given NATS has no credentials');
@@ -111,6 +121,9 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
       { what: `agent ${agent.name} to register` },
     );
   }
+  const gateway = options.gateway
+    ? await startGateway({ env: { ...env, ...login('gateway'), AGENTOS_GATEWAY_PORT: '0', ...options.gateway(credentials) }, log: log.child({ service: 'gateway' }), handleSignals: false })
+    : undefined;
   const reader = new NatsConnector(settings('e2e-reader'));
   const store = new JetStreamEventStore(reader);
   // Decision inputs and usage are recorded for replay; the tests read the decisions themselves.
@@ -121,6 +134,7 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
   return {
     nats,
     client,
+    gateway,
     origin,
     store,
     history,
@@ -145,6 +159,7 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
       services.set(name, await start(definition));
     },
     async stop() {
+      await gateway?.close();
       await client.close();
       await reader.close();
       await Promise.all(agents.map((agent) => bounded(agent.stop(), `agent ${agent.instanceId} stop`)));

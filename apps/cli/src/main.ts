@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { AddOptions } from './commands/principals';
 import { output, type Output } from './output';
 import type { Session } from './session';
-import { parseSince } from './since';
+import { parseSince } from '@agentos/config';
 import type { GlobalFlags } from './settings';
 
 const program = new Command('agentos')

@@ -1,2 +1,3 @@
 export * from './parse-settings';
 export * from './setting-types';
+export * from './since';

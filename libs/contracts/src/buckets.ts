@@ -16,6 +16,8 @@ export const BUCKETS = {
   agentos_step_ledger: { history: 1, ttlMs: 7 * DAY_MS, description: 'Which agent instance holds or finished each workflow step' },
   agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
   agentos_leases: { history: 1, description: 'Which replica of a one-active-replica service (the orchestrator) works now' },
+  // A day: how long a client may retry a request with the same Idempotency-Key and get the first answer.
+  agentos_idempotency: { history: 1, ttlMs: DAY_MS, description: 'Answers of the HTTP gateway by Idempotency-Key, shared by its replicas' },
 } as const satisfies Record<string, BucketSpec>;
 
 export interface BucketSpec {

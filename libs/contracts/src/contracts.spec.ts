@@ -62,12 +62,12 @@ describe('contracts', () => {
     expect(parseMessage(a).ok).toBe(true);
   });
 
-  it('rejects bad messages with errors that name the field', () => {
+  it('rejects bad messages with errors that name the field, the envelope’s and the payload’s together', () => {
     const bad = { ...submit(), tenant: 'ACME!', payload: { intentId: 'nope', goal: '', capability: 'Sum.marise' } };
     const result = parseMessage(bad);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues.map((i) => i.path)).toEqual(['tenant']);
+    expect(result.issues.map((i) => i.path)).toEqual(['tenant', 'payload.intentId', 'payload.goal', 'payload.capability']);
     const payloadResult = parseMessage({ ...bad, tenant: 'acme' });
     expect(payloadResult.ok || payloadResult.issues.map((i) => i.path).sort()).toEqual(['payload.capability', 'payload.goal', 'payload.intentId']);
     expect(parseMessage({ ...submit(), type: 'LaunchMissiles' })).toMatchObject({ ok: false, error: 'type: unknown message type "LaunchMissiles"' });

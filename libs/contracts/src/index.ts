@@ -17,3 +17,5 @@ export * from './yaml-document';
 export * from './messages/workflow';
 export * from './as-recorded';
 export * from './buckets';
+export * from './wire-contract';
+export * from './rejection';

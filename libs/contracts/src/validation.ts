@@ -7,7 +7,7 @@ import type { ValidationIssue } from './messages/operations';
 
 export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: string; issues: ValidationIssue[] };
 
-const toIssues = (error: z.ZodError, prefix = ''): ValidationIssue[] =>
+export const toIssues = (error: z.ZodError, prefix = ''): ValidationIssue[] =>
   error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
     message: issue.message,
@@ -45,19 +45,27 @@ export function parsePayload<T extends MessageType>(type: T, payload: unknown): 
   return checked.data as PayloadOf<T>;
 }
 
-/** Validates an envelope and its payload against the catalog; errors name the offending field. */
+/**
+ * Validates an envelope and its payload against the catalog; errors name the offending field. The envelope's and
+ * the payload's problems are reported together (a sender fixes them in one go), once the type and version are known.
+ */
 export function parseMessage(raw: unknown): ParseResult {
   const header = EnvelopeHeader.safeParse(raw);
-  if (!header.success) return failure(toIssues(header.error));
-  const { type, version } = header.data;
-  if (!isMessageType(type)) return failure([{ path: 'type', message: `unknown message type "${type}"` }]);
+  const issues: ValidationIssue[] = header.success ? [] : toIssues(header.error);
+  const { type, version, payload } = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; version?: unknown; payload?: unknown };
+  if (typeof type !== 'string' || !isMessageType(type)) {
+    if (header.success) issues.push({ path: 'type', message: `unknown message type "${String(type)}"` });
+    return failure(issues);
+  }
   const spec = CATALOG[type];
   if (version !== spec.version) {
-    return failure([{ path: 'version', message: `${type} version ${version} is not supported (expected ${spec.version})` }]);
+    if (header.success) issues.push({ path: 'version', message: `${type} version ${String(version)} is not supported (expected ${spec.version})` });
+    return failure(issues);
   }
-  const payload = checkPayload(type, (raw as { payload?: unknown }).payload);
-  if (!payload.ok) return failure(payload.issues);
-  return { ok: true, message: { ...header.data, payload: payload.data } as AnyMessage };
+  const checked = checkPayload(type, payload);
+  if (!checked.ok) issues.push(...checked.issues);
+  if (!header.success || !checked.ok) return failure(issues);
+  return { ok: true, message: { ...header.data, payload: checked.data } as AnyMessage };
 }
 
 /** Parses a message from its wire form (UTF-8 JSON). JSON.parse is not recursive: any depth is read, then refused by parseMessage. */

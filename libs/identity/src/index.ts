@@ -1,3 +1,4 @@
 export * from './nats-permissions';
 export * from './identity-store';
 export * from './claims-update';
+export * from './access-tokens';

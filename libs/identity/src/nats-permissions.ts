@@ -14,7 +14,7 @@ import { CATALOG, STREAMS, SYSTEM_TENANT, subjectFilter, type MessageType, type 
  */
 
 /** The services, each connecting as the user of its name (libs/service-host names the connection so too). */
-export const SERVICE_NAMES = ['orchestrator', 'registry', 'memory', 'policy', 'observability'] as const;
+export const SERVICE_NAMES = ['orchestrator', 'registry', 'memory', 'policy', 'observability', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The agents of apps/demo-agent: each gets its own user, `agent-<name>`. */
@@ -123,6 +123,18 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     asks: ['GetSchedulerState', 'FindAgents', 'ListKillSwitches'],
     follows: [],
     buckets: [],
+    eventStore: 'read',
+  },
+  // The HTTP gateway (apps/gateway) sends no command and asks no query as itself: it does so on the connection of
+  // the principal a request's token names (that principal's creds). Its own user only reads run histories (filtered
+  // to the token's tenant in the gateway, as the dashboard does) and keeps the Idempotency-Key answers.
+  gateway: {
+    publishes: [],
+    consumes: [],
+    answers: [],
+    asks: [],
+    follows: [],
+    buckets: ['agentos_idempotency'],
     eventStore: 'read',
   },
 };
@@ -260,8 +272,9 @@ export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'servi
   for (const name of role.buckets) publish.push(...bucket(name));
   for (const { bucket: name, prefix } of role.ownKeys ?? []) publish.push(...ownKeys(name, prefix));
   if (role.eventStore) {
-    publish.push(...checking([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM));
-    if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS, `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
+    // A read asks for a stream's last commit (STREAM.MSG.GET by subject) before fetching what is newer.
+    publish.push(...checking([EVENT_STORE_STREAM]), ...orderedReader(EVENT_STORE_STREAM), `${JS}.STREAM.MSG.GET.${EVENT_STORE_STREAM}`);
+    if (role.eventStore === 'write') publish.push(EVENT_STORE_SUBJECTS);
   }
   // A platform operator or auditor follows every conversation live (`agentos run`, `agentos submit` follow 'agentos.>').
   if (role.readsStreams) {

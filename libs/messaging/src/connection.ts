@@ -70,12 +70,16 @@ export function natsSettingsOf(name: string, settings: z.output<typeof natsEnvir
   };
 }
 
-/** The user name a creds file's JWT carries (its `name` claim): the principal's user, e.g. "orchestrator". */
-export function credsUser(creds: string): string {
+/** Who a creds file's user JWT says it is: its `name` (the principal's user) and its tags (`tenant:acme`, `role:submitter`, …). */
+export function credsClaims(creds: string): { name: string; tags: string[] } {
   const jwt = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/.exec(readFileSync(creds, 'utf8'))?.[1];
   if (!jwt) throw new Error(`${creds} is not a NATS credentials file (no user JWT in it)`);
-  return decode(jwt).name;
+  const claims = decode<{ tags?: string[] }>(jwt);
+  return { name: claims.name, tags: claims.nats?.tags ?? [] };
 }
+
+/** The user name a creds file's JWT carries (its `name` claim): the principal's user, e.g. "orchestrator". */
+export const credsUser = (creds: string): string => credsClaims(creds).name;
 
 /** Connection settings from the environment (natsEnvironment); throws a SettingsError naming a bad variable. */
 export function natsSettingsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): NatsSettings {

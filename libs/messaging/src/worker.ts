@@ -1,11 +1,13 @@
 import {
   CATALOG,
   decodeMessage,
+  rejectionOfInvalid,
   subjectFilter,
   subjectMismatch,
   type MessageOf,
   type Sender,
   type StreamMessageType,
+  type ValidationIssue,
 } from '@agentos/contracts';
 import type { Consumer, JsMsg, MsgHdrs } from 'nats';
 import type { NatsConnector } from './connection';
@@ -178,7 +180,7 @@ export class MessageWorker<T extends StreamMessageType> {
   private async process(jsMsg: JsMsg): Promise<void> {
     const { deliveryCount } = jsMsg.info;
     const parsed = decodeMessage(jsMsg.data);
-    if (!parsed.ok) return this.deadLetter(jsMsg, 'invalid-message', parsed.error, parsed.issues);
+    if (!parsed.ok) return this.refuseInvalid(jsMsg, parsed.error, parsed.issues);
     if (parsed.message.type !== this.options.type) {
       const error = `type "${parsed.message.type}" does not belong on ${jsMsg.subject} (expected ${this.options.type})`;
       return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'type', message: error }]);
@@ -214,6 +216,15 @@ export class MessageWorker<T extends StreamMessageType> {
       this.log.warn({ durable: this.durable, id: parsed.message.id, deliveryCount, retryInMs: delay, err: failure.error }, 'handler failed; will retry');
       jsMsg.nak(delay);
     }
+  }
+
+  /** Parks a message that fails its schema; a run-starting command's sender also hears why (rejectionOfInvalid). */
+  private async refuseInvalid(jsMsg: JsMsg, error: string, issues: ValidationIssue[]): Promise<void> {
+    const actor = this.options.identity?.actor ?? { kind: 'service' as const, id: this.options.service };
+    const rejection = rejectionOfInvalid(this.options.type, jsMsg.data, jsMsg.subject, issues, actor);
+    await this.deadLetter(jsMsg, 'invalid-message', error, issues);
+    // Feedback only: the dead letter is the record, so a rejection that cannot be published is logged, not retried.
+    if (rejection) await this.publisher.publish(rejection).catch((publishError: Error) => this.log.warn({ err: publishError, durable: this.durable }, 'rejection of an invalid message not published'));
   }
 
   private async deadLetter(jsMsg: JsMsg, reason: DeadLetterReason, error: string, issues?: { path: string; message: string }[]) {

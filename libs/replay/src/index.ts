@@ -8,3 +8,4 @@ export * from './re-execute-agents';
 export * from './replay-context';
 export * from './outcome';
 export * from './missing-revisions';
+export * from './run-index';

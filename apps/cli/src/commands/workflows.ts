@@ -1,7 +1,6 @@
-import { formatTimeline, stateAt, timeline } from '@agentos/replay';
+import { formatTimeline, matches, stateAt, timeline, workflowRows, type WorkflowFilter } from '@agentos/replay';
 import { loadHistory } from '../history';
 import type { Output } from '../output';
-import { matches, workflowRows, type WorkflowFilter } from '../workflow-index';
 import type { Session } from '../session';
 
 const STATUSES = ['completed', 'failed', 'rejected', 'running'];

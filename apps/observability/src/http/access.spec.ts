@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpAccess, mayThrowKillSwitch } from './access';
 import { allowedOrigins, crossSiteRefusal, isJson } from './request-checks';
-import { hashToken, newToken, type Principal } from './tokens';
+import { hashToken } from '@agentos/identity';
+import { newToken, type Principal } from './tokens';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 const dir = mkdtempSync(join(tmpdir(), 'agentos-tokens-'));

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { ALL_TENANTS, TokenTable, type Principal } from './tokens';
+import { bearerToken, killSwitchRefusal, type TokenTable } from '@agentos/identity';
+import { ALL_TENANTS, loadTokens, type Principal } from './tokens';
 
 export type Admission = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; error: string };
 
@@ -16,18 +17,18 @@ const ANONYMOUS: Principal = { name: 'anonymous', tenant: ALL_TENANTS, role: 'op
  * refused (secure by default), unless AGENTOS_INSECURE=1 opens them.
  */
 export class HttpAccess {
-  private constructor(readonly mode: 'tokens' | 'insecure' | 'closed', private readonly tokens?: TokenTable) {}
+  private constructor(readonly mode: 'tokens' | 'insecure' | 'closed', private readonly tokens?: TokenTable<Principal>) {}
 
   static fromEnv(env: NodeJS.ProcessEnv): HttpAccess {
     const file = env.AGENTOS_OBSERVABILITY_TOKENS_FILE;
-    if (file) return new HttpAccess('tokens', TokenTable.load(file));
+    if (file) return new HttpAccess('tokens', loadTokens(file));
     return new HttpAccess(env.AGENTOS_INSECURE === '1' ? 'insecure' : 'closed');
   }
 
   admit(request: IncomingMessage): Admission {
     if (this.mode === 'insecure') return { ok: true, principal: ANONYMOUS };
     if (!this.tokens) return { ok: false, status: 401, error: UNCONFIGURED };
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearerToken(request.headers.authorization);
     if (!token) return { ok: false, status: 401, error: 'an access token is required: Authorization: Bearer <token>' };
     const principal = this.tokens.find(token);
     return principal ? { ok: true, principal } : { ok: false, status: 401, error: 'unknown access token' };
@@ -36,10 +37,6 @@ export class HttpAccess {
 
 export const canSee = (principal: Principal, tenant: string): boolean => principal.tenant === ALL_TENANTS || principal.tenant === tenant;
 
-/** Only operators stop work; a tenant's operator only its own tenant, never everything. */
-export function mayThrowKillSwitch(principal: Principal, scope: string, target: string): string | undefined {
-  if (principal.role !== 'operator') return `${principal.name} is a viewer: only an operator may throw a kill switch`;
-  if (principal.tenant === ALL_TENANTS) return undefined;
-  if (scope === 'tenant' && target === principal.tenant) return undefined;
-  return `${principal.name} may only throw a tenant kill switch for tenant ${principal.tenant}`;
-}
+/** The rule the gateway applies too (libs/identity killSwitchRefusal): operators only, a tenant's only its own tenant. */
+export const mayThrowKillSwitch = (principal: Principal, scope: string, target: string): string | undefined =>
+  killSwitchRefusal({ ...principal, allTenants: principal.tenant === ALL_TENANTS }, scope, target);

@@ -17,6 +17,8 @@ export const IntentRejected = z.object({
   intentId: z.uuid(),
   reason: z.string(),
   rule: z.string().nullable(),
+  /** For a SubmitIntent that failed its schema: each field's problem, envelope and payload (`payload.goal: …`). */
+  problems: z.array(z.string()).default([]),
 });
 
 export const IntentCompleted = z.object({

@@ -1,7 +1,7 @@
 import type { Envelope } from '@agentos/contracts';
 import type { RecordedEvent } from '@agentos/event-store';
-import { parseSince } from './since';
-import { matches, workflowRows } from './workflow-index';
+import { parseSince } from '@agentos/config';
+import { matches, workflowRows } from './run-index';
 
 const recorded = (run: string, tenant: string, at: string, type: string, payload: unknown): RecordedEvent => ({
   stream: `workflow-${run}`,

@@ -1,6 +1,6 @@
 import type { Envelope, MessageOf } from '@agentos/contracts';
 import type { RecordedEvent } from '@agentos/event-store';
-import { runOutcome, type RunOutcome } from '@agentos/replay';
+import { runOutcome, type RunOutcome } from './outcome';
 
 const PREFIX = 'workflow-';
 

@@ -1,0 +1,2 @@
+export * from './agentos-client';
+export * from './watch';
