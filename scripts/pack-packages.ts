@@ -52,6 +52,12 @@ function rewriteAliases(out: string): void {
   }
 }
 
+/**
+ * Packages loaded only on demand, for a feature the user turns on: optional, so an install that cannot fetch them
+ * (onnxruntime-node's install script downloads from nuget.org) still succeeds.
+ */
+const ON_DEMAND = new Set(['onnxruntime-node']); // the injection classifier, loaded when a model file is configured
+
 /** The npm packages the compiled code requires, at the repository's pinned versions. */
 function dependenciesOf(out: string): Record<string, string> {
   const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -67,6 +73,13 @@ function dependenciesOf(out: string): Record<string, string> {
 }
 
 const isBuiltin = (name: string) => builtinModules.includes(name);
+
+function splitOnDemand(all: Record<string, string>): { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> } {
+  const entries = Object.entries(all);
+  const optional = entries.filter(([name]) => ON_DEMAND.has(name));
+  const dependencies = Object.fromEntries(entries.filter(([name]) => !ON_DEMAND.has(name)));
+  return optional.length > 0 ? { dependencies, optionalDependencies: Object.fromEntries(optional) } : { dependencies };
+}
 
 export function buildPackage(lib: (typeof PACKAGES)[number]): string {
   const out = join(PACKAGES_DIR, lib);
@@ -84,7 +97,7 @@ export function buildPackage(lib: (typeof PACKAGES)[number]): string {
     types: `libs/${lib}/src/index.d.ts`,
     files: ['libs'],
     engines: { node: '>=20' },
-    dependencies: dependenciesOf(out),
+    ...splitOnDemand(dependenciesOf(out)),
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', PACKAGES_DIR], { cwd: out, encoding: 'utf8' }).trim().split('\n').pop()!;

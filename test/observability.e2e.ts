@@ -37,17 +37,18 @@ describe('observability: metrics and lineage from the event flow, against a real
 
     const json = await waitFor(
       async () => JSON.parse((await get('/api/metrics')).text) as { intents: Record<string, number>; deadLetters: Record<string, number>; intentLatencyMs: { count: number } },
-      (m) => m.intents.completed === 3 && m.intents.failed === 1 && m.intents.rejected === 1 && m.deadLetters['invalid-message'] === 1,
+      (m) => m.intents.completed === 3 && m.intents.failed === 1 && m.intents.rejected === 2 && m.deadLetters['invalid-message'] === 1,
       { what: 'the workload to be counted' },
     );
-    expect(json.intents).toEqual({ submitted: 5, completed: 3, rejected: 1, failed: 1 });
+    // Rejected twice: by policy, and the malformed command (never submitted), whose sender is told why (IntentRejected).
+    expect(json.intents).toEqual({ submitted: 5, completed: 3, rejected: 2, failed: 1 });
     expect(json.intentLatencyMs.count).toBe(3);
 
     const prometheus = await get('/metrics');
     expect(prometheus.type).toMatch(/^text\/plain/);
     for (const line of [
       'agentos_intents_total{outcome="completed"} 3',
-      'agentos_intents_total{outcome="rejected"} 1',
+      'agentos_intents_total{outcome="rejected"} 2',
       'agentos_tasks_total{agent="summariser@1.0.0",outcome="completed"} 3',
       'agentos_policy_denials_total{rule="deny-destructive-capabilities",action="intent.submit"} 1',
       'agentos_dead_letters_total{reason="invalid-message",service="orchestrator"} 1',
