@@ -28,11 +28,13 @@ import {
   type Subscription,
 } from './port';
 import { retryTransient } from './retry';
+import type { CommitSignature, EventSigner } from './signing/commit-signature';
 
 /** What AgentOS keeps in an EventStoreDB event's metadata: its link in the stream's hash chain. */
 interface ChainMetadata {
   prevHash: string;
   hash: string;
+  signature?: CommitSignature;
 }
 
 const isTransient = (error: unknown) => error instanceof UnavailableError || /unavailable|ECONNREFUSED|deadline/i.test(String((error as Error)?.message));
@@ -50,6 +52,7 @@ function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEve
     event: stored.data as unknown as Envelope,
     prevHash: metadata?.prevHash ?? '',
     hash: metadata?.hash ?? '',
+    ...(metadata?.signature ? { signature: metadata.signature } : {}),
   };
 }
 
@@ -59,10 +62,10 @@ function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEve
  * its event id is the EventStoreDB event id, and the hash-chain link travels in the metadata.
  */
 export class EventStoreDbEventStore implements EventStore {
-  constructor(private readonly client: EventStoreDBClient, private readonly retryAttempts = 5) {}
+  constructor(private readonly client: EventStoreDBClient, private readonly retryAttempts = 5, private readonly signer?: EventSigner) {}
 
-  static fromConnectionString(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static fromConnectionString(connectionString: string, signer?: EventSigner): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), 5, signer);
   }
 
   private retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
@@ -78,8 +81,8 @@ export class EventStoreDbEventStore implements EventStore {
     // EventStoreDB reads a stream's end cheaply; as it does itself for expected-any appends.
     blindRepeatWindow: 100,
     write: async (stream, chained, tail) => {
-      const events = chained.map(({ event, prevHash, hash }) =>
-        jsonEvent({ id: event.id, type: event.type, data: JSON.parse(JSON.stringify(event)), metadata: { prevHash, hash } satisfies ChainMetadata }),
+      const events = chained.map(({ event, prevHash, hash, signature }) =>
+        jsonEvent({ id: event.id, type: event.type, data: JSON.parse(JSON.stringify(event)), metadata: { prevHash, hash, ...(signature ? { signature } : {}) } satisfies ChainMetadata }),
       );
       try {
         await this.client.appendToStream(stream, events, { expectedRevision: tail.token });
@@ -92,7 +95,7 @@ export class EventStoreDbEventStore implements EventStore {
   };
 
   append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return this.retrying(`append to ${stream}`, () => appendChained(this.writer, stream, events, options.expectedRevision ?? 'any'));
+    return this.retrying(`append to ${stream}`, () => appendChained(this.writer, stream, events, options.expectedRevision ?? 'any', this.signer));
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

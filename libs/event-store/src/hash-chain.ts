@@ -2,6 +2,7 @@ import { parseMessage, type Envelope } from '@agentos/contracts';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { InvalidEventError, type RecordedEvent } from './port';
+import type { CommitSignature } from './signing/commit-signature';
 
 /** SHA-256 over the RFC 8785 canonical JSON of the previous hash and the whole envelope. */
 export function eventHash(prevHash: string, event: Envelope): string {
@@ -12,6 +13,7 @@ export interface ChainedEvent {
   event: Envelope;
   prevHash: string;
   hash: string;
+  signature?: CommitSignature;
 }
 
 /** Validates events against the contracts and links each to the one before it. */

@@ -6,3 +6,8 @@ export * from './read-options';
 export * from './projection';
 export * from './from-env';
 export * from './eventstoredb.event-store';
+export * from './signing/commit-signature';
+export * from './signing/signing-keys';
+export * from './signing/stream-writers';
+export * from './signing/verify-signatures';
+export * from './signing/key-directory';

@@ -4,7 +4,8 @@ import { DeliverPolicy, headers, type JsMsg, type OrderedConsumerOptions } from 
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
-import type { ChainedEvent } from './hash-chain';
+import { eventHash, type ChainedEvent } from './hash-chain';
+import type { EventSigner } from './signing/commit-signature';
 import {
   comparePositions,
   matchesFilter,
@@ -60,13 +61,14 @@ const isTransient = (error: unknown) => error instanceof ReplicaBehindError || T
 const recordsOf = (message: JsMsg): RecordedEvent[] => commitRecords(streamOf(message.subject), message.seq, JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit);
 
 function commitRecords(stream: string, seq: number, commit: Commit): RecordedEvent[] {
-  return commit.events.map(({ event, prevHash, hash }, index) => ({
+  return commit.events.map(({ event, prevHash, hash, signature }, index) => ({
     stream,
     revision: commit.firstRevision + index,
     position: { commit: seq, prepare: index },
     event,
     prevHash,
     hash,
+    ...(signature ? { signature } : {}),
   }));
 }
 
@@ -79,6 +81,8 @@ export interface JetStreamEventStoreOptions {
    * orchestrator its runs): it reads them from memory instead of asking the server for a newer commit first.
    */
   soleWriter?: boolean;
+  /** Signs each append with this service's key (libs/event-store/src/signing); unsigned without. */
+  signer?: EventSigner;
 }
 
 /**
@@ -124,7 +128,7 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    return appendChained(this.writer, stream, events, expected);
+    return appendChained(this.writer, stream, events, expected, this.options.signer);
   }
 
   /** The JetStream storage steps: the tail is the subject's last message, a write is one publish. */
@@ -346,6 +350,39 @@ export class JetStreamEventStore implements EventStore {
     const h = headers();
     [LAST_REVISION, LAST_HASH].forEach((name) => h.set(name, stored.header.get(name)));
     await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), { headers: h });
+    this.recent.delete(stream);
+  }
+
+  /**
+   * Test hook: rewrite an event and recompute the hash chain from there on, as an admin with stream rights could.
+   * Each later commit is deleted and re-published with the new hashes; the signatures stay as they were, since the
+   * forger holds no writer's key, so only signature verification can tell.
+   */
+  async forge(stream: string, revision: number, mutate: (event: Envelope) => Envelope): Promise<void> {
+    const records = await this.readStream(stream);
+    if (!records[revision]) throw new Error(`no event ${stream}@${revision}`);
+    const jsm = await this.connector.manager$();
+    const js = await this.connector.jetstream();
+    // From the commit holding the event on, in revision order (a re-published commit sits at the subject's end).
+    const first = revision - records[revision].position.prepare;
+    const commits = [...new Set(records.filter((r) => r.revision >= first).map((r) => r.position.commit))];
+    let prevHash = records[first].prevHash;
+    for (const seq of commits) {
+      const stored = await jsm.streams.getMessage(EVENT_STORE_STREAM, { seq });
+      const commit = JSON.parse(Buffer.from(stored.data).toString('utf8')) as Commit;
+      commit.events = commit.events.map((chained, index) => {
+        const event = commit.firstRevision + index === revision ? mutate(chained.event) : chained.event;
+        const hash = eventHash(prevHash, event);
+        const forged = { ...chained, event, prevHash, hash };
+        prevHash = hash;
+        return forged;
+      });
+      await jsm.streams.deleteMessage(EVENT_STORE_STREAM, seq, true);
+      const h = headers();
+      h.set(LAST_REVISION, stored.header.get(LAST_REVISION));
+      h.set(LAST_HASH, prevHash);
+      await js.publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), { headers: h });
+    }
     this.recent.delete(stream);
   }
 }

@@ -1,4 +1,5 @@
 import type { Envelope } from '@agentos/contracts';
+import type { CommitSignature } from './signing/commit-signature';
 
 /** As in EventStoreDB: any state, no stream yet, some stream, or an exact revision (0-based). */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
@@ -21,6 +22,8 @@ export interface RecordedEvent {
   /** Hash of the previous event of the stream ('' for the first): the tamper-evident chain. */
   prevHash: string;
   hash: string;
+  /** On the last event of each append made with a signing key: the writer's signature over this event's hash. */
+  signature?: CommitSignature;
 }
 
 export interface AppendResult {

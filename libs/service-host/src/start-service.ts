@@ -6,6 +6,7 @@ import { Global, Module, type DynamicModule, type INestMicroservice, type Type }
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { eventSignerOf } from './event-signer';
 import { startHealthServer } from './health';
 import { PinoNestLogger, createLogger } from './logger';
 import { Readiness } from './readiness';
@@ -48,6 +49,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   const nats = natsSettingsOf(definition.name, settings);
   const connector = new NatsConnector(nats, log);
   const readiness = new Readiness();
+  const signer = await eventSignerOf(definition.name, env, log);
   // Up before the app, so /livez answers while it connects and starts its consumers (/readyz: 503 until then).
   const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());
   const root: DynamicModule = {
@@ -56,8 +58,8 @@ export async function startService(definition: ServiceDefinition, options: Start
     providers: [
       { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log, settings) },
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
-      // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection.
-      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector) },
+      // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection; appends signed with the service's key.
+      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, signer) },
       // Nest calls this on app.close(): the health port is freed with the app.
       { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
     ],
