@@ -1,6 +1,6 @@
 import { runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
 import { createMessage, newId, type Envelope, type MessageOf, type Origin } from '@agentos/contracts';
-import { JetStreamEventStore } from '@agentos/event-store';
+import { JetStreamEventStore, STREAM_WRITERS, issueSigningKey, signingKeySecretName } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
@@ -90,11 +90,17 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
   // The harness' own connections take NATS_URL and AGENTOS_STREAM_REPLICAS from the services' environment.
   const settings = (name: string, user = 'admin') => natsSettingsFromEnv(name, { ...env, ...login(user) });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const signingKeys: Record<string, string> = {};
+  const signingKey = (service: string): Record<string, string> => (signingKeys[service] ? { [`AGENTOS_SECRET_${signingKeySecretName(service)}`]: signingKeys[service] } : {});
   const start = (service: (typeof SERVICES)[number]) =>
-    startService(service, { env: { ...env, ...login(service.name) }, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
+    startService(service, { env: { ...env, ...login(service.name), ...signingKey(service.name) }, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
   // As a deployment does: the admin creates the streams and buckets, the services only check them.
   const admin = settings('e2e-bootstrap');
   await bootstrapNats(admin, { replicas: admin.replicas });
+  // As `agentos keys rotate` does: a signing key per writing service, public halves published by the admin.
+  const keyAdmin = new NatsConnector(settings('e2e-keys'));
+  for (const service of Object.keys(STREAM_WRITERS)) signingKeys[service] = (await issueSigningKey(keyAdmin, service)).secret;
+  await keyAdmin.close();
   const services = new Map<string, INestMicroservice>();
   for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];

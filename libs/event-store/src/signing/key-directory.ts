@@ -1,4 +1,5 @@
 import type { NatsConnector } from '@agentos/messaging';
+import { generateSigningKey } from './commit-signature';
 import { KeyRing, SigningKeyRecord } from './signing-keys';
 
 const BUCKET = 'agentos_signing_keys';
@@ -10,8 +11,11 @@ export async function readKeyRing(connector: NatsConnector): Promise<KeyRing> {
 
 export async function listSigningKeys(connector: NatsConnector): Promise<SigningKeyRecord[]> {
   const kv = await connector.kv(BUCKET);
+  // The key listing first, then the values: a get while the listing runs cuts the listing short.
+  const keys: string[] = [];
+  for await (const key of await kv.keys()) keys.push(key);
   const records: SigningKeyRecord[] = [];
-  for await (const key of await kv.keys()) {
+  for (const key of keys) {
     const entry = await kv.get(key);
     if (entry && entry.operation === 'PUT') records.push(SigningKeyRecord.parse(entry.json()));
   }
@@ -33,4 +37,12 @@ export async function publishSigningKey(connector: NatsConnector, record: Signin
   }
   await kv.put(record.keyId, JSON.stringify(SigningKeyRecord.parse(record)));
   return retired;
+}
+
+/** A new key pair for a service, its public half published (its older keys retired); the private half is the caller's to store. */
+export async function issueSigningKey(connector: NatsConnector, service: string, now = new Date()): Promise<{ secret: string; record: SigningKeyRecord; retired: SigningKeyRecord[] }> {
+  const made = generateSigningKey();
+  const record: SigningKeyRecord = { keyId: made.keyId, service, publicKey: made.publicKey, validFrom: now.toISOString() };
+  const retired = await publishSigningKey(connector, record);
+  return { secret: made.secret, record, retired };
 }
