@@ -1,5 +1,7 @@
-import type { SigningKeyRecord } from '@agentos/event-store';
+import { EVENT_STORE_STREAM, signedBytes, type InclusionProof, type SigningKeyRecord } from '@agentos/event-store';
+import { EVENT_STORE_SUBJECT_PREFIX, NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,4 +58,85 @@ describe('audit: signed commits, against a real nats-server', () => {
     const verified = await agentos('replay', intentId, '--verify');
     expect([verified.code, verified.stderr]).toEqual([0, '']);
   }, 120_000);
+});
+
+/** The README's offline procedure, written without the library: RFC 9162 2.1.3.2 over SHA-256. */
+function checkOffline(proof: InclusionProof): boolean {
+  const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+  let hash = sha(Buffer.from([0]), Buffer.from(proof.leaf));
+  let index = proof.leafIndex;
+  let last = proof.treeSize - 1;
+  for (const sibling of proof.proof.map((p) => Buffer.from(p, 'hex'))) {
+    if (index % 2 === 1 || index === last) {
+      hash = sha(Buffer.from([1]), sibling, hash);
+      while (index % 2 === 0 && index !== 0) [index, last] = [index >> 1, last >> 1];
+    } else hash = sha(Buffer.from([1]), hash, sibling);
+    [index, last] = [index >> 1, last >> 1];
+  }
+  return last === 0 && hash.toString('hex') === proof.root;
+}
+
+describe('audit: anchors catch deletion and truncation, against a real nats-server', () => {
+  let system: RunningSystem;
+  let work: string;
+  let auditKey: Record<string, string> = {};
+  const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'auditor', AGENTOS_CONFIG: join(work, 'none.json'), ...auditKey }));
+
+  beforeAll(async () => {
+    system = await startSystem();
+    work = mkdtempSync(join(tmpdir(), 'agentos-anchors-'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await system.stop();
+  }, 60_000);
+
+  it('anchors every head, proves one offline, and names a stream that lost its last 3 events and one deleted whole', async () => {
+    const truncated = (await system.submit('summarise', { text: 'First run. It will be truncated.' })).intentId;
+    const deleted = (await system.submit('summarise', { text: 'Second run. It will be deleted.' })).intentId;
+    const kept = (await system.submit('summarise', { text: 'Third run. It stays.' })).intentId;
+    const rotated = await agentos('keys', 'rotate', 'audit', '--print-secret');
+    const [, name, secret] = /^AGENTOS_SECRET_(SIGNING_KEY_AUDIT)=(\S+)$/m.exec(rotated.stdout) ?? [];
+    auditKey = { [`AGENTOS_SECRET_${name}`]: secret };
+
+    const anchored = await agentos('audit', 'anchor');
+    expect([anchored.code, anchored.stderr]).toEqual([0, '']);
+    expect(anchored.stdout).toMatch(/^anchored \d+ streams at \S+: root [0-9a-f]{64}\n$/);
+    const clean = await agentos('audit', 'verify');
+    expect([clean.code, clean.stderr]).toEqual([0, '']);
+    expect(clean.stdout).toMatch(/latest anchor #0 .*\n\d+ streams verified\n$/);
+
+    // The auditor's offline check: the head is in the tree, and the anchor's signer is the published audit key.
+    const printed = await agentos('audit', 'proof', workflowStream(kept));
+    const proof = JSON.parse(printed.stdout) as InclusionProof;
+    expect(proof.leaf).toMatch(new RegExp(`^${workflowStream(kept)}\n\\d+\n[0-9a-f]{64}$`));
+    expect(checkOffline(proof)).toBe(true);
+    expect(checkOffline({ ...proof, leaf: proof.leaf.replace(/\n\d+\n/, '\n0\n') })).toBe(false);
+    const keys = JSON.parse((await agentos('--json', 'keys', 'ls')).stdout) as SigningKeyRecord[];
+    const auditPublic = keys.find((k) => k.keyId === proof.anchor.signature?.keyId && k.service === 'audit')!;
+    const signature = proof.anchor.signature!;
+    const publicKey = createPublicKey({ key: Buffer.from(auditPublic.publicKey, 'base64'), format: 'der', type: 'spki' });
+    expect(verify(null, signedBytes(proof.anchor.stream, proof.anchor.revision, proof.anchor.hash, signature.signedAt), publicKey, Buffer.from(signature.sig, 'base64'))).toBe(true);
+
+    // As an admin with stream rights: the commits holding the last 3 events of one run, and every commit of another.
+    const admin = new NatsConnector({ servers: system.nats.url, name: 'e2e-vandal' });
+    const jsm = await admin.manager$();
+    const records = await system.store.readStream(workflowStream(truncated));
+    const lastThree = records.slice(-3);
+    for (const seq of new Set(lastThree.map((r) => r.position.commit))) await jsm.streams.deleteMessage(EVENT_STORE_STREAM, seq, true);
+    const subject = `${EVENT_STORE_SUBJECT_PREFIX}.${Buffer.from(workflowStream(deleted)).toString('base64url')}`;
+    await jsm.streams.purge(EVENT_STORE_STREAM, { filter: subject });
+    await admin.close();
+
+    const run = await agentos('audit', 'verify');
+    expect(run.code).toBe(1);
+    const failed = run.stdout.split('\n').filter((line) => line.startsWith('FAILED'));
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^FAILED ${workflowStream(truncated)}: went backwards: its head is revision \\d+, anchored at ${records.at(-1)!.revision}$`)),
+        expect.stringMatching(new RegExp(`^FAILED ${workflowStream(deleted)}: disappeared: anchored at revision \\d+, no events now$`)),
+      ]),
+    );
+    expect(failed.filter((line) => !line.includes(workflowStream(truncated)) && !line.includes(workflowStream(deleted)))).toEqual([]);
+  }, 180_000);
 });

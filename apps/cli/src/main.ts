@@ -23,6 +23,7 @@ const program = new Command('agentos')
  */
 interface CommandModules {
   admin: typeof import('./commands/admin');
+  audit: typeof import('./commands/audit');
   bootstrap: typeof import('./commands/bootstrap');
   principals: typeof import('./commands/principals');
   dlq: typeof import('./commands/dlq');
@@ -198,6 +199,21 @@ keys
   .command('ls')
   .description('every published signing key, with its service and validity')
   .action(action((session, out) => command('keys').then((m) => m.keysList(session, out))));
+
+const audit = program.command('audit').description('anchors: every stream\'s head in a signed Merkle root, so deletion, truncation and rewrites show');
+audit
+  .command('anchor')
+  .description('as the NATS admin, with SIGNING_KEY_AUDIT in the secrets store: append the Merkle root of every stream head to the anchor log')
+  .option('--every <duration>', 'keep anchoring, this often (e.g. 5m)')
+  .action(action((session, out, opts: { every?: string }) => command('audit').then((m) => m.auditAnchor(session, opts.every, out))));
+audit
+  .command('verify')
+  .description('check every stream against the latest anchor (head went backwards, changed, disappeared) and its chain and signatures; exit 1 naming each')
+  .action(action((session, out) => command('audit').then((m) => m.auditVerify(session, out))));
+audit
+  .command('proof <stream>')
+  .description("print the inclusion proof of a stream's head in the latest anchor, for an offline check (README: Anchors)")
+  .action(action((session, out, stream: string) => command('audit').then((m) => m.auditProof(session, stream, out))));
 
 // Piped into `head`, the reader goes away early: that is the end of the output, not an error to crash on.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -53,6 +53,10 @@ export class InMemoryEventStore implements EventStore {
     return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options));
   }
 
+  async streamNames(): Promise<string[]> {
+    return [...this.streams.keys()].sort();
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after;
     return structuredClone(this.log.filter((r) => !after || comparePositions(r.position, after) > 0).slice(0, options.maxCount));

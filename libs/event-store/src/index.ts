@@ -11,3 +11,5 @@ export * from './signing/signing-keys';
 export * from './signing/stream-writers';
 export * from './signing/verify-signatures';
 export * from './signing/key-directory';
+export * from './audit/merkle';
+export * from './audit/anchors';

@@ -329,6 +329,12 @@ export class JetStreamEventStore implements EventStore {
     return { seq: newest.position.commit, revision: newest.revision, hash: newest.hash, truncated: true };
   }
 
+  async streamNames(): Promise<string[]> {
+    await this.init();
+    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { subjects_filter: `${SUBJECT_PREFIX}.>` });
+    return Object.keys(state.subjects ?? {}).map(streamOf).sort();
+  }
+
   async truncatedFrom(stream: string): Promise<number | undefined> {
     await this.init();
     const last = await this.lastCommit(stream);

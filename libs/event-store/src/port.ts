@@ -74,6 +74,8 @@ export interface EventStore {
    * Only stores that can tell have it; gaps before the newest event show in the revisions read.
    */
   truncatedFrom?(stream: string): Promise<number | undefined>;
+  /** The names of every stream that holds events (what anchors cover). Only stores that can list them have it. */
+  streamNames?(): Promise<string[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription: stored events after `after`, then live ones, one at a time, in order. */
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription>;
