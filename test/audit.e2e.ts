@@ -1,8 +1,8 @@
-import { EVENT_STORE_STREAM, signedBytes, type InclusionProof, type SigningKeyRecord } from '@agentos/event-store';
+import { EVENT_STORE_STREAM, signedBytes, type InclusionProof, type RecordedEvent, type SigningKeyRecord } from '@agentos/event-store';
 import { EVENT_STORE_SUBJECT_PREFIX, NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliRunner } from './cli-runner';
@@ -58,6 +58,18 @@ describe('audit: signed commits, against a real nats-server', () => {
     const verified = await agentos('replay', intentId, '--verify');
     expect([verified.code, verified.stderr]).toEqual([0, '']);
   }, 120_000);
+
+  it('replays and re-executes a history recorded with TaskCompleted version 1, stored as it was recorded', async () => {
+    const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/history/summarise-v1.json'), 'utf8')) as { workflowId: string; records: RecordedEvent[] };
+    const stream = workflowStream(fixture.workflowId);
+    await system.store.append(stream, fixture.records.map((r) => r.event), { expectedRevision: 'no_stream' });
+    const stored = await system.store.readStream(stream);
+    expect(stored.map((r) => r.hash)).toEqual(fixture.records.map((r) => r.hash));
+    const run = await agentos('replay', fixture.workflowId, '--re-execute');
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toMatch(/TaskCompleted[\s\S]*IntentCompleted/);
+    expect(run.stdout).toMatch(/re-executed \d+ decisions: same as recorded/);
+  }, 60_000);
 });
 
 /** The README's offline procedure, written without the library: RFC 9162 2.1.3.2 over SHA-256. */

@@ -4,6 +4,7 @@ import { EnvelopeHeader } from './envelope';
 import { nestingIssues } from './limits';
 import type { AnyMessage, PayloadOf } from './message';
 import type { ValidationIssue } from './messages/operations';
+import { acceptedVersions, isEarlierVersion, upcastPayload } from './upcast';
 
 export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: string; issues: ValidationIssue[] };
 
@@ -52,12 +53,18 @@ export function parseMessage(raw: unknown): ParseResult {
   const { type, version } = header.data;
   if (!isMessageType(type)) return failure([{ path: 'type', message: `unknown message type "${type}"` }]);
   const spec = CATALOG[type];
-  if (version !== spec.version) {
-    return failure([{ path: 'version', message: `${type} version ${version} is not supported (expected ${spec.version})` }]);
+  let given = (raw as { payload?: unknown }).payload;
+  // An earlier version the catalogue lists is read as the current one: consumers and histories see one shape.
+  if (isEarlierVersion(type, version)) {
+    const upcast = upcastPayload(type, version, given);
+    if (!upcast.ok) return failure(toIssues(upcast.error, `payload (version ${upcast.version})`));
+    given = upcast.payload;
+  } else if (version !== spec.version) {
+    return failure([{ path: 'version', message: `${type} version ${version} is not supported (accepted: ${acceptedVersions(type).join(', ')})` }]);
   }
-  const payload = checkPayload(type, (raw as { payload?: unknown }).payload);
+  const payload = checkPayload(type, given);
   if (!payload.ok) return failure(payload.issues);
-  return { ok: true, message: { ...header.data, payload: payload.data } as AnyMessage };
+  return { ok: true, message: { ...header.data, version: spec.version, payload: payload.data } as AnyMessage };
 }
 
 /** Parses a message from its wire form (UTF-8 JSON). JSON.parse is not recursive: any depth is read, then refused by parseMessage. */

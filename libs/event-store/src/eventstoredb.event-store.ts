@@ -27,6 +27,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port';
+import { asCurrent } from './as-current';
 import { retryTransient } from './retry';
 import type { CommitSignature, EventSigner } from './signing/commit-signature';
 
@@ -45,7 +46,7 @@ function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEve
   const metadata = stored.metadata as unknown as Partial<ChainMetadata> | undefined;
   const commit = Number(resolved.commitPosition ?? stored.position?.commit ?? 0n);
   const prepare = Number(stored.position?.prepare ?? commit);
-  return {
+  return asCurrent({
     stream: stored.streamId,
     revision: Number(stored.revision),
     position: { commit, prepare },
@@ -53,7 +54,7 @@ function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEve
     prevHash: metadata?.prevHash ?? '',
     hash: metadata?.hash ?? '',
     ...(metadata?.signature ? { signature: metadata.signature } : {}),
-  };
+  });
 }
 
 /**

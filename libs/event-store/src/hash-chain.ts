@@ -38,7 +38,7 @@ export function verifyChain(records: readonly RecordedEvent[]): ChainVerdict {
     const fail = (reason: string): ChainVerdict => ({ ok: false, revision: record.revision, eventId: record.event.id, reason });
     if (record.revision !== index) return fail(`expected revision ${index}, found ${record.revision}`);
     if (record.prevHash !== prevHash) return fail('its link to the previous event does not match that event (an event was removed, inserted or altered before it)');
-    if (eventHash(prevHash, record.event) !== record.hash) return fail('its content does not match its recorded hash (the event was altered)');
+    if (eventHash(prevHash, record.recorded ?? record.event) !== record.hash) return fail('its content does not match its recorded hash (the event was altered)');
     prevHash = record.hash;
   }
   return { ok: true, events: records.length };

@@ -12,6 +12,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port';
+import { asCurrent } from './as-current';
 import { selectFromStream } from './read-options';
 import type { EventSigner } from './signing/commit-signature';
 
@@ -50,7 +51,7 @@ export class InMemoryEventStore implements EventStore {
   };
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options));
+    return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options)).map(asCurrent);
   }
 
   async streamNames(): Promise<string[]> {
@@ -59,7 +60,7 @@ export class InMemoryEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after;
-    return structuredClone(this.log.filter((r) => !after || comparePositions(r.position, after) > 0).slice(0, options.maxCount));
+    return structuredClone(this.log.filter((r) => !after || comparePositions(r.position, after) > 0).slice(0, options.maxCount)).map(asCurrent);
   }
 
   async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {

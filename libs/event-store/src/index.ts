@@ -13,3 +13,4 @@ export * from './signing/verify-signatures';
 export * from './signing/key-directory';
 export * from './audit/merkle';
 export * from './audit/anchors';
+export * from './as-current';

@@ -4,6 +4,7 @@ import { DeliverPolicy, headers, type JsMsg, type OrderedConsumerOptions } from 
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
+import { asCurrent } from './as-current';
 import { eventHash, type ChainedEvent } from './hash-chain';
 import type { EventSigner } from './signing/commit-signature';
 import {
@@ -61,7 +62,7 @@ const isTransient = (error: unknown) => error instanceof ReplicaBehindError || T
 const recordsOf = (message: JsMsg): RecordedEvent[] => commitRecords(streamOf(message.subject), message.seq, JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit);
 
 function commitRecords(stream: string, seq: number, commit: Commit): RecordedEvent[] {
-  return commit.events.map(({ event, prevHash, hash, signature }, index) => ({
+  return commit.events.map(({ event, prevHash, hash, signature }, index) => asCurrent({
     stream,
     revision: commit.firstRevision + index,
     position: { commit: seq, prepare: index },

@@ -22,6 +22,8 @@ export interface RecordedEvent {
   /** Hash of the previous event of the stream ('' for the first): the tamper-evident chain. */
   prevHash: string;
   hash: string;
+  /** The event as stored, when it was read as a newer version of its type (asCurrent): what `hash` covers. */
+  recorded?: Envelope;
   /** On the last event of each append made with a signing key: the writer's signature over this event's hash. */
   signature?: CommitSignature;
 }
