@@ -1,6 +1,6 @@
 import { runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
 import { createMessage, newId, type Envelope, type MessageOf, type Origin } from '@agentos/contracts';
-import { JetStreamEventStore, STREAM_WRITERS, issueSigningKey, signingKeySecretName } from '@agentos/event-store';
+import { JetStreamEventStore, STREAM_WRITERS, TENANT_MASTER_KEY_SECRET, TenantDataCipher, TenantKeys, issueSigningKey, signingKeySecretName } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
@@ -71,6 +71,8 @@ export interface SystemOptions<N extends SystemNats = NatsServerHandle> {
    * give the creds files by user name for options.nats.
    */
   auth?: boolean | Readonly<Record<string, NatsCredentials>>;
+  /** The tenant master key (base64, 32 bytes) the services seal tenant data with, and the harness' store opens it with; none: data in clear. */
+  tenantMasterKey?: string;
 }
 
 /** The whole system in this process, on a private nats-server (or options.nats): five services and the demo agent. */
@@ -86,7 +88,8 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
     if (!found) throw new Error(`no NATS user "${user}" in the credentials`);
     return { NATS_CREDS: found.creds };
   };
-  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...options.env };
+  const masterKey = options.tenantMasterKey ? { [`AGENTOS_SECRET_${TENANT_MASTER_KEY_SECRET}`]: options.tenantMasterKey } : {};
+  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...masterKey, ...options.env };
   // The harness' own connections take NATS_URL and AGENTOS_STREAM_REPLICAS from the services' environment.
   const settings = (name: string, user = 'admin') => natsSettingsFromEnv(name, { ...env, ...login(user) });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -118,7 +121,8 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
     );
   }
   const reader = new NatsConnector(settings('e2e-reader'));
-  const store = new JetStreamEventStore(reader);
+  const tenantData = options.tenantMasterKey ? new TenantDataCipher(new TenantKeys(reader, Buffer.from(options.tenantMasterKey, 'base64'))) : undefined;
+  const store = new JetStreamEventStore(reader, { tenantData });
   // Decision inputs and usage are recorded for replay; the tests read the decisions themselves.
   const history = (intentId: string) =>
     store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event).filter((e) => !['DecisionInputRecorded', 'UsageRecorded'].includes(e.type)));

@@ -32,6 +32,7 @@ interface CommandModules {
   run: typeof import('./commands/run');
   submit: typeof import('./commands/submit');
   supervise: typeof import('./commands/supervise');
+  tenant: typeof import('./commands/tenant');
   workflows: typeof import('./commands/workflows');
 }
 const command = <M extends keyof CommandModules>(name: M) => import(`./commands/${name}`) as Promise<CommandModules[M]>;
@@ -199,6 +200,12 @@ keys
   .command('ls')
   .description('every published signing key, with its service and validity')
   .action(action((session, out) => command('keys').then((m) => m.keysList(session, out))));
+
+const tenantCommand = program.command('tenant').description("a tenant's data");
+tenantCommand
+  .command('purge <tenant>')
+  .description('as the NATS admin: erase a tenant (crypto-shredding): its data key, memory values, step-ledger entries and bus messages; histories stay verifiable, their data reads [erased]')
+  .action(action((session, out, tenant: string) => command('tenant').then((m) => m.tenantPurge(session, tenant, out))));
 
 const audit = program.command('audit').description('anchors: every stream\'s head in a signed Merkle root, so deletion, truncation and rewrites show');
 audit

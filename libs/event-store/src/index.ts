@@ -14,3 +14,6 @@ export * from './signing/key-directory';
 export * from './audit/merkle';
 export * from './audit/anchors';
 export * from './as-current';
+export * from './tenant-data/tenant-data-fields';
+export * from './tenant-data/tenant-keys';
+export * from './tenant-data/tenant-data-cipher';

@@ -7,6 +7,7 @@ import { TailMovedError, appendChained, type ChainedWriter } from './append-chai
 import { asCurrent } from './as-current';
 import { eventHash, type ChainedEvent } from './hash-chain';
 import type { EventSigner } from './signing/commit-signature';
+import type { TenantDataCipher } from './tenant-data/tenant-data-cipher';
 import {
   comparePositions,
   matchesFilter,
@@ -84,6 +85,8 @@ export interface JetStreamEventStoreOptions {
   soleWriter?: boolean;
   /** Signs each append with this service's key (libs/event-store/src/signing); unsigned without. */
   signer?: EventSigner;
+  /** Seals tenant data in what it appends and opens it in what it reads (crypto-shredding); stored as given without. */
+  tenantData?: TenantDataCipher;
 }
 
 /**
@@ -129,7 +132,8 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    return appendChained(this.writer, stream, events, expected, this.options.signer);
+    const stored = this.options.tenantData ? await this.options.tenantData.seal(events) : events;
+    return appendChained(this.writer, stream, stored, expected, this.options.signer);
   }
 
   /** The JetStream storage steps: the tail is the subject's last message, a write is one publish. */
@@ -176,11 +180,11 @@ export class JetStreamEventStore implements EventStore {
       // A stream this store writes is read from memory: its writes are all it can miss, and a write on a stale
       // view is refused (see tail), which also forgets the view.
       const written = this.recent.get(stream);
-      if (written?.writtenHere && this.options.soleWriter) return selectFromStream(written.records, options);
+      if (written?.writtenHere && this.options.soleWriter) return this.opened(selectFromStream(written.records, options));
       // The stream leader names the newest commit: a read never misses one that was acknowledged.
       const newest = (await this.lastCommit(stream))?.seq ?? 0;
       const records = await this.recordsUpTo(stream, newest);
-      return selectFromStream(records, options);
+      return this.opened(selectFromStream(records, options));
     });
   }
 
@@ -234,8 +238,13 @@ export class JetStreamEventStore implements EventStore {
       const from = after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {};
       const newest = await this.newestCommit();
       const records = await this.scan(from, after && newest <= after.commit ? 0 : newest, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
-      return records.slice(0, options.maxCount);
+      return this.opened(records.slice(0, options.maxCount));
     });
+  }
+
+  /** Tenant data readable on the way out (the cache keeps what is stored: sealed). */
+  private opened(records: RecordedEvent[]): Promise<RecordedEvent[]> | RecordedEvent[] {
+    return this.options.tenantData ? this.options.tenantData.open(records) : records;
   }
 
   async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {
@@ -252,7 +261,7 @@ export class JetStreamEventStore implements EventStore {
         for (const record of recordsOf(message)) {
           if (stopped) return;
           if (after && comparePositions(record.position, after) <= 0) continue;
-          if (matchesFilter(options.filter, record)) await handler(record);
+          if (matchesFilter(options.filter, record)) await handler((await this.opened([record]))[0]);
         }
       }
     })();

@@ -1,4 +1,4 @@
-import type { NatsConnector } from '@agentos/messaging';
+import { listKeys, type NatsConnector } from '@agentos/messaging';
 import { generateSigningKey } from './commit-signature';
 import { KeyRing, SigningKeyRecord } from './signing-keys';
 
@@ -11,11 +11,9 @@ export async function readKeyRing(connector: NatsConnector): Promise<KeyRing> {
 
 export async function listSigningKeys(connector: NatsConnector): Promise<SigningKeyRecord[]> {
   const kv = await connector.kv(BUCKET);
-  // The key listing first, then the values: a get while the listing runs cuts the listing short.
-  const keys: string[] = [];
-  for await (const key of await kv.keys()) keys.push(key);
   const records: SigningKeyRecord[] = [];
-  for (const key of keys) {
+  // The whole listing first: a get while the listing runs cuts it short.
+  for (const key of await listKeys(kv)) {
     const entry = await kv.get(key);
     if (entry && entry.operation === 'PUT') records.push(SigningKeyRecord.parse(entry.json()));
   }
