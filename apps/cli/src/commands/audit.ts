@@ -23,9 +23,11 @@ export async function auditAnchor(session: Session, every: string | undefined, o
   if (period && !period.success) throw new Error(`--every: ${period.error.issues[0].message}`);
   const store = new JetStreamEventStore(session.connector, { retryAttempts: 2, signer: await auditSigner() });
   for (;;) {
-    const anchor = await anchorStreams(store);
+    const anchor = await anchorStreams(store, await readKeyRing(session.connector));
     out.data({ anchored: { id: anchor.id, at: anchor.occurredAt, treeSize: anchor.payload.treeSize, root: anchor.payload.root } });
+    const unverified = anchor.payload.heads.filter((h) => !h.verified).map((h) => h.stream);
     out.line(`anchored ${anchor.payload.treeSize} streams at ${anchor.occurredAt}: root ${anchor.payload.root}`);
+    if (unverified.length > 0) out.line(`not verified (anchored, but see \`agentos audit verify\`): ${unverified.join(', ')}`);
     if (!period) return 0;
     await new Promise((resolve) => setTimeout(resolve, period.data));
   }

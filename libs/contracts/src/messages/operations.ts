@@ -63,7 +63,13 @@ export const DecisionInputRecorded = z.object({
 });
 
 /** The head of one event-store stream: its last revision and that event's chain hash. */
-export const StreamHead = z.strictObject({ stream: z.string().min(1), revision: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
+export const StreamHead = z.strictObject({
+  stream: z.string().min(1),
+  revision: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Its chain and signatures verified when anchored: a later audit checks only what came after it. */
+  verified: z.boolean(),
+});
 
 /**
  * The heads of every event-store stream at one moment, folded into an RFC 6962 Merkle tree (leaves in stream-name

@@ -11,6 +11,7 @@ export interface StreamHead {
   stream: string;
   revision: number;
   hash: string;
+  verified: boolean;
 }
 
 /** A leaf's bytes: the stream, its last revision and that event's hash, one per line (stream names hold no newline). */
@@ -24,21 +25,30 @@ export function anchorOf(heads: readonly StreamHead[]): MessageOf<'StreamHeadsAn
   return { treeSize: sorted.length, root: merkleRoot(sorted.map((h) => leafHash(headLeaf(h)))), heads: sorted };
 }
 
-/** Every stream but the anchor log itself, each at its newest event. */
-async function currentHeads(store: EventStore): Promise<StreamHead[]> {
+/**
+ * Every stream but the anchor log itself, each at its newest event, verified from the head the latest anchor
+ * verified it to (so each anchor checks only what is new).
+ */
+async function currentHeads(store: EventStore, keys: KeyRing, previous?: LatestAnchor): Promise<StreamHead[]> {
   if (!store.streamNames) throw new Error('this event store cannot list its streams, so it cannot be anchored');
+  const before = new Map((previous?.anchor.heads ?? []).filter((h) => h.verified).map((h) => [h.stream, h]));
   const heads: StreamHead[] = [];
   for (const stream of await store.streamNames()) {
     if (stream === ANCHOR_STREAM) continue;
-    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    if (last) heads.push({ stream, revision: last.revision, hash: last.hash });
+    const records = await store.readStream(stream);
+    const last = records.at(-1);
+    if (last) heads.push({ stream, revision: last.revision, hash: last.hash, verified: verifyStream(records, keys, before.get(stream)).ok });
   }
   return heads;
 }
 
-/** Folds every stream's head into a tree and appends its root to the anchor log (signed by the store's signer). */
-export async function anchorStreams(store: EventStore): Promise<MessageOf<'StreamHeadsAnchored'>> {
-  const anchor = createMessage('StreamHeadsAnchored', anchorOf(await currentHeads(store)), { tenant: 'system', actor: { kind: 'service', id: 'audit' } });
+/**
+ * Folds every stream's head into a tree and appends its root to the anchor log (signed by the store's signer). A
+ * stream that fails verification is anchored all the same (its deletion must still show), marked unverified.
+ */
+export async function anchorStreams(store: EventStore, keys: KeyRing): Promise<MessageOf<'StreamHeadsAnchored'>> {
+  const heads = await currentHeads(store, keys, await latestAnchor(store, keys));
+  const anchor = createMessage('StreamHeadsAnchored', anchorOf(heads), { tenant: 'system', actor: { kind: 'service', id: 'audit' } });
   await store.append(ANCHOR_STREAM, [anchor]);
   return anchor;
 }
@@ -83,7 +93,7 @@ export async function auditStreams(store: EventStore, keys: KeyRing): Promise<{ 
     else if (head && last && last.revision < head.revision) findings.push({ stream, problem: `went backwards: its head is revision ${last.revision}, anchored at ${head.revision}` });
     else if (head && records.find((r) => r.revision === head.revision)?.hash !== head.hash) findings.push({ stream, problem: `changed: event #${head.revision} is not the one anchored (hash ${head.hash.slice(0, 12)}…)` });
     if (records.length === 0) continue;
-    const verdict = verifyStream(records, keys);
+    const verdict = verifyStream(records, keys, head?.verified ? head : undefined);
     if (!verdict.ok) findings.push({ stream, problem: `event #${verdict.revision} (${verdict.eventId}): ${verdict.reason}` });
   }
   return { anchor: latest, streams: names.size, findings };

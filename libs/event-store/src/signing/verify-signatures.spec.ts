@@ -96,3 +96,20 @@ describe('signed commits', () => {
     expect(() => new KeyRing([{ ...a.record, publicKey: b.record.publicKey }])).toThrow(/the id is not that of its public key/);
   });
 });
+
+describe('verifying again from a head verified before', () => {
+  it('checks only the signatures after the head, and nothing is skipped once the head no longer matches', async () => {
+    const orchestrator = key('orchestrator');
+    const store = new InMemoryEventStore(orchestrator.signer);
+    for (let i = 0; i < 4; i += 1) await store.append('workflow-1', [submitted(`goal ${i}`)]);
+    const records = await store.readStream('workflow-1');
+    const head = { revision: 3, hash: records[3].hash };
+    const ring = new KeyRing([orchestrator.record]);
+    expect(verifyStream(records, ring, head)).toEqual({ ok: true, events: 4 });
+    // A record's signature after the head still counts; a forged head is no longer the one verified.
+    const forged = forge(records, 1, 'x');
+    expect(verifyStream(forged, ring, head)).toMatchObject({ ok: false, revision: 1 });
+    const unsignedAfter = [...records, { ...records[3], revision: 4, prevHash: records[3].hash, hash: eventHash(records[3].hash, records[3].event), signature: undefined }];
+    expect(verifyStream(unsignedAfter, ring, head)).toMatchObject({ ok: false, revision: 4, reason: expect.stringMatching(/^not signed/) });
+  });
+});

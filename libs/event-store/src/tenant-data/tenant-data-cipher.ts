@@ -56,9 +56,13 @@ export class TenantDataCipher {
   /** Records with their tenant data readable again; with the key purged, sealed values stay sealed (shown as [erased]). */
   async open(records: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
     const opened: RecordedEvent[] = [];
+    // Asked once per tenant per read: a tenant without a key (purged, or recorded in clear) is not remembered across reads.
+    const keyOf = new Map<string, Promise<Buffer | undefined>>();
     for (const record of records) {
       const fields = this.fieldsOf(record.event);
-      const key = fields && (await this.keys.keyOf(record.event.tenant, false));
+      const tenant = record.event.tenant;
+      if (fields && !keyOf.has(tenant)) keyOf.set(tenant, this.keys.keyOf(tenant, false));
+      const key = fields && (await keyOf.get(tenant));
       if (!fields || !key) {
         opened.push(record);
         continue;
