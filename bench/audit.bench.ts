@@ -6,7 +6,7 @@
 import { createMessage, newId, type Envelope } from '@agentos/contracts';
 import { EventSigner, InMemoryEventStore, JetStreamEventStore, KeyRing, TenantDataCipher, TenantKeys, generateSigningKey, verifyChain, verifyStream, type RecordedEvent } from '@agentos/event-store';
 import { NatsConnector, bootstrapNats } from '@agentos/messaging';
-import { startNatsServer } from '@agentos/testing';
+import { startNatsServer, type NatsServerHandle } from '@agentos/testing';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
@@ -31,60 +31,63 @@ async function timed(label: string, count: number, unit: string, work: () => Pro
   return ms;
 }
 
-async function main() {
+async function main(nats: NatsServerHandle, connector: NatsConnector) {
+  const tenantData = new TenantDataCipher(new TenantKeys(connector, randomBytes(32)));
+  console.log(`nats-server ${nats.url}; ${APPENDS} appends of one TaskCompleted each (BENCH_APPENDS to change)`);
+  // Warm-up: the connection, the JIT, the stream's first commits.
+  const warm = new JetStreamEventStore(connector, { soleWriter: true, signer, tenantData });
+  for (let i = 0; i < 300; i += 1) await warm.append('workflow-warm-up', [event(i)]);
+  const stores = { unsigned: {}, signed: { signer }, 'signed, tenant data sealed': { signer, tenantData } };
+  for (const [label, options] of Object.entries(stores)) {
+    const store = new JetStreamEventStore(connector, { soleWriter: true, ...options });
+    const stream = `workflow-${newId()}`;
+    const events = Array.from({ length: APPENDS }, (_, i) => event(i));
+    await timed(`append to JetStream, ${label}`, APPENDS, 'append', async () => {
+      for (const e of events) await store.append(stream, [e]);
+    });
+  }
+
+  const hashes = Array.from({ length: APPENDS }, () => randomBytes(32).toString('hex'));
+  await timed('sign one commit (Ed25519 over its last hash)', APPENDS, 'signature', async () => {
+    hashes.forEach((hash, i) => signer.sign('workflow-x', i, hash));
+  });
+  const batch = Array.from({ length: APPENDS }, (_, i) => event(i));
+  await timed('seal one event\'s tenant data (AES-256-GCM, key cached)', APPENDS, 'event', async () => {
+    for (const e of batch) await tenantData.seal([e]);
+  });
+
+  // 12 events in 4 appends per stream, as a one-step run records them.
+  const memory = new InMemoryEventStore(signer);
+  const streams: RecordedEvent[][] = [];
+  for (let s = 0; s < APPENDS / 4; s += 1) {
+    const stream = `workflow-${s}`;
+    for (let c = 0; c < 4; c += 1) await memory.append(stream, [event(c), event(c + 1), event(c + 2)]);
+    streams.push(await memory.readStream(stream));
+  }
+  const total = streams.reduce((n, records) => n + records.length, 0);
+  await timed('verify: hash chain only', total, 'event', async () => {
+    for (const records of streams) if (!verifyChain(records).ok) throw new Error('chain broken');
+  });
+  await timed('verify: chain and every signature (3 events per commit)', total, 'event', async () => {
+    for (const records of streams) if (!verifyStream(records, keys).ok) throw new Error('signature bad');
+  });
+  await timed('verify: chain, signatures after the head verified before', total, 'event', async () => {
+    for (const records of streams) if (!verifyStream(records, keys, records.at(-1)).ok) throw new Error('signature bad');
+  });
+}
+
+/** On its own nats-server, bootstrapped as a deployment is; stopped whatever happens. */
+async function onNats(run: typeof main): Promise<void> {
   const nats = await startNatsServer();
   await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const connector = new NatsConnector({ servers: nats.url, name: 'bench' });
-  const tenantData = new TenantDataCipher(new TenantKeys(connector, randomBytes(32)));
-  try {
-    console.log(`nats-server ${nats.url}; ${APPENDS} appends of one TaskCompleted each (BENCH_APPENDS to change)`);
-    // Warm-up: the connection, the JIT, the stream's first commits.
-    const warm = new JetStreamEventStore(connector, { soleWriter: true, signer, tenantData });
-    for (let i = 0; i < 300; i += 1) await warm.append('workflow-warm-up', [event(i)]);
-    const stores = { unsigned: {}, signed: { signer }, 'signed, tenant data sealed': { signer, tenantData } };
-    for (const [label, options] of Object.entries(stores)) {
-      const store = new JetStreamEventStore(connector, { soleWriter: true, ...options });
-      const stream = `workflow-${newId()}`;
-      const events = Array.from({ length: APPENDS }, (_, i) => event(i));
-      await timed(`append to JetStream, ${label}`, APPENDS, 'append', async () => {
-        for (const e of events) await store.append(stream, [e]);
-      });
-    }
-
-    const hashes = Array.from({ length: APPENDS }, () => randomBytes(32).toString('hex'));
-    await timed('sign one commit (Ed25519 over its last hash)', APPENDS, 'signature', async () => {
-      hashes.forEach((hash, i) => signer.sign('workflow-x', i, hash));
-    });
-    const batch = Array.from({ length: APPENDS }, (_, i) => event(i));
-    await timed('seal one event\'s tenant data (AES-256-GCM, key cached)', APPENDS, 'event', async () => {
-      for (const e of batch) await tenantData.seal([e]);
-    });
-
-    // 12 events in 4 appends per stream, as a one-step run records them.
-    const memory = new InMemoryEventStore(signer);
-    const streams: RecordedEvent[][] = [];
-    for (let s = 0; s < APPENDS / 4; s += 1) {
-      const stream = `workflow-${s}`;
-      for (let c = 0; c < 4; c += 1) await memory.append(stream, [event(c), event(c + 1), event(c + 2)]);
-      streams.push(await memory.readStream(stream));
-    }
-    const total = streams.reduce((n, records) => n + records.length, 0);
-    await timed('verify: hash chain only', total, 'event', async () => {
-      for (const records of streams) if (!verifyChain(records).ok) throw new Error('chain broken');
-    });
-    await timed('verify: chain and every signature (3 events per commit)', total, 'event', async () => {
-      for (const records of streams) if (!verifyStream(records, keys).ok) throw new Error('signature bad');
-    });
-    await timed('verify: chain, signatures after the head verified before', total, 'event', async () => {
-      for (const records of streams) if (!verifyStream(records, keys, records.at(-1)).ok) throw new Error('signature bad');
-    });
-  } finally {
+  await run(nats, connector).finally(async () => {
     await connector.close();
     await nats.stop();
-  }
+  });
 }
 
-main().catch((error: Error) => {
+onNats(main).catch((error: Error) => {
   console.error(`benchmark failed: ${error.message}`);
-  process.exit(1);
+  process.exitCode = 1;
 });

@@ -8,32 +8,36 @@ import { join } from 'node:path';
 import { cliRunner } from './cli-runner';
 import { startSystem, type RunningSystem } from './system';
 
-describe('audit: signed commits, against a real nats-server', () => {
-  let system: RunningSystem;
-  let work: string;
-  const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'auditor', AGENTOS_CONFIG: join(work, 'none.json') }));
-
+/**
+ * A system of its own for the describe block (each block's changes, a rotated key or deleted streams, stay in it)
+ * and the CLI against it, with `env()` added to the CLI's environment.
+ */
+function auditedSystem(env: () => Record<string, string> = () => ({})) {
+  const state = {} as { system: RunningSystem; work: string };
   beforeAll(async () => {
-    system = await startSystem();
-    work = mkdtempSync(join(tmpdir(), 'agentos-audit-'));
+    state.system = await startSystem();
+    state.work = mkdtempSync(join(tmpdir(), 'agentos-audit-'));
   }, 120_000);
+  afterAll(() => state.system.stop(), 60_000);
+  const agentos = cliRunner(() => ({ NATS_URL: state.system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'auditor', AGENTOS_CONFIG: join(state.work, 'none.json'), ...env() }));
+  return { state, agentos };
+}
 
-  afterAll(async () => {
-    await system.stop();
-  }, 60_000);
+describe('audit: signed commits, against a real nats-server', () => {
+  const { state, agentos } = auditedSystem();
 
   it('verifies a run signed by the orchestrator, and names the event an admin rewrote with the whole chain recomputed: bad signature', async () => {
-    const { intentId } = await system.submit('summarise', { text: 'Pay the invoice. Then close the ticket.' });
+    const { intentId } = await state.system.submit('summarise', { text: 'Pay the invoice. Then close the ticket.' });
     const intact = await agentos('replay', intentId, '--verify');
     expect([intact.code, intact.stderr]).toEqual([0, '']);
     expect(intact.stdout).toMatch(/hash chain intact and signed by its writer: \d+ events/);
 
     const stream = workflowStream(intentId);
-    const records = await system.store.readStream(stream);
+    const records = await state.system.store.readStream(stream);
     expect(records.filter((r) => r.signature).length).toBeGreaterThan(1);
     const target = records.find((r) => r.event.type === 'TaskCompleted')!;
-    await system.store.forge(stream, target.revision, (e) => ({ ...e, payload: { ...(e.payload as object), output: { summary: 'forged' } } }));
-    const forged = await system.store.readStream(stream);
+    await state.system.store.forge(stream, target.revision, (e) => ({ ...e, payload: { ...(e.payload as object), output: { summary: 'forged' } } }));
+    const forged = await state.system.store.readStream(stream);
     expect((forged[target.revision].event.payload as { output: unknown }).output).toEqual({ summary: 'forged' });
     // The forger recomputed every hash: the chain alone no longer tells.
     expect(forged.every((r, i) => i === 0 || r.prevHash === forged[i - 1].hash)).toBe(true);
@@ -47,7 +51,7 @@ describe('audit: signed commits, against a real nats-server', () => {
   }, 120_000);
 
   it('rotates a service key as the admin: the old key ends now, what it signed still verifies', async () => {
-    const { intentId } = await system.submit('summarise', { text: 'Rotation keeps history.' });
+    const { intentId } = await state.system.submit('summarise', { text: 'Rotation keeps history.' });
     const rotated = await agentos('keys', 'rotate', 'orchestrator', '--print-secret');
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/^published key [0-9a-f]{32} of orchestrator[\s\S]*retired +key [0-9a-f]{32} of orchestrator, valid until \S+[\s\S]*AGENTOS_SECRET_SIGNING_KEY_ORCHESTRATOR=\S+\n$/);
@@ -62,8 +66,8 @@ describe('audit: signed commits, against a real nats-server', () => {
   it('replays and re-executes a history recorded with TaskCompleted version 1, stored as it was recorded', async () => {
     const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/history/summarise-v1.json'), 'utf8')) as { workflowId: string; records: RecordedEvent[] };
     const stream = workflowStream(fixture.workflowId);
-    await system.store.append(stream, fixture.records.map((r) => r.event), { expectedRevision: 'no_stream' });
-    const stored = await system.store.readStream(stream);
+    await state.system.store.append(stream, fixture.records.map((r) => r.event), { expectedRevision: 'no_stream' });
+    const stored = await state.system.store.readStream(stream);
     expect(stored.map((r) => r.hash)).toEqual(fixture.records.map((r) => r.hash));
     const run = await agentos('replay', fixture.workflowId, '--re-execute');
     expect([run.code, run.stderr]).toEqual([0, '']);
@@ -89,24 +93,13 @@ function checkOffline(proof: InclusionProof): boolean {
 }
 
 describe('audit: anchors catch deletion and truncation, against a real nats-server', () => {
-  let system: RunningSystem;
-  let work: string;
   let auditKey: Record<string, string> = {};
-  const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'auditor', AGENTOS_CONFIG: join(work, 'none.json'), ...auditKey }));
-
-  beforeAll(async () => {
-    system = await startSystem();
-    work = mkdtempSync(join(tmpdir(), 'agentos-anchors-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    await system.stop();
-  }, 60_000);
+  const { state, agentos } = auditedSystem(() => auditKey);
 
   it('anchors every head, proves one offline, and names a stream that lost its last 3 events and one deleted whole', async () => {
-    const truncated = (await system.submit('summarise', { text: 'First run. It will be truncated.' })).intentId;
-    const deleted = (await system.submit('summarise', { text: 'Second run. It will be deleted.' })).intentId;
-    const kept = (await system.submit('summarise', { text: 'Third run. It stays.' })).intentId;
+    const truncated = (await state.system.submit('summarise', { text: 'First run. It will be truncated.' })).intentId;
+    const deleted = (await state.system.submit('summarise', { text: 'Second run. It will be deleted.' })).intentId;
+    const kept = (await state.system.submit('summarise', { text: 'Third run. It stays.' })).intentId;
     const rotated = await agentos('keys', 'rotate', 'audit', '--print-secret');
     const [, name, secret] = /^AGENTOS_SECRET_(SIGNING_KEY_AUDIT)=(\S+)$/m.exec(rotated.stdout) ?? [];
     auditKey = { [`AGENTOS_SECRET_${name}`]: secret };
@@ -131,9 +124,9 @@ describe('audit: anchors catch deletion and truncation, against a real nats-serv
     expect(verify(null, signedBytes(proof.anchor.stream, proof.anchor.revision, proof.anchor.hash, signature.signedAt), publicKey, Buffer.from(signature.sig, 'base64'))).toBe(true);
 
     // As an admin with stream rights: the commits holding the last 3 events of one run, and every commit of another.
-    const admin = new NatsConnector({ servers: system.nats.url, name: 'e2e-vandal' });
+    const admin = new NatsConnector({ servers: state.system.nats.url, name: 'e2e-vandal' });
     const jsm = await admin.manager$();
-    const records = await system.store.readStream(workflowStream(truncated));
+    const records = await state.system.store.readStream(workflowStream(truncated));
     const lastThree = records.slice(-3);
     for (const seq of new Set(lastThree.map((r) => r.position.commit))) await jsm.streams.deleteMessage(EVENT_STORE_STREAM, seq, true);
     const subject = `${EVENT_STORE_SUBJECT_PREFIX}.${Buffer.from(workflowStream(deleted)).toString('base64url')}`;

@@ -7,8 +7,10 @@ const v2 = () =>
   createMessage('TaskCompleted', { taskId: newId(), intentId: newId(), agent: 'summariser', agentVersion: '1.0.0', instanceId: 'i-1', output: { summary: 's' }, durationMs: 12 }, origin);
 /** As an agent built before version 2 sent it: version 1, no duration. */
 const v1 = () => {
-  const { durationMs: _, ...payload } = v2().payload;
-  return { ...v2(), version: 1, payload };
+  const message = v2();
+  const payload: Record<string, unknown> = { ...message.payload };
+  delete payload.durationMs;
+  return { ...message, version: 1, payload };
 };
 
 describe('versioned contracts: TaskCompleted version 2 gains durationMs', () => {
