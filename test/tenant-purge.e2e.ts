@@ -1,4 +1,4 @@
-import { defineAgent, runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
+import { defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
 import { createMessage } from '@agentos/contracts';
 import type { NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
@@ -36,12 +36,14 @@ const ACME_SECRET_PLAN = 'acme-plan-kestrel-7731';
 const GLOBEX_PLAN = 'globex-plan-osprey-2209';
 const forms = (text: string) => [text, Buffer.from(text).toString('base64'), Buffer.from(text).toString('base64url')];
 
-describe('tenant purge: crypto-shredding, against a real nats-server', () => {
+describe('tenant purge: crypto-shredding, against a real nats-server with every principal on its own user', () => {
   const masterKey = randomBytes(32).toString('base64');
   let system: RunningSystem;
-  let agent: RunningAgent;
   let work: string;
-  const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'oncall', AGENTOS_CONFIG: join(work, 'none.json'), AGENTOS_SECRET_TENANT_MASTER_KEY: masterKey }));
+  /** The CLI as a NATS user: `cli` (the platform operator) reads, `admin` purges. */
+  const as = (user: 'cli' | 'admin') =>
+    cliRunner(() => ({ NATS_URL: system.nats.url, NATS_CREDS: system.nats.credentials![user].creds, AGENTOS_TENANT: 'acme', AGENTOS_CONFIG: join(work, 'none.json'), AGENTOS_SECRET_TENANT_MASTER_KEY: masterKey }));
+  const agentos = as('cli');
 
   /** Every message of every stream on the server (bus streams, KV buckets, the event store), byte for byte. */
   async function occurrences(text: string): Promise<string[]> {
@@ -59,18 +61,13 @@ describe('tenant purge: crypto-shredding, against a real nats-server', () => {
   }
 
   beforeAll(async () => {
-    system = await startSystem([], { tenantMasterKey: masterKey });
+    system = await startSystem([archivist as AgentDefinition<never, unknown>], { tenantMasterKey: masterKey, auth: true });
     work = mkdtempSync(join(tmpdir(), 'agentos-purge-'));
-    agent = await runAgent(archivist as AgentDefinition<never, unknown>, { nats: { servers: system.nats.url, name: 'archivist' }, instanceId: 'archivist-1', heartbeatMs: 250 });
-    await waitFor(() => system.client.query(createMessage('FindAgents', { name: 'archivist' }, system.origin)), (r) => r.agents.length === 1);
     await system.client.publishMessage(createMessage('PublishPolicyBundle', { yaml: ALLOW, source: 'purge.yaml' }, { tenant: 'system', actor: { kind: 'user', id: 'oncall' } }));
     await waitFor(() => system.client.query(createMessage('GetPolicyBundle', {}, system.origin)), (b) => b.version === 'purge-1');
   }, 120_000);
 
-  afterAll(async () => {
-    await agent.stop();
-    await system.stop();
-  }, 60_000);
+  afterAll(() => system.stop(), 60_000);
 
   it('erases a tenant: no plaintext left on the server, every chain still verifies, its replay shows [erased], another tenant untouched', async () => {
     const acme = await system.submit('archive', { text: ACME_SECRET_PLAN });
@@ -86,7 +83,7 @@ describe('tenant purge: crypto-shredding, against a real nats-server', () => {
     const shown = await agentos('replay', acme.intentId);
     expect(shown.stdout).toContain(ACME_SECRET_PLAN);
 
-    const purged = await agentos('tenant', 'purge', 'acme');
+    const purged = await as('admin')('tenant', 'purge', 'acme');
     expect([purged.code, purged.stderr]).toEqual([0, '']);
     expect(purged.stdout).toMatch(/^purged tenant acme: data key deleted .*, [1-9]\d* memory values, [1-9]\d* step-ledger entries of [1-9]\d* runs, [1-9]\d* bus messages\n$/);
 
