@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { newToken } from '../apps/observability/src/http/tokens';
 import { localAuth, spawnSystem } from './local-auth';
+import { localSigningKeys } from './local-signing';
 import { ROOT } from './processes';
 
 const TEXT =
@@ -79,11 +80,14 @@ async function main() {
   const login = (user: string) => (credentials ? { creds: credentials[user].creds } : {});
 
   await bootstrapNats({ servers: natsUrl, name: 'demo-bootstrap', ...login('admin') });
+  const keyAdmin = new NatsConnector({ servers: natsUrl, name: 'demo-signing-keys', ...login('admin') });
+  const signingKeys = await localSigningKeys(keyAdmin, join(ROOT, '.data', 'signing'));
+  await keyAdmin.close();
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();
   const logs = join(ROOT, '.data', 'logs');
-  const apps = spawnSystem({ NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs);
+  const apps = spawnSystem({ NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs, signingKeys);
   say(`each app's log (JSON lines, appended): ${relative(ROOT, logs)}/<app>.log`);
   const stopApps = async () => {
     apps.forEach((app) => app.child.kill('SIGTERM'));

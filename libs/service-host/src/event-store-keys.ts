@@ -1,4 +1,4 @@
-import { EventSigner, TENANT_MASTER_KEY_SECRET, TenantDataCipher, TenantKeys, signingKeySecretName } from '@agentos/event-store';
+import { EventSigner, STREAM_WRITERS, TENANT_MASTER_KEY_SECRET, TenantDataCipher, TenantKeys, signingKeySecretName } from '@agentos/event-store';
 import type { NatsConnector } from '@agentos/messaging';
 import { parseSecretsKey, secretStoreFromEnv } from '@agentos/secrets';
 import type { Logger } from 'pino';
@@ -12,10 +12,12 @@ import type { Logger } from 'pino';
 export async function eventStoreKeysOf(service: string, env: NodeJS.ProcessEnv, connector: NatsConnector, log: Logger): Promise<{ signer?: EventSigner; tenantData?: TenantDataCipher }> {
   const secrets = secretStoreFromEnv(env);
   const name = signingKeySecretName(service);
-  const signingKey = await secrets.get(name);
+  // A service that writes no stream (observability) needs no key.
+  const writes = Object.hasOwn(STREAM_WRITERS, service);
+  const signingKey = writes ? await secrets.get(name) : undefined;
   const signer = signingKey ? EventSigner.fromSecret(signingKey) : undefined;
   if (signer) log.info({ event: 'event-store.signing', keyId: signer.keyId }, `appends signed with key ${signer.keyId}`);
-  else log.warn({ event: 'event-store.unsigned', secret: name, store: secrets.name }, `no signing key ${name} in ${secrets.name}: appends are not signed and will fail verification`);
+  else if (writes) log.warn({ event: 'event-store.unsigned', secret: name, store: secrets.name }, `no signing key ${name} in ${secrets.name}: appends are not signed and will fail verification`);
   const master = await secrets.get(TENANT_MASTER_KEY_SECRET);
   if (!master) log.warn({ event: 'event-store.tenant-data-clear', secret: TENANT_MASTER_KEY_SECRET, store: secrets.name }, `no ${TENANT_MASTER_KEY_SECRET} in ${secrets.name}: tenant data is recorded in clear`);
   const tenantData = master ? new TenantDataCipher(new TenantKeys(connector, parseSecretsKey(master, TENANT_MASTER_KEY_SECRET))) : undefined;
