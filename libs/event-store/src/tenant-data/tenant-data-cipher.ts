@@ -27,6 +27,13 @@ export const erasedAsText = (_key: string, value: unknown): unknown => (isSealed
  * ciphertext), and opens it on reads. The platform's own events (tenant `system`) hold no tenant data.
  */
 export class TenantDataCipher {
+  /**
+   * Records already opened, by the stored record (which the store's cache keeps): a writer re-reads its stream for
+   * every decision, and must not decrypt the whole run each time. Valid only with the very key object that opened
+   * it: once the tenant's key is purged (or re-read), the record is opened afresh, or stays sealed.
+   */
+  private readonly openedBefore = new WeakMap<RecordedEvent, { key: Buffer; opened: RecordedEvent }>();
+
   constructor(private readonly keys: TenantKeys) {}
 
   private fieldsOf(event: Envelope): readonly string[] | undefined {
@@ -67,6 +74,11 @@ export class TenantDataCipher {
         opened.push(record);
         continue;
       }
+      const before = this.openedBefore.get(record);
+      if (before?.key === key) {
+        opened.push(before.opened);
+        continue;
+      }
       let payload = record.event.payload as Record<string, unknown>;
       for (const path of fields) {
         payload = mapField(payload, path, (value, where) => {
@@ -78,7 +90,9 @@ export class TenantDataCipher {
         });
       }
       // The stored event stays beside it: the chain hash and the signature cover the ciphertext.
-      opened.push({ ...record, event: { ...record.event, payload }, recorded: record.recorded ?? record.event });
+      const result = { ...record, event: { ...record.event, payload }, recorded: record.recorded ?? record.event };
+      this.openedBefore.set(record, { key, opened: result });
+      opened.push(result);
     }
     return opened;
   }
