@@ -15,9 +15,9 @@ export const BUCKETS = {
   // Remembered a week: longer than any run's retries and approvals wait.
   agentos_step_ledger: { history: 1, ttlMs: 7 * DAY_MS, description: 'Which agent instance holds or finished each workflow step' },
   agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
-  // Rotation keeps the old keys (with their end of validity): they still verify what they signed.
   // Each tenant's data key, wrapped by the master key; purging one erases what it sealed (crypto-shredding).
   agentos_tenant_keys: { history: 1, description: 'Tenant data keys, wrapped by the master key' },
+  // Rotation keeps the old keys (with their end of validity): they still verify what they signed.
   agentos_signing_keys: { history: 5, description: 'Public keys that sign event-store appends, with their validity (written by the admin)' },
 } as const satisfies Record<string, BucketSpec>;
 
