@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { newGatewayToken } from '../apps/gateway/src/access/gateway-tokens';
 import { newToken } from '../apps/observability/src/http/tokens';
 import { localAuth, spawnSystem } from './local-auth';
+import { localSigningKeys } from './local-signing';
 import { ROOT, spawnApp } from './processes';
 
 const TEXT =
@@ -92,6 +93,9 @@ async function main() {
   const login = (user: string) => (credentials ? { creds: credentials[user].creds } : {});
 
   await bootstrapNats({ servers: natsUrl, name: 'demo-bootstrap', ...login('admin') });
+  const keyAdmin = new NatsConnector({ servers: natsUrl, name: 'demo-signing-keys', ...login('admin') });
+  const signingKeys = await localSigningKeys(keyAdmin, join(ROOT, '.data', 'signing'));
+  await keyAdmin.close();
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
   const dashboard = dashboardAccess();
@@ -101,7 +105,7 @@ async function main() {
   const api = gatewayAccess(credentials);
   let gatewayUrl = '';
   const apps = [
-    ...spawnSystem({ ...appEnv, AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs),
+    ...spawnSystem({ ...appEnv, AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs, signingKeys),
     // The HTTP gateway, as its own NATS user.
     spawnApp('gateway', { ...appEnv, AGENTOS_GATEWAY_PORT: gatewayPort, ...api.env, ...(credentials ? { NATS_CREDS: credentials.gateway.creds } : {}) }, (line) => {
       if (line.event === 'service.started') gatewayUrl = String(line.url);

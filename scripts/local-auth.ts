@@ -17,11 +17,12 @@ export function localAuth(say: (line: string) => void): { identityDir: string } 
 
 /**
  * The apps, each as its own process. With credentials each logs in as its own principal (NATS_CREDS), and each
- * demo agent runs in a process of its own: an agent's creds let it act as that agent only.
+ * demo agent runs in a process of its own: an agent's creds let it act as that agent only. `ownEnv`: what only
+ * that app gets (its signing key).
  */
-export function spawnSystem(env: NodeJS.ProcessEnv, credentials?: Readonly<Record<string, NatsCredentials>>, logDir?: string): AppProcess[] {
+export function spawnSystem(env: NodeJS.ProcessEnv, credentials?: Readonly<Record<string, NatsCredentials>>, logDir?: string, ownEnv: Record<string, NodeJS.ProcessEnv> = {}): AppProcess[] {
   // Each app appends its log to <logDir>/<app>.log (each demo agent to demo-agent-<name>.log).
-  const spawn = (name: string, appEnv: NodeJS.ProcessEnv, logName = name) => spawnApp(name, appEnv, undefined, logDir ? { logFile: join(logDir, `${logName}.log`) } : {});
+  const spawn = (name: string, appEnv: NodeJS.ProcessEnv, logName = name) => spawnApp(name, { ...appEnv, ...ownEnv[name] }, undefined, logDir ? { logFile: join(logDir, `${logName}.log`) } : {});
   if (!credentials) return APPS.map((name) => spawn(name, env));
   const creds = (user: string) => {
     const found = credentials[user];

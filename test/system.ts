@@ -1,6 +1,6 @@
 import { runAgent, type AgentDefinition, type RunningAgent } from '@agentos/agent-sdk';
 import { createMessage, newId, type Envelope, type MessageOf, type Origin } from '@agentos/contracts';
-import { JetStreamEventStore } from '@agentos/event-store';
+import { JetStreamEventStore, STREAM_WRITERS, TENANT_MASTER_KEY_SECRET, TenantDataCipher, TenantKeys, issueSigningKey, signingKeySecretName } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats, natsSettingsFromEnv } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
@@ -81,6 +81,8 @@ export interface SystemOptions<N extends SystemNats = NatsServerHandle> {
    * creds exist (e.g. a tokens file naming them).
    */
   gateway?: (credentials: Readonly<Record<string, NatsCredentials>> | undefined) => Record<string, string>;
+  /** The tenant master key (base64, 32 bytes) the services seal tenant data with, and the harness' store opens it with; none: data in clear. */
+  tenantMasterKey?: string;
 }
 
 /** The whole system in this process, on a private nats-server (or options.nats): five services and the demo agent. */
@@ -96,15 +98,22 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
     if (!found) throw new Error(`no NATS user "${user}" in the credentials`);
     return { NATS_CREDS: found.creds };
   };
-  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...options.env };
+  const masterKey = options.tenantMasterKey ? { [`AGENTOS_SECRET_${TENANT_MASTER_KEY_SECRET}`]: options.tenantMasterKey } : {};
+  const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', ...masterKey, ...options.env };
   // The harness' own connections take NATS_URL and AGENTOS_STREAM_REPLICAS from the services' environment.
   const settings = (name: string, user = 'admin') => natsSettingsFromEnv(name, { ...env, ...login(user) });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const signingKeys: Record<string, string> = {};
+  const signingKey = (service: string): Record<string, string> => (signingKeys[service] ? { [`AGENTOS_SECRET_${signingKeySecretName(service)}`]: signingKeys[service] } : {});
   const start = (service: (typeof SERVICES)[number]) =>
-    startService(service, { env: { ...env, ...login(service.name) }, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
+    startService(service, { env: { ...env, ...login(service.name), ...signingKey(service.name) }, log: log.child({ service: service.name }), handleSignals: false, retry: { initialBackoffMs: 50, maxBackoffMs: 500 } });
   // As a deployment does: the admin creates the streams and buckets, the services only check them.
   const admin = settings('e2e-bootstrap');
   await bootstrapNats(admin, { replicas: admin.replicas });
+  // As `agentos keys rotate` does: a signing key per writing service, public halves published by the admin.
+  const keyAdmin = new NatsConnector(settings('e2e-keys'));
+  for (const service of Object.keys(STREAM_WRITERS)) signingKeys[service] = (await issueSigningKey(keyAdmin, service)).secret;
+  await keyAdmin.close();
   const services = new Map<string, INestMicroservice>();
   for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];
@@ -125,7 +134,8 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
     ? await startGateway({ env: { ...env, ...login('gateway'), AGENTOS_GATEWAY_PORT: '0', ...options.gateway(credentials) }, log: log.child({ service: 'gateway' }), handleSignals: false })
     : undefined;
   const reader = new NatsConnector(settings('e2e-reader'));
-  const store = new JetStreamEventStore(reader);
+  const tenantData = options.tenantMasterKey ? new TenantDataCipher(new TenantKeys(reader, Buffer.from(options.tenantMasterKey, 'base64'))) : undefined;
+  const store = new JetStreamEventStore(reader, { tenantData });
   // Decision inputs and usage are recorded for replay; the tests read the decisions themselves.
   const history = (intentId: string) =>
     store.readStream(workflowStream(intentId)).then((records) => records.map((r) => r.event).filter((e) => !['DecisionInputRecorded', 'UsageRecorded'].includes(e.type)));

@@ -23,13 +23,16 @@ const program = new Command('agentos')
  */
 interface CommandModules {
   admin: typeof import('./commands/admin');
+  audit: typeof import('./commands/audit');
   bootstrap: typeof import('./commands/bootstrap');
   principals: typeof import('./commands/principals');
   dlq: typeof import('./commands/dlq');
+  keys: typeof import('./commands/keys');
   replay: typeof import('./commands/replay');
   run: typeof import('./commands/run');
   submit: typeof import('./commands/submit');
   supervise: typeof import('./commands/supervise');
+  tenant: typeof import('./commands/tenant');
   workflows: typeof import('./commands/workflows');
 }
 const command = <M extends keyof CommandModules>(name: M) => import(`./commands/${name}`) as Promise<CommandModules[M]>;
@@ -178,13 +181,46 @@ program
   .command('replay <workflowId>')
   .description("read a workflow's history from the event store: timeline, state at a point, verification, re-execution, what-if, report")
   .option('--at <eventNo|time>', 'show the history up to this event number or ISO time, and the state there')
-  .option('--verify', 'verify the hash chain (exit 1 if tampered)')
+  .option('--verify', 'verify the hash chain and who signed each append (exit 1 if tampered)')
   .option('--re-execute', "re-run the orchestrator's decider on the recorded inputs (exit 1 at the first divergence)")
   .option('--decider <module>', 're-execute with the decider exported by this module instead')
   .option('--agents <module>', "re-run the agents exported by this module on the recorded model/tool/memory answers (exit 1 at the first divergence)")
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
   .action(action((session, out, workflowId: string, opts) => command('replay').then((m) => m.replay(session, workflowId, opts, out))));
+
+const keys = program.command('keys').description("the event store's signing keys: one per writing service, public halves published with their validity");
+keys
+  .command('rotate <service>')
+  .description("as the NATS admin: a new signing key for a service; its older keys stop being valid now (what they signed still verifies)")
+  .option('--secrets-file <file>', "store the private key in this encrypted secrets file (key in AGENTOS_SECRETS_KEY; env AGENTOS_SECRETS_FILE)")
+  .option('--print-secret', 'print the private key as an AGENTOS_SECRET_SIGNING_KEY_<SERVICE>= line instead')
+  .action(action((session, out, service: string, opts: { secretsFile?: string; printSecret?: boolean }) => command('keys').then((m) => m.keysRotate(session, service, opts, out))));
+keys
+  .command('ls')
+  .description('every published signing key, with its service and validity')
+  .action(action((session, out) => command('keys').then((m) => m.keysList(session, out))));
+
+const tenantCommand = program.command('tenant').description("a tenant's data");
+tenantCommand
+  .command('purge <tenant>')
+  .description('as the NATS admin: erase a tenant (crypto-shredding): its data key, memory values, step-ledger entries and bus messages; histories stay verifiable, their data reads [erased]')
+  .action(action((session, out, tenant: string) => command('tenant').then((m) => m.tenantPurge(session, tenant, out))));
+
+const audit = program.command('audit').description('anchors: every stream\'s head in a signed Merkle root, so deletion, truncation and rewrites show');
+audit
+  .command('anchor')
+  .description('as the NATS admin, with SIGNING_KEY_AUDIT in the secrets store: append the Merkle root of every stream head to the anchor log')
+  .option('--every <duration>', 'keep anchoring, this often (e.g. 5m)')
+  .action(action((session, out, opts: { every?: string }) => command('audit').then((m) => m.auditAnchor(session, opts.every, out))));
+audit
+  .command('verify')
+  .description('check every stream against the latest anchor (head went backwards, changed, disappeared) and its chain and signatures; exit 1 naming each')
+  .action(action((session, out) => command('audit').then((m) => m.auditVerify(session, out))));
+audit
+  .command('proof <stream>')
+  .description("print the inclusion proof of a stream's head in the latest anchor, for an offline check (README: Anchors)")
+  .action(action((session, out, stream: string) => command('audit').then((m) => m.auditProof(session, stream, out))));
 
 // Piped into `head`, the reader goes away early: that is the end of the output, not an error to crash on.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,5 +1,6 @@
 import type { Origin } from '@agentos/contracts';
-import { EventStoreDbEventStore, JetStreamEventStore, type EventStore } from '@agentos/event-store';
+import { EventStoreDbEventStore, JetStreamEventStore, TENANT_MASTER_KEY_SECRET, TenantDataCipher, TenantKeys, type EventStore } from '@agentos/event-store';
+import { parseSecretsKey, secretStoreFromEnv } from '@agentos/secrets';
 import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
 import type { CliSettings } from './settings';
 
@@ -18,9 +19,18 @@ export class Session {
     return { tenant: this.settings.tenant, actor: { kind: 'user', id: this.settings.user } };
   }
 
-  /** EventStoreDB when configured, else the embedded JetStream store. */
+  /**
+   * EventStoreDB when configured, else the embedded JetStream store: tenant data shown in clear when the tenant
+   * master key (secret TENANT_MASTER_KEY) is at hand, else (and once a tenant is purged) as [erased].
+   */
   get store(): EventStore {
-    this.eventStore ??= this.settings.esdbUrl ? EventStoreDbEventStore.fromConnectionString(this.settings.esdbUrl) : new JetStreamEventStore(this.connector, { retryAttempts: 2 });
+    const master = async () => {
+      const text = await secretStoreFromEnv(process.env).get(TENANT_MASTER_KEY_SECRET);
+      return text ? parseSecretsKey(text, TENANT_MASTER_KEY_SECRET) : undefined;
+    };
+    this.eventStore ??= this.settings.esdbUrl
+      ? EventStoreDbEventStore.fromConnectionString(this.settings.esdbUrl)
+      : new JetStreamEventStore(this.connector, { retryAttempts: 2, tenantData: new TenantDataCipher(new TenantKeys(this.connector, master)) });
     return this.eventStore;
   }
 

@@ -95,7 +95,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     const { taskId, intentId, stepId, attempt } = task.payload;
     const ids = { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, calls: outcome.calls, ...(outcome.labels ? { labels: outcome.labels } : {}) };
     return outcome.type === 'TaskCompleted'
-      ? causedBy(task, 'TaskCompleted', { ...ids, output: outcome.output }, actor)
+      ? causedBy(task, 'TaskCompleted', { ...ids, output: outcome.output, durationMs: outcome.durationMs ?? null }, actor)
       : causedBy(task, 'TaskFailed', { ...ids, error: outcome.error, retryable: outcome.retryable }, actor);
   };
   const failed = (error: string, retryable: boolean, calls: RecordedCall[] = []): StepOutcome => ({ type: 'TaskFailed', error, retryable, calls });
@@ -183,14 +183,16 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     recorder.note('input', 'handled', parsed.data);
     const ctx = taskContext({ task, agent: agent as AgentDefinition<never, unknown>, instanceId, actor, publisher: patientPublisher(publisher, signal, log), model, signal, recorder, labels, secrets, redactor });
     running += 1;
+    const started = performance.now();
     try {
       const produced = await Promise.race([agent.handle(parsed.data, ctx), stopped]);
+      const durationMs = Math.round(performance.now() - started);
       const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
       // The agent's own bug: another attempt would return the same shape.
       if (!checked.success) return { ...failed(`invalid output: ${describeZodError(checked.error)}`, false, recorder.calls), labels: labels.current() };
       await ctx.reportUsage({ steps: 1 });
       // The output is derived from everything the task read: its labels go with it to the steps that use it.
-      return { type: 'TaskCompleted', output: checked.data, calls: recorder.calls, labels: labels.current() };
+      return { type: 'TaskCompleted', output: checked.data, calls: recorder.calls, labels: labels.current(), durationMs };
     } catch (error) {
       const reason = (error as Error)?.message ?? String(error);
       return { ...failed(reason, !kill.signal.aborted && !FINAL_ERRORS.some((type) => error instanceof type), recorder.calls), labels: labels.current() };

@@ -10,7 +10,8 @@ export const STEP_LEDGER_BUCKET: BucketName = 'agentos_step_ledger';
 
 /** What an attempt came to, kept so that no other delivery or attempt runs the agent's code again. */
 export type StepOutcome =
-  | { type: 'TaskCompleted'; output: unknown; calls: RecordedCall[]; labels?: ContentLabel[] }
+  // durationMs: absent in outcomes settled before TaskCompleted version 2.
+  | { type: 'TaskCompleted'; output: unknown; calls: RecordedCall[]; labels?: ContentLabel[]; durationMs?: number }
   | { type: 'TaskFailed'; error: string; retryable: boolean; calls: RecordedCall[]; labels?: ContentLabel[] };
 
 type LedgerEntry = { attempt: number; owner: string } & ({ state: 'running' } | { state: 'settled'; outcome: StepOutcome });

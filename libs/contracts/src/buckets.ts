@@ -18,6 +18,10 @@ export const BUCKETS = {
   agentos_leases: { history: 1, description: 'Which replica of a one-active-replica service (the orchestrator) works now' },
   // A day: how long a client may retry a request with the same Idempotency-Key and get the first answer.
   agentos_idempotency: { history: 1, ttlMs: DAY_MS, description: 'Answers of the HTTP gateway by Idempotency-Key, shared by its replicas' },
+  // Each tenant's data key, wrapped by the master key; purging one erases what it sealed (crypto-shredding).
+  agentos_tenant_keys: { history: 1, description: 'Tenant data keys, wrapped by the master key' },
+  // Rotation keeps the old keys (with their end of validity): they still verify what they signed.
+  agentos_signing_keys: { history: 5, description: 'Public keys that sign event-store appends, with their validity (written by the admin)' },
 } as const satisfies Record<string, BucketSpec>;
 
 export interface BucketSpec {

@@ -20,9 +20,20 @@ export const STREAMS = {
 } as const;
 export type StreamName = keyof typeof STREAMS;
 
+/**
+ * An earlier version of a message that is still read: its schema and the pure function that turns its payload
+ * into the next version's. Histories keep the bytes they were recorded with; readers upcast (see upcast.ts).
+ */
+export interface EarlierVersion {
+  schema: z.ZodType;
+  upcast: (payload: never) => unknown;
+}
+
 interface StreamMessageSpec {
   kind: 'command' | 'event';
   version: number;
+  /** Versions before `version` still accepted, by number, each with its upcaster to the next. */
+  earlier?: Readonly<Record<number, EarlierVersion>>;
   /** A NATS subject; `{field}` tokens are filled from the payload (see subjectOf). */
   subject: string;
   stream: StreamName;
@@ -59,7 +70,14 @@ export const CATALOG = {
   FireTimer: { kind: 'command', version: 1, subject: 'agentos.cmd.workflow.fire-timer', stream: 'AGENTOS_COMMANDS', schema: task.FireTimer },
   TaskExpired: { kind: 'event', version: 1, subject: 'agentos.evt.task.expired', stream: 'AGENTOS_EVENTS', schema: task.TaskExpired },
   TaskProgressed: { kind: 'event', version: 1, subject: 'agentos.evt.task.progressed', stream: 'AGENTOS_EVENTS', schema: task.TaskProgressed },
-  TaskCompleted: { kind: 'event', version: 1, subject: 'agentos.evt.task.completed', stream: 'AGENTOS_EVENTS', schema: task.TaskCompleted },
+  TaskCompleted: {
+    kind: 'event',
+    version: 2,
+    subject: 'agentos.evt.task.completed',
+    stream: 'AGENTOS_EVENTS',
+    schema: task.TaskCompleted,
+    earlier: { 1: { schema: task.TaskCompletedV1, upcast: task.upcastTaskCompletedV1 } },
+  },
   TaskFailed: { kind: 'event', version: 1, subject: 'agentos.evt.task.failed', stream: 'AGENTOS_EVENTS', schema: task.TaskFailed },
   // agent lifecycle
   RegisterAgent: { kind: 'command', version: 1, subject: 'agentos.cmd.agent.register', stream: 'AGENTOS_COMMANDS', schema: agent.RegisterAgent },
@@ -119,6 +137,7 @@ export const CATALOG = {
   NoteAppended: { kind: 'event', version: 1, subject: 'agentos.evt.memory.note-appended', stream: 'AGENTOS_EVENTS', schema: memory.NoteAppended },
   // operations
   DecisionInputRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.decision.input-recorded', stream: 'AGENTOS_EVENTS', schema: operations.DecisionInputRecorded },
+  StreamHeadsAnchored: { kind: 'event', version: 1, subject: 'agentos.evt.audit.heads-anchored', stream: 'AGENTOS_EVENTS', schema: operations.StreamHeadsAnchored },
   MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },
   // Six tokens with the sender's: never matched by a MessageDeadLettered consumer (agentos.dlq.*.*.*).
   RedriveDeadLetter: { kind: 'command', version: 1, subject: 'agentos.dlq.redrive.{letterId}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.RedriveDeadLetter },

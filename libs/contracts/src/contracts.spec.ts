@@ -71,7 +71,7 @@ describe('contracts', () => {
     const payloadResult = parseMessage({ ...bad, tenant: 'acme' });
     expect(payloadResult.ok || payloadResult.issues.map((i) => i.path).sort()).toEqual(['payload.capability', 'payload.goal', 'payload.intentId']);
     expect(parseMessage({ ...submit(), type: 'LaunchMissiles' })).toMatchObject({ ok: false, error: 'type: unknown message type "LaunchMissiles"' });
-    expect(parseMessage({ ...submit(), version: 2 })).toMatchObject({ ok: false, error: 'version: SubmitIntent version 2 is not supported (expected 1)' });
+    expect(parseMessage({ ...submit(), version: 2 })).toMatchObject({ ok: false, error: 'version: SubmitIntent version 2 is not supported (accepted: 1)' });
     expect(decodeMessage(Buffer.from('{'))).toMatchObject({ ok: false, issues: [{ path: '(root)' }] });
   });
 });

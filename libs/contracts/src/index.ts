@@ -5,6 +5,7 @@ export * from './limits';
 export * from './message';
 export * from './subjects';
 export * from './validation';
+export * from './upcast';
 export * from './messages/agent';
 export * from './messages/intent';
 export * from './messages/labels';

@@ -4,6 +4,7 @@ import { EnvelopeHeader } from './envelope';
 import { nestingIssues } from './limits';
 import type { AnyMessage, PayloadOf } from './message';
 import type { ValidationIssue } from './messages/operations';
+import { acceptedVersions, isEarlierVersion, upcastPayload } from './upcast';
 
 export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; error: string; issues: ValidationIssue[] };
 
@@ -58,14 +59,20 @@ export function parseMessage(raw: unknown): ParseResult {
     return failure(issues);
   }
   const spec = CATALOG[type];
-  if (version !== spec.version) {
-    if (header.success) issues.push({ path: 'version', message: `${type} version ${String(version)} is not supported (expected ${spec.version})` });
+  let given = payload;
+  // An earlier version the catalogue lists is read as the current one: consumers and histories see one shape.
+  if (typeof version === 'number' && isEarlierVersion(type, version)) {
+    const upcast = upcastPayload(type, version, given);
+    if (!upcast.ok) return failure([...issues, ...toIssues(upcast.error, `payload (version ${upcast.version})`)]);
+    given = upcast.payload;
+  } else if (version !== spec.version) {
+    if (header.success) issues.push({ path: 'version', message: `${type} version ${String(version)} is not supported (accepted: ${acceptedVersions(type).join(', ')})` });
     return failure(issues);
   }
-  const checked = checkPayload(type, payload);
+  const checked = checkPayload(type, given);
   if (!checked.ok) issues.push(...checked.issues);
   if (!header.success || !checked.ok) return failure(issues);
-  return { ok: true, message: { ...header.data, payload: checked.data } as AnyMessage };
+  return { ok: true, message: { ...header.data, version: spec.version, payload: checked.data } as AnyMessage };
 }
 
 /** Parses a message from its wire form (UTF-8 JSON). JSON.parse is not recursive: any depth is read, then refused by parseMessage. */

@@ -2,6 +2,7 @@ import type { Envelope } from '@agentos/contracts';
 import { SpanKind, inSpan } from '@agentos/messaging';
 import { context } from '@opentelemetry/api';
 import { chainEvents, type ChainedEvent } from './hash-chain';
+import type { EventSigner } from './signing/commit-signature';
 import { WrongExpectedRevisionError, checkExpectedRevision, type AppendResult, type ExpectedRevision, type RecordedEvent } from './port';
 
 /** The last event of a stream as an adapter sees it; `token` is what the adapter needs to write after it. */
@@ -46,13 +47,14 @@ async function isRepeat<Token>(writer: ChainedWriter<Token>, stream: string, eve
  * Validates, checks the expectation, links the events to the stream's last hash, and writes them
  * exactly after that event, so the chain can never fork. When the caller did not pin a revision
  * ('any', 'stream_exists') and another writer got in first, it simply tries again on the new tail.
+ * With a signer, the append's last event carries the writer's signature over its hash (see CommitSignature).
  */
-export function appendChained<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
+export function appendChained<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision, signer?: EventSigner): Promise<AppendResult> {
   const attributes = { 'agentos.stream': stream, 'agentos.events': events.length, 'agentos.event_types': events.map((e) => e.type).join(',') };
-  return inSpan('eventstore.append', SpanKind.INTERNAL, attributes, context.active(), () => appendOnce(writer, stream, events, expected));
+  return inSpan('eventstore.append', SpanKind.INTERNAL, attributes, context.active(), () => appendOnce(writer, stream, events, expected, signer));
 }
 
-async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
+async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision, signer?: EventSigner): Promise<AppendResult> {
   for (let attempt = 1; ; attempt += 1) {
     const tail = await writer.tail(stream);
     if (tail.revision !== 'no_stream' && (events.length === 0 || (await isRepeat(writer, stream, events, expected, tail.revision)))) {
@@ -60,8 +62,10 @@ async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, e
     }
     checkExpectedRevision(stream, expected, tail.revision);
     const chained = chainEvents(stream, tail.hash, events);
+    const last = tail.revision === 'no_stream' ? -1 : tail.revision;
+    const head = chained[chained.length - 1];
+    if (signer && head) head.signature = signer.sign(stream, last + chained.length, head.hash);
     try {
-      const last = tail.revision === 'no_stream' ? -1 : tail.revision;
       const outcome = await writer.write(stream, chained, tail);
       return { nextExpectedRevision: outcome === 'duplicate' ? last : last + chained.length };
     } catch (error) {

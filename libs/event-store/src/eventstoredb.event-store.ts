@@ -27,12 +27,15 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port';
+import { asCurrent } from './as-current';
 import { retryTransient } from './retry';
+import type { CommitSignature, EventSigner } from './signing/commit-signature';
 
 /** What AgentOS keeps in an EventStoreDB event's metadata: its link in the stream's hash chain. */
 interface ChainMetadata {
   prevHash: string;
   hash: string;
+  signature?: CommitSignature;
 }
 
 const isTransient = (error: unknown) => error instanceof UnavailableError || /unavailable|ECONNREFUSED|deadline/i.test(String((error as Error)?.message));
@@ -43,14 +46,15 @@ function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEve
   const metadata = stored.metadata as unknown as Partial<ChainMetadata> | undefined;
   const commit = Number(resolved.commitPosition ?? stored.position?.commit ?? 0n);
   const prepare = Number(stored.position?.prepare ?? commit);
-  return {
+  return asCurrent({
     stream: stored.streamId,
     revision: Number(stored.revision),
     position: { commit, prepare },
     event: stored.data as unknown as Envelope,
     prevHash: metadata?.prevHash ?? '',
     hash: metadata?.hash ?? '',
-  };
+    ...(metadata?.signature ? { signature: metadata.signature } : {}),
+  });
 }
 
 /**
@@ -59,10 +63,10 @@ function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEve
  * its event id is the EventStoreDB event id, and the hash-chain link travels in the metadata.
  */
 export class EventStoreDbEventStore implements EventStore {
-  constructor(private readonly client: EventStoreDBClient, private readonly retryAttempts = 5) {}
+  constructor(private readonly client: EventStoreDBClient, private readonly retryAttempts = 5, private readonly signer?: EventSigner) {}
 
-  static fromConnectionString(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static fromConnectionString(connectionString: string, signer?: EventSigner): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), 5, signer);
   }
 
   private retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
@@ -78,8 +82,8 @@ export class EventStoreDbEventStore implements EventStore {
     // EventStoreDB reads a stream's end cheaply; as it does itself for expected-any appends.
     blindRepeatWindow: 100,
     write: async (stream, chained, tail) => {
-      const events = chained.map(({ event, prevHash, hash }) =>
-        jsonEvent({ id: event.id, type: event.type, data: JSON.parse(JSON.stringify(event)), metadata: { prevHash, hash } satisfies ChainMetadata }),
+      const events = chained.map(({ event, prevHash, hash, signature }) =>
+        jsonEvent({ id: event.id, type: event.type, data: JSON.parse(JSON.stringify(event)), metadata: { prevHash, hash, ...(signature ? { signature } : {}) } satisfies ChainMetadata }),
       );
       try {
         await this.client.appendToStream(stream, events, { expectedRevision: tail.token });
@@ -92,7 +96,7 @@ export class EventStoreDbEventStore implements EventStore {
   };
 
   append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return this.retrying(`append to ${stream}`, () => appendChained(this.writer, stream, events, options.expectedRevision ?? 'any'));
+    return this.retrying(`append to ${stream}`, () => appendChained(this.writer, stream, events, options.expectedRevision ?? 'any', this.signer));
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

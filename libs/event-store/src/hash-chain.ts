@@ -2,6 +2,7 @@ import { parseMessage, type Envelope } from '@agentos/contracts';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { InvalidEventError, type RecordedEvent } from './port';
+import type { CommitSignature } from './signing/commit-signature';
 
 /** SHA-256 over the RFC 8785 canonical JSON of the previous hash and the whole envelope. */
 export function eventHash(prevHash: string, event: Envelope): string {
@@ -12,6 +13,7 @@ export interface ChainedEvent {
   event: Envelope;
   prevHash: string;
   hash: string;
+  signature?: CommitSignature;
 }
 
 /** Validates events against the contracts and links each to the one before it. */
@@ -36,7 +38,7 @@ export function verifyChain(records: readonly RecordedEvent[]): ChainVerdict {
     const fail = (reason: string): ChainVerdict => ({ ok: false, revision: record.revision, eventId: record.event.id, reason });
     if (record.revision !== index) return fail(`expected revision ${index}, found ${record.revision}`);
     if (record.prevHash !== prevHash) return fail('its link to the previous event does not match that event (an event was removed, inserted or altered before it)');
-    if (eventHash(prevHash, record.event) !== record.hash) return fail('its content does not match its recorded hash (the event was altered)');
+    if (eventHash(prevHash, record.recorded ?? record.event) !== record.hash) return fail('its content does not match its recorded hash (the event was altered)');
     prevHash = record.hash;
   }
   return { ok: true, events: records.length };

@@ -12,16 +12,20 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port';
+import { asCurrent } from './as-current';
 import { selectFromStream } from './read-options';
+import type { EventSigner } from './signing/commit-signature';
 
 /** A process-local event store for unit tests and the replay tool's scratch space. */
 export class InMemoryEventStore implements EventStore {
+  constructor(private readonly signer?: EventSigner) {}
+
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly listeners = new Set<() => void>();
 
   append(stream: string, events: readonly Envelope[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return appendChained(this.writer, stream, events, options.expectedRevision ?? 'any');
+    return appendChained(this.writer, stream, events, options.expectedRevision ?? 'any', this.signer);
   }
 
   private readonly writer: ChainedWriter<number> = {
@@ -35,8 +39,8 @@ export class InMemoryEventStore implements EventStore {
       const recorded = this.streams.get(stream) ?? [];
       if (recorded.length - 1 !== tail.token) throw new TailMovedError(stream);
       const commit = this.log.length + 1;
-      chained.forEach(({ event, prevHash, hash }, index) => {
-        const record = { stream, revision: recorded.length, position: { commit, prepare: index }, event: structuredClone(event), prevHash, hash };
+      chained.forEach(({ event, prevHash, hash, signature }, index) => {
+        const record = { stream, revision: recorded.length, position: { commit, prepare: index }, event: structuredClone(event), prevHash, hash, ...(signature ? { signature } : {}) };
         recorded.push(record);
         this.log.push(record);
       });
@@ -47,12 +51,16 @@ export class InMemoryEventStore implements EventStore {
   };
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options));
+    return structuredClone(selectFromStream(this.streams.get(stream) ?? [], options)).map(asCurrent);
+  }
+
+  async streamNames(): Promise<string[]> {
+    return [...this.streams.keys()].sort();
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after;
-    return structuredClone(this.log.filter((r) => !after || comparePositions(r.position, after) > 0).slice(0, options.maxCount));
+    return structuredClone(this.log.filter((r) => !after || comparePositions(r.position, after) > 0).slice(0, options.maxCount)).map(asCurrent);
   }
 
   async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {

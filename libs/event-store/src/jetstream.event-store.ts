@@ -4,7 +4,10 @@ import { DeliverPolicy, headers, type JsMsg, type OrderedConsumerOptions } from 
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
-import type { ChainedEvent } from './hash-chain';
+import { asCurrent } from './as-current';
+import { eventHash, type ChainedEvent } from './hash-chain';
+import type { EventSigner } from './signing/commit-signature';
+import type { TenantDataCipher } from './tenant-data/tenant-data-cipher';
 import {
   comparePositions,
   matchesFilter,
@@ -60,13 +63,14 @@ const isTransient = (error: unknown) => error instanceof ReplicaBehindError || T
 const recordsOf = (message: JsMsg): RecordedEvent[] => commitRecords(streamOf(message.subject), message.seq, JSON.parse(Buffer.from(message.data).toString('utf8')) as Commit);
 
 function commitRecords(stream: string, seq: number, commit: Commit): RecordedEvent[] {
-  return commit.events.map(({ event, prevHash, hash }, index) => ({
+  return commit.events.map(({ event, prevHash, hash, signature }, index) => asCurrent({
     stream,
     revision: commit.firstRevision + index,
     position: { commit: seq, prepare: index },
     event,
     prevHash,
     hash,
+    ...(signature ? { signature } : {}),
   }));
 }
 
@@ -79,6 +83,10 @@ export interface JetStreamEventStoreOptions {
    * orchestrator its runs): it reads them from memory instead of asking the server for a newer commit first.
    */
   soleWriter?: boolean;
+  /** Signs each append with this service's key (libs/event-store/src/signing); unsigned without. */
+  signer?: EventSigner;
+  /** Seals tenant data in what it appends and opens it in what it reads (crypto-shredding); stored as given without. */
+  tenantData?: TenantDataCipher;
 }
 
 /**
@@ -124,7 +132,8 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    return appendChained(this.writer, stream, events, expected);
+    const stored = this.options.tenantData ? await this.options.tenantData.seal(events) : events;
+    return appendChained(this.writer, stream, stored, expected, this.options.signer);
   }
 
   /** The JetStream storage steps: the tail is the subject's last message, a write is one publish. */
@@ -171,11 +180,11 @@ export class JetStreamEventStore implements EventStore {
       // A stream this store writes is read from memory: its writes are all it can miss, and a write on a stale
       // view is refused (see tail), which also forgets the view.
       const written = this.recent.get(stream);
-      if (written?.writtenHere && this.options.soleWriter) return selectFromStream(written.records, options);
+      if (written?.writtenHere && this.options.soleWriter) return this.opened(selectFromStream(written.records, options));
       // The stream leader names the newest commit: a read never misses one that was acknowledged.
       const newest = (await this.lastCommit(stream))?.seq ?? 0;
       const records = await this.recordsUpTo(stream, newest);
-      return selectFromStream(records, options);
+      return this.opened(selectFromStream(records, options));
     });
   }
 
@@ -229,8 +238,13 @@ export class JetStreamEventStore implements EventStore {
       const from = after ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after.commit } : {};
       const newest = await this.newestCommit();
       const records = await this.scan(from, after && newest <= after.commit ? 0 : newest, options.maxCount === undefined ? undefined : (found) => found.length >= (options.maxCount as number), after);
-      return records.slice(0, options.maxCount);
+      return this.opened(records.slice(0, options.maxCount));
     });
+  }
+
+  /** Tenant data readable on the way out (the cache keeps what is stored: sealed). */
+  private opened(records: RecordedEvent[]): Promise<RecordedEvent[]> | RecordedEvent[] {
+    return this.options.tenantData ? this.options.tenantData.open(records) : records;
   }
 
   async subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription> {
@@ -247,7 +261,7 @@ export class JetStreamEventStore implements EventStore {
         for (const record of recordsOf(message)) {
           if (stopped) return;
           if (after && comparePositions(record.position, after) <= 0) continue;
-          if (matchesFilter(options.filter, record)) await handler(record);
+          if (matchesFilter(options.filter, record)) await handler((await this.opened([record]))[0]);
         }
       }
     })();
@@ -325,6 +339,12 @@ export class JetStreamEventStore implements EventStore {
     return { seq: newest.position.commit, revision: newest.revision, hash: newest.hash, truncated: true };
   }
 
+  async streamNames(): Promise<string[]> {
+    await this.init();
+    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { subjects_filter: `${SUBJECT_PREFIX}.>` });
+    return Object.keys(state.subjects ?? {}).map(streamOf).sort();
+  }
+
   async truncatedFrom(stream: string): Promise<number | undefined> {
     await this.init();
     const last = await this.lastCommit(stream);
@@ -346,6 +366,39 @@ export class JetStreamEventStore implements EventStore {
     const h = headers();
     [LAST_REVISION, LAST_HASH].forEach((name) => h.set(name, stored.header.get(name)));
     await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), { headers: h });
+    this.recent.delete(stream);
+  }
+
+  /**
+   * Test hook: rewrite an event and recompute the hash chain from there on, as an admin with stream rights could.
+   * Each later commit is deleted and re-published with the new hashes; the signatures stay as they were, since the
+   * forger holds no writer's key, so only signature verification can tell.
+   */
+  async forge(stream: string, revision: number, mutate: (event: Envelope) => Envelope): Promise<void> {
+    const records = await this.readStream(stream);
+    if (!records[revision]) throw new Error(`no event ${stream}@${revision}`);
+    const jsm = await this.connector.manager$();
+    const js = await this.connector.jetstream();
+    // From the commit holding the event on, in revision order (a re-published commit sits at the subject's end).
+    const first = revision - records[revision].position.prepare;
+    const commits = [...new Set(records.filter((r) => r.revision >= first).map((r) => r.position.commit))];
+    let prevHash = records[first].prevHash;
+    for (const seq of commits) {
+      const stored = await jsm.streams.getMessage(EVENT_STORE_STREAM, { seq });
+      const commit = JSON.parse(Buffer.from(stored.data).toString('utf8')) as Commit;
+      commit.events = commit.events.map((chained, index) => {
+        const event = commit.firstRevision + index === revision ? mutate(chained.event) : chained.event;
+        const hash = eventHash(prevHash, event);
+        const forged = { ...chained, event, prevHash, hash };
+        prevHash = hash;
+        return forged;
+      });
+      await jsm.streams.deleteMessage(EVENT_STORE_STREAM, seq, true);
+      const h = headers();
+      h.set(LAST_REVISION, stored.header.get(LAST_REVISION));
+      h.set(LAST_HASH, prevHash);
+      await js.publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), { headers: h });
+    }
     this.recent.delete(stream);
   }
 }

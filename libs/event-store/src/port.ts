@@ -1,4 +1,5 @@
 import type { Envelope } from '@agentos/contracts';
+import type { CommitSignature } from './signing/commit-signature';
 
 /** As in EventStoreDB: any state, no stream yet, some stream, or an exact revision (0-based). */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
@@ -21,6 +22,10 @@ export interface RecordedEvent {
   /** Hash of the previous event of the stream ('' for the first): the tamper-evident chain. */
   prevHash: string;
   hash: string;
+  /** The event as stored, when it was read as a newer version of its type (asCurrent): what `hash` covers. */
+  recorded?: Envelope;
+  /** On the last event of each append made with a signing key: the writer's signature over this event's hash. */
+  signature?: CommitSignature;
 }
 
 export interface AppendResult {
@@ -71,6 +76,8 @@ export interface EventStore {
    * Only stores that can tell have it; gaps before the newest event show in the revisions read.
    */
   truncatedFrom?(stream: string): Promise<number | undefined>;
+  /** The names of every stream that holds events (what anchors cover). Only stores that can list them have it. */
+  streamNames?(): Promise<string[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription: stored events after `after`, then live ones, one at a time, in order. */
   subscribeToAll(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void>): Promise<Subscription>;

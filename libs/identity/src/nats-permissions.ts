@@ -51,6 +51,8 @@ export interface BusRole {
   follows: StreamMessageType[];
   /** KV buckets it opens. */
   buckets: string[];
+  /** KV buckets it only reads, by key (no writes, no listing). */
+  readsBuckets?: string[];
   /** KV buckets it shares with its peers, each holding it to keys under its own first token (`<prefix>.>`). */
   ownKeys?: { bucket: string; prefix: string }[];
   /** The embedded event store: appends (and reads), or only reads. */
@@ -78,7 +80,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     answers: ['GetSchedulerState'],
     asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
-    buckets: ['agentos_open_runs', 'agentos_leases'],
+    buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_tenant_keys'],
     eventStore: 'write',
   },
   registry: {
@@ -96,7 +98,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     answers: ['WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
     asks: ['CheckPolicy'],
     follows: [],
-    buckets: ['agentos_memory'],
+    buckets: ['agentos_memory', 'agentos_tenant_keys'],
     eventStore: 'write',
   },
   policy: {
@@ -105,7 +107,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     answers: ['CheckPolicy', 'ScreenContent', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
     asks: [],
     follows: [],
-    buckets: ['agentos_policy', 'agentos_kill_switches', 'agentos_budgets', 'agentos_rate_limits'],
+    buckets: ['agentos_policy', 'agentos_kill_switches', 'agentos_budgets', 'agentos_rate_limits', 'agentos_tenant_keys'],
     eventStore: 'write',
   },
   observability: {
@@ -123,6 +125,8 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     asks: ['GetSchedulerState', 'FindAgents', 'ListKillSwitches'],
     follows: [],
     buckets: [],
+    // Tenant data keys, to show tenants' recorded data; never to create or delete one.
+    readsBuckets: ['agentos_tenant_keys'],
     eventStore: 'read',
   },
   // The HTTP gateway (apps/gateway) sends no command and asks no query as itself: it does so on the connection of
@@ -239,6 +243,12 @@ function bucket(name: string): string[] {
   ];
 }
 
+/** Reading values by key: look-up and direct get only. */
+function readBucket(name: string): string[] {
+  const stream = `KV_${name}`;
+  return [...checking([stream]), `${JS}.DIRECT.GET.${stream}`, `${JS}.DIRECT.GET.${stream}.>`, `${JS}.STREAM.MSG.GET.${stream}`];
+}
+
 /** Keys `<prefix>.>` of a shared bucket: written by KV publish, read by direct get of the last value (no listing, no watch). */
 function ownKeys(name: string, prefix: string): string[] {
   const stream = `KV_${name}`;
@@ -270,6 +280,7 @@ export function permissionsOf(identity: BusIdentity, role: BusRole, kind: 'servi
   }
   for (const type of role.observes ?? []) publish.push(...instanceConsumers(CATALOG[type].stream, subjectFilter(type)));
   for (const name of role.buckets) publish.push(...bucket(name));
+  for (const name of role.readsBuckets ?? []) publish.push(...readBucket(name));
   for (const { bucket: name, prefix } of role.ownKeys ?? []) publish.push(...ownKeys(name, prefix));
   if (role.eventStore) {
     // A read asks for a stream's last commit (STREAM.MSG.GET by subject) before fetching what is newer.

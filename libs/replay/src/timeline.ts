@@ -1,5 +1,5 @@
 import type { Envelope, MessageOf } from '@agentos/contracts';
-import type { RecordedEvent } from '@agentos/event-store';
+import { erasedAsText, type RecordedEvent } from '@agentos/event-store';
 
 export interface TimelineEntry {
   revision: number;
@@ -35,7 +35,7 @@ function summarise(event: Envelope): string {
       return `input of the ${p.decider} decider`;
     case 'IntentCompleted':
     case 'TaskCompleted':
-      return `output ${JSON.stringify(p.output)}`;
+      return `output ${JSON.stringify(p.output, erasedAsText)}`;
     // A failure's text is its root cause: never cut (formatTimeline wraps it).
     case 'TaskFailed':
     case 'StepFailed':
@@ -46,7 +46,7 @@ function summarise(event: Envelope): string {
     case 'WorkflowFailed':
       return `${p.failedStep ? `step ${p.failedStep}: ` : ''}${p.reason}`;
     default: {
-      const text = JSON.stringify(p);
+      const text = JSON.stringify(p, erasedAsText);
       return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
     }
   }

@@ -7,6 +7,7 @@ import { Global, Module, type DynamicModule, type INestMicroservice, type Type }
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { eventStoreKeysOf } from './event-store-keys';
 import { startHealthServer } from './health';
 import { PinoNestLogger, createLogger } from './logger';
 import { Readiness } from './readiness';
@@ -54,6 +55,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   log.info({ event: 'service.config', settings: effectiveSettings(schema, settings) }, `${definition.name} configuration`);
   const nats = natsSettingsOf(definition.name, settings);
   const connector = new NatsConnector(nats, log);
+  const eventStoreKeys = await eventStoreKeysOf(definition.name, env, connector, log);
   const readiness = new Readiness();
   // Up before the app, so /livez answers while it connects and starts its consumers (/readyz: 503 until then).
   const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());
@@ -69,8 +71,9 @@ export async function startService(definition: ServiceDefinition, options: Start
     providers: [
       { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log, settings) },
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
-      // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection.
-      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector) },
+      // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection; appends signed with the
+      // service's key, tenant data sealed with the tenant's key.
+      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, eventStoreKeys) },
       // Nest calls this on app.close(): the health port is freed with the app.
       { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
       // Handed on once the app has stopped, so a standing-by replica takes over without waiting out the lease.

@@ -61,3 +61,23 @@ export const DecisionInputRecorded = z.object({
   causeId: z.uuid(),
   input: z.unknown(),
 });
+
+/** The head of one event-store stream: its last revision and that event's chain hash. */
+export const StreamHead = z.strictObject({
+  stream: z.string().min(1),
+  revision: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Its chain and signatures verified when anchored: a later audit checks only what came after it. */
+  verified: z.boolean(),
+});
+
+/**
+ * The heads of every event-store stream at one moment, folded into an RFC 6962 Merkle tree (leaves in stream-name
+ * order), recorded in the anchor log `audit-anchors`: a later deletion, truncation or rewrite of any stream shows
+ * against it (`agentos audit verify`). Recorded only, never published.
+ */
+export const StreamHeadsAnchored = z.strictObject({
+  treeSize: z.number().int().nonnegative(),
+  root: z.string().regex(/^[0-9a-f]{64}$/),
+  heads: z.array(StreamHead),
+});

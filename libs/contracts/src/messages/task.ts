@@ -77,7 +77,8 @@ export const RecordedCall = z.object({
 });
 export type RecordedCall = z.infer<typeof RecordedCall>;
 
-export const TaskCompleted = z.object({
+/** Version 1 of TaskCompleted, as recorded before version 2: still read (and upcast), never written. */
+export const TaskCompletedV1 = z.object({
   taskId: z.uuid(),
   intentId: z.uuid(),
   stepId: Name.default(MAIN_STEP),
@@ -90,6 +91,18 @@ export const TaskCompleted = z.object({
   /** The labels of everything the task read: the output is derived from it and carries them to the next step. */
   labels: ContentLabels.optional(),
 });
+
+/** Version 2: how long the agent's handler ran, measured by the agent SDK on the instance. */
+export const TaskCompleted = TaskCompletedV1.extend({
+  /**
+   * Milliseconds; null when nobody measured it (recorded as version 1). Defaults to null so that producers built
+   * before version 2 still type-check; the agent SDK always sets it.
+   */
+  durationMs: z.number().int().nonnegative().nullable().default(null),
+});
+
+/** Version 1 → 2: the duration was not measured then, so it is unknown (null), never made up. */
+export const upcastTaskCompletedV1 = (payload: z.output<typeof TaskCompletedV1>): z.input<typeof TaskCompleted> => ({ ...payload, durationMs: null });
 
 export const TaskFailed = z.object({
   taskId: z.uuid(),
