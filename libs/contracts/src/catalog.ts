@@ -4,6 +4,7 @@ import * as intent from './messages/intent';
 import * as memory from './messages/memory';
 import * as operations from './messages/operations';
 import * as policy from './messages/policy';
+import * as runControl from './messages/run-control';
 import * as task from './messages/task';
 import * as workflow from './messages/workflow';
 
@@ -88,6 +89,17 @@ export const CATALOG = {
   StepFailed: { kind: 'event', version: 1, subject: 'agentos.evt.step.failed', stream: 'AGENTOS_EVENTS', schema: workflow.StepFailed },
   StepRetryScheduled: { kind: 'event', version: 1, subject: 'agentos.evt.step.retry-scheduled', stream: 'AGENTOS_EVENTS', schema: workflow.StepRetryScheduled },
   StepSkipped: { kind: 'event', version: 1, subject: 'agentos.evt.step.skipped', stream: 'AGENTOS_EVENTS', schema: workflow.StepSkipped },
+  // run control: commands on a run under way (or failed), decided by the orchestrator
+  CancelRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.cancel', stream: 'AGENTOS_COMMANDS', schema: runControl.CancelRun },
+  PauseRuns: { kind: 'command', version: 1, subject: 'agentos.cmd.run.pause', stream: 'AGENTOS_COMMANDS', schema: runControl.PauseRuns },
+  ResumeRuns: { kind: 'command', version: 1, subject: 'agentos.cmd.run.resume', stream: 'AGENTOS_COMMANDS', schema: runControl.ResumeRuns },
+  RetryRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.retry', stream: 'AGENTOS_COMMANDS', schema: runControl.RetryRun },
+  RunCancelling: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancelling', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancelling },
+  RunCancelled: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancelled', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancelled },
+  RunPaused: { kind: 'event', version: 1, subject: 'agentos.evt.run.paused', stream: 'AGENTOS_EVENTS', schema: runControl.RunPaused },
+  RunResumed: { kind: 'event', version: 1, subject: 'agentos.evt.run.resumed', stream: 'AGENTOS_EVENTS', schema: runControl.RunResumed },
+  RunRetried: { kind: 'event', version: 1, subject: 'agentos.evt.run.retried', stream: 'AGENTOS_EVENTS', schema: runControl.RunRetried },
+  RunCommandRefused: { kind: 'event', version: 1, subject: 'agentos.evt.run.command-refused', stream: 'AGENTOS_EVENTS', schema: runControl.RunCommandRefused },
   // policy and safety
   PolicyCheckRequested: { kind: 'event', version: 1, subject: 'agentos.evt.policy.check-requested', stream: 'AGENTOS_EVENTS', schema: policy.PolicyCheckRequested },
   PolicyDecided: { kind: 'event', version: 1, subject: 'agentos.evt.policy.decided', stream: 'AGENTOS_EVENTS', schema: policy.PolicyDecided },

@@ -3,7 +3,8 @@ import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
-import { advance, applied, attemptFailed, failRun, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
+import { controlRefusal, decideControl, sender, type ControlCommand } from './run-control';
+import { advance, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
 import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
 
 /**
@@ -23,13 +24,14 @@ export type RunInput =
   | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
+  /** An operator's cancel, pause, resume or retry of this run. */
+  | { kind: 'control'; message: ControlCommand }
   /**
    * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
    * point) and content that screening flagged. The orchestrator records them, as the run stream's one writer.
    */
   | { kind: 'recorded'; message: MessageOf<'UsageRecorded'> | MessageOf<'ContentFlagged'> };
 
-const actorName = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
 const timeOf = (message: Envelope) => Date.parse(message.occurredAt);
 
 /** The kill switch stopping this run (or its agent), if any. */
@@ -55,6 +57,12 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
   }
   return advance(state, now);
 }
+
+/**
+ * Once a run is being cancelled, only its compensations go on: what its other steps report, and their
+ * timers, change nothing (their tasks were aborted).
+ */
+const heldBack = (state: RunState, stepId: string) => state.cancellation !== undefined && !isCompensation(state, stepId);
 
 function decide(input: RunInput, state: RunState): Decision[] {
   const now = timeOf(input.message);
@@ -105,12 +113,12 @@ function decide(input: RunInput, state: RunState): Decision[] {
       if (state.status !== 'awaiting-approval') return [];
       const { comment } = input.message.payload;
       const waitedMs = Math.max(0, now - Date.parse(state.approvalRequestedAt ?? input.message.occurredAt));
-      return [decision('IntentApproved', { intentId: state.runId!, approver: actorName(input.message), waitedMs, ...(comment ? { comment } : {}) }), ...start(state, input.catalogue, input.killSwitches, now)];
+      return [decision('IntentApproved', { intentId: state.runId!, approver: sender(input.message), waitedMs, ...(comment ? { comment } : {}) }), ...start(state, input.catalogue, input.killSwitches, now)];
     }
     case 'reject': {
       if (state.status !== 'awaiting-approval') return [];
       const { comment } = input.message.payload;
-      return [rejectRun(state, `rejected by ${actorName(input.message)}${comment ? `: ${comment}` : ''}`, state.approvalRule ?? null)];
+      return [rejectRun(state, `rejected by ${sender(input.message)}${comment ? `: ${comment}` : ''}`, state.approvalRule ?? null)];
     }
     case 'budget-exhausted': {
       // The run stops, whichever agent spent the last of it.
@@ -119,19 +127,21 @@ function decide(input: RunInput, state: RunState): Decision[] {
     }
     case 'task-completed': {
       // Refused (see refusalOf), late, repeated or superseded: nothing to apply.
-      if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
+      if (isSettled(state) || !fromCurrentHolder(input.message, state) || heldBack(state, input.message.payload.stepId)) return [];
       const done = input.message.payload;
       return stepSucceeded(state, done.stepId, done.taskId, done.output, now);
     }
     case 'task-failed': {
-      if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
+      if (isSettled(state) || !fromCurrentHolder(input.message, state) || heldBack(state, input.message.payload.stepId)) return [];
       const failed = input.message.payload;
       return attemptFailed(state, failed.stepId, failed.error, failed.retryable, now);
     }
     case 'assign': {
       const { taskId, stepId } = input.message.payload;
       const step = state.steps[stepId];
-      if (isSettled(state) || step?.status !== 'queued' || step.taskId !== taskId) return [];
+      if (isSettled(state) || step?.status !== 'queued' || step.taskId !== taskId || heldBack(state, stepId)) return [];
+      // A paused run's queued task is not handed out; resuming queues it again.
+      if (state.paused) return [];
       // Checked again at assignment: a switch thrown while the task waited still stops it.
       const kill = killCovering(state, input.killSwitches, input.instance.name);
       if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
@@ -155,12 +165,15 @@ function decide(input: RunInput, state: RunState): Decision[] {
     case 'timer': {
       const timer = input.message.payload;
       const step = state.steps[timer.stepId];
-      if (isSettled(state) || !step) return [];
+      if (isSettled(state) || !step || heldBack(state, timer.stepId)) return [];
       if (timer.kind === 'retry') {
-        if (step.status !== 'retry-wait' || step.attempt + 1 !== timer.attempt) return [];
+        // Paused: the retry is queued when the run resumes.
+        if (step.status !== 'retry-wait' || step.attempt + 1 !== timer.attempt || state.paused) return [];
         return [queueStep(state, timer.stepId, timer.attempt, now)];
       }
       if (!isOpen(step) || step.attempt !== timer.attempt || step.taskId !== timer.taskId) return [];
+      // A task that waits for an agent while its run is paused gets a fresh deadline when the run resumes.
+      if (state.paused && step.status === 'queued') return [];
       const { timeoutMs } = stepSpec(state, timer.stepId)!;
       const reason = step.status === 'queued' ? 'no agent instance took it in time' : `instance ${step.instanceId} did not finish in time`;
       const timedOut = decision('TaskExpired', { taskId: step.taskId!, intentId: state.runId!, stepId: timer.stepId, attempt: step.attempt, ...(step.instanceId ? { instanceId: step.instanceId } : {}), timeoutMs, reason });
@@ -171,9 +184,11 @@ function decide(input: RunInput, state: RunState): Decision[] {
       // The same task goes back to the queue for another instance; its deadline stands.
       const { instanceId } = input.message.payload;
       return Object.entries(state.steps)
-        .filter(([, step]) => step.status === 'assigned' && step.instanceId === instanceId)
+        .filter(([stepId, step]) => step.status === 'assigned' && step.instanceId === instanceId && !heldBack(state, stepId))
         .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
     }
+    case 'control':
+      return decideControl(input.message, state, now);
     case 'recorded':
       return [];
   }
@@ -185,6 +200,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
  */
 export function refusalOf(input: RunInput, state: RunState): string | undefined {
   if (input.kind === 'task-completed' || input.kind === 'task-failed') return reportRefusal(input.message, state);
+  if (input.kind === 'control') return controlRefusal(input.message, state);
   return input.kind === 'recorded' && input.message.type === 'UsageRecorded' ? usageRefusal(input.message, state) : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { MAIN_STEP, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
 
 export type RunKind = 'intent' | 'workflow';
-export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed';
+export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed' | 'cancelled';
 /** `policy-check`: ready, waiting for policy's verdict on the step itself before its task is queued. */
 export type StepStatus = 'waiting' | 'policy-check' | 'queued' | 'assigned' | 'retry-wait' | 'completed' | 'failed' | 'skipped';
 
@@ -19,6 +19,8 @@ export interface StepState {
   policyRequestId?: string;
   output?: unknown;
   error?: string;
+  /** The last attempt before the run was retried (RetryRun): the step's own retries count from there. */
+  retriedFrom?: number;
 }
 
 /** One run: an intent (a single step behind policy and approval) or a declarative workflow. */
@@ -41,6 +43,10 @@ export interface RunState {
   assignments: Record<string, { agent: string; instanceId: string }[]>;
   /** The first step that failed for good; set while its compensation runs. */
   failure?: { step: string; error: string };
+  /** Paused (PauseRuns): no step starts until it is resumed. */
+  paused?: { by: string; at: string };
+  /** Being cancelled (CancelRun): only these compensations may still run, then the run ends cancelled. */
+  cancellation?: { by: string; reason: string; compensations: string[] };
 }
 
 export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {} };
@@ -91,7 +97,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'PolicyCheckRequested': {
       const { requestId, subject, context } = (event as MessageOf<'PolicyCheckRequested'>).payload;
       const step = typeof context.step === 'string' ? context.step : undefined;
-      if (step) return withStep({ ...state, status: 'running' }, step, { status: 'policy-check', attempt: 1, policyRequestId: requestId });
+      // A retried run checks a step again as its next attempt.
+      if (step) return withStep({ ...state, status: 'running' }, step, { status: 'policy-check', attempt: (state.steps[step]?.attempt ?? 0) + 1, policyRequestId: requestId });
       return { ...state, policyRequestId: requestId, owner: subject.owner };
     }
     case 'ApprovalRequested':
@@ -133,10 +140,30 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'IntentFailed':
     case 'WorkflowFailed':
       return { ...state, status: 'failed' };
+    case 'RunPaused':
+      return { ...state, paused: { by: (event as MessageOf<'RunPaused'>).payload.pausedBy, at: event.occurredAt ?? '' } };
+    case 'RunResumed':
+      return { ...state, paused: undefined };
+    case 'RunCancelling': {
+      const { cancelledBy, reason, compensations } = (event as MessageOf<'RunCancelling'>).payload;
+      return { ...state, paused: undefined, cancellation: { by: cancelledBy, reason, compensations } };
+    }
+    case 'RunCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'RunRetried':
+      return retried(state, (event as MessageOf<'RunRetried'>).payload.steps);
     default:
       return state;
   }
 }
 
-export const isSettled = (state: RunState) => ['completed', 'rejected', 'failed'].includes(state.status);
+/** The run again, from the given steps: each waits to run its next attempt; compensations that ran may run again. */
+function retried(state: RunState, stepIds: string[]): RunState {
+  const compensations = new Set(state.definition?.compensations.map((c) => c.id));
+  const steps = Object.fromEntries(Object.entries(state.steps).filter(([id]) => !compensations.has(id)));
+  for (const id of stepIds) steps[id] = { status: 'waiting', attempt: steps[id]?.attempt ?? 0, retriedFrom: steps[id]?.attempt ?? 0 };
+  return { ...state, status: 'running', steps, failure: undefined };
+}
+
+export const isSettled = (state: RunState) => ['completed', 'rejected', 'failed', 'cancelled'].includes(state.status);
 export const isOpen = (step: StepState | undefined) => step?.status === 'queued' || step?.status === 'assigned';

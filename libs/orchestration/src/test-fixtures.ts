@@ -66,8 +66,15 @@ export function policyInput(
 }
 
 /** Policy's verdict on one workflow step, checked as an intent for its capability. */
-export function stepPolicyInput(runId: string, stepId: string, capability: string, effect: 'allow' | 'deny' | 'require_approval', ms: number, { rule = `rule-${effect}`, reason = `because ${effect}` }: { rule?: string | null; reason?: string } = {}): RunInput {
-  const payload: PayloadInput<'PolicyDecided'> = { requestId: stepPolicyRequestIdOf(runId, stepId), intentId: runId, action: 'intent.submit', resource: { kind: 'capability', name: capability }, context: { step: stepId }, effect, rule, reason, bundleVersion: 'v1' };
+export function stepPolicyInput(
+  runId: string,
+  stepId: string,
+  capability: string,
+  effect: 'allow' | 'deny' | 'require_approval',
+  ms: number,
+  { rule = `rule-${effect}`, reason = `because ${effect}`, requestId = stepPolicyRequestIdOf(runId, stepId) }: { rule?: string | null; reason?: string; requestId?: string } = {},
+): RunInput {
+  const payload: PayloadInput<'PolicyDecided'> = { requestId, intentId: runId, action: 'intent.submit', resource: { kind: 'capability', name: capability }, context: { step: stepId }, effect, rule, reason, bundleVersion: 'v1' };
   return { kind: 'policy-decided', message: message('PolicyDecided', payload, ms, { kind: 'service', id: 'policy' }), catalogue: [], killSwitches: [] };
 }
 
@@ -170,3 +177,10 @@ export function when(history: readonly Envelope[], input: RunInput): Decision[] 
 export const eventsOf = <T extends MessageType>(history: readonly Envelope[], type: T) => history.filter((e): e is MessageOf<T> => e.type === type);
 
 export const stateOf = (history: readonly Envelope[]): RunState => fold(orchestrationDecider, history);
+
+export const operator: Actor = { kind: 'user', id: 'oncall' };
+
+/** An operator's command on a run (cancel, pause, resume, retry), by default from the run's tenant. */
+export function controlInput<T extends 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun'>(type: T, payload: PayloadInput<T>, ms: number, tenant = TENANT): RunInput {
+  return { kind: 'control', message: message(type, payload, ms, operator, tenant) } as RunInput;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { Name } from './shared';
+
+/**
+ * Commands an operator sends to a run that is under way or finished, and the facts the orchestrator records
+ * for them in the run's history. Who sent a command is the envelope's actor (authenticated by the broker),
+ * never a payload field; a command may act only on runs of its sender's tenant (the platform's: any tenant).
+ */
+
+const Reason = z.string().min(1).max(2_000);
+
+/** Which runs a pause or resume covers: one run, every open run of a workflow name, or every open run of the tenant. */
+export const RunSelector = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('run'), runId: z.uuid() }),
+  z.object({ kind: z.literal('workflow'), name: Name }),
+  /** The tenant is the command's own (its envelope's, which the broker authenticated). */
+  z.object({ kind: z.literal('tenant') }),
+]);
+export type RunSelector = z.infer<typeof RunSelector>;
+
+export const CancelRun = z.object({ runId: z.uuid(), reason: Reason });
+export const PauseRuns = z.object({ select: RunSelector, reason: Reason });
+export const ResumeRuns = z.object({ select: RunSelector, reason: Reason.optional() });
+/** Runs a failed run again from the steps that did not complete; completed steps keep their outputs. */
+export const RetryRun = z.object({ runId: z.uuid(), reason: Reason.optional() });
+
+/**
+ * A cancellation was decided: the run's running tasks are aborted (agents follow this fact), and the
+ * compensations named run before the run ends with RunCancelled.
+ */
+export const RunCancelling = z.object({ runId: z.uuid(), cancelledBy: z.string(), reason: z.string(), compensations: z.array(Name) });
+export const RunCancelled = z.object({ runId: z.uuid(), cancelledBy: z.string(), reason: z.string(), compensatedBy: z.array(Name) });
+
+/** No step of the run starts until it is resumed; steps already running finish. */
+export const RunPaused = z.object({ runId: z.uuid(), pausedBy: z.string(), reason: z.string() });
+export const RunResumed = z.object({ runId: z.uuid(), resumedBy: z.string(), reason: z.string().optional(), pausedMs: z.number().int().nonnegative() });
+
+/** The steps that run again (the failed one and those that had not completed). */
+export const RunRetried = z.object({ runId: z.uuid(), retriedBy: z.string(), reason: z.string().optional(), steps: z.array(Name) });
+
+/** A command the run's state does not allow (resume a run that is not paused, retry one that did not fail): nothing changed. */
+export const RunCommandRefused = z.object({ runId: z.uuid(), command: z.string(), refusedFor: z.string(), reason: z.string() });

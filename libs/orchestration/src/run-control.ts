@@ -1,0 +1,92 @@
+import { type Envelope, type MessageOf } from '@agentos/contracts';
+import { decision, type Decision } from '@agentos/decider';
+import { isSettled, type RunState } from './run-state';
+import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec } from './steps';
+
+/** Commands an operator sends to a run: each either changes it or is refused with a fact saying why. */
+export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'>;
+
+export const sender = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
+
+/** The one run a control command is about (a pause or resume of many runs is handed to the decider one run at a time). */
+export function runOf(command: ControlCommand): string | undefined {
+  if (command.type === 'PauseRuns' || command.type === 'ResumeRuns') return command.payload.select.kind === 'run' ? command.payload.select.runId : undefined;
+  return command.payload.runId;
+}
+
+/**
+ * Why a control command must be dead-lettered instead of decided: it names no run the orchestrator has, or a
+ * run of another tenant (the platform's principals act for every tenant). Nothing is recorded for it, so a
+ * tenant cannot write into another tenant's run history, nor start a stream for a run that does not exist.
+ */
+export function controlRefusal(command: ControlCommand, state: RunState): string | undefined {
+  const runId = runOf(command);
+  if (!runId) return `${command.type} must be handed to the decider for one run`;
+  if (state.status === 'new') return `${command.type} for run ${runId}: no such run`;
+  if (command.tenant !== state.tenant && command.tenant !== 'system') return `${command.type} for run ${runId} from tenant ${command.tenant}, but the run belongs to another tenant`;
+  return undefined;
+}
+
+const refused = (state: RunState, command: ControlCommand, reason: string): Decision[] => [
+  decision('RunCommandRefused', { runId: state.runId!, command: command.type, refusedFor: sender(command), reason }),
+];
+
+/** Decides a control command on its run (controlRefusal has passed). */
+export function decideControl(command: ControlCommand, state: RunState, now: number): Decision[] {
+  if (isSettled(state) && command.type !== 'RetryRun') return refused(state, command, `run ${state.runId} already ended ${state.status}`);
+  switch (command.type) {
+    case 'CancelRun':
+      return cancel(state, command, now);
+    case 'PauseRuns':
+      if (state.cancellation) return refused(state, command, 'the run is being cancelled');
+      if (state.paused) return refused(state, command, `the run is already paused (by ${state.paused.by})`);
+      // Before policy allowed it, a run has started nothing a pause could hold back: cancel it instead.
+      if (state.status !== 'running') return refused(state, command, `the run is ${state.status}; only a running run can be paused`);
+      return [decision('RunPaused', { runId: state.runId!, pausedBy: sender(command), reason: command.payload.reason })];
+    case 'ResumeRuns':
+      return resume(state, command, now);
+    case 'RetryRun':
+      return retry(state, command, now);
+  }
+}
+
+/**
+ * Steps already running are aborted (agents follow RunCancelling); the compensations declared for the steps
+ * that completed or were running run (each once), then the run ends cancelled. With none, it ends at once.
+ */
+function cancel(state: RunState, command: MessageOf<'CancelRun'>, now: number): Decision[] {
+  if (state.cancellation) return refused(state, command, `the run is already being cancelled (by ${state.cancellation.by})`);
+  const touched = Object.entries(state.steps).filter(([, step]) => step.status === 'completed' || step.status === 'assigned');
+  const compensations = [
+    ...new Set(
+      touched
+        .map(([id]) => stepSpec(state, id)?.onFailure)
+        .flatMap((onFailure) => (onFailure?.kind === 'compensate' && !state.steps[onFailure.step] ? [onFailure.step] : [])),
+    ),
+  ];
+  const cancelling = decision('RunCancelling', { runId: state.runId!, cancelledBy: sender(command), reason: command.payload.reason, compensations });
+  const after = applied(state, [cancelling]);
+  if (compensations.length === 0) return [cancelling, ...cancelledOnceCompensated(after)];
+  return [cancelling, ...compensations.map((id) => startStep(after, id, now))];
+}
+
+/** Steps held back while paused start now: queued tasks go back in line with a fresh deadline, due retries run, ready steps start. */
+function resume(state: RunState, command: MessageOf<'ResumeRuns'>, now: number): Decision[] {
+  if (!state.paused) return refused(state, command, 'the run is not paused');
+  const { reason } = command.payload;
+  const resumed = decision('RunResumed', { runId: state.runId!, resumedBy: sender(command), ...(reason ? { reason } : {}), pausedMs: Math.max(0, now - Date.parse(state.paused.at)) });
+  const after = applied(state, [resumed]);
+  const requeued = Object.entries(after.steps)
+    .filter(([, step]) => step.status === 'queued' || (step.status === 'retry-wait' && Date.parse(step.retryDueAt!) <= now))
+    .map(([id, step]) => queueStep(after, id, step.status === 'queued' ? step.attempt : step.attempt + 1, now));
+  return [resumed, ...requeued, ...advance(applied(after, requeued), now)];
+}
+
+/** A failed run runs again from the steps that did not complete; completed steps keep their outputs and do not run again. */
+function retry(state: RunState, command: MessageOf<'RetryRun'>, now: number): Decision[] {
+  if (state.status !== 'failed') return refused(state, command, `the run is ${state.status}; only a failed run can be retried`);
+  const steps = state.definition!.steps.filter((s) => !['completed', 'skipped'].includes(state.steps[s.id]?.status ?? 'waiting')).map((s) => s.id);
+  const { reason } = command.payload;
+  const retried = decision('RunRetried', { runId: state.runId!, retriedBy: sender(command), ...(reason ? { reason } : {}), steps });
+  return [retried, ...advance(applied(state, [retried]), now)];
+}
