@@ -28,6 +28,7 @@ interface CommandModules {
   dlq: typeof import('./commands/dlq');
   replay: typeof import('./commands/replay');
   run: typeof import('./commands/run');
+  runs: typeof import('./commands/runs');
   submit: typeof import('./commands/submit');
   supervise: typeof import('./commands/supervise');
   workflows: typeof import('./commands/workflows');
@@ -173,6 +174,38 @@ for (const decision of ['approve', 'reject'] as const) {
     .option('--comment <text>', 'recorded with the decision')
     .action(action((session, out, intentId: string, opts: { comment?: string }) => command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out))));
 }
+
+const runs = program.command('runs').description('act on runs under way (an operator\'s): cancel, pause, resume, retry');
+const timeout = ['--timeout <seconds>', 'how long to wait for the outcome (a command on many runs: how long to list the runs it covered)', '30'] as const;
+runs
+  .command('cancel <runId>')
+  .description('abort its running tasks, run the compensations of what it did, end it cancelled')
+  .requiredOption('--reason <text>', 'why, recorded in the run')
+  .option(...timeout)
+  .action(action((session, out, runId: string, opts: { reason: string; timeout: string }) => command('runs').then((m) => m.controlRun(session, 'CancelRun', { runId, reason: opts.reason }, { timeoutSeconds: Number(opts.timeout) }, out))));
+for (const [verb, type, text] of [
+  ['pause', 'PauseRuns', 'start no new step until resumed (running steps finish)'],
+  ['resume', 'ResumeRuns', 'continue a paused run where it stopped'],
+] as const) {
+  runs
+    .command(`${verb} [runId]`)
+    .description(`${text}: one run, every open run of a workflow (--workflow) or of the tenant (--all)`)
+    .option('--workflow <name>', 'every open run of this workflow')
+    .option('--all', "every open run of the tenant (--tenant; the platform's: every tenant)")
+    .option('--reason <text>', 'why, recorded in the run', `${verb}d from the CLI`)
+    .option(...timeout)
+    .action(
+      action((session, out, runId: string | undefined, opts: { workflow?: string; all?: boolean; reason: string; timeout: string }) =>
+        command('runs').then((m) => m.controlRun(session, type, { select: m.selectorOf(runId, opts), reason: opts.reason }, { timeoutSeconds: Number(opts.timeout) }, out)),
+      ),
+    );
+}
+runs
+  .command('retry <runId>')
+  .description('run a failed run again from the steps that did not complete (completed steps keep their outputs)')
+  .option('--reason <text>', 'why, recorded in the run')
+  .option(...timeout)
+  .action(action((session, out, runId: string, opts: { reason?: string; timeout: string }) => command('runs').then((m) => m.controlRun(session, 'RetryRun', { runId, ...(opts.reason ? { reason: opts.reason } : {}) }, { timeoutSeconds: Number(opts.timeout) }, out))));
 
 program
   .command('replay <workflowId>')

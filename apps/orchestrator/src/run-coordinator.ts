@@ -2,7 +2,7 @@ import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescri
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, type NatsConnector } from '@agentos/messaging';
-import { isSettled, orchestrationDecider, refusalOf, reportRefusal, stepSpec, workflowStream, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
+import { isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, stepSpec, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -23,7 +23,7 @@ interface TaskRef {
 
 /** Inside JetStream's de-duplication window (10 minutes), with a margin. */
 const REPUBLISH_WITHIN_MS = 8 * 60_000;
-const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected']);
+const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
 const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
 
 /**
@@ -103,6 +103,26 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     const history = (await this.store.readStream(workflowStream(report.payload.intentId))).map((r) => r.event);
     const refusal = reportRefusal(report, fold(orchestrationDecider, history));
     if (refusal) throw new RefusedMessage(refusal);
+  }
+
+  /**
+   * The runs a control command is about, each with the command for it alone. A pause or resume of a workflow name
+   * or a tenant covers the open runs it applies to, in the sender's tenant (the platform's: every tenant); each run
+   * gets its own command, derived from the one sent (so a redelivery derives the same ids), in the sender's name.
+   */
+  async selected(command: ControlCommand): Promise<{ runId: string; command: ControlCommand }[]> {
+    const runId = runOf(command);
+    if (runId) return [{ runId, command }];
+    if (command.type !== 'PauseRuns' && command.type !== 'ResumeRuns') return [];
+    await this.ready;
+    const chosen: { runId: string; command: ControlCommand }[] = [];
+    for (const id of await this.openRuns.list()) {
+      const state = fold(orchestrationDecider, (await this.store.readStream(workflowStream(id))).map((r) => r.event));
+      if (!selects(command, state)) continue;
+      const payload = { ...command.payload, select: { kind: 'run' as const, runId: id } };
+      chosen.push({ runId: id, command: causedBy(command, command.type, payload, command.actor, id) as ControlCommand });
+    }
+    return chosen;
   }
 
   /** The agent that ran a task reported back: free its slot and feed its circuit breaker. */
@@ -186,7 +206,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Keeps the scheduler, the timers and the open-run index in step with what was decided. */
   private async absorb(runId: string, events: readonly Envelope[]): Promise<void> {
     for (const event of events) {
-      if (event.type === 'IntentSubmitted' || event.type === 'WorkflowStarted') await this.openRuns.add(runId);
+      if (event.type === 'IntentSubmitted' || event.type === 'WorkflowStarted' || event.type === 'RunRetried') await this.openRuns.add(runId);
       if (event.type === 'TaskQueued') this.queued(event as MessageOf<'TaskQueued'>);
       if (event.type === 'TaskExpired') {
         const { taskId, instanceId } = (event as MessageOf<'TaskExpired'>).payload;

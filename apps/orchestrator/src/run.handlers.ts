@@ -1,5 +1,5 @@
 import type { AnyMessage, MessageOf, ReplyOf } from '@agentos/contracts';
-import type { RunState } from '@agentos/orchestration';
+import type { ControlCommand, RunState } from '@agentos/orchestration';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { RunCoordinator } from './run-coordinator';
@@ -42,6 +42,26 @@ export class RunHandlers {
   @EventPattern('RejectIntent')
   async reject(@Payload() message: MessageOf<'RejectIntent'>) {
     await this.runs.decide(message.payload.intentId, message, { kind: 'reject', message });
+  }
+
+  @EventPattern('CancelRun')
+  async cancel(@Payload() message: MessageOf<'CancelRun'>) {
+    await this.control(message);
+  }
+
+  @EventPattern('PauseRuns')
+  async pause(@Payload() message: MessageOf<'PauseRuns'>) {
+    await this.control(message);
+  }
+
+  @EventPattern('ResumeRuns')
+  async resume(@Payload() message: MessageOf<'ResumeRuns'>) {
+    await this.control(message);
+  }
+
+  @EventPattern('RetryRun')
+  async retry(@Payload() message: MessageOf<'RetryRun'>) {
+    await this.control(message);
   }
 
   @EventPattern('BudgetExhausted')
@@ -89,6 +109,11 @@ export class RunHandlers {
   @MessagePattern('GetSchedulerState')
   schedulerState(): ReplyOf<'GetSchedulerState'> {
     return this.runs.snapshot();
+  }
+
+  /** A command on one run, or on each open run it selects (a pause or resume of a workflow name or a tenant). */
+  private async control(command: ControlCommand) {
+    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command });
   }
 
   /** What starting a run needs to know: every catalogued agent, and the kill switches in force. */

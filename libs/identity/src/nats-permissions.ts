@@ -65,9 +65,11 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'StepCompleted', 'StepFailed', 'StepRetryScheduled', 'StepSkipped',
       'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
       'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused', 'TerminateAgentRefused',
+      'RunCancelling', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused',
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
+      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun',
       'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
     answers: ['GetSchedulerState'],
@@ -128,7 +130,8 @@ export function agentRole(agent: string): BusRole {
     consumes: ['TaskAssigned'],
     answers: [],
     asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
-    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted'],
+    // A cancelled run's running tasks are aborted (libs/agent-sdk cancellation-watch.ts).
+    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted', 'RunCancelling'],
     buckets: [],
     // The step ledger (libs/agent-sdk step-ledger.ts): an agent reads and writes its own steps only.
     ownKeys: [{ bucket: 'agentos_step_ledger', prefix: agent }],
@@ -272,7 +275,10 @@ function streamReader(): string[] {
   ];
 }
 
-/** The people's roles, given with `agentos principals add --role`. */
+/**
+ * The people's roles, given with `agentos principals add --role`. Run control (CancelRun, PauseRuns, ResumeRuns,
+ * RetryRun) is an operator's: it stops or changes work others submitted; a submitter only starts runs.
+ */
 export const USER_ROLES = ['submitter', 'approver', 'operator', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 

@@ -1,4 +1,4 @@
-import { type Envelope, type MessageOf } from '@agentos/contracts';
+import { SYSTEM_TENANT, type Envelope, type MessageOf } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
 import { isSettled, type RunState } from './run-state';
 import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec } from './steps';
@@ -15,6 +15,18 @@ export function runOf(command: ControlCommand): string | undefined {
 }
 
 /**
+ * Whether a pause or resume of many runs (a workflow name, a tenant) covers this one: open runs of the sender's
+ * tenant (the platform's: every tenant) it would change. Runs it would not change are left out rather than refused.
+ */
+export function selects(command: MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'>, state: RunState): boolean {
+  const { select } = command.payload;
+  if (isSettled(state) || state.status === 'new' || state.cancellation) return false;
+  if (command.tenant !== SYSTEM_TENANT && state.tenant !== command.tenant) return false;
+  if (select.kind === 'workflow' && (state.kind !== 'workflow' || state.definition?.name !== select.name)) return false;
+  return command.type === 'PauseRuns' ? state.status === 'running' && !state.paused : state.paused !== undefined;
+}
+
+/**
  * Why a control command must be dead-lettered instead of decided: it names no run the orchestrator has, or a
  * run of another tenant (the platform's principals act for every tenant). Nothing is recorded for it, so a
  * tenant cannot write into another tenant's run history, nor start a stream for a run that does not exist.
@@ -23,7 +35,7 @@ export function controlRefusal(command: ControlCommand, state: RunState): string
   const runId = runOf(command);
   if (!runId) return `${command.type} must be handed to the decider for one run`;
   if (state.status === 'new') return `${command.type} for run ${runId}: no such run`;
-  if (command.tenant !== state.tenant && command.tenant !== 'system') return `${command.type} for run ${runId} from tenant ${command.tenant}, but the run belongs to another tenant`;
+  if (command.tenant !== state.tenant && command.tenant !== SYSTEM_TENANT) return `${command.type} for run ${runId} from tenant ${command.tenant}, but the run belongs to another tenant`;
   return undefined;
 }
 
