@@ -55,7 +55,7 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
     }
     const agent = agentPrincipal('summariser', 'acme').permissions;
     expect(control.filter((type) => mayPublish(agent, type))).toEqual([]);
-    expect(agent.subscribe).toEqual(expect.arrayContaining([`${CATALOG.RunCancelling.subject}.acme.*`, `${CATALOG.RunCancelling.subject}.system.*`]));
+    expect(agent.subscribe).toEqual(expect.arrayContaining([`${CATALOG.RunCancellationStarted.subject}.acme.*`, `${CATALOG.RunCancellationStarted.subject}.system.*`]));
     // A tenant's operator sends them only as itself, in its own tenant.
     expect(userPrincipal('pat', 'operator', 'acme').permissions.publish).toContain(`${CATALOG.CancelRun.subject}.acme.user-pat`);
   });

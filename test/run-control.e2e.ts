@@ -120,7 +120,7 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toMatch(/RunCancelled\s+by user:oncall: wrong customer/);
     const events = await until(runId, 'RunCancelled');
-    expect(events.find((e) => e.type === 'RunCancelling')?.payload).toEqual({ runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensations: ['refund'] });
+    expect(events.find((e) => e.type === 'RunCancellationStarted')?.payload).toEqual({ runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensations: ['refund'] });
     expect(events.find((e) => e.type === 'RunCancelled')?.payload).toEqual({ runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensatedBy: ['refund'] });
     expect(effects()).toEqual(expect.arrayContaining(['charge o-1', 'ship o-1 aborted: cancelled: run cancelled by user:oncall: wrong customer', 'refund ch-o-1']));
     // The run is over: cancelling it again is refused, saying why, and records nothing but the refusal.
@@ -188,7 +188,7 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
       ['refused', `CancelRun for run ${runId} from tenant globex, but the run belongs to another tenant`],
     ]);
     const events = await until(runId, 'WorkflowCompleted');
-    expect(types(events)).not.toContain('RunCancelling');
+    expect(types(events)).not.toContain('RunCancellationStarted');
     expect(types(events)).not.toContain('RunCommandRefused');
   }, 60_000);
 });

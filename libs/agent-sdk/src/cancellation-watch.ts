@@ -7,7 +7,7 @@ type Kill = Pick<MessageOf<'KillSwitchActivated'>['payload'], 'scope' | 'target'
 
 const keyOf = (kill: Pick<Kill, 'scope' | 'target'>) => `${kill.scope}:${kill.target}`;
 const describeKill = (kill: Kill) => `cancelled by kill switch (${kill.scope} ${kill.target}): ${kill.reason}`;
-const describeCancel = (cancelled: PayloadOf<'RunCancelling'>) => `cancelled: run cancelled by ${cancelled.cancelledBy}: ${cancelled.reason}`;
+const describeCancel = (cancelled: PayloadOf<'RunCancellationStarted'>) => `cancelled: run cancelled by ${cancelled.cancelledBy}: ${cancelled.reason}`;
 
 /** Cancelled runs remembered, so a task of one that arrives late is refused; the oldest are forgotten first. */
 const CANCELLED_RUNS_KEPT = 1_000;
@@ -21,7 +21,7 @@ const CANCELLED_RUNS_KEPT = 1_000;
 export class CancellationWatch {
   private readonly active = new Map<string, Kill>();
   /** Run id → why it was cancelled and the compensations that still run. */
-  private readonly cancelled = new Map<string, PayloadOf<'RunCancelling'>>();
+  private readonly cancelled = new Map<string, PayloadOf<'RunCancellationStarted'>>();
   private readonly running = new Map<string, { task: MessageOf<'TaskAssigned'>; controller: AbortController }>();
   private readonly subscriptions: Subscription[] = [];
 
@@ -31,7 +31,7 @@ export class CancellationWatch {
   async start(connector: NatsConnector, publisher: MessagePublisher, actor: Actor, tenant: string): Promise<void> {
     const nc = await connector.connection$();
     const onFact = (message: AnyMessage) => this.onMessage(message);
-    this.subscriptions.push(followFacts(nc, 'KillSwitchActivated', onFact), followFacts(nc, 'KillSwitchReleased', onFact), followFacts(nc, 'BudgetExhausted', onFact), followFacts(nc, 'RunCancelling', onFact));
+    this.subscriptions.push(followFacts(nc, 'KillSwitchActivated', onFact), followFacts(nc, 'KillSwitchReleased', onFact), followFacts(nc, 'BudgetExhausted', onFact), followFacts(nc, 'RunCancellationStarted', onFact));
     try {
       // Switches thrown while this instance was down; without policy, start with none known.
       const { switches } = await publisher.request(createMessage('ListKillSwitches', {}, { tenant, actor }), 2_000);
@@ -58,7 +58,7 @@ export class CancellationWatch {
     return [...this.active.values()].find((kill) => killSwitchApplies(kill, request));
   }
 
-  private cancels(cancelled: PayloadOf<'RunCancelling'>, task: MessageOf<'TaskAssigned'>): boolean {
+  private cancels(cancelled: PayloadOf<'RunCancellationStarted'>, task: MessageOf<'TaskAssigned'>): boolean {
     return task.payload.intentId === cancelled.runId && !cancelled.compensations.includes(task.payload.stepId);
   }
 
@@ -75,7 +75,7 @@ export class CancellationWatch {
 
   private onMessage(message: AnyMessage): void {
     if (message.type === 'KillSwitchReleased') this.active.delete(keyOf(message.payload));
-    if (message.type === 'RunCancelling') {
+    if (message.type === 'RunCancellationStarted') {
       const cancelled = message.payload;
       this.cancelled.set(cancelled.runId, cancelled);
       if (this.cancelled.size > CANCELLED_RUNS_KEPT) this.cancelled.delete(this.cancelled.keys().next().value!);

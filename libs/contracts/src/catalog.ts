@@ -94,7 +94,7 @@ export const CATALOG = {
   PauseRuns: { kind: 'command', version: 1, subject: 'agentos.cmd.run.pause', stream: 'AGENTOS_COMMANDS', schema: runControl.PauseRuns },
   ResumeRuns: { kind: 'command', version: 1, subject: 'agentos.cmd.run.resume', stream: 'AGENTOS_COMMANDS', schema: runControl.ResumeRuns },
   RetryRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.retry', stream: 'AGENTOS_COMMANDS', schema: runControl.RetryRun },
-  RunCancelling: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancelling', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancelling },
+  RunCancellationStarted: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancellation-started', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancellationStarted },
   RunCancelled: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancelled', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancelled },
   RunPaused: { kind: 'event', version: 1, subject: 'agentos.evt.run.paused', stream: 'AGENTOS_EVENTS', schema: runControl.RunPaused },
   RunResumed: { kind: 'event', version: 1, subject: 'agentos.evt.run.resumed', stream: 'AGENTOS_EVENTS', schema: runControl.RunResumed },

@@ -65,7 +65,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'StepCompleted', 'StepFailed', 'StepRetryScheduled', 'StepSkipped',
       'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
       'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused', 'TerminateAgentRefused',
-      'RunCancelling', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused',
+      'RunCancellationStarted', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused',
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
@@ -131,7 +131,7 @@ export function agentRole(agent: string): BusRole {
     answers: [],
     asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
     // A cancelled run's running tasks are aborted (libs/agent-sdk cancellation-watch.ts).
-    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted', 'RunCancelling'],
+    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted', 'RunCancellationStarted'],
     buckets: [],
     // The step ledger (libs/agent-sdk step-ledger.ts): an agent reads and writes its own steps only.
     ownKeys: [{ bucket: 'agentos_step_ledger', prefix: agent }],

@@ -72,7 +72,7 @@ describe('orchestration decider: run control', () => {
   describe('cancel', () => {
     it('given a step running after one that declares a compensation, when the run is cancelled, then the running task is aborted, the compensation runs, and the run ends cancelled naming who and why', () => {
       expect(when(given(...shipping), cancel(5_000))).toEqual([
-        { type: 'RunCancelling', payload: { runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensations: ['refund'] } },
+        { type: 'RunCancellationStarted', payload: { runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensations: ['refund'] } },
         checked('refund', 'refund'),
       ]);
       const compensating = [...shipping, cancel(5_000), allowed('refund', 'refund', 5_500), assignInput(runId, 'refund', 1, refunder, 6_000)];
@@ -98,10 +98,10 @@ describe('orchestration decider: run control', () => {
     it('given nothing to compensate (or a run still waiting for policy), when it is cancelled, then it ends cancelled at once', () => {
       const charging = [...started, allowed('charge', 'charge', 1_500)];
       expect(when(given(...charging), cancel(2_000))).toEqual([
-        { type: 'RunCancelling', payload: { runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensations: [] } },
+        { type: 'RunCancellationStarted', payload: { runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensations: [] } },
         { type: 'RunCancelled', payload: { runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensatedBy: [] } },
       ]);
-      expect(when(given(started[0]), cancel(500)).map((d) => d.type)).toEqual(['RunCancelling', 'RunCancelled']);
+      expect(when(given(started[0]), cancel(500)).map((d) => d.type)).toEqual(['RunCancellationStarted', 'RunCancelled']);
       // A queued task of a cancelled run is not handed out.
       expect(when(given(...charging, cancel(2_000)), assignInput(runId, 'charge', 1, charger, 2_500))).toEqual([]);
     });

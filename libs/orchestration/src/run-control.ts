@@ -63,7 +63,7 @@ export function decideControl(command: ControlCommand, state: RunState, now: num
 }
 
 /**
- * Steps already running are aborted (agents follow RunCancelling); the compensations declared for the steps
+ * Steps already running are aborted (agents follow RunCancellationStarted); the compensations declared for the steps
  * that completed or were running run (each once), then the run ends cancelled. With none, it ends at once.
  */
 function cancel(state: RunState, command: MessageOf<'CancelRun'>, now: number): Decision[] {
@@ -76,7 +76,7 @@ function cancel(state: RunState, command: MessageOf<'CancelRun'>, now: number): 
         .flatMap((onFailure) => (onFailure?.kind === 'compensate' && !state.steps[onFailure.step] ? [onFailure.step] : [])),
     ),
   ];
-  const cancelling = decision('RunCancelling', { runId: state.runId!, cancelledBy: sender(command), reason: command.payload.reason, compensations });
+  const cancelling = decision('RunCancellationStarted', { runId: state.runId!, cancelledBy: sender(command), reason: command.payload.reason, compensations });
   const after = applied(state, [cancelling]);
   if (compensations.length === 0) return [cancelling, ...cancelledOnceCompensated(after)];
   return [cancelling, ...compensations.map((id) => startStep(after, id, now))];

@@ -144,8 +144,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return { ...state, paused: { by: (event as MessageOf<'RunPaused'>).payload.pausedBy, at: event.occurredAt ?? '' } };
     case 'RunResumed':
       return { ...state, paused: undefined };
-    case 'RunCancelling': {
-      const { cancelledBy, reason, compensations } = (event as MessageOf<'RunCancelling'>).payload;
+    case 'RunCancellationStarted': {
+      const { cancelledBy, reason, compensations } = (event as MessageOf<'RunCancellationStarted'>).payload;
       return { ...state, paused: undefined, cancellation: { by: cancelledBy, reason, compensations } };
     }
     case 'RunCancelled':

@@ -13,7 +13,7 @@ function describe(message: AnyMessage): string {
   switch (message.type) {
     case 'RunCommandRefused':
       return `refused: ${p.reason}`;
-    case 'RunCancelling':
+    case 'RunCancellationStarted':
       return `by ${p.cancelledBy}: ${p.reason}${(p.compensations as string[]).length ? `; compensating with ${(p.compensations as string[]).join(', ')}` : ''}`;
     case 'RunCancelled':
       return `by ${p.cancelledBy}: ${p.reason}`;

@@ -28,7 +28,7 @@ export const RetryRun = z.object({ runId: z.uuid(), reason: Reason.optional() })
  * A cancellation was decided: the run's running tasks are aborted (agents follow this fact), and the
  * compensations named run before the run ends with RunCancelled.
  */
-export const RunCancelling = z.object({ runId: z.uuid(), cancelledBy: z.string(), reason: z.string(), compensations: z.array(Name) });
+export const RunCancellationStarted = z.object({ runId: z.uuid(), cancelledBy: z.string(), reason: z.string(), compensations: z.array(Name) });
 export const RunCancelled = z.object({ runId: z.uuid(), cancelledBy: z.string(), reason: z.string(), compensatedBy: z.array(Name) });
 
 /** No step of the run starts until it is resumed; steps already running finish. */
