@@ -46,15 +46,18 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
     expect({ consumes: handled.filter((t) => !isQuery(t)).sort(), answers: handled.filter(isQuery).sort() }).toEqual({ consumes: [...role.consumes].sort(), answers: [...role.answers].sort() });
   });
 
-  it('lets operators, and no submitter, approver, auditor or agent, cancel, pause, resume or retry a run; agents hear cancellations', () => {
+  it('lets operators, and no submitter, approver, auditor or agent, cancel, pause, resume or retry a run; submitters and operators signal; agents hear cancellations', () => {
     const control = ['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun'] as const;
-    const mayPublish = (permissions: { publish: string[] }, type: (typeof control)[number]) => permissions.publish.some((p) => p.startsWith(`${CATALOG[type].subject}.`));
+    const mayPublish = (permissions: { publish: string[] }, type: (typeof control)[number] | 'SignalRun') => permissions.publish.some((p) => p.startsWith(`${CATALOG[type].subject}.`));
     for (const role of USER_ROLES) {
       const { permissions } = userPrincipal('pat', role, 'acme');
       expect([role, control.filter((type) => mayPublish(permissions, type))]).toEqual([role, role === 'operator' ? [...control] : []]);
     }
+    // A signal is input to a run (a wait step's), which the person who started it gives.
+    const signalling = USER_ROLES.filter((role) => mayPublish(userPrincipal('pat', role, 'acme').permissions, 'SignalRun'));
+    expect(signalling).toEqual(['submitter', 'operator']);
     const agent = agentPrincipal('summariser', 'acme').permissions;
-    expect(control.filter((type) => mayPublish(agent, type))).toEqual([]);
+    expect([...control, 'SignalRun' as const].filter((type) => mayPublish(agent, type))).toEqual([]);
     expect(agent.subscribe).toEqual(expect.arrayContaining([`${CATALOG.RunCancellationStarted.subject}.acme.*`, `${CATALOG.RunCancellationStarted.subject}.system.*`]));
     // A tenant's operator sends them only as itself, in its own tenant.
     expect(userPrincipal('pat', 'operator', 'acme').permissions.publish).toContain(`${CATALOG.CancelRun.subject}.acme.user-pat`);

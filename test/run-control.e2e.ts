@@ -172,6 +172,35 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     expect(await agentos('runs', 'retry', runId)).toMatchObject({ code: 1, stdout: expect.stringContaining('refused') });
   }, 60_000);
 
+  it('delivers a signal to a waiting step from the CLI: the step completes with its data; a step whose signal does not come in time fails', async () => {
+    const gated = (timeout: string) =>
+      parseWorkflowDocument(
+        [
+          'name: order-gated',
+          'steps:',
+          '  - { id: charge, capability: rc-charge, input: { order: "${input.order}", hold: false } }',
+          `  - { id: approve, needs: [charge], wait: { signal: go }, timeout: ${timeout} }`,
+          '  - { id: ship, needs: [approve], capability: rc-ship, input: { order: "${steps.approve.output.order}", hold: false } }',
+          '',
+        ].join('\n'),
+        'gated.yaml',
+      );
+    const runId = newId();
+    await system.client.publishMessage(createMessage('RunWorkflow', { workflowId: runId, definition: gated('30s'), input: { order: 'o-6' } }, system.origin));
+    await until(runId, 'SignalWaitStarted');
+    expect(await agentos('signal', runId, 'stop', '{}')).toMatchObject({ code: 1, stdout: expect.stringContaining('refused: no step waits for signal "stop" (waiting for: go)') });
+    const signalled = await agentos('signal', runId, 'go', '{"order": "o-6b"}');
+    expect(signalled).toMatchObject({ code: 0, stdout: expect.stringMatching(/SignalReceived\s+go from user:oncall for step approve/) });
+    const events = await until(runId, 'WorkflowCompleted');
+    expect(events.find((e) => e.type === 'StepCompleted' && (e.payload as { stepId: string }).stepId === 'approve')?.payload).toMatchObject({ output: { order: 'o-6b' } });
+    expect(effects()).toContain('ship o-6b');
+
+    const unanswered = newId();
+    await system.client.publishMessage(createMessage('RunWorkflow', { workflowId: unanswered, definition: gated('1s'), input: { order: 'o-7' } }, system.origin));
+    const failed = await until(unanswered, 'WorkflowFailed');
+    expect(failed.find((e) => e.type === 'WorkflowFailed')?.payload).toMatchObject({ reason: 'step approve failed: no signal "go" within 1000 ms', failedStep: 'approve' });
+  }, 60_000);
+
   it('dead-letters a command on a run of another tenant, and one naming no run; the run goes on untouched', async () => {
     const runId = await start('order-tenant', 'o-5');
     const forged = createMessage('CancelRun', { runId, reason: 'not mine' }, { tenant: 'globex', actor: { kind: 'user', id: 'mallory' } });

@@ -208,6 +208,16 @@ runs
   .action(action((session, out, runId: string, opts: { reason?: string; timeout: string }) => command('runs').then((m) => m.controlRun(session, 'RetryRun', { runId, ...(opts.reason ? { reason: opts.reason } : {}) }, { timeoutSeconds: Number(opts.timeout) }, out))));
 
 program
+  .command('signal <runId> <name> [json]')
+  .description("deliver data (a JSON object) to the run's step waiting for this signal (a `wait: { signal }` step)")
+  .option(...timeout)
+  .action(
+    action((session, out, runId: string, name: string, json: string | undefined, opts: { timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'SignalRun', { runId, name, data: m.signalData(json) }, { timeoutSeconds: Number(opts.timeout) }, out)),
+    ),
+  );
+
+program
   .command('replay <workflowId>')
   .description("read a workflow's history from the event store: timeline, state at a point, verification, re-execution, what-if, report")
   .option('--at <eventNo|time>', 'show the history up to this event number or ISO time, and the state there')

@@ -2,7 +2,7 @@ import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescri
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, type NatsConnector } from '@agentos/messaging';
-import { isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, stepSpec, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
+import { isSettled, orchestrationDecider, refusalOf, agentTarget, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -213,6 +213,10 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         if (instanceId && this.scheduler.inFlightOn(instanceId).includes(taskId)) this.publishTransitions(this.scheduler.finished(taskId, 'failed', Date.now()));
         else this.scheduler.remove(taskId);
       }
+      if (event.type === 'SignalWaitStarted') {
+        const { stepId, attempt, waitId, deadline } = (event as MessageOf<'SignalWaitStarted'>).payload;
+        this.timers.set({ dueAt: Date.parse(deadline), timer: { intentId: runId, kind: 'deadline', stepId, attempt, taskId: waitId }, origin: originOf(event) });
+      }
       if (event.type === 'StepRetryScheduled') {
         const { stepId, attempt, dueAt } = (event as MessageOf<'StepRetryScheduled'>).payload;
         this.timers.set({ dueAt: Date.parse(dueAt), timer: { intentId: runId, kind: 'retry', stepId, attempt }, origin: originOf(event) });
@@ -281,12 +285,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });
-          const task = { taskId: step.taskId, workflowId: runId, tenant: origin.tenant, priority: state.priority, target: stepSpec(state, stepId)!.target, queuedAt: Date.now() };
+          const task = { taskId: step.taskId, workflowId: runId, tenant: origin.tenant, priority: state.priority, target: agentTarget(state, stepId), queuedAt: Date.now() };
           if (step.status === 'queued') this.scheduler.enqueue(task);
           else this.scheduler.restoreInFlight(task, step.instanceId!);
           this.timers.set({ dueAt: Date.parse(step.deadline!), timer: { intentId: runId, kind: 'deadline', stepId, attempt: step.attempt, taskId: step.taskId }, origin });
           restored += 1;
         }
+        if (step.status === 'signal-wait') this.timers.set({ dueAt: Date.parse(step.deadline!), timer: { intentId: runId, kind: 'deadline', stepId, attempt: step.attempt, taskId: step.taskId }, origin });
         if (step.status === 'retry-wait') this.timers.set({ dueAt: Date.parse(step.retryDueAt!), timer: { intentId: runId, kind: 'retry', stepId, attempt: step.attempt + 1 }, origin });
       }
     }

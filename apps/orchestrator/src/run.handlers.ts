@@ -44,24 +44,10 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, { kind: 'reject', message });
   }
 
-  @EventPattern('CancelRun')
-  async cancel(@Payload() message: MessageOf<'CancelRun'>) {
-    await this.control(message);
-  }
-
-  @EventPattern('PauseRuns')
-  async pause(@Payload() message: MessageOf<'PauseRuns'>) {
-    await this.control(message);
-  }
-
-  @EventPattern('ResumeRuns')
-  async resume(@Payload() message: MessageOf<'ResumeRuns'>) {
-    await this.control(message);
-  }
-
-  @EventPattern('RetryRun')
-  async retry(@Payload() message: MessageOf<'RetryRun'>) {
-    await this.control(message);
+  /** A command on one run (or on each open run it selects: a pause or resume of a workflow name or a tenant). */
+  @EventPattern(['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun'])
+  async control(@Payload() command: ControlCommand) {
+    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command });
   }
 
   @EventPattern('BudgetExhausted')
@@ -109,11 +95,6 @@ export class RunHandlers {
   @MessagePattern('GetSchedulerState')
   schedulerState(): ReplyOf<'GetSchedulerState'> {
     return this.runs.snapshot();
-  }
-
-  /** A command on one run, or on each open run it selects (a pause or resume of a workflow name or a tenant). */
-  private async control(command: ControlCommand) {
-    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command });
   }
 
   /** What starting a run needs to know: every catalogued agent, and the kill switches in force. */

@@ -65,11 +65,11 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'StepCompleted', 'StepFailed', 'StepRetryScheduled', 'StepSkipped',
       'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
       'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused', 'TerminateAgentRefused',
-      'RunCancellationStarted', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused',
+      'RunCancellationStarted', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused', 'SignalWaitStarted', 'SignalReceived',
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
-      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun',
+      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun',
       'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
     answers: ['GetSchedulerState'],
@@ -277,7 +277,7 @@ function streamReader(): string[] {
 
 /**
  * The people's roles, given with `agentos principals add --role`. Run control (CancelRun, PauseRuns, ResumeRuns,
- * RetryRun) is an operator's: it stops or changes work others submitted; a submitter only starts runs.
+ * RetryRun) is an operator's: it stops or changes work others submitted; a submitter starts runs and signals them.
  */
 export const USER_ROLES = ['submitter', 'approver', 'operator', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -296,7 +296,8 @@ export function userRole(role: UserRole, tenant: string): BusRole {
   const base: BusRole = { publishes: [], consumes: [], answers: [], asks: READ_QUERIES, follows: EVERY_EVENT, buckets: [] };
   switch (role) {
     case 'submitter':
-      return { ...base, publishes: ['SubmitIntent', 'RunWorkflow'], asks: [...READ_QUERIES, 'GetMemory', 'ListMemory', 'SearchNotes', 'CheckPolicy'] };
+      // Signals are the input a person gives a run they started (a wait step), not control over it.
+      return { ...base, publishes: ['SubmitIntent', 'RunWorkflow', 'SignalRun'], asks: [...READ_QUERIES, 'GetMemory', 'ListMemory', 'SearchNotes', 'CheckPolicy'] };
     case 'approver':
       return { ...base, publishes: ['ApproveIntent', 'RejectIntent'] };
     case 'operator':

@@ -1,5 +1,5 @@
 export * from './orchestration.decider';
 export * from './run-state';
 export { runOf, selects, type ControlCommand } from './run-control';
-export { stepSpec } from './steps';
+export { agentTarget, stepSpec } from './steps';
 export { reportRefusal, usageRefusal, type TaskReport } from './task-reports';

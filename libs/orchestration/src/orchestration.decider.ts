@@ -4,7 +4,7 @@ import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
 import { controlRefusal, decideControl, sender, type ControlCommand } from './run-control';
-import { advance, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
+import { advance, agentTarget, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
 import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
 
 /**
@@ -24,7 +24,7 @@ export type RunInput =
   | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
-  /** An operator's cancel, pause, resume or retry of this run. */
+  /** An operator's cancel, pause, resume or retry of this run, or a signal for its wait step. */
   | { kind: 'control'; message: ControlCommand }
   /**
    * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
@@ -45,7 +45,8 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
   const kill = killCovering(state, killSwitches);
   if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
   if (state.kind === 'intent') {
-    const target = state.definition!.steps[0].target;
+    // An intent's one step always names its capability (intentDefinition).
+    const target = state.definition!.steps[0].target!;
     const capable = catalogue.filter((a) => (!target.capability || a.capabilities.includes(target.capability)) && (!target.agent || (a.name === target.agent.name && (!target.agent.version || a.version === target.agent.version))));
     if (capable.length === 0) {
       const wanted = target.agent ? `agent ${target.agent.name}@${target.agent.version ?? 'any'}` : `capability ${target.capability}`;
@@ -146,7 +147,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
       const kill = killCovering(state, input.killSwitches, input.instance.name);
       if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
       const queued = state.steps[stepId];
-      const spec = stepSpec(state, stepId)!;
+      const target = agentTarget(state, stepId);
       return [
         decision('TaskAssigned', {
           taskId,
@@ -156,7 +157,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
           agent: input.instance.name,
           agentVersion: input.instance.version,
           instanceId: input.instance.instanceId,
-          ...(spec.target.capability ? { capability: spec.target.capability } : {}),
+          ...(target.capability ? { capability: target.capability } : {}),
           input: queued.input ?? {},
           ...(queued.deadline ? { deadline: queued.deadline } : {}),
         }),
@@ -171,7 +172,12 @@ function decide(input: RunInput, state: RunState): Decision[] {
         if (step.status !== 'retry-wait' || step.attempt + 1 !== timer.attempt || state.paused) return [];
         return [queueStep(state, timer.stepId, timer.attempt, now)];
       }
-      if (!isOpen(step) || step.attempt !== timer.attempt || step.taskId !== timer.taskId) return [];
+      if (step.attempt !== timer.attempt || step.taskId !== timer.taskId) return [];
+      if (step.status === 'signal-wait') {
+        const { wait, timeoutMs } = stepSpec(state, timer.stepId)!;
+        return attemptFailed(state, timer.stepId, `no signal "${wait!.signal}" within ${timeoutMs} ms`, false, now);
+      }
+      if (!isOpen(step)) return [];
       // A task that waits for an agent while its run is paused gets a fresh deadline when the run resumes.
       if (state.paused && step.status === 'queued') return [];
       const { timeoutMs } = stepSpec(state, timer.stepId)!;

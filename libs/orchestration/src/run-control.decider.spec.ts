@@ -181,6 +181,50 @@ describe('orchestration decider: run control', () => {
     });
   });
 
+  describe('signals', () => {
+    /** Charge, wait for a person's go-ahead (a wait step), then ship with what they said. */
+    const gated = workflow(
+      'name: gated',
+      'steps:',
+      '  - { id: charge, capability: charge, input: { amount: "${input.amount}" } }',
+      '  - { id: approve, needs: [charge], wait: { signal: go }, timeout: 1m }',
+      '  - { id: ship, needs: [approve], capability: ship, input: { note: "${steps.approve.output.note}" } }',
+    );
+    const charging = [runInput({ workflowId: runId, definition: gated, input: { amount: 1 } }, catalogue), policyInput(runId, 'allow', 1_000, { catalogue }), allowed('charge', 'charge', 1_500), assignInput(runId, 'charge', 1, charger, 2_000)];
+    const waitId = deriveId(runId, 'wait', 'approve', '1');
+    const signal = (name: string, data: Record<string, unknown>, ms: number) => controlInput('SignalRun', { runId, name, data }, ms);
+    const waiting = [...charging, completedInput(runId, 'charge', 1, { id: 'ch_1' }, 3_000, charger)];
+
+    it('given a step that becomes ready and waits for a signal, when the signal comes, then the step completes with its data and the run goes on', () => {
+      expect(when(given(...charging), completedInput(runId, 'charge', 1, { id: 'ch_1' }, 3_000, charger)).at(-1)).toEqual({
+        type: 'SignalWaitStarted',
+        payload: { workflowId: runId, stepId: 'approve', signal: 'go', attempt: 1, waitId, deadline: iso(63_000) },
+      });
+      expect(when(given(...waiting), signal('go', { note: 'fragile' }, 10_000))).toEqual([
+        { type: 'SignalReceived', payload: { runId, stepId: 'approve', signal: 'go', sentBy: 'user:oncall', data: { note: 'fragile' } } },
+        { type: 'StepCompleted', payload: { workflowId: runId, stepId: 'approve', taskId: waitId, attempt: 1, output: { note: 'fragile' } } },
+        checked('ship', 'ship'),
+      ]);
+      const shipping = given(...waiting, signal('go', { note: 'fragile' }, 10_000));
+      expect(when(shipping, allowed('ship', 'ship', 10_500))[0]).toMatchObject({ type: 'TaskQueued', payload: { stepId: 'ship', input: { note: 'fragile' } } });
+      // Its deadline, come after the signal, changes nothing.
+      expect(when(shipping, timerInput(runId, 'deadline', 'approve', 1, 63_000, waitId))).toEqual([]);
+    });
+
+    it('given no step waiting for that signal (yet, or by that name), when it comes, then it is refused saying which signals are awaited', () => {
+      expect(when(given(...charging), signal('go', {}, 2_500))).toEqual(refused('SignalRun', 'no step waits for signal "go" (none waits now)'));
+      expect(when(given(...waiting), signal('stop', {}, 4_000))).toEqual(refused('SignalRun', 'no step waits for signal "stop" (waiting for: go)'));
+      expect(when(given(...waiting, signal('go', {}, 5_000)), signal('go', {}, 6_000))).toEqual(refused('SignalRun', 'no step waits for signal "go" (none waits now)'));
+    });
+
+    it('given a wait step, when its deadline comes first, then it fails (for good) and its onFailure applies', () => {
+      expect(when(given(...waiting), timerInput(runId, 'deadline', 'approve', 1, 63_000, waitId))).toEqual([
+        { type: 'StepFailed', payload: { workflowId: runId, stepId: 'approve', attempt: 1, error: 'no signal "go" within 60000 ms' } },
+        { type: 'WorkflowFailed', payload: { workflowId: runId, reason: 'step approve failed: no signal "go" within 60000 ms', failedStep: 'approve' } },
+      ]);
+    });
+  });
+
   describe('who may', () => {
     it('refuses outright (dead-lettered, nothing recorded) a command for a run that does not exist or of another tenant; the platform acts for any tenant', () => {
       const state = stateOf(given(...shipping));

@@ -1,10 +1,10 @@
 import { SYSTEM_TENANT, type Envelope, type MessageOf } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
 import { isSettled, type RunState } from './run-state';
-import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec } from './steps';
+import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec, stepSucceeded } from './steps';
 
 /** Commands an operator sends to a run: each either changes it or is refused with a fact saying why. */
-export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'>;
+export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'> | MessageOf<'SignalRun'>;
 
 export const sender = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
 
@@ -59,7 +59,23 @@ export function decideControl(command: ControlCommand, state: RunState, now: num
       return resume(state, command, now);
     case 'RetryRun':
       return retry(state, command, now);
+    case 'SignalRun':
+      return signal(state, command, now);
   }
+}
+
+/** The wait step waiting for this signal completes with its data, and the run goes on. */
+function signal(state: RunState, command: MessageOf<'SignalRun'>, now: number): Decision[] {
+  const { name, data } = command.payload;
+  if (state.cancellation) return refused(state, command, 'the run is being cancelled');
+  const waiting = Object.entries(state.steps).filter(([, step]) => step.status === 'signal-wait');
+  const [stepId, step] = waiting.find(([id]) => stepSpec(state, id)?.wait?.signal === name) ?? [];
+  if (!stepId || !step) {
+    const signals = waiting.map(([id]) => stepSpec(state, id)!.wait!.signal);
+    return refused(state, command, `no step waits for signal "${name}" (${signals.length > 0 ? `waiting for: ${signals.join(', ')}` : 'none waits now'})`);
+  }
+  const received = decision('SignalReceived', { runId: state.runId!, stepId, signal: name, sentBy: sender(command), data });
+  return [received, ...stepSucceeded(applied(state, [received]), stepId, step.taskId!, data, now)];
 }
 
 /**

@@ -3,7 +3,7 @@ import { MAIN_STEP, type Envelope, type MessageOf, type PayloadOf, type Priority
 export type RunKind = 'intent' | 'workflow';
 export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed' | 'cancelled';
 /** `policy-check`: ready, waiting for policy's verdict on the step itself before its task is queued. */
-export type StepStatus = 'waiting' | 'policy-check' | 'queued' | 'assigned' | 'retry-wait' | 'completed' | 'failed' | 'skipped';
+export type StepStatus = 'waiting' | 'policy-check' | 'queued' | 'assigned' | 'retry-wait' | 'signal-wait' | 'completed' | 'failed' | 'skipped';
 
 export interface StepState {
   status: StepStatus;
@@ -140,6 +140,10 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'IntentFailed':
     case 'WorkflowFailed':
       return { ...state, status: 'failed' };
+    case 'SignalWaitStarted': {
+      const { stepId, attempt, waitId, deadline } = (event as MessageOf<'SignalWaitStarted'>).payload;
+      return withStep({ ...state, status: 'running' }, stepId, { status: 'signal-wait', attempt, taskId: waitId, deadline });
+    }
     case 'RunPaused':
       return { ...state, paused: { by: (event as MessageOf<'RunPaused'>).payload.pausedBy, at: event.occurredAt ?? '' } };
     case 'RunResumed':

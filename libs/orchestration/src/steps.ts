@@ -1,12 +1,24 @@
-import { deriveId, MAIN_STEP, type CompensationStep, type PayloadOf, type WorkflowStep } from '@agentos/contracts';
+import { deriveId, MAIN_STEP, type CompensationStep, type PayloadOf, type StepTarget, type WorkflowStep } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
 import { backoffDelayMs, resolveTemplate } from '@agentos/workflow';
 import { evolve, type RunState } from './run-state';
 
-/** A step of the definition, or one of its compensations. */
-export function stepSpec(state: RunState, stepId: string): (CompensationStep & Partial<Pick<WorkflowStep, 'needs' | 'onFailure'>>) | undefined {
+/** A step of the definition (an agent's or a wait step), or one of its compensations. */
+export type StepSpec = Omit<CompensationStep, 'target'> & Partial<Pick<WorkflowStep, 'target' | 'needs' | 'onFailure' | 'wait'>>;
+
+export function stepSpec(state: RunState, stepId: string): StepSpec | undefined {
   const definition = state.definition;
   return definition?.steps.find((s) => s.id === stepId) ?? definition?.compensations.find((s) => s.id === stepId);
+}
+
+/**
+ * What runs a step: only agent steps and compensations are queued, checked by policy and assigned; a wait step
+ * reaching here would be the decider's own bug, so it fails loudly rather than queueing a task for nobody.
+ */
+export function agentTarget(state: RunState, stepId: string): StepTarget {
+  const target = stepSpec(state, stepId)?.target;
+  if (!target) throw new Error(`step ${stepId} of run ${state.runId} runs no agent`);
+  return target;
 }
 
 export const isCompensation = (state: RunState, stepId: string) => state.definition?.compensations.some((c) => c.id === stepId) ?? false;
@@ -26,7 +38,7 @@ export function queueStep(state: RunState, stepId: string, attempt: number, now:
     intentId: state.runId!,
     stepId,
     attempt,
-    target: spec.target,
+    target: agentTarget(state, stepId),
     input,
     priority: state.priority,
     timeoutMs: spec.timeoutMs,
@@ -37,14 +49,23 @@ export function queueStep(state: RunState, stepId: string, attempt: number, now:
 /**
  * A workflow step that became ready is first checked by policy as an intent for its capability would
  * be: a workflow must not run, one step at a time, what policy refuses as an intent. An intent's one
- * step was checked with the intent itself, so it is queued at once.
+ * step was checked with the intent itself, so it is queued at once. A wait step starts waiting for its signal.
  */
 export function startStep(state: RunState, stepId: string, now: number): Decision {
+  const spec = stepSpec(state, stepId)!;
+  if (spec.wait) return waitForSignal(state, stepId, spec.wait.signal, spec.timeoutMs, now);
   return state.kind === 'intent' ? queueStep(state, stepId, (state.steps[stepId]?.attempt ?? 0) + 1, now) : stepPolicyCheck(state, stepId);
 }
 
+/** A wait step runs no agent (so no policy check of one): it waits for its signal until its deadline. */
+function waitForSignal(state: RunState, stepId: string, signal: string, timeoutMs: number, now: number): Decision {
+  const attempt = (state.steps[stepId]?.attempt ?? 0) + 1;
+  const waitId = deriveId(state.runId!, 'wait', stepId, String(attempt));
+  return decision('SignalWaitStarted', { workflowId: state.runId!, stepId, signal, attempt, waitId, deadline: at(now + timeoutMs) });
+}
+
 function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheckRequested'> {
-  const { target } = stepSpec(state, stepId)!;
+  const target = agentTarget(state, stepId);
   // A retried run checks the step again, as its next attempt: a request of its own.
   const attempt = (state.steps[stepId]?.attempt ?? 0) + 1;
   return decision('PolicyCheckRequested', {

@@ -15,6 +15,7 @@ import {
 import { fold, type Decision } from '@agentos/decider';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { orchestrationDecider, type RunInput } from './orchestration.decider';
+import type { ControlCommand } from './run-control';
 import type { RunState } from './run-state';
 
 /** Builders for the orchestration decider's specs. Every message carries an explicit time, `T0 + ms`. */
@@ -111,10 +112,10 @@ export const failedInput = (runId: string, stepId: string, attempt: number, erro
   ),
 });
 
-/** A retry timer for `attempt` (the attempt that will run), or the deadline of `attempt`. */
-export const timerInput = (runId: string, kind: 'deadline' | 'retry', stepId: string, attempt: number, ms: number): RunInput => ({
+/** A retry timer for `attempt` (the attempt that will run), or the deadline of `attempt` (of its task, or of a wait step's `taskId`). */
+export const timerInput = (runId: string, kind: 'deadline' | 'retry', stepId: string, attempt: number, ms: number, taskId = taskIdOf(runId, stepId, attempt)): RunInput => ({
   kind: 'timer',
-  message: message('FireTimer', { intentId: runId, kind, stepId, attempt, ...(kind === 'deadline' ? { taskId: taskIdOf(runId, stepId, attempt) } : {}) }, ms),
+  message: message('FireTimer', { intentId: runId, kind, stepId, attempt, ...(kind === 'deadline' ? { taskId } : {}) }, ms),
 });
 
 export const instanceDownInput = (instance: AgentDescriptor, ms: number): RunInput => ({
@@ -180,7 +181,7 @@ export const stateOf = (history: readonly Envelope[]): RunState => fold(orchestr
 
 export const operator: Actor = { kind: 'user', id: 'oncall' };
 
-/** An operator's command on a run (cancel, pause, resume, retry), by default from the run's tenant. */
-export function controlInput<T extends 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun'>(type: T, payload: PayloadInput<T>, ms: number, tenant = TENANT): RunInput {
+/** A command on a run (cancel, pause, resume, retry, signal), by default from the run's tenant, by an operator. */
+export function controlInput<T extends ControlCommand['type']>(type: T, payload: PayloadInput<T>, ms: number, tenant = TENANT): RunInput {
   return { kind: 'control', message: message(type, payload, ms, operator, tenant) } as RunInput;
 }

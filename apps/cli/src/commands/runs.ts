@@ -3,10 +3,10 @@ import { follow, watchAll, type Watch } from '../follow';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
-export type RunControl = 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun';
+export type RunControl = 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun' | 'SignalRun';
 
 /** The fact that says a command took effect (a cancellation: once its compensations ran). */
-const DONE: Record<RunControl, string> = { CancelRun: 'RunCancelled', PauseRuns: 'RunPaused', ResumeRuns: 'RunResumed', RetryRun: 'RunRetried' };
+const DONE: Record<RunControl, string> = { CancelRun: 'RunCancelled', PauseRuns: 'RunPaused', ResumeRuns: 'RunResumed', RetryRun: 'RunRetried', SignalRun: 'SignalReceived' };
 
 function describe(message: AnyMessage): string {
   const p = message.payload as Record<string, unknown>;
@@ -17,6 +17,8 @@ function describe(message: AnyMessage): string {
       return `by ${p.cancelledBy}: ${p.reason}${(p.compensations as string[]).length ? `; compensating with ${(p.compensations as string[]).join(', ')}` : ''}`;
     case 'RunCancelled':
       return `by ${p.cancelledBy}: ${p.reason}`;
+    case 'SignalReceived':
+      return `${p.signal} from ${p.sentBy} for step ${p.stepId}`;
     case 'RunPaused':
     case 'RunResumed':
     case 'RunRetried':
@@ -24,6 +26,19 @@ function describe(message: AnyMessage): string {
     default:
       return '';
   }
+}
+
+/** The data of a signal: a JSON object given on the command line. */
+export function signalData(json: string | undefined): Record<string, unknown> {
+  if (json === undefined) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`the signal's data must be JSON: ${(error as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error('the signal\'s data must be a JSON object, e.g. {"approved": true}');
+  return data as Record<string, unknown>;
 }
 
 /** The run selector of `--workflow <name>`, `--all` (every open run of the tenant), or one run id. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientInput } from '../limits';
 import { Name } from './shared';
 
 /**
@@ -37,6 +38,23 @@ export const RunResumed = z.object({ runId: z.uuid(), resumedBy: z.string(), rea
 
 /** The steps that run again (the failed one and those that had not completed). */
 export const RunRetried = z.object({ runId: z.uuid(), retriedBy: z.string(), reason: z.string().optional(), steps: z.array(Name) });
+
+/** Data for the run's wait step of this signal name (human-in-the-loop input); refused when no step waits for it. */
+export const SignalRun = z.object({ runId: z.uuid(), name: Name, data: ClientInput.default({}) });
+
+/** A wait step became ready: it completes with the data of a signal of that name, or fails at its deadline. */
+export const SignalWaitStarted = z.object({
+  workflowId: z.uuid(),
+  stepId: Name,
+  signal: Name,
+  attempt: z.number().int().positive(),
+  /** Stands for the task an agent step would have: the wait's StepCompleted names it, its deadline timer too. */
+  waitId: z.uuid(),
+  deadline: z.iso.datetime(),
+});
+
+/** The signal a wait step waited for, and who sent it; the step completes with its data. */
+export const SignalReceived = z.object({ runId: z.uuid(), stepId: Name, signal: Name, sentBy: z.string(), data: z.record(z.string(), z.unknown()) });
 
 /** A command the run's state does not allow (resume a run that is not paused, retry one that did not fail): nothing changed. */
 export const RunCommandRefused = z.object({ runId: z.uuid(), command: z.string(), refusedFor: z.string(), reason: z.string() });

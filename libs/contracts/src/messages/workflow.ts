@@ -40,10 +40,17 @@ export const CompensationStep = z.object({
 });
 export type CompensationStep = z.infer<typeof CompensationStep>;
 
+/** A wait step runs no agent: it completes with the data of a signal of this name (SignalRun), or fails at its timeout. */
+export const WaitFor = z.object({ signal: Name });
+export type WaitFor = z.infer<typeof WaitFor>;
+
 export const WorkflowStep = CompensationStep.extend({
+  /** Absent on a wait step: it is the one step kind no agent runs. */
+  target: StepTarget.optional(),
   needs: z.array(Name),
   onFailure: OnFailure,
-});
+  wait: WaitFor.optional(),
+}).refine((step) => (step.wait === undefined) !== (step.target === undefined), 'a step names a capability or an agent, or waits for a signal (one of the two)');
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
 /** A workflow in its normalised wire form (durations in ms, defaults filled in). */
