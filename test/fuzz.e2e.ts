@@ -97,6 +97,12 @@ const STREAM_FIXTURES: { [T in StreamMessageType]?: () => PayloadInput<T> } = {
   TaskProgressed: () => ({ taskId: newId(), intentId: newId(), stepId: 'main', agent: 'summariser', instanceId: 'e2e-summariser', message: 'fuzz' }),
   TaskCompleted: () => ({ ...task(), ...agentRef, output: {} }),
   TaskFailed: () => ({ ...task(), ...agentRef, error: 'fuzz' }),
+  CancelRun: () => ({ runId: newId(), reason: 'fuzz' }),
+  PauseRuns: () => ({ select: { kind: 'run', runId: newId() }, reason: 'fuzz' }),
+  ResumeRuns: () => ({ select: { kind: 'workflow', name: 'fuzz' } }),
+  RetryRun: () => ({ runId: newId() }),
+  SignalRun: () => ({ runId: newId(), name: 'fuzz', data: { fine: true } }),
+  CallParked: () => ({ ...task(), approvalId: newId(), agent: 'summariser', instanceId: 'e2e-summariser', action: 'tool.call', resource: { kind: 'tool', name: 'fuzz' }, args: {}, rule: null, reason: 'fuzz' }),
   RegisterAgent: descriptor,
   AgentRegistered: descriptor,
   AgentRegistrationRejected: () => ({ name: 'fuzz', version: '1.0.0', owner: 'fuzz', reason: 'fuzz' }),
@@ -154,6 +160,7 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   AppendNote: () => ({ scope: 'tenant', scopeId: 'fuzz', text: 'a fuzz note' }),
   SearchNotes: () => ({ scope: 'tenant', scopeId: 'fuzz', query: 'fuzz' }),
   GetMetrics: () => ({}),
+  GetCallApproval: () => ({ intentId: newId(), approvalId: newId() }),
 };
 
 const hasFixture = (type: MessageType): boolean => type in STREAM_FIXTURES || type in QUERY_FIXTURES;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as agent from './messages/agent';
+import * as callApproval from './messages/call-approval';
 import * as intent from './messages/intent';
 import * as memory from './messages/memory';
 import * as operations from './messages/operations';
@@ -53,6 +54,12 @@ export const CATALOG = {
   ApproveIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.approve', stream: 'AGENTOS_COMMANDS', schema: intent.ApproveIntent },
   RejectIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.reject', stream: 'AGENTOS_COMMANDS', schema: intent.RejectIntent },
   IntentApproved: { kind: 'event', version: 1, subject: 'agentos.evt.intent.approved', stream: 'AGENTOS_EVENTS', schema: intent.IntentApproved },
+  // approvals of calls inside a run
+  CallParked: { kind: 'event', version: 1, subject: 'agentos.evt.call.parked', stream: 'AGENTOS_EVENTS', schema: callApproval.CallParked },
+  CallApprovalRequested: { kind: 'event', version: 1, subject: 'agentos.evt.call.approval-requested', stream: 'AGENTOS_EVENTS', schema: callApproval.CallApprovalRequested },
+  CallApproved: { kind: 'event', version: 1, subject: 'agentos.evt.call.approved', stream: 'AGENTOS_EVENTS', schema: callApproval.CallApproved },
+  CallRejected: { kind: 'event', version: 1, subject: 'agentos.evt.call.rejected', stream: 'AGENTOS_EVENTS', schema: callApproval.CallRejected },
+  GetCallApproval: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.call-approval', schema: callApproval.GetCallApproval, reply: callApproval.CallApprovalState },
   // tasks
   TaskQueued: { kind: 'event', version: 1, subject: 'agentos.evt.task.queued', stream: 'AGENTOS_EVENTS', schema: task.TaskQueued },
   TaskAssigned: { kind: 'event', version: 1, subject: 'agentos.task.{agent}.{instanceId}', stream: 'AGENTOS_TASKS', schema: task.TaskAssigned },

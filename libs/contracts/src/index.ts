@@ -6,6 +6,7 @@ export * from './message';
 export * from './subjects';
 export * from './validation';
 export * from './messages/agent';
+export * from './messages/call-approval';
 export * from './messages/intent';
 export * from './messages/memory';
 export * from './messages/operations';

@@ -3,7 +3,8 @@ import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
-import { controlRefusal, decideControl, sender, type ControlCommand } from './run-control';
+import { callParked, decideCall, expiredApprovals } from './call-approvals';
+import { controlRefusal, decideControl, runOf, sender, type ControlCommand } from './run-control';
 import { advance, agentTarget, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
 import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
 
@@ -24,6 +25,8 @@ export type RunInput =
   | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
+  /** An agent parked a call of a running step until an approver decides it. */
+  | { kind: 'call-parked'; message: MessageOf<'CallParked'> }
   /** An operator's cancel, pause, resume or retry of this run, or a signal for its wait step. */
   | { kind: 'control'; message: ControlCommand }
   /**
@@ -111,12 +114,14 @@ function decide(input: RunInput, state: RunState): Decision[] {
       return start(state, input.catalogue, input.killSwitches, now);
     }
     case 'approve': {
+      if (input.message.payload.approvalId) return decideCall(state, input.message, now);
       if (state.status !== 'awaiting-approval') return [];
       const { comment } = input.message.payload;
       const waitedMs = Math.max(0, now - Date.parse(state.approvalRequestedAt ?? input.message.occurredAt));
       return [decision('IntentApproved', { intentId: state.runId!, approver: sender(input.message), waitedMs, ...(comment ? { comment } : {}) }), ...start(state, input.catalogue, input.killSwitches, now)];
     }
     case 'reject': {
+      if (input.message.payload.approvalId) return decideCall(state, input.message, now);
       if (state.status !== 'awaiting-approval') return [];
       const { comment } = input.message.payload;
       return [rejectRun(state, `rejected by ${sender(input.message)}${comment ? `: ${comment}` : ''}`, state.approvalRule ?? null)];
@@ -182,8 +187,9 @@ function decide(input: RunInput, state: RunState): Decision[] {
       if (state.paused && step.status === 'queued') return [];
       const { timeoutMs } = stepSpec(state, timer.stepId)!;
       const reason = step.status === 'queued' ? 'no agent instance took it in time' : `instance ${step.instanceId} did not finish in time`;
+      const expired = expiredApprovals(state, step.taskId!);
       const timedOut = decision('TaskExpired', { taskId: step.taskId!, intentId: state.runId!, stepId: timer.stepId, attempt: step.attempt, ...(step.instanceId ? { instanceId: step.instanceId } : {}), timeoutMs, reason });
-      return [timedOut, ...attemptFailed(applied(state, [timedOut]), timer.stepId, `timed out after ${timeoutMs} ms: ${reason}`, true, now)];
+      return [...expired, timedOut, ...attemptFailed(applied(state, [...expired, timedOut]), timer.stepId, `timed out after ${timeoutMs} ms: ${reason}`, true, now)];
     }
     case 'instance-down': {
       if (isSettled(state)) return [];
@@ -195,6 +201,8 @@ function decide(input: RunInput, state: RunState): Decision[] {
     }
     case 'control':
       return decideControl(input.message, state, now);
+    case 'call-parked':
+      return callParked(state, input.message);
     case 'recorded':
       return [];
   }
@@ -206,7 +214,9 @@ function decide(input: RunInput, state: RunState): Decision[] {
  */
 export function refusalOf(input: RunInput, state: RunState): string | undefined {
   if (input.kind === 'task-completed' || input.kind === 'task-failed') return reportRefusal(input.message, state);
-  if (input.kind === 'control') return controlRefusal(input.message, state);
+  if (input.kind === 'control') return controlRefusal(input.message, runOf(input.message), state);
+  if (input.kind === 'call-parked') return reportRefusal(input.message, state);
+  if ((input.kind === 'approve' || input.kind === 'reject') && input.message.payload.approvalId) return controlRefusal(input.message, input.message.payload.intentId, state);
   return input.kind === 'recorded' && input.message.type === 'UsageRecorded' ? usageRefusal(input.message, state) : undefined;
 }
 

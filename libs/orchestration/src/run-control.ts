@@ -31,8 +31,7 @@ export function selects(command: MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'
  * run of another tenant (the platform's principals act for every tenant). Nothing is recorded for it, so a
  * tenant cannot write into another tenant's run history, nor start a stream for a run that does not exist.
  */
-export function controlRefusal(command: ControlCommand, state: RunState): string | undefined {
-  const runId = runOf(command);
+export function controlRefusal(command: Envelope & { type: string }, runId: string | undefined, state: RunState): string | undefined {
   if (!runId) return `${command.type} must be handed to the decider for one run`;
   if (state.status === 'new') return `${command.type} for run ${runId}: no such run`;
   if (command.tenant !== state.tenant && command.tenant !== SYSTEM_TENANT) return `${command.type} for run ${runId} from tenant ${command.tenant}, but the run belongs to another tenant`;

@@ -1,3 +1,4 @@
+import type { CallApproval } from './call-approvals';
 import { MAIN_STEP, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
 
 export type RunKind = 'intent' | 'workflow';
@@ -47,9 +48,11 @@ export interface RunState {
   paused?: { by: string; at: string };
   /** Being cancelled (CancelRun): only these compensations may still run, then the run ends cancelled. */
   cancellation?: { by: string; reason: string; compensations: string[] };
+  /** Calls parked inside running steps, by approval id. */
+  approvals: Record<string, CallApproval>;
 }
 
-export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {} };
+export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {}, approvals: {} };
 
 /** The event-store stream of a run (intent or workflow). */
 export const workflowStream = (runId: string) => `workflow-${runId}`;
@@ -143,6 +146,18 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'SignalWaitStarted': {
       const { stepId, attempt, waitId, deadline } = (event as MessageOf<'SignalWaitStarted'>).payload;
       return withStep({ ...state, status: 'running' }, stepId, { status: 'signal-wait', attempt, taskId: waitId, deadline });
+    }
+    case 'CallApprovalRequested': {
+      const { approvalId, stepId, taskId, expiresAt } = (event as MessageOf<'CallApprovalRequested'>).payload;
+      return { ...state, approvals: { ...state.approvals, [approvalId]: { stepId, taskId, status: 'pending', requestedAt: event.occurredAt ?? expiresAt, expiresAt } } };
+    }
+    case 'CallApproved':
+    case 'CallRejected': {
+      const { approvalId } = (event as MessageOf<'CallApproved'>).payload;
+      const reason = event.type === 'CallRejected' ? (event as MessageOf<'CallRejected'>).payload.reason : undefined;
+      const approval = state.approvals[approvalId];
+      if (!approval) return state;
+      return { ...state, approvals: { ...state.approvals, [approvalId]: { ...approval, status: event.type === 'CallApproved' ? 'approved' : 'rejected', ...(reason ? { reason } : {}) } } };
     }
     case 'RunPaused':
       return { ...state, paused: { by: (event as MessageOf<'RunPaused'>).payload.pausedBy, at: event.occurredAt ?? '' } };
