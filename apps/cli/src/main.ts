@@ -167,16 +167,26 @@ program
   .option('--reason <text>', 'why', 'resumed from the CLI')
   .action(action((session, out, scope: string, target: string, opts: { reason: string }) => command('admin').then((m) => m.killSwitch(session, 'resume', scope, target, opts.reason, out))));
 
+/** How long a command on a run waits for what came of it. */
+const timeout = ['--timeout <seconds>', 'how long to wait for the outcome (a command on many runs: how long to list the runs it covered)', '30'] as const;
 for (const decision of ['approve', 'reject'] as const) {
   program
     .command(`${decision} <intentId>`)
-    .description(`${decision} an intent that policy parked for approval`)
+    .description(`${decision} an intent that policy parked for approval, or (--call) a call parked inside a run`)
     .option('--comment <text>', 'recorded with the decision')
-    .action(action((session, out, intentId: string, opts: { comment?: string }) => command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out))));
+    .option('--call <approvalId>', 'the call parked inside the run (CallApprovalRequested) to decide; waits for the outcome')
+    .option(...timeout)
+    .action(
+      action((session, out, intentId: string, opts: { comment?: string; call?: string; timeout: string }) => {
+        if (!opts.call) return command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out));
+        const payload = { intentId, approvalId: opts.call, ...(opts.comment ? { comment: opts.comment } : {}) };
+        const type = decision === 'approve' ? 'ApproveIntent' : 'RejectIntent';
+        return command('runs').then((m) => m.controlRun(session, type, payload, { timeoutSeconds: Number(opts.timeout) }, out));
+      }),
+    );
 }
 
 const runs = program.command('runs').description('act on runs under way (an operator\'s): cancel, pause, resume, retry');
-const timeout = ['--timeout <seconds>', 'how long to wait for the outcome (a command on many runs: how long to list the runs it covered)', '30'] as const;
 runs
   .command('cancel <runId>')
   .description('abort its running tasks, run the compensations of what it did, end it cancelled')

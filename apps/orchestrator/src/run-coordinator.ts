@@ -2,7 +2,7 @@ import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescri
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, type NatsConnector } from '@agentos/messaging';
-import { isSettled, orchestrationDecider, refusalOf, agentTarget, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
+import { agentTarget, approvalState, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -123,6 +123,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       chosen.push({ runId: id, command: causedBy(command, command.type, payload, command.actor, id) as ControlCommand });
     }
     return chosen;
+  }
+
+  /** A parked call's state, read from its run's history (so it outlives an orchestrator restart). */
+  async callApproval(query: MessageOf<'GetCallApproval'>): Promise<ReplyOf<'GetCallApproval'>> {
+    const { intentId, approvalId } = query.payload;
+    const history = (await this.store.readStream(workflowStream(intentId))).map((r) => r.event);
+    return approvalState(fold(orchestrationDecider, history), query, approvalId);
   }
 
   /** The agent that ran a task reported back: free its slot and feed its circuit breaker. */

@@ -81,6 +81,17 @@ export class RunHandlers {
     this.runs.taskReported(message.payload, message.payload.retryable ? 'failed' : 'succeeded');
   }
 
+  /** An agent parked a call its policy rule says needs approval; it asks (GetCallApproval) until it is decided. */
+  @EventPattern('CallParked')
+  async callParked(@Payload() message: MessageOf<'CallParked'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'call-parked', message });
+  }
+
+  @MessagePattern('GetCallApproval')
+  callApproval(@Payload() query: MessageOf<'GetCallApproval'>): Promise<ReplyOf<'GetCallApproval'>> {
+    return this.runs.callApproval(query);
+  }
+
   @EventPattern('TaskProgressed')
   async taskProgressed(@Payload() message: MessageOf<'TaskProgressed'>) {
     await this.runs.screenReport(message);

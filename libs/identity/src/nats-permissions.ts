@@ -66,13 +66,14 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
       'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused', 'TerminateAgentRefused',
       'RunCancellationStarted', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused', 'SignalWaitStarted', 'SignalReceived',
+      'CallApprovalRequested', 'CallApproved', 'CallRejected',
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
-      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun',
+      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'CallParked',
       'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
-    answers: ['GetSchedulerState'],
+    answers: ['GetSchedulerState', 'GetCallApproval'],
     asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
     buckets: ['agentos_open_runs'],
@@ -125,11 +126,11 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
 /** An agent (libs/agent-sdk runAgent): its tasks only, its heartbeat subject, its reports, and the queries the SDK asks. */
 export function agentRole(agent: string): BusRole {
   return {
-    publishes: ['RegisterAgent', 'DeregisterAgent', 'AgentHeartbeatSent', 'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded'],
+    publishes: ['RegisterAgent', 'DeregisterAgent', 'AgentHeartbeatSent', 'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'CallParked'],
     // Special-cased in permissionsOf: one consumer per instance, filtered to agentos.task.<agent>.<instance>.
     consumes: ['TaskAssigned'],
     answers: [],
-    asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
+    asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'GetCallApproval', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
     // A cancelled run's running tasks are aborted (libs/agent-sdk cancellation-watch.ts).
     follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted', 'RunCancellationStarted'],
     buckets: [],

@@ -43,12 +43,15 @@ export function decideCall(state: RunState, command: MessageOf<'ApproveIntent'> 
   return [decision('CallRejected', { ...about, rejectedBy: sender(command), reason: `rejected by ${sender(command)}${comment ? `: ${comment}` : ''}` })];
 }
 
-/** The step's deadline came: what was still parked in its task is rejected with it. */
-export function expiredApprovals(state: RunState, taskId: string): Decision[] {
+/**
+ * The task ended (its deadline came, or it failed: its agent gives up at the deadline too): what was still
+ * parked in it is rejected with it, so no approver decides a call nobody waits for.
+ */
+export function closedApprovals(state: RunState, taskId: string): Decision[] {
   return Object.entries(state.approvals)
     .filter(([, approval]) => approval.taskId === taskId && approval.status === 'pending')
     .map(([approvalId, approval]) =>
-      decision('CallRejected', { intentId: state.runId!, approvalId, stepId: approval.stepId, rejectedBy: 'deadline', reason: `not decided before the step's deadline (${approval.expiresAt})` }),
+      decision('CallRejected', { intentId: state.runId!, approvalId, stepId: approval.stepId, rejectedBy: 'deadline', reason: `not decided before its task ended (deadline ${approval.expiresAt})` }),
     );
 }
 

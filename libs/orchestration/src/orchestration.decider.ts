@@ -3,7 +3,7 @@ import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
-import { callParked, decideCall, expiredApprovals } from './call-approvals';
+import { callParked, closedApprovals, decideCall } from './call-approvals';
 import { controlRefusal, decideControl, runOf, sender, type ControlCommand } from './run-control';
 import { advance, agentTarget, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
 import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
@@ -140,7 +140,8 @@ function decide(input: RunInput, state: RunState): Decision[] {
     case 'task-failed': {
       if (isSettled(state) || !fromCurrentHolder(input.message, state) || heldBack(state, input.message.payload.stepId)) return [];
       const failed = input.message.payload;
-      return attemptFailed(state, failed.stepId, failed.error, failed.retryable, now);
+      const closed = closedApprovals(state, failed.taskId);
+      return [...closed, ...attemptFailed(applied(state, closed), failed.stepId, failed.error, failed.retryable, now)];
     }
     case 'assign': {
       const { taskId, stepId } = input.message.payload;
@@ -187,7 +188,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
       if (state.paused && step.status === 'queued') return [];
       const { timeoutMs } = stepSpec(state, timer.stepId)!;
       const reason = step.status === 'queued' ? 'no agent instance took it in time' : `instance ${step.instanceId} did not finish in time`;
-      const expired = expiredApprovals(state, step.taskId!);
+      const expired = closedApprovals(state, step.taskId!);
       const timedOut = decision('TaskExpired', { taskId: step.taskId!, intentId: state.runId!, stepId: timer.stepId, attempt: step.attempt, ...(step.instanceId ? { instanceId: step.instanceId } : {}), timeoutMs, reason });
       return [...expired, timedOut, ...attemptFailed(applied(state, [...expired, timedOut]), timer.stepId, `timed out after ${timeoutMs} ms: ${reason}`, true, now)];
     }

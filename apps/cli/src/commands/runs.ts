@@ -3,10 +3,11 @@ import { follow, watchAll, type Watch } from '../follow';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
-export type RunControl = 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun' | 'SignalRun';
+/** Commands on a run under way; ApproveIntent and RejectIntent here decide a call parked inside it. */
+export type RunControl = 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun' | 'SignalRun' | 'ApproveIntent' | 'RejectIntent';
 
 /** The fact that says a command took effect (a cancellation: once its compensations ran). */
-const DONE: Record<RunControl, string> = { CancelRun: 'RunCancelled', PauseRuns: 'RunPaused', ResumeRuns: 'RunResumed', RetryRun: 'RunRetried', SignalRun: 'SignalReceived' };
+const DONE: Record<RunControl, string> = { CancelRun: 'RunCancelled', PauseRuns: 'RunPaused', ResumeRuns: 'RunResumed', RetryRun: 'RunRetried', SignalRun: 'SignalReceived', ApproveIntent: 'CallApproved', RejectIntent: 'CallRejected' };
 
 function describe(message: AnyMessage): string {
   const p = message.payload as Record<string, unknown>;
@@ -17,6 +18,10 @@ function describe(message: AnyMessage): string {
       return `by ${p.cancelledBy}: ${p.reason}${(p.compensations as string[]).length ? `; compensating with ${(p.compensations as string[]).join(', ')}` : ''}`;
     case 'RunCancelled':
       return `by ${p.cancelledBy}: ${p.reason}`;
+    case 'CallApproved':
+      return `${p.approvalId} by ${p.approver}`;
+    case 'CallRejected':
+      return `${p.approvalId}: ${p.reason}`;
     case 'SignalReceived':
       return `${p.signal} from ${p.sentBy} for step ${p.stepId}`;
     case 'RunPaused':
@@ -60,7 +65,8 @@ export async function controlRun<T extends RunControl>(session: Session, type: T
   out.line(`sent ${type} as ${session.settings.user}@${session.settings.tenant}`);
   const select = (command.payload as { select?: RunSelector }).select;
   if (select && select.kind !== 'run') return covered(watch, command.correlationId, DONE[type], options.timeoutSeconds, out);
-  const what = `${type} of run ${(command.payload as { runId?: string }).runId ?? (select as { runId: string }).runId}`;
+  const { runId, intentId } = command.payload as { runId?: string; intentId?: string };
+  const what = `${type} of run ${runId ?? intentId ?? (select as { runId: string }).runId}`;
   const outcome = await follow(watch, command.correlationId, { settled: [DONE[type], 'RunCommandRefused'], describe, timeoutSeconds: options.timeoutSeconds, what }, out);
   return outcome.type === 'RunCommandRefused' ? 1 : 0;
 }
