@@ -101,6 +101,8 @@ const STREAM_FIXTURES: { [T in StreamMessageType]?: () => PayloadInput<T> } = {
   PauseRuns: () => ({ select: { kind: 'run', runId: newId() }, reason: 'fuzz' }),
   ResumeRuns: () => ({ select: { kind: 'workflow', name: 'fuzz' } }),
   RetryRun: () => ({ runId: newId() }),
+  ResetRun: () => ({ runId: newId(), toStep: 'fuzz', newRunId: newId() }),
+  RunForked: () => ({ runId: newId(), newRunId: newId(), fromStep: 'a', forkedBy: 'user:fuzz', owner: 'fuzz', definition: { name: 'fuzz', priority: 'normal', steps: [{ id: 'a', target: { capability: 'summarise' }, input: {}, timeoutMs: 1_000, retries: { max: 0, initialBackoffMs: 0, maxBackoffMs: 0 }, needs: [], onFailure: { kind: 'fail' } }], compensations: [] }, input: {}, priority: 'normal', reused: {} }),
   SignalRun: () => ({ runId: newId(), name: 'fuzz', data: { fine: true } }),
   CallParked: () => ({ ...task(), approvalId: newId(), agent: 'summariser', instanceId: 'e2e-summariser', action: 'tool.call', resource: { kind: 'tool', name: 'fuzz' }, args: {}, rule: null, reason: 'fuzz' }),
   RegisterAgent: descriptor,

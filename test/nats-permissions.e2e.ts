@@ -47,7 +47,7 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
   });
 
   it('lets operators, and no submitter, approver, auditor or agent, cancel, pause, resume or retry a run; submitters and operators signal; agents hear cancellations', () => {
-    const control = ['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun'] as const;
+    const control = ['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'ResetRun'] as const;
     const mayPublish = (permissions: { publish: string[] }, type: (typeof control)[number] | 'SignalRun') => permissions.publish.some((p) => p.startsWith(`${CATALOG[type].subject}.`));
     for (const role of USER_ROLES) {
       const { permissions } = userPrincipal('pat', role, 'acme');

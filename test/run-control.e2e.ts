@@ -172,6 +172,27 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     expect(await agentos('runs', 'retry', runId)).toMatchObject({ code: 1, stdout: expect.stringContaining('refused') });
   }, 60_000);
 
+  it('resets a failed run to its failed step: a new run reuses the earlier output (the agent is not called for it), and replay shows both', async () => {
+    failing.add('o-8');
+    const runId = await start('order-reset', 'o-8');
+    await until(runId, 'WorkflowFailed');
+    failing.delete('o-8');
+    expect(await agentos('runs', 'reset', runId, '--to', 'deliver')).toMatchObject({ code: 1, stdout: expect.stringContaining('refused: the run has no step "deliver" (its steps: charge, ship)') });
+    const reset = await agentos('runs', 'reset', runId, '--to', 'ship', '--reason', 'address fixed');
+    expect(reset).toMatchObject({ code: 0, stdout: expect.stringMatching(/RunForked\s+new run [\da-f-]{36} from step ship, reusing charge/) });
+    const newRunId = /new run ([\da-f-]{36})/.exec(reset.stdout)![1];
+    const events = await until(newRunId, 'WorkflowCompleted');
+    expect(events.find((e) => e.type === 'WorkflowStarted')?.payload).toMatchObject({ forkedFrom: { runId, step: 'ship' } });
+    expect(events.find((e) => e.type === 'StepReused')?.payload).toEqual({ workflowId: newRunId, stepId: 'charge', fromRun: runId, output: { chargeId: 'ch-o-8' } });
+    expect(events.filter((e) => e.type === 'TaskQueued').map((e) => (e.payload as { stepId: string }).stepId)).toEqual(['ship']);
+    // The charge ran once, in the parent; shipping ran in both.
+    expect(effects().filter((l) => l.endsWith(' o-8'))).toEqual(['charge o-8', 'ship o-8', 'ship o-8']);
+    expect((await system.history(runId)).find((e) => e.type === 'RunForked')?.payload).toMatchObject({ newRunId, fromStep: 'ship', forkedBy: 'user:oncall', reused: { charge: { chargeId: 'ch-o-8' } } });
+    expect((await agentos('replay', newRunId)).stdout).toMatch(new RegExp(`WorkflowStarted.*forked from run ${runId} at step ship[\\s\\S]*StepReused.*step charge: output of run ${runId}`));
+    expect((await agentos('replay', runId)).stdout).toMatch(new RegExp(`RunForked.*new run ${newRunId} from step ship, reusing charge`));
+    expect(reExecute(await system.store.readStream(workflowStream(newRunId)), orchestrationDecider).divergence).toBeUndefined();
+  }, 60_000);
+
   it('delivers a signal to a waiting step from the CLI: the step completes with its data; a step whose signal does not come in time fails', async () => {
     const gated = (timeout: string) =>
       parseWorkflowDocument(

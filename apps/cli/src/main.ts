@@ -211,6 +211,17 @@ for (const [verb, type, text] of [
     );
 }
 runs
+  .command('reset <runId>')
+  .description('start a new run from a past point of one that ended: steps before --to keep their recorded outputs, it and the rest run again')
+  .requiredOption('--to <step>', 'the step to run again from')
+  .option('--reason <text>', 'why, recorded in both runs')
+  .option(...timeout)
+  .action(
+    action((session, out, runId: string, opts: { to: string; reason?: string; timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts.to, opts.reason), { timeoutSeconds: Number(opts.timeout) }, out)),
+    ),
+  );
+runs
   .command('retry <runId>')
   .description('run a failed run again from the steps that did not complete (completed steps keep their outputs)')
   .option('--reason <text>', 'why, recorded in the run')

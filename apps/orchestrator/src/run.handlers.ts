@@ -45,7 +45,7 @@ export class RunHandlers {
   }
 
   /** A command on one run (or on each open run it selects: a pause or resume of a workflow name or a tenant). */
-  @EventPattern(['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun'])
+  @EventPattern(['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun'])
   async control(@Payload() command: ControlCommand) {
     for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command });
   }
@@ -79,6 +79,12 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, { kind: 'task-failed', message });
     // Only failures another attempt might fix count against the instance's circuit breaker.
     this.runs.taskReported(message.payload, message.payload.retryable ? 'failed' : 'succeeded');
+  }
+
+  /** A reset recorded in its parent starts the new run. */
+  @EventPattern('RunForked')
+  async forked(@Payload() message: MessageOf<'RunForked'>) {
+    await this.runs.decide(message.payload.newRunId, message, { kind: 'forked', message });
   }
 
   /** An agent parked a call its policy rule says needs approval; it asks (GetCallApproval) until it is decided. */

@@ -66,11 +66,11 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
       'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused', 'TerminateAgentRefused',
       'RunCancellationStarted', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused', 'SignalWaitStarted', 'SignalReceived',
-      'CallApprovalRequested', 'CallApproved', 'CallRejected',
+      'CallApprovalRequested', 'CallApproved', 'CallRejected', 'RunForked', 'StepReused',
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
-      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'CallParked',
+      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun', 'RunForked', 'CallParked',
       'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
     answers: ['GetSchedulerState', 'GetCallApproval'],
@@ -278,7 +278,7 @@ function streamReader(): string[] {
 
 /**
  * The people's roles, given with `agentos principals add --role`. Run control (CancelRun, PauseRuns, ResumeRuns,
- * RetryRun) is an operator's: it stops or changes work others submitted; a submitter starts runs and signals them.
+ * RetryRun, ResetRun) is an operator's: it stops or changes work others submitted; a submitter starts runs and signals them.
  */
 export const USER_ROLES = ['submitter', 'approver', 'operator', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];

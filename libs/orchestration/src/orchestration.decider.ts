@@ -1,4 +1,4 @@
-import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf } from '@agentos/contracts';
+import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf, type WorkflowDefinition } from '@agentos/contracts';
 import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
@@ -25,6 +25,8 @@ export type RunInput =
   | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
+  /** A reset of another run (ResetRun, recorded there as RunForked) starts this one. */
+  | { kind: 'forked'; message: MessageOf<'RunForked'> }
   /** An agent parked a call of a running step until an approver decides it. */
   | { kind: 'call-parked'; message: MessageOf<'CallParked'> }
   /** An operator's cancel, pause, resume or retry of this run, or a signal for its wait step. */
@@ -68,6 +70,17 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
  */
 const heldBack = (state: RunState, stepId: string) => state.cancellation !== undefined && !isCompensation(state, stepId);
 
+/** Policy's check of a whole workflow run, as its owner's. */
+const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition, owner: string) =>
+  decision('PolicyCheckRequested', {
+    requestId: deriveId(workflowId, 'policy', 'intent.submit'),
+    intentId: workflowId,
+    action: 'intent.submit',
+    subject: { owner },
+    resource: { kind: 'workflow', name: definition.name },
+    context: { steps: definition.steps.map((s) => s.id) },
+  });
+
 function decide(input: RunInput, state: RunState): Decision[] {
   const now = timeOf(input.message);
   switch (input.kind) {
@@ -92,16 +105,16 @@ function decide(input: RunInput, state: RunState): Decision[] {
       // Re-validated here: the CLI checks too, but this is the boundary every publisher crosses.
       const problems = [...validateWorkflow(definition), ...unknownTargets(definition, input.catalogue)].map(describeProblem);
       if (problems.length > 0) return [decision('WorkflowRejected', { workflowId, reason: `invalid workflow "${definition.name}"`, problems, rule: null })];
+      return [decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: priority ?? definition.priority }), workflowPolicyCheck(workflowId, definition, input.message.actor.id)];
+    }
+    case 'forked': {
+      // The new run of a reset: it starts as its parent did, with the reused steps already completed.
+      if (state.status !== 'new') return [];
+      const { runId, newRunId, fromStep, definition, input: runInput, priority, reused, owner } = input.message.payload;
       return [
-        decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: priority ?? definition.priority }),
-        decision('PolicyCheckRequested', {
-          requestId: deriveId(workflowId, 'policy', 'intent.submit'),
-          intentId: workflowId,
-          action: 'intent.submit',
-          subject: { owner: input.message.actor.id },
-          resource: { kind: 'workflow', name: definition.name },
-          context: { steps: definition.steps.map((s) => s.id) },
-        }),
+        decision('WorkflowStarted', { workflowId: newRunId, definition, input: runInput, priority, forkedFrom: { runId, step: fromStep } }),
+        ...Object.entries(reused).map(([stepId, output]) => decision('StepReused', { workflowId: newRunId, stepId, fromRun: runId, output })),
+        workflowPolicyCheck(newRunId, definition, owner),
       ];
     }
     case 'policy-decided': {

@@ -1,5 +1,5 @@
 import { deriveId } from '@agentos/contracts';
-import { orchestrationDecider, refusalOf } from './orchestration.decider';
+import { orchestrationDecider, refusalOf, type RunInput } from './orchestration.decider';
 import {
   agent,
   assignInput,
@@ -178,6 +178,41 @@ describe('orchestration decider: run control', () => {
 
     it('given a run retried once, when it is retried while running, then that is refused', () => {
       expect(when(given(...shipFailed, retry(10_000)), retry(11_000))).toEqual(refused('RetryRun', 'the run is running; only a failed run can be retried'));
+    });
+  });
+
+  describe('reset to a step (fork)', () => {
+    const newRunId = deriveId('spec', 'forked');
+    const shipFailed = [...shipping, failedInput(runId, 'ship', 1, 'address unknown', 5_000, shipper, false)];
+    const reset = (toStep: string, ms: number) => controlInput('ResetRun', { runId, toStep, newRunId }, ms);
+
+    it('given a run that ended, when it is reset to a step, then the parent records the fork, and the new run starts with the earlier steps reused', () => {
+      const [forked] = when(given(...shipFailed), reset('ship', 10_000));
+      expect(forked).toEqual({
+        type: 'RunForked',
+        payload: { runId, newRunId, fromStep: 'ship', forkedBy: 'user:oncall', owner: 'oncall', definition: order, input: { amount: 42 }, priority: 'normal', reused: { charge: { id: 'ch_1' } } },
+      });
+      const fork = given(...shipFailed, reset('ship', 10_000));
+      const started: RunInput[] = [{ kind: 'forked', message: eventsOf(fork, 'RunForked')[0] }];
+      expect(when([], started[0])).toEqual([
+        { type: 'WorkflowStarted', payload: { workflowId: newRunId, definition: order, input: { amount: 42 }, priority: 'normal', forkedFrom: { runId, step: 'ship' } } },
+        { type: 'StepReused', payload: { workflowId: newRunId, stepId: 'charge', fromRun: runId, output: { id: 'ch_1' } } },
+        expect.objectContaining({ type: 'PolicyCheckRequested', payload: expect.objectContaining({ intentId: newRunId, subject: { owner: 'oncall' } }) }),
+      ]);
+      // Allowed, only the step reset to starts: charge is not run again.
+      const allowedFork = when(given(...started), policyInput(newRunId, 'allow', 11_000, { catalogue }));
+      expect(allowedFork.map((d) => [d.type, (d.payload as { context?: { step?: string } }).context?.step])).toEqual([['PolicyCheckRequested', 'ship']]);
+      // Forked again (a redelivery): nothing more.
+      expect(when(given(...started), started[0])).toEqual([]);
+    });
+
+    it('given a run still running, or a step it does not have, when it is reset, then that is refused with why', () => {
+      expect(when(given(...shipping), reset('ship', 6_000))).toEqual(refused('ResetRun', 'the run is running; only a run that ended can be reset (cancel it first)'));
+      expect(when(given(...shipFailed), reset('deliver', 10_000))).toEqual(refused('ResetRun', 'the run has no step "deliver" (its steps: charge, ship)'));
+    });
+
+    it('given a reset to the first step, then nothing is reused: it and everything after it run again', () => {
+      expect((when(given(...shipFailed), reset('charge', 10_000))[0].payload as { reused: object }).reused).toEqual({});
     });
   });
 

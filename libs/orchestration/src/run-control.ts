@@ -4,7 +4,7 @@ import { isSettled, type RunState } from './run-state';
 import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec, stepSucceeded } from './steps';
 
 /** Commands an operator sends to a run: each either changes it or is refused with a fact saying why. */
-export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'> | MessageOf<'SignalRun'>;
+export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'> | MessageOf<'SignalRun'> | MessageOf<'ResetRun'>;
 
 export const sender = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
 
@@ -44,6 +44,7 @@ const refused = (state: RunState, command: ControlCommand, reason: string): Deci
 
 /** Decides a control command on its run (controlRefusal has passed). */
 export function decideControl(command: ControlCommand, state: RunState, now: number): Decision[] {
+  if (command.type === 'ResetRun') return reset(state, command);
   if (isSettled(state) && command.type !== 'RetryRun') return refused(state, command, `run ${state.runId} already ended ${state.status}`);
   switch (command.type) {
     case 'CancelRun':
@@ -61,6 +62,37 @@ export function decideControl(command: ControlCommand, state: RunState, now: num
     case 'SignalRun':
       return signal(state, command, now);
   }
+}
+
+/**
+ * A new run from a past point of this one, once it ended: the steps that completed and do not depend on `toStep`
+ * keep their outputs (the new run records them as reused), `toStep` and what depends on it run again.
+ */
+function reset(state: RunState, command: MessageOf<'ResetRun'>): Decision[] {
+  const { toStep, newRunId, reason } = command.payload;
+  if (state.kind !== 'workflow') return refused(state, command, 'an intent has one step: retry it instead');
+  if (!isSettled(state)) return refused(state, command, `the run is ${state.status}; only a run that ended can be reset (cancel it first)`);
+  const definition = state.definition!;
+  if (!definition.steps.some((s) => s.id === toStep)) return refused(state, command, `the run has no step "${toStep}" (its steps: ${definition.steps.map((s) => s.id).join(', ')})`);
+  const again = dependentsOf(state, toStep);
+  const reused = Object.fromEntries(definition.steps.filter((s) => !again.has(s.id) && state.steps[s.id]?.status === 'completed').map((s) => [s.id, state.steps[s.id].output ?? null]));
+  return [
+    decision('RunForked', { runId: state.runId!, newRunId, fromStep: toStep, forkedBy: sender(command), owner: command.actor.id, ...(reason ? { reason } : {}), definition, input: state.input, priority: state.priority, reused }),
+  ];
+}
+
+/** The step and every step that needs it, directly or not. */
+function dependentsOf(state: RunState, stepId: string): Set<string> {
+  const found = new Set([stepId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const step of state.definition!.steps) {
+      if (found.has(step.id) || !step.needs.some((need) => found.has(need))) continue;
+      found.add(step.id);
+      grew = true;
+    }
+  }
+  return found;
 }
 
 /** The wait step waiting for this signal completes with its data, and the run goes on. */

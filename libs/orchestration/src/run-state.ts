@@ -93,6 +93,10 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       const definition = intentDefinition(intent);
       return { ...state, kind: 'intent', status: 'awaiting-policy', runId: intent.intentId, intent, definition, steps: waitingSteps(definition), tenant: event.tenant };
     }
+    case 'StepReused': {
+      const { stepId, output } = (event as MessageOf<'StepReused'>).payload;
+      return withStep(state, stepId, { status: 'completed', output });
+    }
     case 'WorkflowStarted': {
       const { workflowId, definition, input, priority } = (event as MessageOf<'WorkflowStarted'>).payload;
       return { ...state, kind: 'workflow', status: 'awaiting-policy', runId: workflowId, definition, input, priority, steps: waitingSteps(definition), tenant: event.tenant };

@@ -1,13 +1,13 @@
-import { createMessage, decodeMessage, type AnyMessage, type PayloadInput, type RunSelector } from '@agentos/contracts';
+import { createMessage, decodeMessage, newId, type AnyMessage, type PayloadInput, type RunSelector } from '@agentos/contracts';
 import { follow, watchAll, type Watch } from '../follow';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
 /** Commands on a run under way; ApproveIntent and RejectIntent here decide a call parked inside it. */
-export type RunControl = 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun' | 'SignalRun' | 'ApproveIntent' | 'RejectIntent';
+export type RunControl = 'CancelRun' | 'PauseRuns' | 'ResumeRuns' | 'RetryRun' | 'ResetRun' | 'SignalRun' | 'ApproveIntent' | 'RejectIntent';
 
 /** The fact that says a command took effect (a cancellation: once its compensations ran). */
-const DONE: Record<RunControl, string> = { CancelRun: 'RunCancelled', PauseRuns: 'RunPaused', ResumeRuns: 'RunResumed', RetryRun: 'RunRetried', SignalRun: 'SignalReceived', ApproveIntent: 'CallApproved', RejectIntent: 'CallRejected' };
+const DONE: Record<RunControl, string> = { CancelRun: 'RunCancelled', PauseRuns: 'RunPaused', ResumeRuns: 'RunResumed', RetryRun: 'RunRetried', ResetRun: 'RunForked', SignalRun: 'SignalReceived', ApproveIntent: 'CallApproved', RejectIntent: 'CallRejected' };
 
 function describe(message: AnyMessage): string {
   const p = message.payload as Record<string, unknown>;
@@ -18,6 +18,8 @@ function describe(message: AnyMessage): string {
       return `by ${p.cancelledBy}: ${p.reason}${(p.compensations as string[]).length ? `; compensating with ${(p.compensations as string[]).join(', ')}` : ''}`;
     case 'RunCancelled':
       return `by ${p.cancelledBy}: ${p.reason}`;
+    case 'RunForked':
+      return `new run ${p.newRunId} from step ${p.fromStep}, reusing ${Object.keys(p.reused as object).join(', ') || 'nothing'}`;
     case 'CallApproved':
       return `${p.approvalId} by ${p.approver}`;
     case 'CallRejected':
@@ -32,6 +34,9 @@ function describe(message: AnyMessage): string {
       return '';
   }
 }
+
+/** A reset of a run to a step, as a new run of its own id. */
+export const resetOf = (runId: string, toStep: string, reason: string | undefined): PayloadInput<'ResetRun'> => ({ runId, toStep, newRunId: newId(), ...(reason ? { reason } : {}) });
 
 /** The data of a signal: a JSON object given on the command line. */
 export function signalData(json: string | undefined): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClientInput } from '../limits';
-import { Name } from './shared';
+import { JsonObject, Name } from './shared';
+import { Priority, WorkflowDefinition } from './workflow';
 
 /**
  * Commands an operator sends to a run that is under way or finished, and the facts the orchestrator records
@@ -38,6 +39,31 @@ export const RunResumed = z.object({ runId: z.uuid(), resumedBy: z.string(), rea
 
 /** The steps that run again (the failed one and those that had not completed). */
 export const RunRetried = z.object({ runId: z.uuid(), retriedBy: z.string(), reason: z.string().optional(), steps: z.array(Name) });
+
+/** A new run from a past point of a finished run: the steps before `toStep` keep their recorded outputs, it and the rest run again. */
+export const ResetRun = z.object({ runId: z.uuid(), toStep: Name, newRunId: z.uuid(), reason: Reason.optional() });
+
+/**
+ * Recorded in the parent run: the fork it led to, with all the new run starts from (so the new run's first
+ * decision needs no look-up, and replays from this record).
+ */
+export const RunForked = z.object({
+  runId: z.uuid(),
+  newRunId: z.uuid(),
+  fromStep: Name,
+  forkedBy: z.string(),
+  /** Who the new run's steps are checked as by policy (the forker's actor id). */
+  owner: z.string(),
+  reason: z.string().optional(),
+  definition: WorkflowDefinition,
+  input: JsonObject,
+  priority: Priority,
+  /** The recorded outputs of the steps the new run does not run again. */
+  reused: z.record(z.string(), z.unknown()),
+});
+
+/** Recorded in the forked run: a step it did not run, with the output its parent recorded. */
+export const StepReused = z.object({ workflowId: z.uuid(), stepId: Name, fromRun: z.uuid(), output: z.unknown() });
 
 /** Data for the run's wait step of this signal name (human-in-the-loop input); refused when no step waits for it. */
 export const SignalRun = z.object({ runId: z.uuid(), name: Name, data: ClientInput.default({}) });

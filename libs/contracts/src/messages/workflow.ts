@@ -79,6 +79,8 @@ export const WorkflowStarted = z.object({
   definition: WorkflowDefinition,
   input: JsonObject,
   priority: Priority,
+  /** A run reset from a past point of another (ResetRun): its parent and the step it ran again from. */
+  forkedFrom: z.object({ runId: z.uuid(), step: Name }).optional(),
 });
 
 export const WorkflowRejected = z.object({
