@@ -233,10 +233,12 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
       (found) => found.length === 2,
       { what: 'both commands dead-lettered' },
     );
-    expect(letters.map((l) => [l.payload.reason, l.payload.error]).sort()).toEqual([
-      ['refused', `CancelRun for run ${nowhere.payload.runId}: no such run`],
-      ['refused', `CancelRun for run ${runId} from tenant globex, but the run belongs to another tenant`],
-    ]);
+    expect(letters.map((l) => [l.payload.reason, l.payload.error])).toEqual(
+      expect.arrayContaining([
+        ['refused', `CancelRun for run ${nowhere.payload.runId}: no such run`],
+        ['refused', `CancelRun for run ${runId} from tenant globex, but the run belongs to another tenant`],
+      ]),
+    );
     const events = await until(runId, 'WorkflowCompleted');
     expect(types(events)).not.toContain('RunCancellationStarted');
     expect(types(events)).not.toContain('RunCommandRefused');

@@ -4,7 +4,7 @@ import type { Output } from '../output';
 import { matches, workflowRows, type WorkflowFilter } from '../workflow-index';
 import type { Session } from '../session';
 
-const STATUSES = ['completed', 'failed', 'rejected', 'running'];
+const STATUSES = ['completed', 'failed', 'rejected', 'cancelled', 'running'];
 
 /** Every run in the event store (a scan of $all: fine for an operator's query), filtered, newest activity first. */
 export async function workflowsList(session: Session, limit: number, filter: WorkflowFilter, out: Output): Promise<number> {
