@@ -1,5 +1,6 @@
-import { deriveId } from '@agentos/contracts';
+import { deriveId, type PayloadInput } from '@agentos/contracts';
 import { orchestrationDecider, refusalOf, type RunInput } from './orchestration.decider';
+import { selects } from './run-control';
 import {
   agent,
   assignInput,
@@ -9,6 +10,8 @@ import {
   failedInput,
   given,
   iso,
+  message,
+  operator,
   policyInput,
   runInput,
   stateOf,
@@ -257,6 +260,26 @@ describe('orchestration decider: run control', () => {
         { type: 'StepFailed', payload: { workflowId: runId, stepId: 'approve', attempt: 1, error: 'no signal "go" within 60000 ms' } },
         { type: 'WorkflowFailed', payload: { workflowId: runId, reason: 'step approve failed: no signal "go" within 60000 ms', failedStep: 'approve' } },
       ]);
+    });
+  });
+
+  describe('pausing or resuming many runs', () => {
+    const command = (type: 'PauseRuns' | 'ResumeRuns', select: PayloadInput<'PauseRuns'>['select'], tenant = 'acme') =>
+      type === 'PauseRuns' ? message('PauseRuns', { select, reason: 'incident 7' }, 5_000, operator, tenant) : message('ResumeRuns', { select, reason: 'incident 7' }, 5_000, operator, tenant);
+    const running = stateOf(given(...shipping));
+    const paused = stateOf(given(...shipping, pause(4_500)));
+
+    it('covers the open runs of the workflow name or the tenant it names, in its own tenant (the platform: every tenant), that it would change', () => {
+      expect(selects(command('PauseRuns', { kind: 'workflow', name: 'order' }), running)).toBe(true);
+      expect(selects(command('PauseRuns', { kind: 'workflow', name: 'other' }), running)).toBe(false);
+      expect(selects(command('PauseRuns', { kind: 'tenant' }), running)).toBe(true);
+      expect(selects(command('PauseRuns', { kind: 'tenant' }, 'globex'), running)).toBe(false);
+      expect(selects(command('PauseRuns', { kind: 'tenant' }, 'system'), running)).toBe(true);
+      // Already paused (or not paused, for a resume), ended or being cancelled: left out rather than refused.
+      expect(selects(command('PauseRuns', { kind: 'tenant' }), paused)).toBe(false);
+      expect(selects(command('ResumeRuns', { kind: 'tenant' }), paused)).toBe(true);
+      expect(selects(command('ResumeRuns', { kind: 'tenant' }), running)).toBe(false);
+      expect(selects(command('PauseRuns', { kind: 'tenant' }), stateOf(given(...shipping, cancel(5_000))))).toBe(false);
     });
   });
 
