@@ -1,5 +1,7 @@
 import { defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { orchestrationDecider, workflowStream } from '@agentos/orchestration';
+import { reExecute } from '@agentos/replay';
 import { waitFor } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -77,6 +79,7 @@ describe('approvals inside a run, end to end against a real nats-server', () => 
     expect(last(events)).toMatchObject({ type: 'WorkflowCompleted', payload: { output: { pay: { paid: 42 } } } });
     expect(events.find((e) => e.type === 'CallApproved')?.payload).toMatchObject({ approvalId: request.payload.approvalId, approver: 'user:approver', comment: 'checked the invoice' });
     expect(effects().filter((l) => l === 'paid o-1 42')).toHaveLength(1);
+    expect(reExecute(await system.store.readStream(workflowStream(runId)), orchestrationDecider).divergence).toBeUndefined();
     // Decided already: deciding it again is refused, saying why.
     expect(await agentos('reject', runId, '--call', request.payload.approvalId)).toMatchObject({ code: 1, stdout: expect.stringContaining(`refused: approval ${request.payload.approvalId} was already approved`) });
   }, 90_000);

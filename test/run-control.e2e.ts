@@ -215,6 +215,7 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     const events = await until(runId, 'WorkflowCompleted');
     expect(events.find((e) => e.type === 'StepCompleted' && (e.payload as { stepId: string }).stepId === 'approve')?.payload).toMatchObject({ output: { order: 'o-6b' } });
     expect(effects()).toContain('ship o-6b');
+    expect(reExecute(await system.store.readStream(workflowStream(runId)), orchestrationDecider).divergence).toBeUndefined();
 
     const unanswered = newId();
     await system.client.publishMessage(createMessage('RunWorkflow', { workflowId: unanswered, definition: gated('1s'), input: { order: 'o-7' } }, system.origin));
