@@ -163,6 +163,7 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   SearchNotes: () => ({ scope: 'tenant', scopeId: 'fuzz', query: 'fuzz' }),
   GetMetrics: () => ({}),
   GetCallApproval: () => ({ intentId: newId(), approvalId: newId() }),
+  ListSchedules: () => ({}),
 };
 
 const hasFixture = (type: MessageType): boolean => type in STREAM_FIXTURES || type in QUERY_FIXTURES;

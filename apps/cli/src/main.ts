@@ -29,6 +29,7 @@ interface CommandModules {
   replay: typeof import('./commands/replay');
   run: typeof import('./commands/run');
   runs: typeof import('./commands/runs');
+  schedules: typeof import('./commands/schedules');
   submit: typeof import('./commands/submit');
   supervise: typeof import('./commands/supervise');
   workflows: typeof import('./commands/workflows');
@@ -227,6 +228,24 @@ runs
   .option('--reason <text>', 'why, recorded in the run')
   .option(...timeout)
   .action(action((session, out, runId: string, opts: { reason?: string; timeout: string }) => command('runs').then((m) => m.controlRun(session, 'RetryRun', { runId, ...(opts.reason ? { reason: opts.reason } : {}) }, { timeoutSeconds: Number(opts.timeout) }, out))));
+
+const schedule = program.command('schedule').description('recurring runs of a workflow (an operator\'s)');
+schedule
+  .command('create')
+  .description('start a run of the workflow at every tick of the cron expression (UTC; 5 fields, or 6 with seconds first)')
+  .requiredOption('--cron <expression>', 'e.g. "0 * * * *" (hourly)')
+  .requiredOption('--workflow <file.yaml>', 'the workflow document')
+  .option('--input <key=value>', 'a workflow input (repeatable)', collect, [])
+  .option('--input-file <file>', 'workflow input as a JSON or YAML object')
+  .option('--catch-up <skip|run-once>', 'ticks missed while no orchestrator ran: skip them, or one run for all', 'skip')
+  .action(action((session, out, opts: { cron: string; workflow: string; input: string[]; inputFile?: string; catchUp: string }) => command('schedules').then((m) => m.createSchedule(session, opts, out))));
+schedule.command('ls').description('the schedules of the tenant').action(action((session, out) => command('schedules').then((m) => m.listSchedules(session, out))));
+for (const verb of ['pause', 'resume', 'delete'] as const) {
+  schedule
+    .command(`${verb} <scheduleId>`)
+    .description(`${verb} a schedule`)
+    .action(action((session, out, scheduleId: string) => command('schedules').then((m) => m.changeSchedule(session, verb, scheduleId, out))));
+}
 
 program
   .command('signal <runId> <name> [json]')

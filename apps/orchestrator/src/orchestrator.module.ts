@@ -3,8 +3,9 @@ import { AgentSupervision } from './agent-supervision';
 import { orchestratorSettings } from './orchestrator.settings';
 import { RunCoordinator } from './run-coordinator';
 import { RunHandlers } from './run.handlers';
+import { ScheduleTicker } from './schedule-ticker';
 
-@Module({ controllers: [RunHandlers, AgentSupervision], providers: [RunCoordinator] })
+@Module({ controllers: [RunHandlers, AgentSupervision], providers: [RunCoordinator, ScheduleTicker] })
 export class OrchestratorModule {}
 
 export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule, settings: orchestratorSettings };

@@ -3,11 +3,15 @@ import type { ControlCommand, RunState } from '@agentos/orchestration';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { RunCoordinator } from './run-coordinator';
+import { ScheduleTicker, type ScheduleCommand } from './schedule-ticker';
 
 /** Thin I/O around the orchestration decider: look up what a decision needs, then hand it on. */
 @Controller()
 export class RunHandlers {
-  constructor(private readonly runs: RunCoordinator) {}
+  constructor(
+    private readonly runs: RunCoordinator,
+    private readonly schedules: ScheduleTicker,
+  ) {}
 
   @EventPattern('SubmitIntent')
   async submit(@Payload() message: MessageOf<'SubmitIntent'>) {
@@ -79,6 +83,22 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, { kind: 'task-failed', message });
     // Only failures another attempt might fix count against the instance's circuit breaker.
     this.runs.taskReported(message.payload, message.payload.retryable ? 'failed' : 'succeeded');
+  }
+
+  @EventPattern(['CreateSchedule', 'PauseSchedule', 'ResumeSchedule', 'DeleteSchedule'])
+  async schedule(@Payload() command: ScheduleCommand) {
+    await this.schedules.command(command);
+  }
+
+  /** A schedule's tick, recorded in its history, starts its run (once: the run's id is the tick's). */
+  @EventPattern('ScheduleFired')
+  async scheduled(@Payload() message: MessageOf<'ScheduleFired'>) {
+    await this.runs.decide(message.payload.workflowId, message, { kind: 'scheduled', message });
+  }
+
+  @MessagePattern('ListSchedules')
+  listSchedules(@Payload() query: MessageOf<'ListSchedules'>): Promise<ReplyOf<'ListSchedules'>> {
+    return this.schedules.list(query);
   }
 
   /** A reset recorded in its parent starts the new run. */

@@ -6,6 +6,7 @@ import * as memory from './messages/memory';
 import * as operations from './messages/operations';
 import * as policy from './messages/policy';
 import * as runControl from './messages/run-control';
+import * as schedule from './messages/schedule';
 import * as task from './messages/task';
 import * as workflow from './messages/workflow';
 
@@ -113,6 +114,20 @@ export const CATALOG = {
   RunResumed: { kind: 'event', version: 1, subject: 'agentos.evt.run.resumed', stream: 'AGENTOS_EVENTS', schema: runControl.RunResumed },
   RunRetried: { kind: 'event', version: 1, subject: 'agentos.evt.run.retried', stream: 'AGENTOS_EVENTS', schema: runControl.RunRetried },
   RunCommandRefused: { kind: 'event', version: 1, subject: 'agentos.evt.run.command-refused', stream: 'AGENTOS_EVENTS', schema: runControl.RunCommandRefused },
+  // schedules
+  CreateSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.create', stream: 'AGENTOS_COMMANDS', schema: schedule.CreateSchedule },
+  PauseSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.pause', stream: 'AGENTOS_COMMANDS', schema: schedule.PauseSchedule },
+  ResumeSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.resume', stream: 'AGENTOS_COMMANDS', schema: schedule.ResumeSchedule },
+  DeleteSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.delete', stream: 'AGENTOS_COMMANDS', schema: schedule.DeleteSchedule },
+  TickSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.tick', stream: 'AGENTOS_COMMANDS', schema: schedule.TickSchedule },
+  ScheduleCreated: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.created', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleCreated },
+  SchedulePaused: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.paused', stream: 'AGENTOS_EVENTS', schema: schedule.SchedulePaused },
+  ScheduleResumed: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.resumed', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleResumed },
+  ScheduleDeleted: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.deleted', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleDeleted },
+  ScheduleFired: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.fired', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleFired },
+  ScheduleTicksSkipped: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.ticks-skipped', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleTicksSkipped },
+  ScheduleCommandRefused: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.command-refused', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleCommandRefused },
+  ListSchedules: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.schedules', schema: schedule.ListSchedules, reply: schedule.ScheduleList },
   // policy and safety
   PolicyCheckRequested: { kind: 'event', version: 1, subject: 'agentos.evt.policy.check-requested', stream: 'AGENTOS_EVENTS', schema: policy.PolicyCheckRequested },
   PolicyDecided: { kind: 'event', version: 1, subject: 'agentos.evt.policy.decided', stream: 'AGENTOS_EVENTS', schema: policy.PolicyDecided },

@@ -12,6 +12,7 @@ export * from './messages/memory';
 export * from './messages/operations';
 export * from './messages/policy';
 export * from './messages/run-control';
+export * from './messages/schedule';
 export * from './messages/shared';
 export * from './messages/task';
 export * from './yaml-document';

@@ -4,3 +4,4 @@ export { approvalState, type CallApproval } from './call-approvals';
 export { runOf, selects, type ControlCommand } from './run-control';
 export { agentTarget, stepSpec } from './steps';
 export { reportRefusal, usageRefusal, type TaskReport } from './task-reports';
+export * from './schedule.decider';

@@ -27,6 +27,8 @@ export type RunInput =
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
   /** A reset of another run (ResetRun, recorded there as RunForked) starts this one. */
   | { kind: 'forked'; message: MessageOf<'RunForked'> }
+  /** A schedule's tick (ScheduleFired) starts this one. */
+  | { kind: 'scheduled'; message: MessageOf<'ScheduleFired'> }
   /** An agent parked a call of a running step until an approver decides it. */
   | { kind: 'call-parked'; message: MessageOf<'CallParked'> }
   /** An operator's cancel, pause, resume or retry of this run, or a signal for its wait step. */
@@ -116,6 +118,11 @@ function decide(input: RunInput, state: RunState): Decision[] {
         ...Object.entries(reused).map(([stepId, output]) => decision('StepReused', { workflowId: newRunId, stepId, fromRun: runId, output })),
         workflowPolicyCheck(newRunId, definition, owner),
       ];
+    }
+    case 'scheduled': {
+      if (state.status !== 'new') return []; // the tick fired twice (two replicas): one run
+      const { scheduleId, tickAt, workflowId, definition, input: runInput, owner } = input.message.payload;
+      return [decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: definition.priority, scheduled: { scheduleId, tickAt } }), workflowPolicyCheck(workflowId, definition, owner)];
     }
     case 'policy-decided': {
       const verdict = input.message.payload;

@@ -81,6 +81,8 @@ export const WorkflowStarted = z.object({
   priority: Priority,
   /** A run reset from a past point of another (ResetRun): its parent and the step it ran again from. */
   forkedFrom: z.object({ runId: z.uuid(), step: Name }).optional(),
+  /** A run a schedule started: the schedule and the tick. */
+  scheduled: z.object({ scheduleId: z.uuid(), tickAt: z.iso.datetime() }).optional(),
 });
 
 export const WorkflowRejected = z.object({
