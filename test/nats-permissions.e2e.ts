@@ -46,8 +46,8 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
     expect({ consumes: handled.filter((t) => !isQuery(t)).sort(), answers: handled.filter(isQuery).sort() }).toEqual({ consumes: [...role.consumes].sort(), answers: [...role.answers].sort() });
   });
 
-  it('lets operators, and no submitter, approver, auditor or agent, cancel, pause, resume or retry a run; submitters and operators signal; agents hear cancellations', () => {
-    const control = ['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'ResetRun'] as const;
+  it('lets operators, and no submitter, approver, auditor or agent, cancel, pause, resume, retry or reset a run or manage schedules; submitters and operators signal; agents hear cancellations', () => {
+    const control = ['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'ResetRun', 'CreateSchedule', 'PauseSchedule', 'ResumeSchedule', 'DeleteSchedule'] as const;
     const mayPublish = (permissions: { publish: string[] }, type: (typeof control)[number] | 'SignalRun') => permissions.publish.some((p) => p.startsWith(`${CATALOG[type].subject}.`));
     for (const role of USER_ROLES) {
       const { permissions } = userPrincipal('pat', role, 'acme');
