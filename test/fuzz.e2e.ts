@@ -20,6 +20,7 @@ import {
   type QueryType,
   type StreamMessageType,
   type StreamName,
+  type WorkflowDefinition,
 } from '@agentos/contracts';
 import { NatsConnector, type QueryReply } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
@@ -73,6 +74,13 @@ const definition = () => ({
   steps: [{ id: 'a', target: { capability: 'summarise' }, input: {}, timeoutMs: 1_000, retries: { max: 0, initialBackoffMs: 0, maxBackoffMs: 0 }, needs: [], onFailure: { kind: 'fail' as const } }],
   compensations: [],
 });
+/** A one-step workflow definition in its wire form, for the messages that carry one. */
+const fuzzDefinition: WorkflowDefinition = {
+  name: 'fuzz',
+  priority: 'normal',
+  steps: [{ id: 'a', target: { capability: 'summarise' }, input: {}, timeoutMs: 1_000, retries: { max: 0, initialBackoffMs: 0, maxBackoffMs: 0 }, needs: [], onFailure: { kind: 'fail' } }],
+  compensations: [],
+};
 const task = () => ({ taskId: newId(), intentId: newId(), stepId: 'main', attempt: 1 });
 
 /**
@@ -97,6 +105,19 @@ const STREAM_FIXTURES: { [T in StreamMessageType]?: () => PayloadInput<T> } = {
   TaskProgressed: () => ({ taskId: newId(), intentId: newId(), stepId: 'main', agent: 'summariser', instanceId: 'e2e-summariser', message: 'fuzz' }),
   TaskCompleted: () => ({ ...task(), ...agentRef, output: {} }),
   TaskFailed: () => ({ ...task(), ...agentRef, error: 'fuzz' }),
+  CancelRun: () => ({ runId: newId(), reason: 'fuzz' }),
+  PauseRuns: () => ({ select: { kind: 'run', runId: newId() }, reason: 'fuzz' }),
+  ResumeRuns: () => ({ select: { kind: 'workflow', name: 'fuzz' } }),
+  RetryRun: () => ({ runId: newId() }),
+  CreateSchedule: () => ({ scheduleId: newId(), cron: '0 * * * *', definition: fuzzDefinition }),
+  PauseSchedule: () => ({ scheduleId: newId() }),
+  ResumeSchedule: () => ({ scheduleId: newId() }),
+  DeleteSchedule: () => ({ scheduleId: newId() }),
+  ScheduleFired: () => ({ scheduleId: newId(), tickAt: new Date().toISOString(), workflowId: newId(), missed: 0, definition: fuzzDefinition, input: {}, owner: 'fuzz' }),
+  ResetRun: () => ({ runId: newId(), toStep: 'fuzz', newRunId: newId() }),
+  RunForked: () => ({ runId: newId(), newRunId: newId(), fromStep: 'a', forkedBy: 'user:fuzz', owner: 'fuzz', definition: fuzzDefinition, input: {}, priority: 'normal', reused: {} }),
+  SignalRun: () => ({ runId: newId(), name: 'fuzz', data: { fine: true } }),
+  CallParked: () => ({ ...task(), approvalId: newId(), agent: 'summariser', instanceId: 'e2e-summariser', action: 'tool.call', resource: { kind: 'tool', name: 'fuzz' }, args: {}, rule: null, reason: 'fuzz' }),
   RegisterAgent: descriptor,
   AgentRegistered: descriptor,
   AgentRegistrationRejected: () => ({ name: 'fuzz', version: '1.0.0', owner: 'fuzz', reason: 'fuzz' }),
@@ -154,6 +175,8 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   AppendNote: () => ({ scope: 'tenant', scopeId: 'fuzz', text: 'a fuzz note' }),
   SearchNotes: () => ({ scope: 'tenant', scopeId: 'fuzz', query: 'fuzz' }),
   GetMetrics: () => ({}),
+  GetCallApproval: () => ({ intentId: newId(), approvalId: newId() }),
+  ListSchedules: () => ({}),
 };
 
 const hasFixture = (type: MessageType): boolean => type in STREAM_FIXTURES || type in QUERY_FIXTURES;

@@ -1,5 +1,6 @@
 import { defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
-import { createMessage, newId, type MessageOf } from '@agentos/contracts';
+import { createMessage, decodeMessage, newId, subjectFilter, type MessageOf } from '@agentos/contracts';
+import type { NatsConnector } from '@agentos/messaging';
 import { verifyChain } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { incidentReport } from '@agentos/replay';
@@ -89,6 +90,17 @@ describe('information-flow control: untrusted content cannot cause a payment, wi
     process.env.AGENTOS_SECRET_BANK_TOKEN = 'tok-123456';
     system = await startSystem([inboxClerk, payer] as AgentDefinition<never, unknown>[], { agents: [] });
     await publish(bundle('ifc-on'), 'ifc-on');
+    // The approver of these runs says no to every call parked for approval: what the rules under test ask for.
+    const nc = await system.client.unwrap<NatsConnector>().connection$();
+    nc.subscribe(subjectFilter('CallApprovalRequested'), {
+      callback: (_, msg) => {
+        const parsed = decodeMessage(msg.data);
+        if (!parsed.ok) return;
+        const { intentId, approvalId } = (parsed.message as MessageOf<'CallApprovalRequested'>).payload;
+        const approver = { ...system.origin, actor: { kind: 'user' as const, id: 'approver' } };
+        void system.client.publishMessage(createMessage('RejectIntent', { intentId, approvalId, comment: 'nobody vouches for it' }, approver));
+      },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -107,8 +119,15 @@ describe('information-flow control: untrusted content cannot cause a payment, wi
   it('refuses the payment a tool result asks for in the same step, naming the label, and screening saw nothing', async () => {
     const { intentId, events } = await system.submit('handle-inbox', {});
     expect(transfers).toEqual([]);
-    const reason = `task failed: tool.call payments.transfer needs approval, refused (untrusted-context-payments: a step that has read untrusted content may not make payments without approval (context holds tool_result tool:inbox.fetch))`;
-    expect(events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason } });
+    // The call was parked for an approver, naming the rule and what the step had read; the approver said no.
+    const parked = events.find((e) => e.type === 'CallApprovalRequested') as MessageOf<'CallApprovalRequested'>;
+    expect(parked.payload).toMatchObject({
+      action: 'tool.call',
+      resource: { name: 'payments.transfer' },
+      rule: 'untrusted-context-payments',
+      reason: 'a step that has read untrusted content may not make payments without approval (context holds tool_result tool:inbox.fetch)',
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: expect.stringContaining('tool.call payments.transfer not approved') } });
     // Refused at once: no retry could change what the step has read.
     expect(events.some((e) => e.type === 'StepRetryScheduled')).toBe(false);
     const failed = (await system.recorded(intentId, (e) => e.type === 'TaskFailed', 'the task report')).find((e) => e.type === 'TaskFailed') as MessageOf<'TaskFailed'>;
@@ -135,7 +154,8 @@ steps:
   - { id: pay, needs: [read], capability: pay, input: { instructions: "\${steps.read.output.text}" }, retries: 0 }
 `);
     expect(transfers).toEqual([]);
-    expect(events.at(-1)).toMatchObject({ type: 'WorkflowFailed', payload: { failedStep: 'pay', reason: expect.stringContaining('untrusted-context-payments') } });
+    expect(events.at(-1)).toMatchObject({ type: 'WorkflowFailed', payload: { failedStep: 'pay', reason: expect.stringContaining('payments.transfer not approved') } });
+    expect(events.find((e) => e.type === 'CallApprovalRequested')?.payload).toMatchObject({ rule: 'untrusted-context-payments' });
     const read = events.find((e) => e.type === 'StepCompleted') as MessageOf<'StepCompleted'>;
     expect(read.payload.labels).toContainEqual({ origin: 'tool_result', source: 'tool:inbox.fetch' });
     // The orchestrator's own check of the step carries them too: a bundle may keep a capability from starting on them.
@@ -151,14 +171,15 @@ steps:
     const report = incidentReport(records, { workflowId, chain: verifyChain(records) });
     expect(report).toMatch(/## Information flow/);
     // Markdown-escaped: user\_input.
-    expect(report).toMatch(/\| pay \| payer \| user\\_input input, agent\\_output step:read, tool\\_result tool:inbox\.fetch \| tools\.call: tool\.call payments\.transfer needs approval, refused/);
+    expect(report).toMatch(/\| pay \| payer \| user\\_input input, agent\\_output step:read, tool\\_result tool:inbox\.fetch \| tools\.call: tool\.call payments\.transfer not approved/);
     expect(report).toMatch(/\| tool\.call \| tool payments\.transfer \| require\\_approval \| untrusted-context-payments \|/);
   }, 90_000);
 
   it('lets a step read its secret before it reads a tool result, not after', async () => {
     expect((await system.submit('bank-token', { when: 'first' })).events.at(-1)).toMatchObject({ type: 'IntentCompleted', payload: { output: { token: 10 } } });
     const after = await system.submit('bank-token', { when: 'after' });
-    expect(after.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: expect.stringContaining('secret.read BANK_TOKEN needs approval, refused (untrusted-context-secrets: ') } });
+    expect(after.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: expect.stringContaining('secret.read BANK_TOKEN not approved') } });
+    expect(after.events.find((e) => e.type === 'CallApprovalRequested')?.payload).toMatchObject({ rule: 'untrusted-context-secrets' });
   }, 60_000);
 
   it('without the information-flow rules the same injection pays the attacker: they are what stops it', async () => {

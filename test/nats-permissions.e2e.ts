@@ -1,7 +1,7 @@
 import { STEP_LEDGER_BUCKET, type AgentDefinition } from '@agentos/agent-sdk';
 import { CATALOG, createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import { JetStreamClientProxy, MessagePublisher, inboxPrefixFor } from '@agentos/messaging';
-import { SERVICE_ROLES, agentUser, freePort, inboxOf, natsPrincipals, readStoredMessages, startNatsServer, waitFor, type NatsServerHandle, type ServiceName } from '@agentos/testing';
+import { SERVICE_ROLES, USER_ROLES, agentPrincipal, agentUser, userPrincipal, freePort, inboxOf, natsPrincipals, readStoredMessages, startNatsServer, waitFor, type NatsServerHandle, type ServiceName } from '@agentos/testing';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import type { Type } from '@nestjs/common';
 import { PATTERN_EXTRAS_METADATA, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
@@ -54,6 +54,23 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
       observes: [...(role.observes ?? [])].sort(),
       answers: [...role.answers].sort(),
     });
+  });
+
+  it('lets operators, and no submitter, approver, auditor or agent, cancel, pause, resume, retry or reset a run or manage schedules; submitters and operators signal; agents hear cancellations', () => {
+    const control = ['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'ResetRun', 'CreateSchedule', 'PauseSchedule', 'ResumeSchedule', 'DeleteSchedule'] as const;
+    const mayPublish = (permissions: { publish: string[] }, type: (typeof control)[number] | 'SignalRun') => permissions.publish.some((p) => p.startsWith(`${CATALOG[type].subject}.`));
+    for (const role of USER_ROLES) {
+      const { permissions } = userPrincipal('pat', role, 'acme');
+      expect([role, control.filter((type) => mayPublish(permissions, type))]).toEqual([role, role === 'operator' ? [...control] : []]);
+    }
+    // A signal is input to a run (a wait step's), which the person who started it gives.
+    const signalling = USER_ROLES.filter((role) => mayPublish(userPrincipal('pat', role, 'acme').permissions, 'SignalRun'));
+    expect(signalling).toEqual(['submitter', 'operator']);
+    const agent = agentPrincipal('summariser', 'acme').permissions;
+    expect([...control, 'SignalRun' as const].filter((type) => mayPublish(agent, type))).toEqual([]);
+    expect(agent.subscribe).toEqual(expect.arrayContaining([`${CATALOG.RunCancellationStarted.subject}.acme.*`, `${CATALOG.RunCancellationStarted.subject}.system.*`]));
+    // A tenant's operator sends them only as itself, in its own tenant.
+    expect(userPrincipal('pat', 'operator', 'acme').permissions.publish).toContain(`${CATALOG.CancelRun.subject}.acme.user-pat`);
   });
 
   it("lets each user receive on the inbox prefix its connections use", () => {

@@ -19,7 +19,7 @@ export const CHAOS_STEP_TIMEOUT_MS = 5 * 60_000;
 
 /** Every step and compensation of a definition done by the chaos worker, whatever its example names, within the chaos deadline. */
 const onChaosWorker = (definition: WorkflowDefinition): WorkflowDefinition => {
-  const chaotic = <S extends WorkflowDefinition['compensations'][number]>(step: S): S => ({ ...step, target: { capability: 'chaos' }, timeoutMs: CHAOS_STEP_TIMEOUT_MS });
+  const chaotic = <S extends Pick<WorkflowDefinition['steps'][number], 'target' | 'timeoutMs'>>(step: S): S => ({ ...step, target: { capability: 'chaos' }, timeoutMs: CHAOS_STEP_TIMEOUT_MS });
   return { ...definition, steps: definition.steps.map(chaotic), compensations: definition.compensations.map(chaotic) };
 };
 

@@ -30,6 +30,8 @@ interface CommandModules {
   keys: typeof import('./commands/keys');
   replay: typeof import('./commands/replay');
   run: typeof import('./commands/run');
+  runs: typeof import('./commands/runs');
+  schedules: typeof import('./commands/schedules');
   submit: typeof import('./commands/submit');
   supervise: typeof import('./commands/supervise');
   tenant: typeof import('./commands/tenant');
@@ -169,13 +171,94 @@ program
   .option('--reason <text>', 'why', 'resumed from the CLI')
   .action(action((session, out, scope: string, target: string, opts: { reason: string }) => command('admin').then((m) => m.killSwitch(session, 'resume', scope, target, opts.reason, out))));
 
+/** How long a command on a run waits for what came of it. */
+const timeout = ['--timeout <seconds>', 'how long to wait for the outcome (a command on many runs: how long to list the runs it covered)', '30'] as const;
 for (const decision of ['approve', 'reject'] as const) {
   program
     .command(`${decision} <intentId>`)
-    .description(`${decision} an intent that policy parked for approval`)
+    .description(`${decision} an intent that policy parked for approval, or (--call) a call parked inside a run`)
     .option('--comment <text>', 'recorded with the decision')
-    .action(action((session, out, intentId: string, opts: { comment?: string }) => command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out))));
+    .option('--call <approvalId>', 'the call parked inside the run (CallApprovalRequested) to decide; waits for the outcome')
+    .option(...timeout)
+    .action(
+      action((session, out, intentId: string, opts: { comment?: string; call?: string; timeout: string }) => {
+        if (!opts.call) return command('admin').then((m) => m.decideApproval(session, decision, intentId, opts.comment, out));
+        const payload = { intentId, approvalId: opts.call, ...(opts.comment ? { comment: opts.comment } : {}) };
+        const type = decision === 'approve' ? 'ApproveIntent' : 'RejectIntent';
+        return command('runs').then((m) => m.controlRun(session, type, payload, { timeoutSeconds: Number(opts.timeout) }, out));
+      }),
+    );
 }
+
+const runs = program.command('runs').description('act on runs under way (an operator\'s): cancel, pause, resume, retry');
+runs
+  .command('cancel <runId>')
+  .description('abort its running tasks, run the compensations of what it did, end it cancelled')
+  .requiredOption('--reason <text>', 'why, recorded in the run')
+  .option(...timeout)
+  .action(action((session, out, runId: string, opts: { reason: string; timeout: string }) => command('runs').then((m) => m.controlRun(session, 'CancelRun', { runId, reason: opts.reason }, { timeoutSeconds: Number(opts.timeout) }, out))));
+for (const [verb, type, text] of [
+  ['pause', 'PauseRuns', 'start no new step until resumed (running steps finish)'],
+  ['resume', 'ResumeRuns', 'continue a paused run where it stopped'],
+] as const) {
+  runs
+    .command(`${verb} [runId]`)
+    .description(`${text}: one run, every open run of a workflow (--workflow) or of the tenant (--all)`)
+    .option('--workflow <name>', 'every open run of this workflow')
+    .option('--all', "every open run of the tenant (--tenant; the platform's: every tenant)")
+    .option('--reason <text>', 'why, recorded in the run', `${verb}d from the CLI`)
+    .option(...timeout)
+    .action(
+      action((session, out, runId: string | undefined, opts: { workflow?: string; all?: boolean; reason: string; timeout: string }) =>
+        command('runs').then((m) => m.controlRun(session, type, { select: m.selectorOf(runId, opts), reason: opts.reason }, { timeoutSeconds: Number(opts.timeout) }, out)),
+      ),
+    );
+}
+runs
+  .command('reset <runId>')
+  .description('start a new run from a past point of one that ended: steps before --to keep their recorded outputs, it and the rest run again')
+  .requiredOption('--to <step>', 'the step to run again from')
+  .option('--reason <text>', 'why, recorded in both runs')
+  .option(...timeout)
+  .action(
+    action((session, out, runId: string, opts: { to: string; reason?: string; timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts.to, opts.reason), { timeoutSeconds: Number(opts.timeout) }, out)),
+    ),
+  );
+runs
+  .command('retry <runId>')
+  .description('run a failed run again from the steps that did not complete (completed steps keep their outputs)')
+  .option('--reason <text>', 'why, recorded in the run')
+  .option(...timeout)
+  .action(action((session, out, runId: string, opts: { reason?: string; timeout: string }) => command('runs').then((m) => m.controlRun(session, 'RetryRun', { runId, ...(opts.reason ? { reason: opts.reason } : {}) }, { timeoutSeconds: Number(opts.timeout) }, out))));
+
+const schedule = program.command('schedule').description('recurring runs of a workflow (an operator\'s)');
+schedule
+  .command('create')
+  .description('start a run of the workflow at every tick of the cron expression (UTC; 5 fields, or 6 with seconds first)')
+  .requiredOption('--cron <expression>', 'e.g. "0 * * * *" (hourly)')
+  .requiredOption('--workflow <file.yaml>', 'the workflow document')
+  .option('--input <key=value>', 'a workflow input (repeatable)', collect, [])
+  .option('--input-file <file>', 'workflow input as a JSON or YAML object')
+  .option('--catch-up <skip|run-once>', 'ticks missed while no orchestrator ran: skip them, or one run for all', 'skip')
+  .action(action((session, out, opts: { cron: string; workflow: string; input: string[]; inputFile?: string; catchUp: string }) => command('schedules').then((m) => m.createSchedule(session, opts, out))));
+schedule.command('ls').description('the schedules of the tenant').action(action((session, out) => command('schedules').then((m) => m.listSchedules(session, out))));
+for (const verb of ['pause', 'resume', 'delete'] as const) {
+  schedule
+    .command(`${verb} <scheduleId>`)
+    .description(`${verb} a schedule`)
+    .action(action((session, out, scheduleId: string) => command('schedules').then((m) => m.changeSchedule(session, verb, scheduleId, out))));
+}
+
+program
+  .command('signal <runId> <name> [json]')
+  .description("deliver data (a JSON object) to the run's step waiting for this signal (a `wait: { signal }` step)")
+  .option(...timeout)
+  .action(
+    action((session, out, runId: string, name: string, json: string | undefined, opts: { timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'SignalRun', { runId, name, data: m.signalData(json) }, { timeoutSeconds: Number(opts.timeout) }, out)),
+    ),
+  );
 
 program
   .command('replay <workflowId>')

@@ -20,7 +20,7 @@ export const WorkflowRequest = z
   .strict();
 
 export const RunKind = z.enum(['intent', 'workflow']);
-export const RunStatus = z.enum(['completed', 'failed', 'rejected', 'running']);
+export const RunStatus = z.enum(['completed', 'failed', 'rejected', 'cancelled', 'running']);
 
 export const Accepted = z.object({
   runId: z.uuid(),

@@ -2,7 +2,7 @@ import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescri
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, persistently, type NatsConnector } from '@agentos/messaging';
-import { isSettled, orchestrationDecider, refusalOf, reportRefusal, stepSpec, workflowStream, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
+import { agentTarget, approvalState, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -23,7 +23,7 @@ interface TaskRef {
 
 /** Inside JetStream's de-duplication window (10 minutes), with a margin. */
 const REPUBLISH_WITHIN_MS = 8 * 60_000;
-const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected']);
+const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
 const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
 
 /**
@@ -114,6 +114,33 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     if (refusal) throw new RefusedMessage(refusal);
   }
 
+  /**
+   * The runs a control command is about, each with the command for it alone. A pause or resume of a workflow name
+   * or a tenant covers the open runs it applies to, in the sender's tenant (the platform's: every tenant); each run
+   * gets its own command, derived from the one sent (so a redelivery derives the same ids), in the sender's name.
+   */
+  async selected(command: ControlCommand): Promise<{ runId: string; command: ControlCommand }[]> {
+    const runId = runOf(command);
+    if (runId) return [{ runId, command }];
+    if (command.type !== 'PauseRuns' && command.type !== 'ResumeRuns') return [];
+    await this.ready;
+    const chosen: { runId: string; command: ControlCommand }[] = [];
+    for (const id of await this.openRuns.list()) {
+      const state = fold(orchestrationDecider, (await this.store.readStream(workflowStream(id))).map((r) => r.event));
+      if (!selects(command, state)) continue;
+      const payload = { ...command.payload, select: { kind: 'run' as const, runId: id } };
+      chosen.push({ runId: id, command: causedBy(command, command.type, payload, command.actor, id) as ControlCommand });
+    }
+    return chosen;
+  }
+
+  /** A parked call's state, read from its run's history (so it outlives an orchestrator restart). */
+  async callApproval(query: MessageOf<'GetCallApproval'>): Promise<ReplyOf<'GetCallApproval'>> {
+    const { intentId, approvalId } = query.payload;
+    const history = (await this.store.readStream(workflowStream(intentId))).map((r) => r.event);
+    return approvalState(fold(orchestrationDecider, history), query, approvalId);
+  }
+
   /** The agent that ran a task reported back: free its slot and feed its circuit breaker. */
   taskReported(report: PayloadOf<'TaskCompleted'> | PayloadOf<'TaskFailed'>, outcome: 'succeeded' | 'failed'): void {
     // A report from an instance the task was taken from (it was declared down) is not its slot's.
@@ -195,12 +222,16 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Keeps the scheduler, the timers and the open-run index in step with what was decided. */
   private async absorb(runId: string, events: readonly Envelope[]): Promise<void> {
     for (const event of events) {
-      if (event.type === 'IntentSubmitted' || event.type === 'WorkflowStarted') await this.openRuns.add(runId);
+      if (event.type === 'IntentSubmitted' || event.type === 'WorkflowStarted' || event.type === 'RunRetried') await this.openRuns.add(runId);
       if (event.type === 'TaskQueued') this.queued(event as MessageOf<'TaskQueued'>);
       if (event.type === 'TaskExpired') {
         const { taskId, instanceId } = (event as MessageOf<'TaskExpired'>).payload;
         if (instanceId && this.scheduler.inFlightOn(instanceId).includes(taskId)) this.publishTransitions(this.scheduler.finished(taskId, 'failed', Date.now()));
         else this.scheduler.remove(taskId);
+      }
+      if (event.type === 'SignalWaitStarted') {
+        const { stepId, attempt, waitId, deadline } = (event as MessageOf<'SignalWaitStarted'>).payload;
+        this.timers.set({ dueAt: Date.parse(deadline), timer: { intentId: runId, kind: 'deadline', stepId, attempt, taskId: waitId }, origin: originOf(event) });
       }
       if (event.type === 'StepRetryScheduled') {
         const { stepId, attempt, dueAt } = (event as MessageOf<'StepRetryScheduled'>).payload;
@@ -270,12 +301,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });
-          const task = { taskId: step.taskId, workflowId: runId, tenant: origin.tenant, priority: state.priority, target: stepSpec(state, stepId)!.target, queuedAt: Date.now() };
+          const task = { taskId: step.taskId, workflowId: runId, tenant: origin.tenant, priority: state.priority, target: agentTarget(state, stepId), queuedAt: Date.now() };
           if (step.status === 'queued') this.scheduler.enqueue(task);
           else this.scheduler.restoreInFlight(task, step.instanceId!);
           this.timers.set({ dueAt: Date.parse(step.deadline!), timer: { intentId: runId, kind: 'deadline', stepId, attempt: step.attempt, taskId: step.taskId }, origin });
           restored += 1;
         }
+        if (step.status === 'signal-wait') this.timers.set({ dueAt: Date.parse(step.deadline!), timer: { intentId: runId, kind: 'deadline', stepId, attempt: step.attempt, taskId: step.taskId }, origin });
         if (step.status === 'retry-wait') this.timers.set({ dueAt: Date.parse(step.retryDueAt!), timer: { intentId: runId, kind: 'retry', stepId, attempt: step.attempt + 1 }, origin });
       }
     }

@@ -1,13 +1,17 @@
 import type { AnyMessage, MessageOf, ReplyOf } from '@agentos/contracts';
-import type { RunState } from '@agentos/orchestration';
+import type { ControlCommand, RunState } from '@agentos/orchestration';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { RunCoordinator } from './run-coordinator';
+import { ScheduleTicker, type ScheduleCommand } from './schedule-ticker';
 
 /** Thin I/O around the orchestration decider: look up what a decision needs, then hand it on. */
 @Controller()
 export class RunHandlers {
-  constructor(private readonly runs: RunCoordinator) {}
+  constructor(
+    private readonly runs: RunCoordinator,
+    private readonly schedules: ScheduleTicker,
+  ) {}
 
   @EventPattern('SubmitIntent')
   async submit(@Payload() message: MessageOf<'SubmitIntent'>) {
@@ -44,6 +48,12 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, { kind: 'reject', message });
   }
 
+  /** A command on one run (or on each open run it selects: a pause or resume of a workflow name or a tenant). */
+  @EventPattern(['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun'])
+  async control(@Payload() command: ControlCommand) {
+    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command });
+  }
+
   @EventPattern('BudgetExhausted')
   async budgetExhausted(@Payload() message: MessageOf<'BudgetExhausted'>) {
     if (message.payload.scope !== 'workflow') return; // a spent tenant budget is enforced at each policy check
@@ -73,6 +83,39 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, { kind: 'task-failed', message });
     // Only failures another attempt might fix count against the instance's circuit breaker.
     this.runs.taskReported(message.payload, message.payload.retryable ? 'failed' : 'succeeded');
+  }
+
+  @EventPattern(['CreateSchedule', 'PauseSchedule', 'ResumeSchedule', 'DeleteSchedule'])
+  async schedule(@Payload() command: ScheduleCommand) {
+    await this.schedules.command(command);
+  }
+
+  /** A schedule's tick, recorded in its history, starts its run (once: the run's id is the tick's). */
+  @EventPattern('ScheduleFired')
+  async scheduled(@Payload() message: MessageOf<'ScheduleFired'>) {
+    await this.runs.decide(message.payload.workflowId, message, { kind: 'scheduled', message });
+  }
+
+  @MessagePattern('ListSchedules')
+  listSchedules(@Payload() query: MessageOf<'ListSchedules'>): Promise<ReplyOf<'ListSchedules'>> {
+    return this.schedules.list(query);
+  }
+
+  /** A reset recorded in its parent starts the new run. */
+  @EventPattern('RunForked')
+  async forked(@Payload() message: MessageOf<'RunForked'>) {
+    await this.runs.decide(message.payload.newRunId, message, { kind: 'forked', message });
+  }
+
+  /** An agent parked a call its policy rule says needs approval; it asks (GetCallApproval) until it is decided. */
+  @EventPattern('CallParked')
+  async callParked(@Payload() message: MessageOf<'CallParked'>) {
+    await this.runs.decide(message.payload.intentId, message, { kind: 'call-parked', message });
+  }
+
+  @MessagePattern('GetCallApproval')
+  callApproval(@Payload() query: MessageOf<'GetCallApproval'>): Promise<ReplyOf<'GetCallApproval'>> {
+    return this.runs.callApproval(query);
   }
 
   @EventPattern('TaskProgressed')

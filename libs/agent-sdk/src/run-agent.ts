@@ -169,8 +169,8 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     if (!screened.ok) return failed(screened.reason, false);
     const parsed = agent.input ? agent.input.safeParse(screened.input) : { success: true as const, data: screened.input as Input };
     if (!parsed.success) return failed(`invalid input: ${describeZodError(parsed.error)}`, false);
-    const killed = kills.covering(task);
-    if (killed) return failed(`cancelled by kill switch (${killed.scope} ${killed.target}): ${killed.reason}`, false);
+    const refusal = kills.stopping(task);
+    if (refusal) return failed(refusal, false);
     const kill = kills.track(task);
     const untilDeadline = task.payload.deadline ? Date.parse(task.payload.deadline) - Date.now() : Infinity;
     const timeoutMs = Math.max(1, Math.min(agent.timeoutMs ?? 60_000, untilDeadline));

@@ -1,9 +1,10 @@
-import { causedBy, createMessage, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
+import { causedBy, createMessage, deriveId, type Actor, type MessageOf, type PolicyAction } from '@agentos/contracts';
 import { REDACTED, type Redactor, type SecretStore } from '@agentos/secrets';
 import { checkPolicy } from '@agentos/policy-client';
 import { textOf } from '@agentos/policy-engine';
 import { ContentQuarantinedError, PolicyDeniedError, idempotencyKeyOf, type AgentContext, type AgentDefinition } from './define-agent';
 import type { LanguageModel } from './llm';
+import { awaitApproval } from './call-approval';
 import type { CallRecorder } from './call-record';
 import type { ContextLabels } from './context-labels';
 import { memoryClient } from './memory-client';
@@ -51,12 +52,15 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         labels: labels.current(),
       }),
   };
-  const allowed = async (action: PolicyAction, resource: { kind: string; name: string }) => {
+  /** Goes on when policy allows the call; a call a rule says needs approval waits for an approver (awaitApproval). */
+  const allowed = async (action: PolicyAction, resource: { kind: string; name: string }, args: Record<string, unknown> = {}) => {
     const verdict = await policy.check(action, resource);
-    const why = `${verdict.rule ?? 'default'}: ${verdict.reason}`;
-    // A running step cannot wait for a person: a call that needs approval is refused, with the reason.
-    if (verdict.effect === 'require_approval') throw new PolicyDeniedError(`${action} ${resource.name} needs approval, refused (${why})`);
-    if (verdict.effect !== 'allow') throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${why})`);
+    if (verdict.effect === 'allow') return;
+    if (verdict.effect === 'require_approval') {
+      const approvalId = deriveId(task.payload.taskId, 'approval', next('approval'));
+      return awaitApproval({ task, actor, agentName: agent.name, instanceId, publisher, signal }, { approvalId, action, resource, args, verdict });
+    }
+    throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${verdict.rule ?? 'default'}: ${verdict.reason})`);
   };
   const screenText = async (text: string, source: string) => {
     const outcome = await screen((query, timeoutMs) => publisher.request(query, timeoutMs), origin, { origin: 'tool_result', source, text, intentId });
@@ -101,7 +105,7 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
     })),
     llm: recorder.wrap('llm', {
       async complete(request) {
-        await allowed('llm.call', { kind: 'model', name: scope.model.name });
+        await allowed('llm.call', { kind: 'model', name: scope.model.name }, { model: scope.model.name });
         const completion = await scope.model.complete({ ...request, signal });
         // Derived from the context: trusted on its own, tainted by whatever the context holds.
         labels.add({ origin: 'model_output', source: `model:${scope.model.name}` });
@@ -114,7 +118,7 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
       async call<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
         const tool = agent.tools?.[name];
         if (!tool) throw new Error(`unknown tool "${name}" (this agent has: ${Object.keys(agent.tools ?? {}).join(', ') || 'none'})`);
-        await allowed('tool.call', { kind: 'tool', name });
+        await allowed('tool.call', { kind: 'tool', name }, args);
         const parsed = tool.input ? tool.input.parse(args) : args;
         const result = await (tool.run as (args: unknown, options: { signal: AbortSignal }) => Promise<unknown>)(parsed, { signal });
         // Whatever it says, and whether or not screening flags it, the context now holds a tool's result.
@@ -129,7 +133,7 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
     }),
     secrets: {
       async get(name: string) {
-        await allowed('secret.read', { kind: 'secret', name });
+        await allowed('secret.read', { kind: 'secret', name }, { name });
         const value = await scope.secrets.get(name);
         if (value === undefined) throw new Error(`secret ${name} is not set in ${scope.secrets.name}`);
         scope.redactor.add(value);

@@ -14,6 +14,7 @@ export const BUCKETS = {
   agentos_rate_limits: { history: 1, description: 'Rate-limit token buckets' },
   // Remembered a week: longer than any run's retries and approvals wait.
   agentos_step_ledger: { history: 1, ttlMs: 7 * DAY_MS, description: 'Which agent instance holds or finished each workflow step' },
+  agentos_schedules: { history: 1, description: 'Schedules not deleted (the orchestrators tick each)' },
   agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
   agentos_leases: { history: 1, description: 'Which replica of a one-active-replica service (the orchestrator) works now' },
   // A day: how long a client may retry a request with the same Idempotency-Key and get the first answer.

@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import * as agent from './messages/agent';
+import * as callApproval from './messages/call-approval';
 import * as intent from './messages/intent';
 import * as memory from './messages/memory';
 import * as operations from './messages/operations';
 import * as policy from './messages/policy';
+import * as runControl from './messages/run-control';
+import * as schedule from './messages/schedule';
 import * as task from './messages/task';
 import * as workflow from './messages/workflow';
 
@@ -63,6 +66,12 @@ export const CATALOG = {
   ApproveIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.approve', stream: 'AGENTOS_COMMANDS', schema: intent.ApproveIntent },
   RejectIntent: { kind: 'command', version: 1, subject: 'agentos.cmd.intent.reject', stream: 'AGENTOS_COMMANDS', schema: intent.RejectIntent },
   IntentApproved: { kind: 'event', version: 1, subject: 'agentos.evt.intent.approved', stream: 'AGENTOS_EVENTS', schema: intent.IntentApproved },
+  // approvals of calls inside a run
+  CallParked: { kind: 'event', version: 1, subject: 'agentos.evt.call.parked', stream: 'AGENTOS_EVENTS', schema: callApproval.CallParked },
+  CallApprovalRequested: { kind: 'event', version: 1, subject: 'agentos.evt.call.approval-requested', stream: 'AGENTOS_EVENTS', schema: callApproval.CallApprovalRequested },
+  CallApproved: { kind: 'event', version: 1, subject: 'agentos.evt.call.approved', stream: 'AGENTOS_EVENTS', schema: callApproval.CallApproved },
+  CallRejected: { kind: 'event', version: 1, subject: 'agentos.evt.call.rejected', stream: 'AGENTOS_EVENTS', schema: callApproval.CallRejected },
+  GetCallApproval: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.call-approval', schema: callApproval.GetCallApproval, reply: callApproval.CallApprovalState },
   // tasks
   TaskQueued: { kind: 'event', version: 1, subject: 'agentos.evt.task.queued', stream: 'AGENTOS_EVENTS', schema: task.TaskQueued },
   TaskAssigned: { kind: 'event', version: 1, subject: 'agentos.task.{agent}.{instanceId}', stream: 'AGENTOS_TASKS', schema: task.TaskAssigned },
@@ -106,6 +115,37 @@ export const CATALOG = {
   StepFailed: { kind: 'event', version: 1, subject: 'agentos.evt.step.failed', stream: 'AGENTOS_EVENTS', schema: workflow.StepFailed },
   StepRetryScheduled: { kind: 'event', version: 1, subject: 'agentos.evt.step.retry-scheduled', stream: 'AGENTOS_EVENTS', schema: workflow.StepRetryScheduled },
   StepSkipped: { kind: 'event', version: 1, subject: 'agentos.evt.step.skipped', stream: 'AGENTOS_EVENTS', schema: workflow.StepSkipped },
+  // run control: commands on a run under way (or failed), decided by the orchestrator
+  CancelRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.cancel', stream: 'AGENTOS_COMMANDS', schema: runControl.CancelRun },
+  PauseRuns: { kind: 'command', version: 1, subject: 'agentos.cmd.run.pause', stream: 'AGENTOS_COMMANDS', schema: runControl.PauseRuns },
+  ResumeRuns: { kind: 'command', version: 1, subject: 'agentos.cmd.run.resume', stream: 'AGENTOS_COMMANDS', schema: runControl.ResumeRuns },
+  RetryRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.retry', stream: 'AGENTOS_COMMANDS', schema: runControl.RetryRun },
+  ResetRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.reset', stream: 'AGENTOS_COMMANDS', schema: runControl.ResetRun },
+  RunForked: { kind: 'event', version: 1, subject: 'agentos.evt.run.forked', stream: 'AGENTOS_EVENTS', schema: runControl.RunForked },
+  StepReused: { kind: 'event', version: 1, subject: 'agentos.evt.step.reused', stream: 'AGENTOS_EVENTS', schema: runControl.StepReused },
+  SignalRun: { kind: 'command', version: 1, subject: 'agentos.cmd.run.signal', stream: 'AGENTOS_COMMANDS', schema: runControl.SignalRun },
+  SignalWaitStarted: { kind: 'event', version: 1, subject: 'agentos.evt.run.signal-wait-started', stream: 'AGENTOS_EVENTS', schema: runControl.SignalWaitStarted },
+  SignalReceived: { kind: 'event', version: 1, subject: 'agentos.evt.run.signal-received', stream: 'AGENTOS_EVENTS', schema: runControl.SignalReceived },
+  RunCancellationStarted: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancellation-started', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancellationStarted },
+  RunCancelled: { kind: 'event', version: 1, subject: 'agentos.evt.run.cancelled', stream: 'AGENTOS_EVENTS', schema: runControl.RunCancelled },
+  RunPaused: { kind: 'event', version: 1, subject: 'agentos.evt.run.paused', stream: 'AGENTOS_EVENTS', schema: runControl.RunPaused },
+  RunResumed: { kind: 'event', version: 1, subject: 'agentos.evt.run.resumed', stream: 'AGENTOS_EVENTS', schema: runControl.RunResumed },
+  RunRetried: { kind: 'event', version: 1, subject: 'agentos.evt.run.retried', stream: 'AGENTOS_EVENTS', schema: runControl.RunRetried },
+  RunCommandRefused: { kind: 'event', version: 1, subject: 'agentos.evt.run.command-refused', stream: 'AGENTOS_EVENTS', schema: runControl.RunCommandRefused },
+  // schedules
+  CreateSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.create', stream: 'AGENTOS_COMMANDS', schema: schedule.CreateSchedule },
+  PauseSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.pause', stream: 'AGENTOS_COMMANDS', schema: schedule.PauseSchedule },
+  ResumeSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.resume', stream: 'AGENTOS_COMMANDS', schema: schedule.ResumeSchedule },
+  DeleteSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.delete', stream: 'AGENTOS_COMMANDS', schema: schedule.DeleteSchedule },
+  TickSchedule: { kind: 'command', version: 1, subject: 'agentos.cmd.schedule.tick', stream: 'AGENTOS_COMMANDS', schema: schedule.TickSchedule },
+  ScheduleCreated: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.created', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleCreated },
+  SchedulePaused: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.paused', stream: 'AGENTOS_EVENTS', schema: schedule.SchedulePaused },
+  ScheduleResumed: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.resumed', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleResumed },
+  ScheduleDeleted: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.deleted', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleDeleted },
+  ScheduleFired: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.fired', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleFired },
+  ScheduleTicksSkipped: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.ticks-skipped', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleTicksSkipped },
+  ScheduleCommandRefused: { kind: 'event', version: 1, subject: 'agentos.evt.schedule.command-refused', stream: 'AGENTOS_EVENTS', schema: schedule.ScheduleCommandRefused },
+  ListSchedules: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.schedules', schema: schedule.ListSchedules, reply: schedule.ScheduleList },
   // policy and safety
   PolicyCheckRequested: { kind: 'event', version: 1, subject: 'agentos.evt.policy.check-requested', stream: 'AGENTOS_EVENTS', schema: policy.PolicyCheckRequested },
   PolicyDecided: { kind: 'event', version: 1, subject: 'agentos.evt.policy.decided', stream: 'AGENTOS_EVENTS', schema: policy.PolicyDecided },

@@ -72,15 +72,20 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'StepCompleted', 'StepFailed', 'StepRetryScheduled', 'StepSkipped',
       'PolicyCheckRequested', 'TaskQueued', 'TaskAssigned', 'TaskExpired', 'CircuitStateChanged',
       'AgentSpawned', 'AgentExited', 'AgentTerminated', 'SpawnAgentRefused', 'TerminateAgentRefused',
+      'RunCancellationStarted', 'RunCancelled', 'RunPaused', 'RunResumed', 'RunRetried', 'RunCommandRefused', 'SignalWaitStarted', 'SignalReceived',
+      'CallApprovalRequested', 'CallApproved', 'CallRejected', 'RunForked', 'StepReused',
+      'ScheduleCreated', 'SchedulePaused', 'ScheduleResumed', 'ScheduleDeleted', 'ScheduleFired', 'ScheduleTicksSkipped', 'ScheduleCommandRefused',
     ],
     consumes: [
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
+      'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun', 'RunForked', 'CallParked',
+      'CreateSchedule', 'PauseSchedule', 'ResumeSchedule', 'DeleteSchedule', 'ScheduleFired',
       'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
-    answers: ['GetSchedulerState'],
+    answers: ['GetSchedulerState', 'GetCallApproval', 'ListSchedules'],
     asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
-    buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_tenant_keys'],
+    buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_tenant_keys', 'agentos_schedules'],
     eventStore: 'write',
   },
   registry: {
@@ -146,12 +151,13 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
 /** An agent (libs/agent-sdk runAgent): its tasks only, its heartbeat subject, its reports, and the queries the SDK asks. */
 export function agentRole(agent: string): BusRole {
   return {
-    publishes: ['RegisterAgent', 'DeregisterAgent', 'AgentHeartbeatSent', 'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded'],
+    publishes: ['RegisterAgent', 'DeregisterAgent', 'AgentHeartbeatSent', 'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'CallParked'],
     // Special-cased in permissionsOf: one consumer per instance, filtered to agentos.task.<agent>.<instance>.
     consumes: ['TaskAssigned'],
     answers: [],
-    asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
-    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted'],
+    asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'GetCallApproval', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
+    // A cancelled run's running tasks are aborted (libs/agent-sdk cancellation-watch.ts).
+    follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted', 'RunCancellationStarted'],
     buckets: [],
     // The step ledger (libs/agent-sdk step-ledger.ts): an agent reads and writes its own steps only.
     ownKeys: [{ bucket: 'agentos_step_ledger', prefix: agent }],
@@ -312,7 +318,10 @@ function streamReader(): string[] {
   ];
 }
 
-/** The people's roles, given with `agentos principals add --role`. */
+/**
+ * The people's roles, given with `agentos principals add --role`. Run control (CancelRun, PauseRuns, ResumeRuns,
+ * RetryRun, ResetRun) is an operator's: it stops or changes work others submitted; a submitter starts runs and signals them.
+ */
 export const USER_ROLES = ['submitter', 'approver', 'operator', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
@@ -330,7 +339,8 @@ export function userRole(role: UserRole, tenant: string): BusRole {
   const base: BusRole = { publishes: [], consumes: [], answers: [], asks: READ_QUERIES, follows: EVERY_EVENT, buckets: [] };
   switch (role) {
     case 'submitter':
-      return { ...base, publishes: ['SubmitIntent', 'RunWorkflow'], asks: [...READ_QUERIES, 'GetMemory', 'ListMemory', 'SearchNotes', 'CheckPolicy'] };
+      // Signals are the input a person gives a run they started (a wait step), not control over it.
+      return { ...base, publishes: ['SubmitIntent', 'RunWorkflow', 'SignalRun'], asks: [...READ_QUERIES, 'GetMemory', 'ListMemory', 'SearchNotes', 'CheckPolicy'] };
     case 'approver':
       return { ...base, publishes: ['ApproveIntent', 'RejectIntent'] };
     case 'operator':

@@ -1,4 +1,7 @@
 export * from './orchestration.decider';
 export * from './run-state';
-export { stepSpec } from './steps';
+export { approvalState, type CallApproval } from './call-approvals';
+export { runOf, selects, type ControlCommand } from './run-control';
+export { agentTarget, stepSpec } from './steps';
 export { reportRefusal, usageRefusal, type TaskReport } from './task-reports';
+export * from './schedule.decider';

@@ -392,7 +392,7 @@ describe('orchestration decider: intents', () => {
       const { history } = record(...inputs);
       expect(fold(orchestrationDecider, history)).toEqual(fold(orchestrationDecider, structuredClone(history)));
       expect(stateOf(history)).toMatchObject({ status: 'completed', kind: 'intent', runId: intentId, tenant: 'acme', steps: { main: { status: 'completed', attempt: 2, output: { summary: 'ok' } } } });
-      expect(initialRunState).toEqual({ status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {} });
+      expect(initialRunState).toEqual({ status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {}, approvals: {} });
     });
 
     it('replaying the stored history gives, before each input, the state the decider saw, and the same decisions', () => {

@@ -1,9 +1,11 @@
-import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf } from '@agentos/contracts';
+import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf, type WorkflowDefinition } from '@agentos/contracts';
 import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
-import { advance, applied, attemptFailed, failRun, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
+import { callParked, closedApprovals, decideCall } from './call-approvals';
+import { controlRefusal, decideControl, runOf, sender, type ControlCommand } from './run-control';
+import { advance, agentTarget, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
 import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
 
 /**
@@ -23,13 +25,20 @@ export type RunInput =
   | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
+  /** A reset of another run (ResetRun, recorded there as RunForked) starts this one. */
+  | { kind: 'forked'; message: MessageOf<'RunForked'> }
+  /** A schedule's tick (ScheduleFired) starts this one. */
+  | { kind: 'scheduled'; message: MessageOf<'ScheduleFired'> }
+  /** An agent parked a call of a running step until an approver decides it. */
+  | { kind: 'call-parked'; message: MessageOf<'CallParked'> }
+  /** An operator's cancel, pause, resume or retry of this run, or a signal for its wait step. */
+  | { kind: 'control'; message: ControlCommand }
   /**
    * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
    * point) and content that screening flagged. The orchestrator records them, as the run stream's one writer.
    */
   | { kind: 'recorded'; message: MessageOf<'UsageRecorded'> | MessageOf<'ContentFlagged'> };
 
-const actorName = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
 const timeOf = (message: Envelope) => Date.parse(message.occurredAt);
 
 /** The kill switch stopping this run (or its agent), if any. */
@@ -43,7 +52,8 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
   const kill = killCovering(state, killSwitches);
   if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
   if (state.kind === 'intent') {
-    const target = state.definition!.steps[0].target;
+    // An intent's one step always names its capability (intentDefinition).
+    const target = state.definition!.steps[0].target!;
     const capable = catalogue.filter((a) => (!target.capability || a.capabilities.includes(target.capability)) && (!target.agent || (a.name === target.agent.name && (!target.agent.version || a.version === target.agent.version))));
     if (capable.length === 0) {
       const wanted = target.agent ? `agent ${target.agent.name}@${target.agent.version ?? 'any'}` : `capability ${target.capability}`;
@@ -55,6 +65,23 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
   }
   return advance(state, now);
 }
+
+/**
+ * Once a run is being cancelled, only its compensations go on: what its other steps report, and their
+ * timers, change nothing (their tasks were aborted).
+ */
+const heldBack = (state: RunState, stepId: string) => state.cancellation !== undefined && !isCompensation(state, stepId);
+
+/** Policy's check of a whole workflow run, as its owner's. */
+const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition, owner: string) =>
+  decision('PolicyCheckRequested', {
+    requestId: deriveId(workflowId, 'policy', 'intent.submit'),
+    intentId: workflowId,
+    action: 'intent.submit',
+    subject: { owner },
+    resource: { kind: 'workflow', name: definition.name },
+    context: { steps: definition.steps.map((s) => s.id) },
+  });
 
 function decide(input: RunInput, state: RunState): Decision[] {
   const now = timeOf(input.message);
@@ -80,17 +107,22 @@ function decide(input: RunInput, state: RunState): Decision[] {
       // Re-validated here: the CLI checks too, but this is the boundary every publisher crosses.
       const problems = [...validateWorkflow(definition), ...unknownTargets(definition, input.catalogue)].map(describeProblem);
       if (problems.length > 0) return [decision('WorkflowRejected', { workflowId, reason: `invalid workflow "${definition.name}"`, problems, rule: null })];
+      return [decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: priority ?? definition.priority }), workflowPolicyCheck(workflowId, definition, input.message.actor.id)];
+    }
+    case 'forked': {
+      // The new run of a reset: it starts as its parent did, with the reused steps already completed.
+      if (state.status !== 'new') return [];
+      const { runId, newRunId, fromStep, definition, input: runInput, priority, reused, owner } = input.message.payload;
       return [
-        decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: priority ?? definition.priority }),
-        decision('PolicyCheckRequested', {
-          requestId: deriveId(workflowId, 'policy', 'intent.submit'),
-          intentId: workflowId,
-          action: 'intent.submit',
-          subject: { owner: input.message.actor.id },
-          resource: { kind: 'workflow', name: definition.name },
-          context: { steps: definition.steps.map((s) => s.id) },
-        }),
+        decision('WorkflowStarted', { workflowId: newRunId, definition, input: runInput, priority, forkedFrom: { runId, step: fromStep } }),
+        ...Object.entries(reused).map(([stepId, output]) => decision('StepReused', { workflowId: newRunId, stepId, fromRun: runId, output })),
+        workflowPolicyCheck(newRunId, definition, owner),
       ];
+    }
+    case 'scheduled': {
+      if (state.status !== 'new') return []; // the tick fired twice (two replicas): one run
+      const { scheduleId, tickAt, workflowId, definition, input: runInput, owner } = input.message.payload;
+      return [decision('WorkflowStarted', { workflowId, definition, input: runInput, priority: definition.priority, scheduled: { scheduleId, tickAt } }), workflowPolicyCheck(workflowId, definition, owner)];
     }
     case 'policy-decided': {
       const verdict = input.message.payload;
@@ -102,15 +134,17 @@ function decide(input: RunInput, state: RunState): Decision[] {
       return start(state, input.catalogue, input.killSwitches, now);
     }
     case 'approve': {
+      if (input.message.payload.approvalId) return decideCall(state, input.message, now);
       if (state.status !== 'awaiting-approval') return [];
       const { comment } = input.message.payload;
       const waitedMs = Math.max(0, now - Date.parse(state.approvalRequestedAt ?? input.message.occurredAt));
-      return [decision('IntentApproved', { intentId: state.runId!, approver: actorName(input.message), waitedMs, ...(comment ? { comment } : {}) }), ...start(state, input.catalogue, input.killSwitches, now)];
+      return [decision('IntentApproved', { intentId: state.runId!, approver: sender(input.message), waitedMs, ...(comment ? { comment } : {}) }), ...start(state, input.catalogue, input.killSwitches, now)];
     }
     case 'reject': {
+      if (input.message.payload.approvalId) return decideCall(state, input.message, now);
       if (state.status !== 'awaiting-approval') return [];
       const { comment } = input.message.payload;
-      return [rejectRun(state, `rejected by ${actorName(input.message)}${comment ? `: ${comment}` : ''}`, state.approvalRule ?? null)];
+      return [rejectRun(state, `rejected by ${sender(input.message)}${comment ? `: ${comment}` : ''}`, state.approvalRule ?? null)];
     }
     case 'budget-exhausted': {
       // The run stops, whichever agent spent the last of it.
@@ -119,24 +153,27 @@ function decide(input: RunInput, state: RunState): Decision[] {
     }
     case 'task-completed': {
       // Refused (see refusalOf), late, repeated or superseded: nothing to apply.
-      if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
+      if (isSettled(state) || !fromCurrentHolder(input.message, state) || heldBack(state, input.message.payload.stepId)) return [];
       const done = input.message.payload;
       return stepSucceeded(state, done.stepId, done.taskId, done.output, now, done.labels);
     }
     case 'task-failed': {
-      if (isSettled(state) || !fromCurrentHolder(input.message, state)) return [];
+      if (isSettled(state) || !fromCurrentHolder(input.message, state) || heldBack(state, input.message.payload.stepId)) return [];
       const failed = input.message.payload;
-      return attemptFailed(state, failed.stepId, failed.error, failed.retryable, now);
+      const closed = closedApprovals(state, failed.taskId);
+      return [...closed, ...attemptFailed(applied(state, closed), failed.stepId, failed.error, failed.retryable, now)];
     }
     case 'assign': {
       const { taskId, stepId } = input.message.payload;
       const step = state.steps[stepId];
-      if (isSettled(state) || step?.status !== 'queued' || step.taskId !== taskId) return [];
+      if (isSettled(state) || step?.status !== 'queued' || step.taskId !== taskId || heldBack(state, stepId)) return [];
+      // A paused run's queued task is not handed out; resuming queues it again.
+      if (state.paused) return [];
       // Checked again at assignment: a switch thrown while the task waited still stops it.
       const kill = killCovering(state, input.killSwitches, input.instance.name);
       if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
       const queued = state.steps[stepId];
-      const spec = stepSpec(state, stepId)!;
+      const target = agentTarget(state, stepId);
       return [
         decision('TaskAssigned', {
           taskId,
@@ -146,7 +183,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
           agent: input.instance.name,
           agentVersion: input.instance.version,
           instanceId: input.instance.instanceId,
-          ...(spec.target.capability ? { capability: spec.target.capability } : {}),
+          ...(target.capability ? { capability: target.capability } : {}),
           input: queued.input ?? {},
           ...(queued.deadline ? { deadline: queued.deadline } : {}),
           ...(queued.inputLabels?.length ? { inputLabels: queued.inputLabels } : {}),
@@ -156,25 +193,38 @@ function decide(input: RunInput, state: RunState): Decision[] {
     case 'timer': {
       const timer = input.message.payload;
       const step = state.steps[timer.stepId];
-      if (isSettled(state) || !step) return [];
+      if (isSettled(state) || !step || heldBack(state, timer.stepId)) return [];
       if (timer.kind === 'retry') {
-        if (step.status !== 'retry-wait' || step.attempt + 1 !== timer.attempt) return [];
+        // Paused: the retry is queued when the run resumes.
+        if (step.status !== 'retry-wait' || step.attempt + 1 !== timer.attempt || state.paused) return [];
         return [queueStep(state, timer.stepId, timer.attempt, now)];
       }
-      if (!isOpen(step) || step.attempt !== timer.attempt || step.taskId !== timer.taskId) return [];
+      if (step.attempt !== timer.attempt || step.taskId !== timer.taskId) return [];
+      if (step.status === 'signal-wait') {
+        const { wait, timeoutMs } = stepSpec(state, timer.stepId)!;
+        return attemptFailed(state, timer.stepId, `no signal "${wait!.signal}" within ${timeoutMs} ms`, false, now);
+      }
+      if (!isOpen(step)) return [];
+      // A task that waits for an agent while its run is paused gets a fresh deadline when the run resumes.
+      if (state.paused && step.status === 'queued') return [];
       const { timeoutMs } = stepSpec(state, timer.stepId)!;
       const reason = step.status === 'queued' ? 'no agent instance took it in time' : `instance ${step.instanceId} did not finish in time`;
+      const expired = closedApprovals(state, step.taskId!);
       const timedOut = decision('TaskExpired', { taskId: step.taskId!, intentId: state.runId!, stepId: timer.stepId, attempt: step.attempt, ...(step.instanceId ? { instanceId: step.instanceId } : {}), timeoutMs, reason });
-      return [timedOut, ...attemptFailed(applied(state, [timedOut]), timer.stepId, `timed out after ${timeoutMs} ms: ${reason}`, true, now)];
+      return [...expired, timedOut, ...attemptFailed(applied(state, [...expired, timedOut]), timer.stepId, `timed out after ${timeoutMs} ms: ${reason}`, true, now)];
     }
     case 'instance-down': {
       if (isSettled(state)) return [];
       // The same task goes back to the queue for another instance; its deadline stands.
       const { instanceId } = input.message.payload;
       return Object.entries(state.steps)
-        .filter(([, step]) => step.status === 'assigned' && step.instanceId === instanceId)
+        .filter(([stepId, step]) => step.status === 'assigned' && step.instanceId === instanceId && !heldBack(state, stepId))
         .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
     }
+    case 'control':
+      return decideControl(input.message, state, now);
+    case 'call-parked':
+      return callParked(state, input.message);
     case 'recorded':
       return [];
   }
@@ -186,6 +236,9 @@ function decide(input: RunInput, state: RunState): Decision[] {
  */
 export function refusalOf(input: RunInput, state: RunState): string | undefined {
   if (input.kind === 'task-completed' || input.kind === 'task-failed') return reportRefusal(input.message, state);
+  if (input.kind === 'control') return controlRefusal(input.message, runOf(input.message), state);
+  if (input.kind === 'call-parked') return reportRefusal(input.message, state);
+  if ((input.kind === 'approve' || input.kind === 'reject') && input.message.payload.approvalId) return controlRefusal(input.message, input.message.payload.intentId, state);
   return input.kind === 'recorded' && input.message.type === 'UsageRecorded' ? usageRefusal(input.message, state) : undefined;
 }
 

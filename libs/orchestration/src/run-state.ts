@@ -1,9 +1,10 @@
+import type { CallApproval } from './call-approvals';
 import { MAIN_STEP, type ContentLabel, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
 
 export type RunKind = 'intent' | 'workflow';
-export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed';
+export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed' | 'cancelled';
 /** `policy-check`: ready, waiting for policy's verdict on the step itself before its task is queued. */
-export type StepStatus = 'waiting' | 'policy-check' | 'queued' | 'assigned' | 'retry-wait' | 'completed' | 'failed' | 'skipped';
+export type StepStatus = 'waiting' | 'policy-check' | 'queued' | 'assigned' | 'retry-wait' | 'signal-wait' | 'completed' | 'failed' | 'skipped';
 
 export interface StepState {
   status: StepStatus;
@@ -23,6 +24,8 @@ export interface StepState {
   /** What the agent had read when it produced the output: the output carries these labels onwards. */
   labels?: ContentLabel[];
   error?: string;
+  /** The last attempt before the run was retried (RetryRun): the step's own retries count from there. */
+  retriedFrom?: number;
 }
 
 /** One run: an intent (a single step behind policy and approval) or a declarative workflow. */
@@ -45,9 +48,15 @@ export interface RunState {
   assignments: Record<string, { agent: string; instanceId: string }[]>;
   /** The first step that failed for good; set while its compensation runs. */
   failure?: { step: string; error: string };
+  /** Paused (PauseRuns): no step starts until it is resumed. */
+  paused?: { by: string; at: string };
+  /** Being cancelled (CancelRun): only these compensations may still run, then the run ends cancelled. */
+  cancellation?: { by: string; reason: string; compensations: string[] };
+  /** Calls parked inside running steps, by approval id. */
+  approvals: Record<string, CallApproval>;
 }
 
-export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {} };
+export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {}, approvals: {} };
 
 /** The event-store stream of a run (intent or workflow). */
 export const workflowStream = (runId: string) => `workflow-${runId}`;
@@ -88,6 +97,10 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       const definition = intentDefinition(intent);
       return { ...state, kind: 'intent', status: 'awaiting-policy', runId: intent.intentId, intent, definition, steps: waitingSteps(definition), tenant: event.tenant };
     }
+    case 'StepReused': {
+      const { stepId, output } = (event as MessageOf<'StepReused'>).payload;
+      return withStep(state, stepId, { status: 'completed', output });
+    }
     case 'WorkflowStarted': {
       const { workflowId, definition, input, priority } = (event as MessageOf<'WorkflowStarted'>).payload;
       return { ...state, kind: 'workflow', status: 'awaiting-policy', runId: workflowId, definition, input, priority, steps: waitingSteps(definition), tenant: event.tenant };
@@ -95,7 +108,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'PolicyCheckRequested': {
       const { requestId, subject, context } = (event as MessageOf<'PolicyCheckRequested'>).payload;
       const step = typeof context.step === 'string' ? context.step : undefined;
-      if (step) return withStep({ ...state, status: 'running' }, step, { status: 'policy-check', attempt: 1, policyRequestId: requestId });
+      // A retried run checks a step again as its next attempt.
+      if (step) return withStep({ ...state, status: 'running' }, step, { status: 'policy-check', attempt: (state.steps[step]?.attempt ?? 0) + 1, policyRequestId: requestId });
       return { ...state, policyRequestId: requestId, owner: subject.owner };
     }
     case 'ApprovalRequested':
@@ -137,10 +151,46 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
     case 'IntentFailed':
     case 'WorkflowFailed':
       return { ...state, status: 'failed' };
+    case 'SignalWaitStarted': {
+      const { stepId, attempt, waitId, deadline } = (event as MessageOf<'SignalWaitStarted'>).payload;
+      return withStep({ ...state, status: 'running' }, stepId, { status: 'signal-wait', attempt, taskId: waitId, deadline });
+    }
+    case 'CallApprovalRequested': {
+      const { approvalId, stepId, taskId, expiresAt } = (event as MessageOf<'CallApprovalRequested'>).payload;
+      return { ...state, approvals: { ...state.approvals, [approvalId]: { stepId, taskId, status: 'pending', requestedAt: event.occurredAt ?? expiresAt, expiresAt } } };
+    }
+    case 'CallApproved':
+    case 'CallRejected': {
+      const { approvalId } = (event as MessageOf<'CallApproved'>).payload;
+      const reason = event.type === 'CallRejected' ? (event as MessageOf<'CallRejected'>).payload.reason : undefined;
+      const approval = state.approvals[approvalId];
+      if (!approval) return state;
+      return { ...state, approvals: { ...state.approvals, [approvalId]: { ...approval, status: event.type === 'CallApproved' ? 'approved' : 'rejected', ...(reason ? { reason } : {}) } } };
+    }
+    case 'RunPaused':
+      return { ...state, paused: { by: (event as MessageOf<'RunPaused'>).payload.pausedBy, at: event.occurredAt ?? '' } };
+    case 'RunResumed':
+      return { ...state, paused: undefined };
+    case 'RunCancellationStarted': {
+      const { cancelledBy, reason, compensations } = (event as MessageOf<'RunCancellationStarted'>).payload;
+      return { ...state, paused: undefined, cancellation: { by: cancelledBy, reason, compensations } };
+    }
+    case 'RunCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'RunRetried':
+      return retried(state, (event as MessageOf<'RunRetried'>).payload.steps);
     default:
       return state;
   }
 }
 
-export const isSettled = (state: RunState) => ['completed', 'rejected', 'failed'].includes(state.status);
+/** The run again, from the given steps: each waits to run its next attempt; compensations that ran may run again. */
+function retried(state: RunState, stepIds: string[]): RunState {
+  const compensations = new Set(state.definition?.compensations.map((c) => c.id));
+  const steps = Object.fromEntries(Object.entries(state.steps).filter(([id]) => !compensations.has(id)));
+  for (const id of stepIds) steps[id] = { status: 'waiting', attempt: steps[id]?.attempt ?? 0, retriedFrom: steps[id]?.attempt ?? 0 };
+  return { ...state, status: 'running', steps, failure: undefined };
+}
+
+export const isSettled = (state: RunState) => ['completed', 'rejected', 'failed', 'cancelled'].includes(state.status);
 export const isOpen = (step: StepState | undefined) => step?.status === 'queued' || step?.status === 'assigned';

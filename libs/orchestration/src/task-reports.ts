@@ -2,7 +2,7 @@ import type { Envelope, MessageOf } from '@agentos/contracts';
 import type { RunState } from './run-state';
 
 /** What an agent instance says about a task it was handed. */
-export type TaskReport = MessageOf<'TaskCompleted'> | MessageOf<'TaskFailed'> | MessageOf<'TaskProgressed'>;
+export type TaskReport = MessageOf<'TaskCompleted'> | MessageOf<'TaskFailed'> | MessageOf<'TaskProgressed'> | MessageOf<'CallParked'>;
 
 /** What a report or a usage record claims: sent by this agent (and instance, when it says) about this task. */
 interface Claim extends Pick<Envelope, 'type' | 'tenant' | 'actor'> {

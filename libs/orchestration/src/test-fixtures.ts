@@ -15,6 +15,7 @@ import {
 import { fold, type Decision } from '@agentos/decider';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { orchestrationDecider, type RunInput } from './orchestration.decider';
+import type { ControlCommand } from './run-control';
 import type { RunState } from './run-state';
 
 /** Builders for the orchestration decider's specs. Every message carries an explicit time, `T0 + ms`. */
@@ -66,8 +67,15 @@ export function policyInput(
 }
 
 /** Policy's verdict on one workflow step, checked as an intent for its capability. */
-export function stepPolicyInput(runId: string, stepId: string, capability: string, effect: 'allow' | 'deny' | 'require_approval', ms: number, { rule = `rule-${effect}`, reason = `because ${effect}` }: { rule?: string | null; reason?: string } = {}): RunInput {
-  const payload: PayloadInput<'PolicyDecided'> = { requestId: stepPolicyRequestIdOf(runId, stepId), intentId: runId, action: 'intent.submit', resource: { kind: 'capability', name: capability }, context: { step: stepId }, effect, rule, reason, bundleVersion: 'v1' };
+export function stepPolicyInput(
+  runId: string,
+  stepId: string,
+  capability: string,
+  effect: 'allow' | 'deny' | 'require_approval',
+  ms: number,
+  { rule = `rule-${effect}`, reason = `because ${effect}`, requestId = stepPolicyRequestIdOf(runId, stepId) }: { rule?: string | null; reason?: string; requestId?: string } = {},
+): RunInput {
+  const payload: PayloadInput<'PolicyDecided'> = { requestId, intentId: runId, action: 'intent.submit', resource: { kind: 'capability', name: capability }, context: { step: stepId }, effect, rule, reason, bundleVersion: 'v1' };
   return { kind: 'policy-decided', message: message('PolicyDecided', payload, ms, { kind: 'service', id: 'policy' }), catalogue: [], killSwitches: [] };
 }
 
@@ -104,10 +112,10 @@ export const failedInput = (runId: string, stepId: string, attempt: number, erro
   ),
 });
 
-/** A retry timer for `attempt` (the attempt that will run), or the deadline of `attempt`. */
-export const timerInput = (runId: string, kind: 'deadline' | 'retry', stepId: string, attempt: number, ms: number): RunInput => ({
+/** A retry timer for `attempt` (the attempt that will run), or the deadline of `attempt` (of its task, or of a wait step's `taskId`). */
+export const timerInput = (runId: string, kind: 'deadline' | 'retry', stepId: string, attempt: number, ms: number, taskId = taskIdOf(runId, stepId, attempt)): RunInput => ({
   kind: 'timer',
-  message: message('FireTimer', { intentId: runId, kind, stepId, attempt, ...(kind === 'deadline' ? { taskId: taskIdOf(runId, stepId, attempt) } : {}) }, ms),
+  message: message('FireTimer', { intentId: runId, kind, stepId, attempt, ...(kind === 'deadline' ? { taskId } : {}) }, ms),
 });
 
 export const instanceDownInput = (instance: AgentDescriptor, ms: number): RunInput => ({
@@ -170,3 +178,10 @@ export function when(history: readonly Envelope[], input: RunInput): Decision[] 
 export const eventsOf = <T extends MessageType>(history: readonly Envelope[], type: T) => history.filter((e): e is MessageOf<T> => e.type === type);
 
 export const stateOf = (history: readonly Envelope[]): RunState => fold(orchestrationDecider, history);
+
+export const operator: Actor = { kind: 'user', id: 'oncall' };
+
+/** A command on a run (cancel, pause, resume, retry, signal), by default from the run's tenant, by an operator. */
+export function controlInput<T extends ControlCommand['type']>(type: T, payload: PayloadInput<T>, ms: number, tenant = TENANT): RunInput {
+  return { kind: 'control', message: message(type, payload, ms, operator, tenant) } as RunInput;
+}

@@ -2,7 +2,7 @@ import type { Envelope, MessageOf } from '@agentos/contracts';
 
 /** How a run (an intent or a workflow) ended, or that it has not. */
 export interface RunOutcome {
-  status: 'completed' | 'failed' | 'rejected' | 'running';
+  status: 'completed' | 'failed' | 'rejected' | 'cancelled' | 'running';
   /** The event that settled the run. */
   event?: Envelope;
   reason?: string;
@@ -19,11 +19,19 @@ const SETTLING: Record<string, RunOutcome['status']> = {
   WorkflowFailed: 'failed',
   IntentRejected: 'rejected',
   WorkflowRejected: 'rejected',
+  RunCancelled: 'cancelled',
 };
 
+/** A failed run retried (RetryRun) runs again: its failure is no longer how it ended. */
+const REOPENING = 'RunRetried';
+
 export function runOutcome(events: readonly Envelope[]): RunOutcome {
-  const settled = [...events].reverse().find((e) => e.type in SETTLING);
-  if (!settled) return { status: 'running' };
+  const settled = [...events].reverse().find((e) => e.type in SETTLING || e.type === REOPENING);
+  if (!settled || settled.type === REOPENING) return { status: 'running' };
+  if (settled.type === 'RunCancelled') {
+    const { cancelledBy, reason, compensatedBy } = (settled as MessageOf<'RunCancelled'>).payload;
+    return { status: 'cancelled', event: settled, reason: `by ${cancelledBy}: ${reason}`, ...(compensatedBy.length > 0 ? { compensatedBy: compensatedBy.join(', ') } : {}) };
+  }
   const { reason, failedStep, compensatedBy } = settled.payload as Partial<MessageOf<'WorkflowFailed'>['payload']>;
   return { status: SETTLING[settled.type], event: settled, reason, failedStep, compensatedBy };
 }

@@ -19,6 +19,15 @@ describe('the outcome of a workflow in its incident report', () => {
     expect(outcomeLine(historyOf(started, ['TaskQueued', { workflowId }]))).toBe('- Outcome: **still running**');
   });
 
+  it('says cancelled (with who and why) for a cancelled run, and running again for a failed run that was retried', () => {
+    expect(outcomeLine(historyOf(started, ['RunCancelled', { runId: workflowId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensatedBy: ['refund'] }]))).toBe(
+      '- Outcome: **cancelled** (RunCancelled), compensated by refund — by user:oncall: wrong customer',
+    );
+    const failed: [string, unknown] = ['WorkflowFailed', { workflowId, reason: 'step ship failed: no address', failedStep: 'ship' }];
+    expect(outcomeLine(historyOf(started, failed, ['RunRetried', { runId: workflowId, retriedBy: 'user:oncall', steps: ['ship'] }]))).toBe('- Outcome: **still running**');
+    expect(outcomeLine(historyOf(started, failed, ['RunRetried', { runId: workflowId, retriedBy: 'user:oncall', steps: ['ship'] }], ['WorkflowCompleted', { workflowId, output: {} }]))).toBe('- Outcome: **completed** (WorkflowCompleted)');
+  });
+
   it('names the step whose failure ended the workflow and shows its StepFailed as the failing step', () => {
     const records = historyOf(
       started,

@@ -42,6 +42,15 @@ function summarise(event: Envelope): string {
       return `step ${p.stepId} attempt ${p.attempt}${p.retryable === false ? ' (not retryable)' : ''}: ${p.error}`;
     case 'StepRetryScheduled':
       return `step ${p.stepId} attempt ${p.attempt} in ${p.delayMs} ms after: ${p.error}`;
+    // A reset run and its parent name each other, so either history leads to the other.
+    case 'WorkflowStarted': {
+      const forkedFrom = p.forkedFrom as { runId: string; step: string } | undefined;
+      return `${(p.definition as { name: string }).name}${forkedFrom ? `, forked from run ${forkedFrom.runId} at step ${forkedFrom.step}` : ''}`;
+    }
+    case 'RunForked':
+      return `new run ${p.newRunId} from step ${p.fromStep}, reusing ${Object.keys(p.reused as object).join(', ') || 'nothing'}`;
+    case 'StepReused':
+      return `step ${p.stepId}: output of run ${p.fromRun} ${JSON.stringify(p.output)}`;
     case 'IntentFailed':
     case 'WorkflowFailed':
       return `${p.failedStep ? `step ${p.failedStep}: ` : ''}${p.reason}`;

@@ -136,6 +136,19 @@ describe('normalising a workflow document', () => {
     });
   });
 
+  describe('wait steps', () => {
+    it('given wait: { signal }, then the step runs no agent and waits up to its timeout', () => {
+      const step = firstStep('wait: { signal: go-ahead }', 'timeout: 1h');
+      expect(step).toEqual({ id: 'a', wait: { signal: 'go-ahead' }, input: {}, timeoutMs: 3_600_000, retries: DEFAULT_RETRIES, needs: [], onFailure: { kind: 'fail' } });
+      expect(WorkflowDefinition.parse(parseWorkflowDocument(oneStep('wait: { signal: go-ahead }'), 'w.yaml')).steps[0]).toEqual({ ...step, timeoutMs: 60_000 });
+    });
+
+    it('given a wait step that also names an agent or an input, then it is refused', () => {
+      expect(problemsOf(oneStep('wait: { signal: go }', 'capability: x'))).toEqual(['w.yaml:3:5 steps.0 (a): a wait step runs no agent: it takes no capability, agent or input']);
+      expect(problemsOf(oneStep('wait: { signal: go }', 'input: { a: 1 }'))).toEqual(['w.yaml:3:5 steps.0 (a): a wait step runs no agent: it takes no capability, agent or input']);
+    });
+  });
+
   describe('onFailure', () => {
     it.each([
       ['fail', { kind: 'fail' }],

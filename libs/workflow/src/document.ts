@@ -1,4 +1,4 @@
-import { JsonObject, Name, Priority, SemVer, type CompensationStep, type OnFailure, type StepRetries, type StepTarget, type WorkflowDefinition } from '@agentos/contracts';
+import { JsonObject, Name, Priority, SemVer, type CompensationStep, type OnFailure, type StepRetries, type StepTarget, type WorkflowDefinition, type WorkflowStep } from '@agentos/contracts';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 
@@ -61,7 +61,12 @@ const hasTarget = (step: { capability?: string; agent?: unknown }) => step.capab
 const TARGET_MISSING = 'a step needs a capability or an agent (or both)';
 
 const CompensationDocument = z.strictObject(compensationFields).refine(hasTarget, TARGET_MISSING);
-const StepDocument = z.strictObject({ ...compensationFields, needs: z.array(Name).optional(), onFailure: OnFailureField.optional() }).refine(hasTarget, TARGET_MISSING);
+/** `wait: { signal: <name> }`: a step no agent runs, completed by a signal of that name (`agentos signal`) or failed at its timeout. */
+const StepDocument = z
+  .strictObject({ ...compensationFields, needs: z.array(Name).optional(), onFailure: OnFailureField.optional(), wait: z.strictObject({ signal: Name }).optional() })
+  .refine((step) => step.wait !== undefined || hasTarget(step), TARGET_MISSING)
+  .refine((step) => step.wait === undefined || (!hasTarget(step) && step.input === undefined), 'a wait step runs no agent: it takes no capability, agent or input');
+type StepDocument = z.output<typeof StepDocument>;
 
 type CompensationDocument = z.output<typeof CompensationDocument>;
 
@@ -70,6 +75,11 @@ function normaliseCompensation(step: CompensationDocument): CompensationStep {
   if (step.capability !== undefined) target.capability = step.capability;
   if (step.agent !== undefined) target.agent = step.agent;
   return { id: step.id, target, input: step.input ?? {}, timeoutMs: step.timeout ?? STEP_DEFAULTS.timeoutMs, retries: step.retries ?? { ...STEP_DEFAULTS.retries } };
+}
+
+function normaliseStep(step: StepDocument): WorkflowStep {
+  const { target, ...common } = normaliseCompensation(step);
+  return { ...common, ...(step.wait ? { wait: step.wait } : { target }), needs: step.needs ?? [], onFailure: normaliseOnFailure(step.onFailure) };
 }
 
 function normaliseOnFailure(value: z.output<typeof OnFailureField> | undefined): OnFailure {
@@ -95,7 +105,7 @@ export const WorkflowDocument = z
     const definition: WorkflowDefinition = {
       name: doc.name,
       priority: doc.priority ?? 'normal',
-      steps: doc.steps.map((step) => ({ ...normaliseCompensation(step), needs: step.needs ?? [], onFailure: normaliseOnFailure(step.onFailure) })),
+      steps: doc.steps.map(normaliseStep),
       compensations: (doc.compensations ?? []).map(normaliseCompensation),
     };
     if (doc.description !== undefined) definition.description = doc.description;

@@ -1,4 +1,4 @@
-import type { CompensationStep, WorkflowDefinition } from '@agentos/contracts';
+import type { WorkflowDefinition, WorkflowStep } from '@agentos/contracts';
 import type { WorkflowProblem } from './problems';
 
 export interface CatalogueEntry {
@@ -13,11 +13,13 @@ export interface CatalogueEntry {
  * catalogue changes while a definition does not. Paths use the written field names.
  */
 export function unknownTargets(definition: WorkflowDefinition, catalogue: CatalogueEntry[]): WorkflowProblem[] {
-  const check = (kind: 'steps' | 'compensations') => (step: CompensationStep, index: number) => targetProblems(step, catalogue).map((p) => ({ path: [kind, index, p.field], step: step.id, message: p.message }));
+  const check = (kind: 'steps' | 'compensations') => (step: Pick<WorkflowStep, 'id' | 'target'>, index: number) => targetProblems(step, catalogue).map((p) => ({ path: [kind, index, p.field], step: step.id, message: p.message }));
   return [...definition.steps.flatMap(check('steps')), ...definition.compensations.flatMap(check('compensations'))];
 }
 
-function targetProblems({ target }: CompensationStep, catalogue: CatalogueEntry[]): { field: 'agent' | 'capability'; message: string }[] {
+function targetProblems({ target }: Pick<WorkflowStep, 'target'>, catalogue: CatalogueEntry[]): { field: 'agent' | 'capability'; message: string }[] {
+  // A wait step runs no agent.
+  if (target === undefined) return [];
   let candidates = catalogue;
   if (target.agent !== undefined) {
     const { name, version } = target.agent;

@@ -46,7 +46,7 @@ export function validateWorkflow(definition: WorkflowDefinition): WorkflowProble
 function duplicateIds(definition: WorkflowDefinition): WorkflowProblem[] {
   const firstAt = new Map<string, string>();
   const problems: WorkflowProblem[] = [];
-  const check = (kind: 'steps' | 'compensations') => (step: CompensationStep, index: number) => {
+  const check = (kind: 'steps' | 'compensations') => (step: Pick<CompensationStep, 'id'>, index: number) => {
     const first = firstAt.get(step.id);
     if (first !== undefined) problems.push({ path: [kind, index, 'id'], step: step.id, message: `duplicate id "${step.id}" (already used by ${first}): ids must be unique across steps and compensations` });
     else firstAt.set(step.id, `${kind}.${index}`);

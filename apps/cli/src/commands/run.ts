@@ -55,7 +55,7 @@ function describe(message: AnyMessage): string {
 
 const InputObject = z.record(z.string(), z.unknown());
 
-function inputOf(options: RunOptions): Record<string, unknown> {
+export function inputOf(options: Pick<RunOptions, 'input' | 'inputFile'>): Record<string, unknown> {
   // Through the document parser: a problem (or a nesting too deep) is named with its file and line.
   const fromFile = options.inputFile ? parseYamlDocument(readFileSync(options.inputFile, 'utf8'), InputObject, options.inputFile) : {};
   const pairs = options.input.map((pair) => {

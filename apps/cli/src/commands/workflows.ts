@@ -3,7 +3,7 @@ import { loadHistory } from '../history';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
-const STATUSES = ['completed', 'failed', 'rejected', 'running'];
+const STATUSES = ['completed', 'failed', 'rejected', 'cancelled', 'running'];
 
 /** Every run in the event store (a scan of $all: fine for an operator's query), filtered, newest activity first. */
 export async function workflowsList(session: Session, limit: number, filter: WorkflowFilter, out: Output): Promise<number> {

@@ -39,8 +39,9 @@ export const ApprovalRequested = z.object({
   reason: z.string(),
 });
 
-export const ApproveIntent = z.object({ intentId: z.uuid(), comment: z.string().max(2_000).optional() });
-export const RejectIntent = z.object({ intentId: z.uuid(), comment: z.string().max(2_000).optional() });
+/** Approves the run's start, or with `approvalId` one call parked inside it (CallApprovalRequested). */
+export const ApproveIntent = z.object({ intentId: z.uuid(), approvalId: z.uuid().optional(), comment: z.string().max(2_000).optional() });
+export const RejectIntent = z.object({ intentId: z.uuid(), approvalId: z.uuid().optional(), comment: z.string().max(2_000).optional() });
 
 export const IntentApproved = z.object({
   intentId: z.uuid(),

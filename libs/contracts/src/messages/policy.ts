@@ -17,7 +17,7 @@ export type PolicyAction = z.infer<typeof PolicyAction>;
 export const PolicyEffect = z.enum(['allow', 'deny', 'require_approval']);
 export type PolicyEffect = z.infer<typeof PolicyEffect>;
 
-const PolicyResource = z.object({
+export const PolicyResource = z.object({
   kind: z.string().min(1),
   name: z.string().min(1),
   /** Data classification of the resource, e.g. public, internal, confidential, restricted. */

@@ -41,10 +41,17 @@ export const CompensationStep = z.object({
 });
 export type CompensationStep = z.infer<typeof CompensationStep>;
 
+/** A wait step runs no agent: it completes with the data of a signal of this name (SignalRun), or fails at its timeout. */
+export const WaitFor = z.object({ signal: Name });
+export type WaitFor = z.infer<typeof WaitFor>;
+
 export const WorkflowStep = CompensationStep.extend({
+  /** Absent on a wait step: it is the one step kind no agent runs. */
+  target: StepTarget.optional(),
   needs: z.array(Name),
   onFailure: OnFailure,
-});
+  wait: WaitFor.optional(),
+}).refine((step) => (step.wait === undefined) !== (step.target === undefined), 'a step names a capability or an agent, or waits for a signal (one of the two)');
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
 /** A workflow in its normalised wire form (durations in ms, defaults filled in). */
@@ -73,6 +80,10 @@ export const WorkflowStarted = z.object({
   definition: WorkflowDefinition,
   input: JsonObject,
   priority: Priority,
+  /** A run reset from a past point of another (ResetRun): its parent and the step it ran again from. */
+  forkedFrom: z.object({ runId: z.uuid(), step: Name }).optional(),
+  /** A run a schedule started: the schedule and the tick. */
+  scheduled: z.object({ scheduleId: z.uuid(), tickAt: z.iso.datetime() }).optional(),
 });
 
 export const WorkflowRejected = z.object({
