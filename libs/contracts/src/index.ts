@@ -16,3 +16,4 @@ export * from './yaml-document';
 export * from './messages/workflow';
 export * from './as-recorded';
 export * from './buckets';
+export * from './event-streams';
