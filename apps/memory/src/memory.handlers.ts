@@ -88,10 +88,10 @@ export class MemoryHandlers {
     return outcome;
   }
 
+  /** The value is read while policy decides (one round trip less), and leaves only once the verdict allowed it. */
   @MessagePattern('GetMemory')
   async get(@Payload() message: MessageOf<'GetMemory'>): Promise<ReplyOf<'GetMemory'>> {
-    await this.readable(message);
-    const stored = await this.store.get({ ...message.payload, tenant: message.tenant });
+    const [, stored] = await Promise.all([this.readable(message), this.store.get({ ...message.payload, tenant: message.tenant })]);
     if (!stored) return { found: false };
     const { value, revision, classification, expiresAt, provenance } = stored;
     return { found: true, value, revision, classification, expiresAt, provenance };

@@ -24,6 +24,8 @@ export { EVENT_STORE_STREAM };
 const SUBJECT_PREFIX = EVENT_STORE_SUBJECT_PREFIX;
 const LAST_REVISION = 'AgentOS-Last-Revision';
 const LAST_HASH = 'AgentOS-Last-Hash';
+/** Commits asked for per pull of a scan: a whole log is read in few round trips, a short stream in one. */
+const SCAN_BATCH = 5_000;
 
 /** Event-store stream names become one subject token each, whatever characters they hold. */
 const subjectFor = (stream: string) => `${SUBJECT_PREFIX}.${Buffer.from(stream).toString('base64url')}`;
@@ -275,12 +277,18 @@ export class JetStreamEventStore implements EventStore {
     const records: RecordedEvent[] = [];
     let seen = 0;
     if (pending > 0) {
-      const messages = await consumer.fetch({ max_messages: pending, expires: 10_000 });
-      for await (const message of messages) {
-        seen = message.seq;
-        for (const record of recordsOf(message)) if (!after || comparePositions(record.position, after) > 0) records.push(record);
-        if (enough?.(records)) return records;
-        if (message.info.pending === 0) break;
+      // Pulled in batches for as long as it takes: one fetch of a long log ends early (an ordered consumer's
+      // fetch stops at its first reset), and a read that stopped short would be taken for a replica behind.
+      const messages = await consumer.consume({ max_messages: Math.min(pending, SCAN_BATCH) });
+      try {
+        for await (const message of messages) {
+          seen = message.seq;
+          for (const record of recordsOf(message)) if (!after || comparePositions(record.position, after) > 0) records.push(record);
+          if (enough?.(records)) return records;
+          if (message.info.pending === 0) break;
+        }
+      } finally {
+        messages.stop();
       }
     }
     if (seen < newest) throw new ReplicaBehindError(`a read of ${EVENT_STORE_STREAM}`, seen, newest);
