@@ -11,6 +11,7 @@ import pino from 'pino';
 import { memoryService } from '../apps/memory/src/memory.module';
 import { policyService } from '../apps/policy/src/policy.module';
 import { percentile, rawRequestReply, sortedCopy } from './raw-ceiling';
+import { printSpanBreakdown, spansSince } from './spans';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2_000);
 const ms = (v: number) => `${v.toFixed(2)} ms`;
@@ -18,6 +19,7 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 async function measure(label: string, op: (i: number) => Promise<unknown>, rawP50: number) {
   for (let i = 0; i < 100; i += 1) await op(i); // warm-up
   const latencies: number[] = [];
+  const since = Date.now();
   const started = performance.now();
   for (let i = 0; i < OPS; i += 1) {
     const t = performance.now();
@@ -28,6 +30,7 @@ async function measure(label: string, op: (i: number) => Promise<unknown>, rawP5
   const sorted = sortedCopy(latencies);
   const p50 = percentile(sorted, 50);
   console.log(`${label.padEnd(44)} ${Math.round(OPS / seconds).toLocaleString('en-US').padStart(6)} ops/s   p50 ${ms(p50)}  p99 ${ms(percentile(sorted, 99))}  (p50 ${(p50 / rawP50).toFixed(1)}× raw)`);
+  printSpanBreakdown(`where a ${label.split(' ')[0]} spends its time (spans of the client and both services): per call`, spansSince(since), OPS);
 }
 
 async function main() {

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { policyService } from '../apps/policy/src/policy.module';
 import { percentile, rawRequestReply, sortedCopy } from './raw-ceiling';
+import { printSpanBreakdown, spansSince } from './spans';
 
 const ACTIONS: PolicyAction[] = ['intent.submit', 'tool.call', 'memory.read', 'memory.write', 'agent.spawn', 'llm.call'];
 const pick = <T>(items: readonly T[], i: number) => items[i % items.length];
@@ -74,6 +75,7 @@ async function main() {
     const raw = await rawRequestReply(await client.unwrap<NatsConnector>().connection$(), rounds);
     console.log(`raw core NATS request/reply (same server, same run), ${rounds} sequential: p50 ${fmt(raw.p50)}, p99 ${fmt(raw.p99)}`);
     const latencies: number[] = [];
+    const since = Date.now();
     for (let i = 0; i < rounds; i += 1) {
       const t = performance.now();
       await ask(i);
@@ -82,6 +84,7 @@ async function main() {
     const sorted = sortedCopy(latencies);
     const p50 = percentile(sorted, 50);
     console.log(`CheckPolicy over NATS (request/reply, decision appended to the event store), ${rounds} sequential: p50 ${fmt(p50)}, p95 ${fmt(percentile(sorted, 95))}, p99 ${fmt(percentile(sorted, 99))}  (p50 ${(p50 / raw.p50).toFixed(1)}× the raw request/reply)`);
+    printSpanBreakdown('where a CheckPolicy spends its time (spans of the client and the service, this process): per call', spansSince(since), rounds);
   } finally {
     await client.close();
     await service.close();
