@@ -46,9 +46,13 @@ export class PolicyHandlers {
     return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...verdict }, this.actor);
   }
 
+  /** Both accounts read at once (two keys, one round trip of waiting); the run's overrun is named first. */
   private async budgetOverrun(budgets: Budgets, tenant: string, intentId?: string): Promise<Overrun | undefined> {
-    const workflow = intentId && budgets.workflow ? overrun(budgets, 'workflow', await this.ledger.spent('workflow', intentId)) : undefined;
-    return workflow ?? (budgets.tenant ? overrun(budgets, 'tenant', await this.ledger.spent('tenant', tenant)) : undefined);
+    const [workflow, tenantWide] = await Promise.all([
+      intentId && budgets.workflow ? this.ledger.spent('workflow', intentId) : undefined,
+      budgets.tenant ? this.ledger.spent('tenant', tenant) : undefined,
+    ]);
+    return (workflow && overrun(budgets, 'workflow', workflow)) || (tenantWide && overrun(budgets, 'tenant', tenantWide)) || undefined;
   }
 
   /**
