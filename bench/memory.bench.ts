@@ -10,13 +10,16 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { memoryService } from '../apps/memory/src/memory.module';
 import { policyService } from '../apps/policy/src/policy.module';
+import { percentile, rawRequestReply, sortedCopy } from './raw-ceiling';
+import { printSpanBreakdown, spansSince } from './spans';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2_000);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const ms = (v: number) => `${v.toFixed(2)} ms`;
 
-async function measure(label: string, op: (i: number) => Promise<unknown>) {
+async function measure(label: string, op: (i: number) => Promise<unknown>, rawP50: number) {
   for (let i = 0; i < 100; i += 1) await op(i); // warm-up
   const latencies: number[] = [];
+  const since = Date.now();
   const started = performance.now();
   for (let i = 0; i < OPS; i += 1) {
     const t = performance.now();
@@ -24,9 +27,10 @@ async function measure(label: string, op: (i: number) => Promise<unknown>) {
     latencies.push(performance.now() - t);
   }
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const ms = (v: number) => `${v.toFixed(2)} ms`;
-  console.log(`${label.padEnd(44)} ${Math.round(OPS / seconds).toLocaleString('en-US').padStart(6)} ops/s   p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}`);
+  const sorted = sortedCopy(latencies);
+  const p50 = percentile(sorted, 50);
+  console.log(`${label.padEnd(44)} ${Math.round(OPS / seconds).toLocaleString('en-US').padStart(6)} ops/s   p50 ${ms(p50)}  p99 ${ms(percentile(sorted, 99))}  (p50 ${(p50 / rawP50).toFixed(1)}× raw)`);
+  printSpanBreakdown(`where a ${label.split(' ')[0]} spends its time (spans of the client and both services): per call`, spansSince(since), OPS);
 }
 
 async function main() {
@@ -41,8 +45,11 @@ async function main() {
     const origin: Origin = { tenant: 'bench', actor: { kind: 'agent', id: 'bench@1.0.0' } };
     const value = { summary: 'x'.repeat(200), words: 40 };
     console.log(`${OPS} sequential calls each; every call is policy-checked (CheckPolicy round trip) and every write recorded in the event store`);
-    await measure('WriteMemory (workflow scope, 256-byte value)', (i) => client.query(createMessage('WriteMemory', { scope: 'workflow', scopeId: 'bench', key: `k${i % 100}`, value }, origin)));
-    await measure('GetMemory', (i) => client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: 'bench', key: `k${i % 100}` }, origin)));
+    // The ceiling: a bare core request/reply on the same server, in the same run.
+    const raw = await rawRequestReply(await client.unwrap<NatsConnector>().connection$(), OPS);
+    console.log(`${'raw core NATS request/reply'.padEnd(44)}                p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}`);
+    await measure('WriteMemory (workflow scope, 256-byte value)', (i) => client.query(createMessage('WriteMemory', { scope: 'workflow', scopeId: 'bench', key: `k${i % 100}`, value }, origin)), raw.p50);
+    await measure('GetMemory', (i) => client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: 'bench', key: `k${i % 100}` }, origin)), raw.p50);
   } finally {
     await client.close();
     for (const service of services) await service.close();

@@ -21,6 +21,7 @@ import { orchestratorService } from '../apps/orchestrator/src/orchestrator.modul
 import { policyService } from '../apps/policy/src/policy.module';
 import { registryService } from '../apps/registry/src/registry.module';
 import { latencyOf, rawChain, rawThroughput, type Latency } from './raw-ceiling';
+import { spanBreakdown } from './spans';
 
 const INTENTS = Number(process.env.BENCH_INTENTS ?? 1_000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
@@ -62,20 +63,6 @@ class Settlements {
     this.waiting.delete(runId);
     return performance.now() - started;
   }
-}
-
-/** Time per intent by span name (handlers, publishes, requests, event-store appends), largest first. */
-function hopBreakdown(spans: ReturnType<typeof finishedSpans>, intents: number) {
-  const bySpan = new Map<string, { count: number; ms: number }>();
-  for (const span of spans) {
-    const entry = bySpan.get(span.name) ?? { count: 0, ms: 0 };
-    entry.count += 1;
-    entry.ms += span.duration[0] * 1_000 + span.duration[1] / 1e6;
-    bySpan.set(span.name, entry);
-  }
-  return [...bySpan.entries()]
-    .map(([span, { count, ms }]) => ({ span, perIntent: count / intents, msPerIntent: ms / intents }))
-    .sort((a, b) => b.msPerIntent - a.msPerIntent);
 }
 
 async function main() {
@@ -128,7 +115,7 @@ async function main() {
     const spansBefore = finishedSpans().length;
     const sequential = await oneAtATime((i) => intent(i, 1), SEQUENTIAL);
     const apiPerIntent = ((await apiCalls()) - apiBefore) / SEQUENTIAL;
-    const hops = hopBreakdown(finishedSpans().slice(spansBefore), SEQUENTIAL);
+    const hops = spanBreakdown(finishedSpans().slice(spansBefore), SEQUENTIAL).map(({ span, perOperation, msPerOperation }) => ({ span, perIntent: perOperation, msPerIntent: msPerOperation }));
     const workflows = await oneAtATime(workflow, Math.max(20, SEQUENTIAL / 4));
     const oneTenant = await windowed(1);
     const manyTenants = await windowed(TENANTS);

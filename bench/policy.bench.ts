@@ -10,6 +10,8 @@ import { startNatsServer } from '@agentos/testing';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { policyService } from '../apps/policy/src/policy.module';
+import { percentile, rawRequestReply, sortedCopy } from './raw-ceiling';
+import { printSpanBreakdown, spansSince } from './spans';
 
 const ACTIONS: PolicyAction[] = ['intent.submit', 'tool.call', 'memory.read', 'memory.write', 'agent.spawn', 'llm.call'];
 const pick = <T>(items: readonly T[], i: number) => items[i % items.length];
@@ -46,7 +48,6 @@ function requests(count: number): PolicyRequest[] {
   }));
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main() {
   const policy = new CompiledPolicy(bundleOf200());
@@ -69,15 +70,21 @@ async function main() {
     const ask = (i: number) => client.query(createMessage('CheckPolicy', sample[i % sample.length].check, origin));
     for (let i = 0; i < 200; i += 1) await ask(i); // warm-up
     const rounds = Number(process.env.BENCH_ROUND_TRIPS ?? 2_000);
+    const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+    // The ceiling: a bare core request/reply on the same server, in the same run.
+    const raw = await rawRequestReply(await client.unwrap<NatsConnector>().connection$(), rounds);
+    console.log(`raw core NATS request/reply (same server, same run), ${rounds} sequential: p50 ${fmt(raw.p50)}, p99 ${fmt(raw.p99)}`);
     const latencies: number[] = [];
+    const since = Date.now();
     for (let i = 0; i < rounds; i += 1) {
       const t = performance.now();
       await ask(i);
       latencies.push(performance.now() - t);
     }
-    latencies.sort((a, b) => a - b);
-    const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
-    console.log(`CheckPolicy over NATS (request/reply, decision appended to the event store), ${rounds} sequential: p50 ${fmt(percentile(latencies, 50))}, p95 ${fmt(percentile(latencies, 95))}, p99 ${fmt(percentile(latencies, 99))}`);
+    const sorted = sortedCopy(latencies);
+    const p50 = percentile(sorted, 50);
+    console.log(`CheckPolicy over NATS (request/reply, decision appended to the event store), ${rounds} sequential: p50 ${fmt(p50)}, p95 ${fmt(percentile(sorted, 95))}, p99 ${fmt(percentile(sorted, 99))}  (p50 ${(p50 / raw.p50).toFixed(1)}× the raw request/reply)`);
+    printSpanBreakdown('where a CheckPolicy spends its time (spans of the client and the service, this process): per call', spansSince(since), rounds);
   } finally {
     await client.close();
     await service.close();

@@ -1,5 +1,5 @@
-import { causedBy, isUuid, type AnyMessage, type MessageOf, type Provenance, type ReplyOf } from '@agentos/contracts';
-import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { EVENT_STREAMS, causedBy, isUuid, type AnyMessage, type MessageOf, type Provenance, type ReplyOf } from '@agentos/contracts';
+import { EventRecorder } from '@agentos/decider';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
 import { ServiceContext } from '@agentos/service-host';
@@ -8,12 +8,10 @@ import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { MEMORY_CONFIG } from './memory.tokens';
 import type { MemoryConfig } from './memory.config';
 import { MemoryStore, type Area } from './memory.store';
-import { NotesIndex, notesStream } from './notes-index';
+import { NotesIndex } from './notes-index';
 import { scopeRefusal } from './scope-rules';
 
 type AreaMessage = MessageOf<'WriteMemory' | 'DeleteMemory' | 'GetMemory' | 'ListMemory' | 'AppendNote' | 'SearchNotes'>;
-
-const memoryStream = ({ tenant, scope, scopeId }: Area) => `memory-${tenant}.${scope}.${scopeId}`;
 
 @Controller()
 export class MemoryHandlers {
@@ -21,7 +19,7 @@ export class MemoryHandlers {
     private readonly bus: JetStreamClientProxy,
     private readonly store: MemoryStore,
     private readonly notes: NotesIndex,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly recorder: EventRecorder,
     @Inject(MEMORY_CONFIG) private readonly config: MemoryConfig,
     private readonly service: ServiceContext,
   ) {}
@@ -59,12 +57,6 @@ export class MemoryHandlers {
     if (refused) throw new RpcException(`memory.read denied: ${refused.reason}`);
   }
 
-  /** Recorded (with the value) before it is published, so memory can be rebuilt as of any moment. */
-  private async record(stream: string, event: MessageOf<'MemoryWritten'> | MessageOf<'MemoryDeleted'> | MessageOf<'NoteAppended'>) {
-    await this.events.append(stream, [event]);
-    await this.bus.publishMessage(event);
-  }
-
   @MessagePattern('WriteMemory')
   async write(@Payload() message: MessageOf<'WriteMemory'>): Promise<ReplyOf<'WriteMemory'>> {
     const { value, expectedRevision, ttlSeconds, classification, ...address } = message.payload;
@@ -77,8 +69,9 @@ export class MemoryHandlers {
     const provenance = this.provenance(message);
     const outcome = await this.store.write({ ...address, tenant: message.tenant }, { value, classification, expiresAt, provenance }, expectedRevision);
     if (outcome.status === 'written') {
+      // Recorded with the value before the answer, so memory can be rebuilt as of any moment.
       const written = causedBy(message, 'MemoryWritten', { ...address, revision: outcome.revision, value, classification, expiresAt, provenance }, this.actor);
-      await this.record(memoryStream(this.area(message)), written);
+      await this.recorder.recordForAnswer(EVENT_STREAMS.memory(this.area(message)), [written]);
     }
     return outcome;
   }
@@ -90,15 +83,15 @@ export class MemoryHandlers {
     if (refused) return { status: 'denied', ...refused };
     const outcome = await this.store.delete({ ...address, tenant: message.tenant }, expectedRevision);
     if (outcome.status === 'written') {
-      await this.record(memoryStream(this.area(message)), causedBy(message, 'MemoryDeleted', { ...address, revision: outcome.revision, provenance: this.provenance(message) }, this.actor));
+      await this.recorder.recordForAnswer(EVENT_STREAMS.memory(this.area(message)), [causedBy(message, 'MemoryDeleted', { ...address, revision: outcome.revision, provenance: this.provenance(message) }, this.actor)]);
     }
     return outcome;
   }
 
+  /** The value is read while policy decides (one round trip less), and leaves only once the verdict allowed it. */
   @MessagePattern('GetMemory')
   async get(@Payload() message: MessageOf<'GetMemory'>): Promise<ReplyOf<'GetMemory'>> {
-    await this.readable(message);
-    const stored = await this.store.get({ ...message.payload, tenant: message.tenant });
+    const [, stored] = await Promise.all([this.readable(message), this.store.get({ ...message.payload, tenant: message.tenant })]);
     if (!stored) return { found: false };
     const { value, revision, classification, expiresAt, provenance } = stored;
     return { found: true, value, revision, classification, expiresAt, provenance };
@@ -117,7 +110,7 @@ export class MemoryHandlers {
     const { scope, scopeId, text, tags } = message.payload;
     // The note id is the request's id, so a retried append is stored once.
     const appended = causedBy(message, 'NoteAppended', { scope, scopeId, noteId: message.id, text, tags, provenance: this.provenance(message) }, this.actor);
-    await this.record(notesStream(this.area(message)), appended);
+    await this.recorder.recordForAnswer(EVENT_STREAMS.notes(this.area(message)), [appended]);
     return appended.payload;
   }
 

@@ -1,4 +1,4 @@
-import type { MessageOf, PayloadOf } from '@agentos/contracts';
+import { EVENT_STREAMS, type MessageOf, type PayloadOf } from '@agentos/contracts';
 import type { EventStore } from '@agentos/event-store';
 import MiniSearch from 'minisearch';
 import type { Area } from './memory.store';
@@ -11,8 +11,6 @@ interface AreaIndex {
   /** How many events of the notes stream are in the index. */
   seen: number;
 }
-
-export const notesStream = ({ tenant, scope, scopeId }: Area) => `notes-${tenant}.${scope}.${scopeId}`;
 
 /**
  * Notes are an append-only log per scope, kept in the event store; the search index (BM25 ranking by
@@ -33,7 +31,7 @@ export class NotesIndex {
   }
 
   private async caughtUp(area: Area): Promise<AreaIndex> {
-    const stream = notesStream(area);
+    const stream = EVENT_STREAMS.notes(area);
     let index = this.areas.get(stream);
     if (!index) {
       index = { search: new MiniSearch<Note>({ idField: 'noteId', fields: ['text', 'tags'], extractField: (doc, field) => (field === 'tags' ? doc.tags.join(' ') : String(doc[field as keyof Note])) }), notes: new Map(), seen: 0 };

@@ -1,3 +1,4 @@
+import { EVENT_STREAMS } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
@@ -114,7 +115,7 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
   private async lineage(response: ServerResponse, principal: Principal, id: string): Promise<void> {
     const workflow = await this.store.readStream(workflowStream(id));
     if (workflow.length === 0 || !canSee(principal, workflow[0].event.tenant)) return json(response, 404, { error: `unknown workflow ${id}` });
-    const memory = await this.store.readStream(`memory-${workflow[0].event.tenant}.workflow.${id}`);
+    const memory = await this.store.readStream(EVENT_STREAMS.memory({ tenant: workflow[0].event.tenant, scope: 'workflow', scopeId: id }));
     json(response, 200, lineage(workflow, memory));
   }
 

@@ -1,10 +1,10 @@
-import { causedBy, createMessage, deriveId, type AnyMessage, type MessageOf } from '@agentos/contracts';
-import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { EVENT_STREAMS, causedBy, createMessage, deriveId, type AnyMessage, type MessageOf } from '@agentos/contracts';
+import { EventRecorder } from '@agentos/decider';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
 import { ServiceContext } from '@agentos/service-host';
 import { Supervisor, loadTemplates, type AgentTemplates } from '@agentos/supervisor';
-import { Controller, Inject, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, type OnModuleDestroy } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -38,7 +38,7 @@ export class AgentSupervision implements OnModuleDestroy {
 
   constructor(
     private readonly bus: JetStreamClientProxy,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recorder: EventRecorder,
     private readonly service: ServiceContext<OrchestratorSettings>,
   ) {
     this.actor = { kind: 'service' as const, id: service.name };
@@ -81,7 +81,7 @@ export class AgentSupervision implements OnModuleDestroy {
     const verdict = await this.allowed(message, { kind: 'agent-instance', name: instanceId });
     if (verdict.effect !== 'allow') {
       const refusal = causedBy(message, 'TerminateAgentRefused', { instanceId, reason: `policy: ${verdict.reason} (rule ${verdict.rule ?? 'none'})` }, this.actor);
-      return this.record(refusal, `supervision-instance-${instanceId}`);
+      return this.record(refusal, EVENT_STREAMS.supervisedInstance(instanceId));
     }
     // Unknown here: another orchestrator instance (or nobody) supervises it.
     await this.supervisor.terminate(instanceId, reason);
@@ -109,10 +109,9 @@ export class AgentSupervision implements OnModuleDestroy {
    * In the agent's supervision history first (or the given stream), then published. Not `agent-<name>`: that is
    * the registry's, and an event-store stream has one writer.
    */
-  private async record(event: AnyMessage & { payload: { agent?: string; template?: string } }, stream = `supervision-${event.payload.agent ?? event.payload.template}`): Promise<void> {
+  private async record(event: AnyMessage & { payload: { agent?: string; template?: string } }, stream = EVENT_STREAMS.supervision(event.payload.agent ?? event.payload.template ?? '')): Promise<void> {
     try {
-      await this.store.append(stream, [event]);
-      await this.bus.publishMessage(event);
+      await this.recorder.record(stream, [event]);
     } catch (error) {
       this.service.log.error({ err: error, event: event.type }, 'supervisor event not recorded');
     }

@@ -1,31 +1,27 @@
-import { DocumentError, causedBy, type AnyMessage, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { DocumentError, EVENT_STREAMS, causedBy, type MessageOf, type ReplyOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { fold } from '@agentos/decider';
-import { JetStreamClientProxy, RefusedMessage } from '@agentos/messaging';
+import { EventRecorder, fold } from '@agentos/decider';
+import { RefusedMessage } from '@agentos/messaging';
 import { orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
 import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overrun, parsePolicyBundle, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { createHash } from 'node:crypto';
+import { AssignmentIndex } from './assignment-index';
 import { BudgetLedger } from './budget-ledger';
 import { InjectionDetectors } from './injection-detectors';
 import { PolicyState } from './policy.state';
 import { RateLimiter } from './rate-limiter';
 
-/**
- * Policy's own record of its decisions. A run's stream has one writer, the orchestrator, which records the
- * decisions about the run there itself: two writers would race on its revisions.
- */
-const decisionStream = (message: AnyMessage) => `policy-${message.tenant}`;
-
 @Controller()
 export class PolicyHandlers {
   constructor(
-    private readonly bus: JetStreamClientProxy,
     private readonly state: PolicyState,
     private readonly rateLimiter: RateLimiter,
     private readonly ledger: BudgetLedger,
+    private readonly assignments: AssignmentIndex,
+    private readonly recorder: EventRecorder,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly service: ServiceContext,
     private readonly detectors: InjectionDetectors,
@@ -33,15 +29,6 @@ export class PolicyHandlers {
 
   private get actor() {
     return { kind: 'service' as const, id: this.service.name };
-  }
-
-  /**
-   * Recorded before it is published: a crash in between re-runs the handler, which derives the
-   * same event id, so the append and the publish both de-duplicate.
-   */
-  private async record(stream: string, event: AnyMessage): Promise<void> {
-    await this.events.append(stream, [event]);
-    await this.bus.publishMessage(event);
   }
 
   private async decide(message: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): Promise<MessageOf<'PolicyDecided'>> {
@@ -61,9 +48,13 @@ export class PolicyHandlers {
     return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...(labels ? { labels } : {}), ...verdict }, this.actor);
   }
 
+  /** Both accounts read at once (two keys, one round trip of waiting); the run's overrun is named first. */
   private async budgetOverrun(budgets: Budgets, tenant: string, intentId?: string): Promise<Overrun | undefined> {
-    const workflow = intentId && budgets.workflow ? overrun(budgets, 'workflow', await this.ledger.spent('workflow', intentId)) : undefined;
-    return workflow ?? (budgets.tenant ? overrun(budgets, 'tenant', await this.ledger.spent('tenant', tenant)) : undefined);
+    const [workflow, tenantWide] = await Promise.all([
+      intentId && budgets.workflow ? this.ledger.spent('workflow', intentId) : undefined,
+      budgets.tenant ? this.ledger.spent('tenant', tenant) : undefined,
+    ]);
+    return (workflow && overrun(budgets, 'workflow', workflow)) || (tenantWide && overrun(budgets, 'tenant', tenantWide)) || undefined;
   }
 
   /**
@@ -75,31 +66,40 @@ export class PolicyHandlers {
   async usage(@Payload() message: MessageOf<'UsageRecorded'>) {
     const { budgets } = this.state.policy.bundle;
     const { intentId, tokens, cost, steps } = message.payload;
-    const run = fold(orchestrationDecider, (await this.events.readStream(workflowStream(intentId))).map((r) => r.event));
-    const refusal = usageRefusal(message, run);
+    // The index of assignments the orchestrator announced vouches for most; what it does not confirm, the run's history decides.
+    const indexed = this.assignments.of(intentId);
+    const vouched = indexed !== undefined && usageRefusal(message, indexed) === undefined;
+    const refusal = vouched ? undefined : usageRefusal(message, await this.runHistory(intentId));
     if (refusal) throw new RefusedMessage(refusal);
     // The orchestrator records the spending in the run's history (it alone writes there); policy keeps the count.
     const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];
-    for (const [scope, id] of accounts) {
-      const { before, after } = await this.ledger.add(scope, id, message.id, { tokens, cost, steps });
+    // Two keys, counted at once: each is its own compare-and-set.
+    const counted = await Promise.all(accounts.map(([scope, id]) => this.ledger.add(scope, id, message.id, { tokens, cost, steps })));
+    for (const [index, [scope, id]] of accounts.entries()) {
+      const { before, after } = counted[index];
       const over = overrun(budgets, scope, after);
       if (!over || overrun(budgets, scope, before)) continue;
       const exhausted = causedBy(message, 'BudgetExhausted', { scope, id, metric: over.metric, used: over.used, limit: over.limit }, this.actor, scope);
-      await this.record(`budgets-${message.tenant}`, exhausted);
+      await this.recorder.record(EVENT_STREAMS.budgets(message.tenant), [exhausted]);
     }
   }
 
+  private async runHistory(runId: string) {
+    return fold(orchestrationDecider, (await this.events.readStream(workflowStream(runId))).map((r) => r.event));
+  }
 
   @EventPattern('PolicyCheckRequested')
   async check(@Payload() message: MessageOf<'PolicyCheckRequested'>) {
-    await this.record(decisionStream(message), await this.decide(message));
+    const decided = await this.decide(message);
+    // A run's stream has one writer, the orchestrator, which records the decisions about the run there itself.
+    await this.recorder.record(EVENT_STREAMS.policyDecisions(message.tenant), [decided]);
   }
 
-  /** The request/reply form: the caller waits for the verdict; it is recorded all the same. */
+  /** The request/reply form: the caller waits for the verdict, which is recorded before it is answered. */
   @MessagePattern('CheckPolicy')
   async checkNow(@Payload() message: MessageOf<'CheckPolicy'>): Promise<ReplyOf<'CheckPolicy'>> {
     const decided = await this.decide(message);
-    await this.record(decisionStream(message), decided);
+    await this.recorder.recordForAnswer(EVENT_STREAMS.policyDecisions(message.tenant), [decided]);
     return decided.payload;
   }
 
@@ -111,10 +111,10 @@ export class PolicyHandlers {
       const bundle = parsePolicyBundle(yaml, source);
       await this.state.publishBundle(yaml);
       const sha256 = createHash('sha256').update(yaml).digest('hex');
-      await this.record('policy-bundles', causedBy(message, 'PolicyBundlePublished', { version: bundle.version, sha256, rules: bundle.rules.length }, this.actor));
+      await this.recorder.record(EVENT_STREAMS.policyBundles(), [causedBy(message, 'PolicyBundlePublished', { version: bundle.version, sha256, rules: bundle.rules.length }, this.actor)]);
     } catch (error) {
       if (!(error instanceof DocumentError)) throw error;
-      await this.record('policy-bundles', causedBy(message, 'PolicyBundleRejected', { source, problems: error.problems }, this.actor));
+      await this.recorder.record(EVENT_STREAMS.policyBundles(), [causedBy(message, 'PolicyBundleRejected', { source, problems: error.problems }, this.actor)]);
     }
   }
 
@@ -130,7 +130,7 @@ export class PolicyHandlers {
     const action = result.flagged ? onFlag : 'pass';
     if (result.flagged) {
       const flagged = causedBy(message, 'ContentFlagged', { intentId, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200), detectors }, this.actor);
-      await this.record(`screening-${message.tenant}`, flagged);
+      await this.recorder.recordForAnswer(EVENT_STREAMS.screening(message.tenant), [flagged]);
     }
     const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;
     return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version, detectors };
@@ -152,13 +152,13 @@ export class PolicyHandlers {
   @EventPattern('ActivateKillSwitch')
   async activate(@Payload() message: MessageOf<'ActivateKillSwitch'>) {
     await this.state.activate({ ...message.payload, activatedAt: message.occurredAt, activatedBy: `${message.actor.kind}:${message.actor.id}` });
-    await this.record('kill-switches', causedBy(message, 'KillSwitchActivated', message.payload, this.actor));
+    await this.recorder.record(EVENT_STREAMS.killSwitches(), [causedBy(message, 'KillSwitchActivated', message.payload, this.actor)]);
   }
 
   @EventPattern('ReleaseKillSwitch')
   async release(@Payload() message: MessageOf<'ReleaseKillSwitch'>) {
     await this.state.release(message.payload.scope, message.payload.target);
-    await this.record('kill-switches', causedBy(message, 'KillSwitchReleased', message.payload, this.actor));
+    await this.recorder.record(EVENT_STREAMS.killSwitches(), [causedBy(message, 'KillSwitchReleased', message.payload, this.actor)]);
   }
 
   @MessagePattern('ListKillSwitches')

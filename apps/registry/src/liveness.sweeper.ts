@@ -1,8 +1,8 @@
-import { causedBy, createMessage, type MessageOf } from '@agentos/contracts';
-import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { EVENT_STREAMS, causedBy, createMessage, type MessageOf } from '@agentos/contracts';
+import { EventRecorder } from '@agentos/decider';
 import { JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
 import { ServiceContext } from '@agentos/service-host';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AgentCatalogue } from './agent-catalogue';
 import type { RegistrySettings } from './registry.settings';
 
@@ -20,7 +20,7 @@ export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly catalogue: AgentCatalogue,
     private readonly bus: JetStreamClientProxy,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recorder: EventRecorder,
     private readonly service: ServiceContext<RegistrySettings>,
   ) {
     // AGENTOS_LIVENESS_TIMEOUT_MS of silence marks an instance down.
@@ -68,8 +68,7 @@ export class LivenessSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async announce(event: MessageOf<'AgentInstanceDropped'>): Promise<void> {
-    await this.store.append(`agent-${event.payload.name}`, [event]);
-    await this.bus.publishMessage(event);
+    await this.recorder.record(EVENT_STREAMS.agent(event.payload.name), [event]);
     this.service.log.warn({ agent: event.payload.name, instanceId: event.payload.instanceId, reason: event.payload.reason }, 'agent instance down');
   }
 

@@ -1,8 +1,8 @@
-import { causedBy, type MessageOf, type ReplyOf } from '@agentos/contracts';
-import { EVENT_STORE, type EventStore } from '@agentos/event-store';
+import { EVENT_STREAMS, causedBy, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { EventRecorder } from '@agentos/decider';
 import { JetStreamClientProxy, JetStreamContext } from '@agentos/messaging';
 import { ServiceContext } from '@agentos/service-host';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AgentCatalogue } from './agent-catalogue';
 import { AgentClaims } from './agent-claims';
@@ -22,7 +22,7 @@ export class RegistryHandlers {
     private readonly catalogue: AgentCatalogue,
     private readonly claims: AgentClaims,
     private readonly liveness: LivenessSweeper,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recorder: EventRecorder,
     private readonly service: ServiceContext<RegistrySettings>,
   ) {
     this.owners = service.settings.AGENTOS_REGISTRY_OWNERS;
@@ -54,8 +54,7 @@ export class RegistryHandlers {
 
   /** Appended to the agent's history first, then published. */
   private async record(decision: MessageOf<'AgentRegistered'> | MessageOf<'AgentRegistrationRejected'>) {
-    await this.store.append(`agent-${decision.payload.name}`, [decision]);
-    await this.bus.publishMessage(decision);
+    await this.recorder.record(EVENT_STREAMS.agent(decision.payload.name), [decision]);
   }
 
   @EventPattern('AgentHeartbeatSent')

@@ -23,3 +23,4 @@ export * from './as-recorded';
 export * from './buckets';
 export * from './wire-contract';
 export * from './rejection';
+export * from './event-streams';

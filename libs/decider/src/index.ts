@@ -1,2 +1,3 @@
 export * from './decider';
+export * from './record';
 export * from './run-decision';

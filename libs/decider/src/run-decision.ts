@@ -1,6 +1,7 @@
 import { CATALOG, SYSTEM_TENANT, causedBy, type Actor, type AnyMessage, type Envelope } from '@agentos/contracts';
 import type { EventStore } from '@agentos/event-store';
 import { fold, type Decider } from './decider';
+import { recordEvents } from './record';
 
 export interface DecisionRun<Input, State> {
   store: EventStore;
@@ -43,13 +44,12 @@ export async function runDecision<Input, State>(run: DecisionRun<Input, State>):
   const recordCause = CATALOG[run.cause.type].kind === 'event' && ofThisTenant && !history.some((event) => event.id === run.cause.id);
   const expectedRevision = history.length === 0 ? 'no_stream' : history.length - 1;
   if (events.length === 0) {
-    if (recordCause && history.length > 0) await run.store.append(run.stream, [run.cause], { expectedRevision });
+    if (recordCause && history.length > 0) await recordEvents(run, run.stream, [], { historyOnly: [run.cause], expectedRevision });
     return [];
   }
   // The input goes into the history too (with the cause inside it): a replay re-runs the decider on it.
   const recordedInput = ofStream(causedBy(run.cause, 'DecisionInputRecorded', { decider: run.decider.name, causeId: run.cause.id, input }, run.actor, 'input'));
-  const toAppend = [...(recordCause ? [run.cause] : []), recordedInput, ...events];
-  await run.store.append(run.stream, toAppend, { expectedRevision });
-  await run.publish(events as AnyMessage[]);
+  const historyOnly = [...(recordCause ? [run.cause] : []), recordedInput];
+  await (await recordEvents(run, run.stream, events as AnyMessage[], { historyOnly, expectedRevision })).published;
   return events;
 }

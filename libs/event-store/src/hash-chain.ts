@@ -1,12 +1,12 @@
 import { parseMessage, type Envelope } from '@agentos/contracts';
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import { InvalidEventError, type RecordedEvent } from './port';
 import type { CommitSignature } from './signing/commit-signature';
 
 /** SHA-256 over the RFC 8785 canonical JSON of the previous hash and the whole envelope. */
 export function eventHash(prevHash: string, event: Envelope): string {
-  return createHash('sha256').update(canonicalize({ prevHash, event }) as string).digest('hex');
+  return hash('sha256', canonicalJson({ prevHash, event }), 'hex');
 }
 
 export interface ChainedEvent {

@@ -1,3 +1,4 @@
+export * from './canonical-json';
 export * from './hash-chain';
 export * from './in-memory.event-store';
 export * from './jetstream.event-store';

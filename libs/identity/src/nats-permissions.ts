@@ -111,7 +111,8 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     consumes: ['UsageRecorded', 'PolicyCheckRequested', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
     answers: ['CheckPolicy', 'ScreenContent', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
     asks: [],
-    follows: [],
+    // Who holds which task, so a usage record is checked without reading the run's history (apps/policy assignment-index.ts).
+    follows: ['TaskAssigned'],
     buckets: ['agentos_policy', 'agentos_kill_switches', 'agentos_budgets', 'agentos_rate_limits', 'agentos_tenant_keys'],
     eventStore: 'write',
   },

@@ -1,5 +1,5 @@
 import type { CallApproval } from './call-approvals';
-import { MAIN_STEP, type ContentLabel, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
+import { EVENT_STREAMS, MAIN_STEP, type ContentLabel, type Envelope, type MessageOf, type PayloadOf, type Priority, type WorkflowDefinition } from '@agentos/contracts';
 
 export type RunKind = 'intent' | 'workflow';
 export type RunStatus = 'new' | 'awaiting-policy' | 'awaiting-approval' | 'running' | 'completed' | 'rejected' | 'failed' | 'cancelled';
@@ -59,7 +59,7 @@ export interface RunState {
 export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {}, approvals: {} };
 
 /** The event-store stream of a run (intent or workflow). */
-export const workflowStream = (runId: string) => `workflow-${runId}`;
+export const workflowStream = EVENT_STREAMS.run;
 
 /** Intents are one-step runs; their agents used to retry a task three times, and still do. */
 export const INTENT_STEP_DEFAULTS = { timeoutMs: 10 * 60_000, retries: { max: 2, initialBackoffMs: 250, maxBackoffMs: 10_000 } };

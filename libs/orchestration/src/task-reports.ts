@@ -9,6 +9,9 @@ interface Claim extends Pick<Envelope, 'type' | 'tenant' | 'actor'> {
   payload: { taskId: string; intentId: string; agent: string; instanceId?: string };
 }
 
+/** What a claim is checked against: the run's tenant and who its tasks were handed to (all a run's history or an index of its assignments need to hold). */
+export type RunAssignments = Pick<RunState, 'tenant' | 'assignments'>;
+
 /** An agent's actor id is `<name>@<version>`. */
 const agentNameOf = (actorId: string) => actorId.split('@')[0];
 
@@ -17,7 +20,7 @@ const agentNameOf = (actorId: string) => actorId.split('@')[0];
  * handed to. The envelope's tenant and actor are authenticated by the broker; the payload is only what
  * the sender says, so it must agree with the sender and with the run's own record of the assignment.
  */
-function claimRefusal(claim: Claim, state: RunState): string | undefined {
+function claimRefusal(claim: Claim, state: RunAssignments): string | undefined {
   const { taskId, intentId, instanceId, agent } = claim.payload;
   const about = `${claim.type} for task ${taskId} from ${claim.actor.kind}:${claim.actor.id}${instanceId ? ` instance ${instanceId}` : ''}`;
   const holders = state.assignments[taskId] ?? [];
@@ -39,7 +42,7 @@ export const reportRefusal = (report: TaskReport, state: RunState): string | und
  * Spending is charged to a run only by an agent that was handed one of its tasks (any of its holders:
  * an instance that lost the task still spent), in the run's tenant. UsageRecorded names no instance.
  */
-export const usageRefusal = (usage: MessageOf<'UsageRecorded'>, state: RunState): string | undefined => claimRefusal(usage, state);
+export const usageRefusal = (usage: MessageOf<'UsageRecorded'>, state: RunAssignments): string | undefined => claimRefusal(usage, state);
 
 /** A report to apply: from the instance holding the task's current attempt. */
 export function fromCurrentHolder(report: TaskReport, state: RunState): boolean {

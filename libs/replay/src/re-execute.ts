@@ -1,7 +1,6 @@
 import { asRecorded, parsePayload, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { Decider, Decision } from '@agentos/decider';
-import type { RecordedEvent } from '@agentos/event-store';
-import canonicalize from 'canonicalize';
+import { canonicalJson, type RecordedEvent } from '@agentos/event-store';
 
 export interface Divergence {
   /** Revision of the recorded input whose decisions differ. */
@@ -14,7 +13,7 @@ export interface Divergence {
 
 export type ReExecution = { decisions: number; divergence?: Divergence };
 
-const same = (a: Decision[], b: Decision[]) => canonicalize(a) === canonicalize(b);
+const same = (a: Decision[], b: Decision[]) => canonicalJson(a) === canonicalJson(b);
 
 /**
  * Runs the decider again on every recorded input, against the state folded from the history before

@@ -1,8 +1,6 @@
-import type { Envelope, MessageOf } from '@agentos/contracts';
+import { RUN_STREAM_PREFIX, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { RecordedEvent } from '@agentos/event-store';
 import { runOutcome, type RunOutcome } from './outcome';
-
-const PREFIX = 'workflow-';
 
 /** One run as `workflows ls` lists it. */
 export interface WorkflowRow {
@@ -35,8 +33,8 @@ function nameOf(first: Envelope): string | undefined {
 export function workflowRows(records: readonly RecordedEvent[]): WorkflowRow[] {
   const byRun = new Map<string, Envelope[]>();
   for (const record of records) {
-    if (!record.stream.startsWith(PREFIX)) continue;
-    const id = record.stream.slice(PREFIX.length);
+    if (!record.stream.startsWith(RUN_STREAM_PREFIX)) continue;
+    const id = record.stream.slice(RUN_STREAM_PREFIX.length);
     const events = byRun.get(id) ?? [];
     events.push(record.event);
     byRun.set(id, events);

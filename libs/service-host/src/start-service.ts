@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { EVENT_STORE, eventStoreFromEnv } from '@agentos/event-store';
+import { EventRecorder } from '@agentos/decider';
+import { EVENT_STORE, eventStoreFromEnv, type EventStore } from '@agentos/event-store';
 import { effectiveSettings, parseSettings, type SettingsSchema } from '@agentos/config';
 import { JetStreamClientProxy, JetStreamServer, Lease, NatsConnector, PermanentFailureFilter, natsSettingsOf, startTracing, type RetryPolicy } from '@agentos/messaging';
 import { hostname } from 'node:os';
@@ -74,12 +75,19 @@ export async function startService(definition: ServiceDefinition, options: Start
       // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection; appends signed with the
       // service's key, tenant data sealed with the tenant's key.
       { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, eventStoreKeys) },
+      // The one record path (append, then publish) of every handler of this service.
+      {
+        provide: EventRecorder,
+        inject: [EVENT_STORE, JetStreamClientProxy],
+        useFactory: (store: EventStore, bus: JetStreamClientProxy) =>
+          new EventRecorder({ store, publish: (events) => bus.publishAll(events) }, (error, events) => log.error({ err: error, events: events.map((e) => e.id) }, 'recorded events not published')),
+      },
       // Nest calls this on app.close(): the health port is freed with the app.
       { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
       // Handed on once the app has stopped, so a standing-by replica takes over without waiting out the lease.
       { provide: 'LEASE', useValue: { onApplicationShutdown: () => lease?.release() } },
     ],
-    exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE],
+    exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE, EventRecorder],
     imports: [definition.module],
   };
   try {

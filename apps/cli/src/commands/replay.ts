@@ -1,4 +1,4 @@
-import type { Envelope } from '@agentos/contracts';
+import { EVENT_STREAMS, type Envelope } from '@agentos/contracts';
 import type { Decider } from '@agentos/decider';
 import { readKeyRing, verifyChain, verifyStream } from '@agentos/event-store';
 import { memoryAsOf } from '@agentos/memory-projection';
@@ -52,7 +52,7 @@ export async function replay(session: Session, workflowId: string, options: Repl
   if (options.at) {
     const state = stateAt(records, options.at);
     const first = records[0].event as Envelope;
-    const memoryEvents = (await session.store.readStream(`memory-${first.tenant}.workflow.${workflowId}`)).map((r) => r.event);
+    const memoryEvents = (await session.store.readStream(EVENT_STREAMS.memory({ tenant: first.tenant, scope: 'workflow', scopeId: workflowId }))).map((r) => r.event);
     const memory = Object.fromEntries([...memoryAsOf(memoryEvents, state.at)].map(([key, v]) => [key, v.value]));
     out.line(`\nstate at #${state.revision} (${state.at}): ${state.state.status}; spent ${JSON.stringify(state.spent)}; memory ${JSON.stringify(memory)}`);
     out.line(formatSteps(state.state).join('\n'));
