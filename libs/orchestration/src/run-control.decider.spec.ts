@@ -59,7 +59,7 @@ const pause = (ms: number) => controlInput('PauseRuns', { select: { kind: 'run',
 const resume = (ms: number) => controlInput('ResumeRuns', { select: { kind: 'run', runId }, reason: 'fixed' }, ms);
 const retry = (ms: number) => controlInput('RetryRun', { runId }, ms);
 const refused = (command: string, reason: string) => [{ type: 'RunCommandRefused', payload: { runId, command, refusedFor: 'user:oncall', reason } }];
-const checked = (stepId: string, capability: string, attempt = 1) => ({
+const checked = (stepId: string, capability: string, attempt = 1, readsFrom = 'charge') => ({
   type: 'PolicyCheckRequested',
   payload: {
     requestId: attempt === 1 ? stepPolicyRequestIdOf(runId, stepId) : deriveId(runId, 'policy', 'step', stepId, String(attempt)),
@@ -68,6 +68,8 @@ const checked = (stepId: string, capability: string, attempt = 1) => ({
     subject: { owner: 'alice' },
     resource: { kind: 'capability', name: capability },
     context: { step: stepId },
+    // The step reads an earlier step's output (the charge's, in the order): the check carries where its input came from.
+    labels: [{ origin: 'agent_output', source: `step:${readsFrom}` }],
   },
 });
 
@@ -241,7 +243,7 @@ describe('orchestration decider: run control', () => {
       expect(when(given(...waiting), signal('go', { note: 'fragile' }, 10_000))).toEqual([
         { type: 'SignalReceived', payload: { runId, stepId: 'approve', signal: 'go', sentBy: 'user:oncall', data: { note: 'fragile' } } },
         { type: 'StepCompleted', payload: { workflowId: runId, stepId: 'approve', taskId: waitId, attempt: 1, output: { note: 'fragile' } } },
-        checked('ship', 'ship'),
+        checked('ship', 'ship', 1, 'approve'),
       ]);
       const shipping = given(...waiting, signal('go', { note: 'fragile' }, 10_000));
       expect(when(shipping, allowed('ship', 'ship', 10_500))[0]).toMatchObject({ type: 'TaskQueued', payload: { stepId: 'ship', input: { note: 'fragile' } } });
