@@ -26,6 +26,8 @@ export const EVENT_STREAMS = {
   supervision: (agentOrTemplate: string) => `supervision-${agentOrTemplate}`,
   /** Refused terminations of one instance: the orchestrator's supervisor's. */
   supervisedInstance: (instanceId: string) => `supervision-instance-${instanceId}`,
+  /** A schedule's life and every tick it fired: the orchestrator's. */
+  schedule: (scheduleId: string) => `schedule-${scheduleId}`,
 } as const;
 
 /** What every run stream's name starts with (listing runs reads the streams by it). */

@@ -1,4 +1,4 @@
-import { deriveId, SYSTEM_TENANT, type Envelope, type MessageOf, type PayloadOf, type WorkflowDefinition } from '@agentos/contracts';
+import { deriveId, EVENT_STREAMS, SYSTEM_TENANT, type Envelope, type MessageOf, type PayloadOf, type WorkflowDefinition } from '@agentos/contracts';
 import { decision, type Decider, type Decision } from '@agentos/decider';
 import { CronExpressionParser } from 'cron-parser';
 
@@ -25,7 +25,7 @@ export interface ScheduleState {
 }
 
 /** The event-store stream of a schedule. */
-export const scheduleStream = (scheduleId: string) => `schedule-${scheduleId}`;
+export const scheduleStream = EVENT_STREAMS.schedule;
 
 const sender = (message: Envelope) => `${message.actor.kind}:${message.actor.id}`;
 

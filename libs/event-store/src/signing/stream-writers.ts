@@ -3,8 +3,8 @@
  * service's key fails verification: a compromised registry key cannot forge a workflow's history.
  */
 export const STREAM_WRITERS: Readonly<Record<string, readonly string[]>> = {
-  orchestrator: ['workflow-', 'supervision-'],
-  policy: ['policy-', 'budgets-', 'screening-'],
+  orchestrator: ['workflow-', 'supervision-', 'schedule-'],
+  policy: ['policy-', 'budgets-', 'screening-', 'kill-switches'],
   memory: ['memory-', 'notes-'],
   registry: ['agent-'],
   // The anchor log (libs/event-store/src/audit): written by the audit job, whose key no service holds.
