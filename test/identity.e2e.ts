@@ -154,6 +154,7 @@ function queryFixture(type: MessageType, tenant: string, actor: Actor): AnyMessa
     ListMemory: { scope: 'tenant', scopeId: 'globex' },
     AppendNote: { scope: 'tenant', scopeId: 'globex', text: 'planted' },
     SearchNotes: { scope: 'tenant', scopeId: 'globex', query: 'plans' },
+    GetCallApproval: { intentId: newId(), approvalId: newId() },
   };
   if (!(type in payloads)) throw new Error(`no fixture for query ${type}`);
   return createMessage(type, payloads[type] as never, { tenant, actor }) as AnyMessage;

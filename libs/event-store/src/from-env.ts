@@ -9,11 +9,12 @@ import type { TenantDataCipher } from './tenant-data/tenant-data-cipher';
 export const EVENT_STORE = Symbol('EventStore');
 
 /**
- * EventStoreDB when ESDB_URL (an esdb:// connection string) is set; otherwise the embedded JetStream store, which
- * for a service is the sole writer of the streams it appends to (each stream has one writing service). With a
+ * EventStoreDB when ESDB_URL (an esdb:// connection string) is set; otherwise the embedded JetStream store. With a
  * signer, every append is signed with the service's key; with a tenant-data cipher (JetStream only, so far), tenant
- * data is sealed with its tenant's key.
+ * data is sealed with its tenant's key. `soleWriter`: this process is the only writer of the streams it appends to
+ * (a service that runs one active replica), so it may read them from memory; replicas that write the same streams
+ * must read each other's appends from the server.
  */
-export function eventStoreFromEnv(env: NodeJS.ProcessEnv, connector: NatsConnector, keys: { signer?: EventSigner; tenantData?: TenantDataCipher } = {}): EventStore {
-  return env.ESDB_URL ? EventStoreDbEventStore.fromConnectionString(env.ESDB_URL, keys.signer) : new JetStreamEventStore(connector, { soleWriter: true, ...keys });
+export function eventStoreFromEnv(env: NodeJS.ProcessEnv, connector: NatsConnector, options: { signer?: EventSigner; tenantData?: TenantDataCipher; soleWriter?: boolean } = {}): EventStore {
+  return env.ESDB_URL ? EventStoreDbEventStore.fromConnectionString(env.ESDB_URL, options.signer) : new JetStreamEventStore(connector, options);
 }

@@ -74,7 +74,8 @@ export async function startService(definition: ServiceDefinition, options: Start
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
       // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection; appends signed with the
       // service's key, tenant data sealed with the tenant's key.
-      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, eventStoreKeys) },
+      // The one active replica of a oneActive service is its streams' only writer: it reads them from memory.
+      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, { ...eventStoreKeys, soleWriter: definition.oneActive === true }) },
       // The one record path (append, then publish) of every handler of this service.
       {
         provide: EventRecorder,

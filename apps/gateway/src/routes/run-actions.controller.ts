@@ -42,19 +42,19 @@ export class RunActionsController {
   }
 
   /**
-   * There is no cancel command yet: a run is stopped with a kill switch scoped to it (ActivateKillSwitch, scope
-   * workflow), which fails the run, refuses its new work and cancels its running task. So only operators cancel.
+   * CancelRun, as `agentos runs cancel` sends it: running tasks are aborted, declared compensations run, and the
+   * run ends cancelled naming who and why. Operators cancel (the NATS permissions say so too).
    */
   @Post(':id/cancel')
-  @Route({ summary: 'Cancel a running run (a kill switch scoped to it)', roles: OPERATORS, body: CancelRequest, ok: { status: 202, schema: Sent }, problems: [400, 403, 404, 409], idempotent: true })
+  @Route({ summary: 'Cancel a running run (its running tasks aborted, its compensations run)', roles: OPERATORS, body: CancelRequest, ok: { status: 202, schema: Sent }, problems: [400, 403, 404, 409], idempotent: true })
   async cancel(@Req() request: Request, @Res() response: Response, @Param('id') id: string): Promise<void> {
     const principal = this.context.access.admit(request, OPERATORS);
     const body = await jsonBody(request, CancelRequest);
     const answer = await this.idempotency.once(request, principal, body, async () => {
       const phase = await this.phase(principal, id);
-      if (['completed', 'failed', 'rejected'].includes(phase)) throw conflict(`run ${id} has ended (${phase}): nothing to cancel`);
+      if (['completed', 'failed', 'rejected', 'cancelled'].includes(phase)) throw conflict(`run ${id} has ended (${phase}): nothing to cancel`);
       const key = this.idempotency.keyOf(request);
-      const command = createMessage('ActivateKillSwitch', { scope: 'workflow', target: id, reason: `${body.reason} (${principal.name})` }, this.bus.origin(principal, this.idempotency.commandId(principal, key, 'cancel')));
+      const command = createMessage('CancelRun', { runId: id, reason: body.reason }, this.bus.origin(principal, this.idempotency.commandId(principal, key, 'cancel')));
       await this.bus.client(principal).publishMessage(command);
       return { status: 202, body: { sent: command.type, messageIds: [command.id] } };
     });
