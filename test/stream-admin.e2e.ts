@@ -1,6 +1,6 @@
 import { createMessage, newId } from '@agentos/contracts';
 import { EVENT_STORE_STREAM, JetStreamEventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, MessagePublisher, bootstrapTopology } from '@agentos/messaging';
+import { JetStreamClientProxy, Lease, MessagePublisher, bootstrapTopology } from '@agentos/messaging';
 import { agentUser, startNatsServer, type NatsServerHandle } from '@agentos/testing';
 import type { JetStreamManager } from 'nats';
 import { principalConnections } from './principal-connections';
@@ -32,6 +32,8 @@ describe('stream settings belong to the admin, against a real nats-server with a
     await expect(new JetStreamClientProxy(as('registry')).connect()).rejects.toThrow(/stream AGENTOS_COMMANDS does not exist: run `agentos bootstrap`/);
     await expect(as('memory').kv('agentos_memory')).rejects.toThrow(/stream KV_agentos_memory does not exist: run `agentos bootstrap`/);
     await expect(new JetStreamEventStore(as('orchestrator'), { retryAttempts: 1 }).readStream('any')).rejects.toThrow(/stream AGENTOS_EVENT_STORE does not exist/);
+    // A one-active service does not stand by for ever on a leases bucket that is not there.
+    await expect(new Lease(() => as('orchestrator').kv('agentos_leases'), { key: 'orchestrator', holder: 'o-1', ttlMs: 1_000 }).acquire()).rejects.toThrow(/stream KV_agentos_leases does not exist: run `agentos bootstrap`/);
     // Nothing was created on the way.
     const names = await (await as('admin').manager$()).streams.names().next();
     expect(names).toEqual([]);

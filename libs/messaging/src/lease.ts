@@ -1,6 +1,7 @@
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLog, type Log } from './log';
+import { MissingStreamError } from './stream-check';
 
 export interface LeaseOptions {
   /** The key in the leases bucket, e.g. the service's name: one holder per key. */
@@ -78,6 +79,8 @@ export class Lease {
           break;
         }
       } catch (error) {
+        // No leases bucket: bootstrap has not run, which waiting does not cure (the service refuses to start, naming it).
+        if (error instanceof MissingStreamError) throw error;
         if (!lostTheRace(error)) this.log.warn({ lease: key, err: (error as Error).message }, 'lease not reachable; trying again');
       }
       await sleep(ttlMs / 3, undefined, { signal: this.stopped.signal }).catch(() => undefined);
