@@ -108,6 +108,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     return app;
   } catch (error) {
     await health?.close();
+    await lease?.release(); // a replica that could not start hands the lease on at once
     throw error;
   }
 }
