@@ -157,6 +157,18 @@ describe('orchestration decider: intents', () => {
     it('given no approval request, when an approval arrives, then nothing is decided', () => {
       expect(when(given(submit), approveInput(intentId, 3_000, { catalogue }))).toEqual([]);
     });
+
+    it('refuses outright an approval or rejection from an approver of another tenant, and one for a run that does not exist', () => {
+      const foreign = (type: 'ApproveIntent' | 'RejectIntent'): RunInput =>
+        type === 'ApproveIntent'
+          ? { kind: 'approve', message: message('ApproveIntent', { intentId }, 2_000, { kind: 'user', id: 'mallory' }, 'globex'), catalogue, killSwitches: [] }
+          : { kind: 'reject', message: message('RejectIntent', { intentId }, 2_000, { kind: 'user', id: 'mallory' }, 'globex') };
+      for (const type of ['ApproveIntent', 'RejectIntent'] as const) {
+        expect(refusalOf(foreign(type), stateOf(awaiting()))).toBe(`${type} for run ${intentId} from tenant globex, but the run belongs to another tenant`);
+      }
+      expect(refusalOf(approveInput(intentId, 2_000, { catalogue }), stateOf(awaiting()))).toBeUndefined();
+      expect(refusalOf(approveInput(intentId, 2_000, { catalogue }), orchestrationDecider.initialState)).toBe(`ApproveIntent for run ${intentId}: no such run`);
+    });
   });
 
   describe('kill switches', () => {

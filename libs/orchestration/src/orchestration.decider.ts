@@ -238,7 +238,9 @@ export function refusalOf(input: RunInput, state: RunState): string | undefined 
   if (input.kind === 'task-completed' || input.kind === 'task-failed') return reportRefusal(input.message, state);
   if (input.kind === 'control') return controlRefusal(input.message, runOf(input.message), state);
   if (input.kind === 'call-parked') return reportRefusal(input.message, state);
-  if ((input.kind === 'approve' || input.kind === 'reject') && input.message.payload.approvalId) return controlRefusal(input.message, input.message.payload.intentId, state);
+  // An approval, of the run or of a call parked in it, comes from the run's tenant (or the platform): an approver of
+  // another tenant may not release or kill this tenant's run.
+  if (input.kind === 'approve' || input.kind === 'reject') return controlRefusal(input.message, input.message.payload.intentId, state);
   return input.kind === 'recorded' && input.message.type === 'UsageRecorded' ? usageRefusal(input.message, state) : undefined;
 }
 
