@@ -86,7 +86,8 @@ describe('orchestration decider: run control', () => {
       expect(when(given(...compensating), timerInput(runId, 'deadline', 'ship', 1, 70_000))).toEqual([]);
       expect(eventsOf(given(...compensating), 'TaskQueued').at(-1)?.payload).toMatchObject({ stepId: 'refund', input: { charge: 'ch_1', why: null } });
       expect(when(given(...compensating), completedInput(runId, 'refund', 1, { refunded: 42 }, 7_000, refunder))).toEqual([
-        { type: 'StepCompleted', payload: { workflowId: runId, stepId: 'refund', taskId: taskIdOf(runId, 'refund', 1), attempt: 1, output: { refunded: 42 } } },
+        // The refund read the charge's output: that stays on its own.
+        { type: 'StepCompleted', payload: { workflowId: runId, stepId: 'refund', taskId: taskIdOf(runId, 'refund', 1), attempt: 1, output: { refunded: 42 }, labels: [{ origin: 'agent_output', source: 'step:charge' }] } },
         { type: 'RunCancelled', payload: { runId, cancelledBy: 'user:oncall', reason: 'wrong customer', compensatedBy: ['refund'] } },
       ]);
       expect(stateOf(given(...compensating, completedInput(runId, 'refund', 1, { refunded: 42 }, 7_000, refunder))).status).toBe('cancelled');

@@ -144,7 +144,9 @@ export function advance(state: RunState, now: number): Decision[] {
 export function stepSucceeded(state: RunState, stepId: string, taskId: string, output: unknown, now: number, labels?: ContentLabel[]): Decision[] {
   const step = state.steps[stepId];
   if (state.kind === 'intent') return [decision('IntentCompleted', { intentId: state.runId!, taskId, output })];
-  const completed = decision('StepCompleted', { workflowId: state.runId!, stepId, taskId, attempt: step.attempt, output, ...(labels ? { labels } : {}) });
+  // What the step was given taints its output whatever its agent reports: a report cannot launder untrusted input.
+  const carried = mergeLabels(step.inputLabels, labels);
+  const completed = decision('StepCompleted', { workflowId: state.runId!, stepId, taskId, attempt: step.attempt, output, ...(carried.length > 0 ? { labels: carried } : {}) });
   if (state.cancellation) return [completed, ...cancelledOnceCompensated(applied(state, [completed]))];
   if (isCompensation(state, stepId) && state.failure) {
     return [completed, failRun(state, `step ${state.failure.step} failed: ${state.failure.error}`, { failedStep: state.failure.step, compensatedBy: stepId })];

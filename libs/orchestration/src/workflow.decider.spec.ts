@@ -133,7 +133,11 @@ const queued = (stepId: string, capability: string, input: Record<string, unknow
     ...(from.length > 0 ? { inputLabels: from.map((id) => ({ origin: 'agent_output', source: `step:${id}` })) } : {}),
   },
 });
-const stepCompleted = (stepId: string, output: unknown, attempt = 1) => ({ type: 'StepCompleted', payload: { workflowId, stepId, taskId: taskIdOf(workflowId, stepId, attempt), attempt, output } });
+/** `from`: the steps whose outputs the step read; its input's labels stay on its output, whatever its agent reports. */
+const stepCompleted = (stepId: string, output: unknown, { attempt = 1, from = [] as string[] } = {}) => ({
+  type: 'StepCompleted',
+  payload: { workflowId, stepId, taskId: taskIdOf(workflowId, stepId, attempt), attempt, output, ...(from.length > 0 ? { labels: from.map((id) => ({ origin: 'agent_output', source: `step:${id}` })) } : {}) },
+});
 
 describe('orchestration decider: workflows', () => {
   describe('starting a run', () => {
@@ -292,7 +296,7 @@ describe('orchestration decider: workflows', () => {
 
     it('given a run without `output:`, when the last step completes, then the workflow completes with the outputs of the leaves', () => {
       const writing = given(...reportAllowed, ran('research', research, 10_000), ran('facts', facts, 20_000), stepAllowed('write', 'write', 21_000), assigned('write', 22_000, writer));
-      expect(when(writing, done('write', { text: 'Llamas.' }, 30_000, writer))).toEqual([stepCompleted('write', { text: 'Llamas.' }), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: { text: 'Llamas.' } } } }]);
+      expect(when(writing, done('write', { text: 'Llamas.' }, 30_000, writer))).toEqual([stepCompleted('write', { text: 'Llamas.' }, { from: ['research', 'facts'] }), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: { text: 'Llamas.' } } } }]);
       const twoLeaves = workflow('name: two', 'steps:', '  - id: research', '    capability: research', '  - id: write', '    capability: write', '    needs: [research]', '  - id: review', '    capability: review', '    needs: [research]');
       const reviewing = given(
         run(twoLeaves),
@@ -311,7 +315,7 @@ describe('orchestration decider: workflows', () => {
       const writing = given(run(chain), allow(), stepAllowed('research', 'research'), ran('research', research, 10_000), stepAllowed('write', 'write', 11_000), assigned('write', 12_000, writer));
       expect(eventsOf(writing, 'TaskQueued').at(-1)?.payload).toEqual(queued('write', 'write', { notes: 'llamas are woolly' }, 11_000, { from: ['research'] }).payload);
       expect(when(writing, done('write', { text: 'Llamas.', words: 12 }, 20_000, writer))).toEqual([
-        stepCompleted('write', { text: 'Llamas.', words: 12 }),
+        stepCompleted('write', { text: 'Llamas.', words: 12 }, { from: ['research'] }),
         { type: 'WorkflowCompleted', payload: { workflowId, output: { article: 'Llamas.', topic: 'llamas', summary: 'about llamas: 12 words' } } },
       ]);
     });
@@ -367,7 +371,7 @@ describe('orchestration decider: workflows', () => {
       ]);
       expect(when(given(...started, failed('research', 'no sources', 10_000)), stepAllowed('write', 'write', 11_000))).toEqual([queued('write', 'write', { notes: null, line: 'notes: ' }, 11_000, { from: ['research'] })]);
       const writing = given(...started, failed('research', 'no sources', 10_000), stepAllowed('write', 'write', 11_000), assigned('write', 12_000, writer));
-      expect(when(writing, done('write', 'short', 20_000, writer))).toEqual([stepCompleted('write', 'short'), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: 'short' } } }]);
+      expect(when(writing, done('write', 'short', 20_000, writer))).toEqual([stepCompleted('write', 'short', { from: ['research'] }), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: 'short' } } }]);
     });
 
     it('fail: the step and the workflow fail naming it; a sibling finishing later changes nothing', () => {
@@ -391,7 +395,7 @@ describe('orchestration decider: workflows', () => {
       const refunding = given(...compensating, stepAllowed('refund', 'refund', 20_500), assigned('refund', 21_000, refunder));
       expect(eventsOf(refunding, 'TaskAssigned').at(-1)?.payload).toMatchObject({ stepId: 'refund', capability: 'refund', agent: 'refunder', deadline: iso(50_500) });
       expect(when(refunding, completedInput(workflowId, 'refund', 1, { refunded: 42 }, 25_000, refunder))).toEqual([
-        stepCompleted('refund', { refunded: 42 }),
+        stepCompleted('refund', { refunded: 42 }, { from: ['ship', 'charge'] }),
         { type: 'WorkflowFailed', payload: { workflowId, reason: 'step ship failed: out of stock', failedStep: 'ship', compensatedBy: 'refund' } },
       ]);
       expect(when(refunding, failedInput(workflowId, 'refund', 1, 'bank down', 25_000, refunder))).toEqual([
@@ -440,7 +444,7 @@ describe('orchestration decider: workflows', () => {
     it('given a compensation running for one failed step, when its compensation completes, then the workflow fails naming the first failure', () => {
       expect(eventsOf(refunding(), 'TaskQueued').at(-1)?.payload).toEqual(queued('refund', 'refund', { why: 'no rooms' }, 10_000, { from: ['book-hotel'] }).payload);
       expect(when(refunding(), completedInput(workflowId, 'refund', 1, 'ok', 20_000, refunder))).toEqual([
-        stepCompleted('refund', 'ok'),
+        stepCompleted('refund', 'ok', { from: ['book-hotel'] }),
         { type: 'WorkflowFailed', payload: { workflowId, reason: 'step book-hotel failed: no rooms', failedStep: 'book-hotel', compensatedBy: 'refund' } },
       ]);
     });
