@@ -1,5 +1,5 @@
 import type { PayloadOf, Provenance } from '@agentos/contracts';
-import { listKeys, type NatsConnector } from '@agentos/messaging';
+import { isCompareAndSetRace, listKeys, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 
 const BUCKET = 'agentos_memory';
@@ -19,8 +19,6 @@ export type WriteOutcome = { status: 'written'; revision: number } | { status: '
 
 const areaKey = ({ tenant, scope, scopeId }: Area) => `${tenant}.${scope}.${scopeId}`;
 const keyOf = (address: Address) => `${areaKey(address)}.${address.key}`;
-/** A compare-and-set lost to another writer. */
-const isRevisionRace = (error: unknown) => /wrong last sequence|key exists/i.test(String((error as Error).message));
 const expired = (stored: StoredValue, now: number) => stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now;
 
 /**
@@ -56,7 +54,7 @@ export class MemoryStore {
       }
       return { status: 'written', revision: await kv.update(key, JSON.stringify(stored), expectedRevision) };
     } catch (error) {
-      if (!isRevisionRace(error)) throw error;
+      if (!isCompareAndSetRace(error)) throw error;
       return { status: 'conflict', currentRevision: (await this.get(address))?.revision ?? 0 };
     }
   }
@@ -99,7 +97,7 @@ export class MemoryStore {
         await kv.delete(key, { previousSeq: entry.revision });
         removed += 1;
       } catch (error) {
-        if (!isRevisionRace(error)) throw error;
+        if (!isCompareAndSetRace(error)) throw error;
       }
     }
     return removed;

@@ -1,5 +1,5 @@
 import type { BucketName, ContentLabel, RecordedCall } from '@agentos/contracts';
-import { persistently, type Log } from '@agentos/messaging';
+import { isCompareAndSetRace, persistently, type Log } from '@agentos/messaging';
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { idempotencyKeyOf } from './define-agent';
@@ -49,9 +49,6 @@ export interface StepLedgerOptions {
   giveUpAfterMs?: number;
 }
 
-/** KV create/update lost a race: another writer changed the key since it was read. */
-const lostRace = (error: unknown) => /wrong last sequence|key exists/i.test((error as Error)?.message ?? '');
-
 /**
  * Effectively-once steps across redeliveries, re-queued tasks and later attempts. Before an agent runs
  * a step it claims `<agent>.<run>.<step>` in a KV bucket by compare-and-set. Whoever finds the step
@@ -95,7 +92,7 @@ export class StepLedger {
         await sleep(Math.min(500, this.options.leaseMs / 4), undefined, { signal });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        if (lostRace(error)) continue;
+        if (isCompareAndSetRace(error)) continue;
         if (Date.now() >= giveUpAt) throw new InfrastructureError(`step ledger unavailable: ${(error as Error).message}`);
         // Unwatched while NATS was away (the holder could not refresh either): its silence is judged afresh.
         seen = undefined;
@@ -115,7 +112,7 @@ export class StepLedger {
         (next) => (current = next),
         (error) => {
           // Taken over: this holder was thought dead. Its outcome still counts when it comes (last writer wins).
-          if (lostRace(error)) clearInterval(refresh);
+          if (isCompareAndSetRace(error)) clearInterval(refresh);
           log.warn({ key, err: (error as Error).message }, 'step lease not refreshed');
         },
       );

@@ -2,6 +2,9 @@ import type { KV, KvEntry } from 'nats';
 
 const MAX_ATTEMPTS = 10;
 
+/** A KV compare-and-set that lost: another writer changed (or created) the key since its revision was read. */
+export const isCompareAndSetRace = (error: unknown): boolean => /wrong last sequence|key exists/i.test(String((error as Error)?.message));
+
 /**
  * Read-modify-write of one JSON value in a KV bucket by compare-and-set: when another writer got in
  * between the read and the write, read again and re-apply. Returns the value before and after.

@@ -1,5 +1,6 @@
 import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isCompareAndSetRace } from './kv-update';
 import { silentLog, type Log } from './log';
 import { MissingStreamError } from './stream-check';
 
@@ -22,8 +23,6 @@ interface LeaseRecord {
   renewedAt: string;
 }
 
-/** A compare-and-set that lost: another process wrote the key since we read it. */
-const lostTheRace = (error: unknown) => /wrong last sequence|key exists/i.test(String((error as Error)?.message));
 
 /**
  * One active holder at a time of a key in a JetStream KV bucket, taken over when the holder falls silent.
@@ -81,7 +80,7 @@ export class Lease {
       } catch (error) {
         // No leases bucket: bootstrap has not run, which waiting does not cure (the service refuses to start, naming it).
         if (error instanceof MissingStreamError) throw error;
-        if (!lostTheRace(error)) this.log.warn({ lease: key, err: (error as Error).message }, 'lease not reachable; trying again');
+        if (!isCompareAndSetRace(error)) this.log.warn({ lease: key, err: (error as Error).message }, 'lease not reachable; trying again');
       }
       await sleep(ttlMs / 3, undefined, { signal: this.stopped.signal }).catch(() => undefined);
     }
@@ -94,7 +93,7 @@ export class Lease {
     try {
       this.revision = await (await this.bucket()).update(this.options.key, this.record(), this.revision);
     } catch (error) {
-      if (!lostTheRace(error)) return this.log.warn({ lease: this.options.key, err: (error as Error).message }, 'lease not renewed; trying again');
+      if (!isCompareAndSetRace(error)) return this.log.warn({ lease: this.options.key, err: (error as Error).message }, 'lease not renewed; trying again');
       clearInterval(this.renewing);
       this.resolveLost(`another process took the lease ${this.options.key} over`);
     }
