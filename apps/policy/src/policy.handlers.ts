@@ -151,14 +151,16 @@ export class PolicyHandlers {
 
   @EventPattern('ActivateKillSwitch')
   async activate(@Payload() message: MessageOf<'ActivateKillSwitch'>) {
-    await this.state.activate({ ...message.payload, activatedAt: message.occurredAt, activatedBy: `${message.actor.kind}:${message.actor.id}` });
+    // Recorded first, then put in force: a switch anyone can list is always in the history (a redelivery after a crash
+    // between the two finds the fact deduplicated by its derived id and only puts the switch in force).
     await this.recorder.record(EVENT_STREAMS.killSwitches(), [causedBy(message, 'KillSwitchActivated', message.payload, this.actor)]);
+    await this.state.activate({ ...message.payload, activatedAt: message.occurredAt, activatedBy: `${message.actor.kind}:${message.actor.id}` });
   }
 
   @EventPattern('ReleaseKillSwitch')
   async release(@Payload() message: MessageOf<'ReleaseKillSwitch'>) {
-    await this.state.release(message.payload.scope, message.payload.target);
     await this.recorder.record(EVENT_STREAMS.killSwitches(), [causedBy(message, 'KillSwitchReleased', message.payload, this.actor)]);
+    await this.state.release(message.payload.scope, message.payload.target);
   }
 
   @MessagePattern('ListKillSwitches')
