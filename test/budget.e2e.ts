@@ -21,7 +21,7 @@ describe('budgets enforced across agents, against a real nats-server', () => {
   beforeAll(async () => {
     system = await startSystem([spender as never]);
     await system.client.publishMessage(createMessage('PublishPolicyBundle', { yaml: BUDGETED, source: 'budgets.yaml' }, { tenant: 'system', actor: { kind: 'user', id: 'admin' } }));
-    await waitFor(() => system.store.readStream('policy-bundles'), (records) => records.some((r) => r.event.type === 'PolicyBundlePublished'));
+    await waitFor(() => system.client.query(createMessage('GetPolicyBundle', {}, system.origin)), (b) => b.version === 'budgets-1', { what: 'the budgeted bundle in force' });
   });
 
   afterAll(async () => {

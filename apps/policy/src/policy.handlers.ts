@@ -109,9 +109,10 @@ export class PolicyHandlers {
     const { yaml, source } = message.payload;
     try {
       const bundle = parsePolicyBundle(yaml, source);
-      await this.state.publishBundle(yaml);
       const sha256 = createHash('sha256').update(yaml).digest('hex');
+      // Recorded before it is in force, like a kill switch: no verdict cites a bundle the history does not hold yet.
       await this.recorder.record(EVENT_STREAMS.policyBundles(), [causedBy(message, 'PolicyBundlePublished', { version: bundle.version, sha256, rules: bundle.rules.length }, this.actor)]);
+      await this.state.publishBundle(yaml);
     } catch (error) {
       if (!(error instanceof DocumentError)) throw error;
       await this.recorder.record(EVENT_STREAMS.policyBundles(), [causedBy(message, 'PolicyBundleRejected', { source, problems: error.problems }, this.actor)]);
