@@ -173,6 +173,17 @@ steps:
     // Markdown-escaped: user\_input.
     expect(report).toMatch(/\| pay \| payer \| user\\_input input, agent\\_output step:read, tool\\_result tool:inbox\.fetch \| tools\.call: tool\.call payments\.transfer not approved/);
     expect(report).toMatch(/\| tool\.call \| tool payments\.transfer \| require\\_approval \| untrusted-context-payments \|/);
+
+    // An agent that leaves its labels out of a check is not believed: policy adds what the run handed it.
+    const asPayer = (intentId: string, tenant = system.origin.tenant) =>
+      system.client.query(
+        createMessage('CheckPolicy', { requestId: newId(), intentId, action: 'tool.call', subject: { agent: 'payer' }, resource: { kind: 'tool', name: 'payments.transfer' }, context: {} }, { tenant, actor: { kind: 'agent', id: 'payer@1.0.0' } }),
+      );
+    expect(await asPayer(workflowId)).toMatchObject({ effect: 'require_approval', rule: 'untrusted-context-payments', labels: expect.arrayContaining([{ origin: 'tool_result', source: 'tool:inbox.fetch' }]) });
+    // A run that handed the payer nothing, or a run of another tenant, is no context to check in.
+    const inboxRun = (await system.submit('read-inbox', {})).intentId;
+    expect(await asPayer(inboxRun)).toMatchObject({ effect: 'deny', rule: 'run-assignment', reason: expect.stringContaining('holds no task of this run') });
+    expect(await asPayer(workflowId, 'globex')).toMatchObject({ effect: 'deny', rule: 'run-assignment' });
   }, 90_000);
 
   it('lets a step read its secret before it reads a tool result, not after', async () => {

@@ -1,8 +1,8 @@
-import { DocumentError, EVENT_STREAMS, causedBy, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { DocumentError, EVENT_STREAMS, causedBy, mergeLabels, type ContentLabel, type MessageOf, type ReplyOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { EventRecorder, fold } from '@agentos/decider';
 import { RefusedMessage } from '@agentos/messaging';
-import { orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
+import { handedRunOf, labelsHandedTo, orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
 import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overrun, parsePolicyBundle, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
@@ -32,10 +32,11 @@ export class PolicyHandlers {
   }
 
   private async decide(message: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): Promise<MessageOf<'PolicyDecided'>> {
-    const check = message.payload;
+    const handed = await this.handedLabels(message);
+    const check = handed && 'labels' in handed ? { ...message.payload, labels: mergeLabels(message.payload.labels, handed.labels) } : message.payload;
     const request = { tenant: message.tenant, check, at: message.occurredAt };
     const { policy } = this.state;
-    let verdict = policy.evaluate(request, this.state.killSwitches);
+    let verdict = handed && 'refusal' in handed ? { effect: 'deny' as const, rule: 'run-assignment', reason: handed.refusal, bundleVersion: policy.bundle.version } : policy.evaluate(request, this.state.killSwitches);
     const spent = verdict.effect === 'deny' ? undefined : await this.budgetOverrun(policy.bundle.budgets, message.tenant, check.intentId);
     if (spent) verdict = { effect: 'deny', rule: `budget:${spent.scope}:${spent.metric}`, reason: describeOverrun(spent), bundleVersion: verdict.bundleVersion };
     // Only what the rules let through draws from the rate limits.
@@ -46,6 +47,17 @@ export class PolicyHandlers {
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
     const { requestId, intentId, action, resource, subject, context, labels } = check;
     return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...(labels ? { labels } : {}), ...verdict }, this.actor);
+  }
+
+  /**
+   * An agent's check for a run carries the labels of what the run handed it, whatever the agent sent (see
+   * labelsHandedTo); a check from a service, a user, or an agent outside any run is taken as it comes.
+   */
+  private async handedLabels({ actor, tenant, payload: { intentId } }: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): Promise<{ labels: ContentLabel[] } | { refusal: string } | undefined> {
+    if (actor.kind !== 'agent' || intentId === undefined) return undefined;
+    const indexed = this.assignments.of(intentId);
+    const vouched = indexed && labelsHandedTo(indexed, { tenant, actor });
+    return vouched && 'labels' in vouched ? vouched : labelsHandedTo(handedRunOf(await this.runHistory(intentId)), { tenant, actor });
   }
 
   /** Both accounts read at once (two keys, one round trip of waiting); the run's overrun is named first. */

@@ -3,5 +3,5 @@ export * from './run-state';
 export { approvalState, type CallApproval } from './call-approvals';
 export { runOf, selects, type ControlCommand } from './run-control';
 export { agentTarget, stepSpec } from './steps';
-export { reportRefusal, usageRefusal, type RunAssignments, type TaskReport } from './task-reports';
+export { handedRunOf, labelsHandedTo, reportRefusal, usageRefusal, type HandedRun, type RunAssignments, type TaskReport } from './task-reports';
 export * from './schedule.decider';

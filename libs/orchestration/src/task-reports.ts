@@ -1,4 +1,4 @@
-import type { Envelope, MessageOf } from '@agentos/contracts';
+import { mergeLabels, type ContentLabel, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { RunState } from './run-state';
 
 /** What an agent instance says about a task it was handed. */
@@ -48,4 +48,29 @@ export const usageRefusal = (usage: MessageOf<'UsageRecorded'>, state: RunAssign
 export function fromCurrentHolder(report: TaskReport, state: RunState): boolean {
   const step = state.steps[report.payload.stepId];
   return reportRefusal(report, state) === undefined && step?.status === 'assigned' && step.taskId === report.payload.taskId && step.instanceId === report.payload.instanceId;
+}
+
+/** A run's assignments with the labels of the input each task was handed (TaskAssigned.inputLabels). */
+export interface HandedRun extends RunAssignments {
+  taskInputLabels: Record<string, ContentLabel[] | undefined>;
+}
+
+/** The same from a run's history: a step's current task carries the labels of its input. */
+export const handedRunOf = (state: RunState): HandedRun => ({
+  tenant: state.tenant,
+  assignments: state.assignments,
+  taskInputLabels: Object.fromEntries(Object.values(state.steps).flatMap((step) => (step.taskId ? [[step.taskId, step.inputLabels]] : []))),
+});
+
+/**
+ * What an agent's policy check for a run must carry at least: the labels of every input the run handed that agent.
+ * The agent's own labels (what it read within the step) are its SDK's word; what it was given is the run's record,
+ * so leaving labels out of a check cannot make untrusted input look trusted. A check for a run that handed the
+ * agent nothing, or for a run of another tenant, is refused.
+ */
+export function labelsHandedTo(run: HandedRun, check: Pick<Envelope, 'tenant' | 'actor'>): { labels: ContentLabel[] } | { refusal: string } {
+  const agent = agentNameOf(check.actor.id);
+  const tasks = Object.keys(run.assignments).filter((taskId) => run.assignments[taskId].some((holder) => holder.agent === agent));
+  if (tasks.length === 0 || check.tenant !== run.tenant) return { refusal: `agent ${agent} of tenant ${check.tenant} holds no task of this run` };
+  return { labels: mergeLabels(...tasks.map((taskId) => run.taskInputLabels[taskId])) };
 }
