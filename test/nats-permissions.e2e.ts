@@ -6,11 +6,13 @@ import { parseWorkflowDocument } from '@agentos/workflow';
 import type { Type } from '@nestjs/common';
 import { PATTERN_EXTRAS_METADATA, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { AckPolicy, connect, jwtAuthenticator } from 'nats';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { researcher } from '../apps/demo-agent/src/researcher.agent';
 import { reviewer } from '../apps/demo-agent/src/reviewer.agent';
 import { summariser } from '../apps/demo-agent/src/summariser.agent';
+import { cliRunner } from './cli-runner';
 import { principalConnections } from './principal-connections';
 import { SERVICES, startSystem, type RunningSystem } from './system';
 
@@ -224,5 +226,21 @@ describe('NATS users and permissions, against a real nats-server', () => {
     // Refused: only what the rogue agent tried above. Every principal of the system got what it needed.
     const refusedUsers = new Set(nats.violations().map((line) => /User "([^"]+)"/.exec(line)?.[1] ?? line));
     expect([...refusedUsers]).toEqual([agentUser('summariser')]);
+  });
+
+  it('lets the CLI operator see every replica and each consumer\'s lag (agentos cluster); a service writes only its own replicas\' entries', async () => {
+    const agentos = cliRunner(() => ({ NATS_URL: nats.url, NATS_CREDS: nats.credentials!.cli.creds, AGENTOS_CONFIG: join(mkdtempSync(join(tmpdir(), 'agentos-cluster-')), 'none.json') }));
+    type View = { replicas: { service: string; state: string }[]; consumers: { owner: string }[] };
+    const view = async () => {
+      const { code, stdout, stderr } = await agentos('cluster', '--json');
+      expect([code, stderr]).toEqual([0, '']);
+      return JSON.parse(stdout.split('\n')[0]) as View;
+    };
+    const shown = await waitFor(view, (v) => v.replicas.length === SERVICES.length, { what: 'every service in agentos cluster' });
+    expect(shown.replicas.map((r) => `${r.service}:${r.state}`).sort()).toEqual(SERVICES.map((s) => `${s.name}:active`).sort());
+    // Every consumer is named after its service or agent (memory answers queries only: it has none).
+    expect(new Set(shown.consumers.map((c) => c.owner))).toEqual(new Set([...SERVICES.map((s) => s.name).filter((name) => name !== 'memory'), ...AGENTS.map((a) => agentUser(a.name))]));
+    const forged = await (await as('memory').kv('agentos_replicas')).put('orchestrator.impostor', '{}').then(() => undefined, (error: Error) => error);
+    expect(forged?.message).toMatch(PERMISSION_DENIED);
   });
 });

@@ -1,6 +1,10 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import { waitFor } from '@agentos/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnApp, type AppProcess } from '../scripts/processes';
+import { cliRunner } from './cli-runner';
 import { DIAMOND, DIAMOND_STEPS, countingAgent } from './fixtures/counting-diamond';
 import { startSystem, type RunningSystem } from './system';
 
@@ -60,6 +64,28 @@ describe('orchestrator replicas: one active, the others standing by (real proces
     await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
     expect(lines.filter((l) => l.event === 'service.started').map((l) => l.replica)).toEqual([first]);
   }, 90_000);
+
+  it('`agentos cluster` shows every replica, which one holds the lease, and each consumer\'s lag', async () => {
+    const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_CONFIG: join(mkdtempSync(join(tmpdir(), 'agentos-cluster-')), 'none.json') }));
+    type View = { replicas: { service: string; instance: string; state: string; leaseHolder?: boolean }[]; leases: { holder: string }[]; consumers: { owner: string; consumer: string; pending: number }[] };
+    const view = async () => {
+      const { code, stdout, stderr } = await agentos('cluster', '--json');
+      expect([code, stderr]).toEqual([0, '']);
+      return JSON.parse(stdout.trim().split('\n')[0]) as View;
+    };
+    const shown = await waitFor(view, (v) => v.replicas.filter((r) => r.service === 'orchestrator').length === 3, { what: 'three orchestrator replicas in agentos cluster' });
+    const orchestrators = shown.replicas.filter((r) => r.service === 'orchestrator').map((r) => [r.instance, r.state, r.leaseHolder]);
+    expect(orchestrators.sort()).toEqual(['orchestrator-a', 'orchestrator-b', 'orchestrator-c'].map((id) => (id === first ? [id, 'active', true] : [id, 'standing-by', false])));
+    expect(shown.leases).toEqual([expect.objectContaining({ holder: first })]);
+    // The services startSystem runs in this process say so too, each active.
+    expect(new Set(shown.replicas.filter((r) => r.service !== 'orchestrator').map((r) => `${r.service}:${r.state}`))).toEqual(new Set(['registry:active', 'memory:active', 'policy:active', 'observability:active']));
+    // The active replica's durable consumers, with nothing left behind once its runs completed.
+    const mine = shown.consumers.filter((c) => c.owner === 'orchestrator');
+    expect(mine.map((c) => c.consumer)).toContain('orchestrator-SubmitIntent');
+    expect(mine.every((c) => c.pending === 0)).toBe(true);
+    const { stdout } = await agentos('cluster');
+    expect(stdout).toMatch(new RegExp(`orchestrator +${first} +active .*holds the lease`));
+  }, 60_000);
 
   it('SIGKILL of the active replica: another takes over within 5 s of the lease running out, and every run completes once', async () => {
     const runs = await Promise.all([run(), run(), run()]);

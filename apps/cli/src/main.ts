@@ -25,6 +25,7 @@ interface CommandModules {
   admin: typeof import('./commands/admin');
   audit: typeof import('./commands/audit');
   bootstrap: typeof import('./commands/bootstrap');
+  cluster: typeof import('./commands/cluster');
   principals: typeof import('./commands/principals');
   dlq: typeof import('./commands/dlq');
   keys: typeof import('./commands/keys');
@@ -136,6 +137,11 @@ workflows
   .command('show <workflowId>')
   .description('status, spending and timeline of one workflow')
   .action(action((session, out, id: string) => command('workflows').then((m) => m.workflowShow(session, id, out))));
+
+program
+  .command('cluster')
+  .description("every service's replicas and their state, who holds the orchestrator's lease, and each consumer's lag")
+  .action(action((session, out) => command('cluster').then((m) => m.clusterShow(session, out))));
 
 const dlq = program.command('dlq').description('dead letters: messages no handler could process, parked with the reason');
 dlq

@@ -1,4 +1,7 @@
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long a service replica's entry in agentos_replicas outlives its last renewal (it renews every REPLICA_RENEW_MS). */
+export const REPLICA_ENTRY_TTL_MS = 30_000;
+export const REPLICA_RENEW_MS = 5_000;
 
 /**
  * Every JetStream KV bucket of AgentOS, with the settings `agentos bootstrap` gives it. The services and
@@ -17,6 +20,8 @@ export const BUCKETS = {
   agentos_schedules: { history: 1, description: 'Schedules not deleted (the orchestrators tick each)' },
   agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
   agentos_leases: { history: 1, description: 'Which replica of a one-active-replica service (the orchestrator) works now' },
+  // Each replica rewrites its entry every few seconds; a replica gone without a word drops out after this long.
+  agentos_replicas: { history: 1, ttlMs: REPLICA_ENTRY_TTL_MS, description: 'The running replicas of every service and their state (agentos cluster)' },
   // A day: how long a client may retry a request with the same Idempotency-Key and get the first answer.
   agentos_idempotency: { history: 1, ttlMs: DAY_MS, description: 'Answers of the HTTP gateway by Idempotency-Key, shared by its replicas' },
   // Each tenant's data key, wrapped by the master key; purging one erases what it sealed (crypto-shredding).

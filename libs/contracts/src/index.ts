@@ -24,3 +24,4 @@ export * from './buckets';
 export * from './wire-contract';
 export * from './rejection';
 export * from './event-streams';
+export * from './replicas';

@@ -313,6 +313,9 @@ function streamReader(): string[] {
     `${JS}.CONSUMER.CREATE.*`,
     `${JS}.CONSUMER.CREATE.*.>`,
     `${JS}.CONSUMER.INFO.*.*`,
+    // consumer lag per service (`agentos cluster`)
+    `${JS}.CONSUMER.LIST.*`,
+    `${JS}.CONSUMER.NAMES.*`,
     `${JS}.CONSUMER.DELETE.*.*`,
     `${JS}.CONSUMER.MSG.NEXT.*.*`,
     '$JS.FC.>',
@@ -374,7 +377,10 @@ export function agentPrincipal(agent: string, tenant = SYSTEM_TENANT): NatsPrinc
 
 export function servicePrincipal(name: ServiceName): NatsPrincipal {
   const identity = serviceIdentity(name);
-  return { ...identity, kind: 'service', role: 'service', description: `the ${name} service`, permissions: permissionsOf(identity, SERVICE_ROLES[name], 'service') };
+  const role = SERVICE_ROLES[name];
+  // Every replica keeps its entry in agentos_replicas (libs/service-host presence.ts), under its service's name only.
+  const withPresence: BusRole = { ...role, ownKeys: [...(role.ownKeys ?? []), { bucket: 'agentos_replicas', prefix: name }] };
+  return { ...identity, kind: 'service', role: 'service', description: `the ${name} service`, permissions: permissionsOf(identity, withPresence, 'service') };
 }
 
 /** The users of a deployment: the five services, one user per agent name, the CLI (a platform operator) and admin. */

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { eventStoreKeysOf } from './event-store-keys';
 import { startHealthServer } from './health';
+import { ReplicaPresence } from './presence';
 import { PinoNestLogger, createLogger } from './logger';
 import { Readiness } from './readiness';
 import { ServiceContext } from './service-context';
@@ -62,10 +63,12 @@ export async function startService(definition: ServiceDefinition, options: Start
   const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());
   const holder = settings.AGENTOS_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   const lease = definition.oneActive ? new Lease(() => connector.kv('agentos_leases'), { key: definition.name, holder, ttlMs: settings.AGENTOS_LEASE_MS, log }) : undefined;
-  if (lease) {
-    readiness.markStandingBy();
-    await lease.acquire();
-  }
+  const presence = new ReplicaPresence(() => connector.kv('agentos_replicas'), { service: definition.name, instance: holder, oneActive: definition.oneActive === true }, readiness, log);
+  readiness.watch(await connector.connection$());
+  if (lease) readiness.markStandingBy();
+  // Seen by `agentos cluster` from the start: a replica standing by for the lease is one too.
+  presence.start();
+  await lease?.acquire();
   const root: DynamicModule = {
     module: ServiceRootModule,
     global: true,
@@ -87,6 +90,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
       // Handed on once the app has stopped, so a standing-by replica takes over without waiting out the lease.
       { provide: 'LEASE', useValue: { onApplicationShutdown: () => lease?.release() } },
+      { provide: ReplicaPresence, useValue: { onApplicationShutdown: () => presence.stop() } },
     ],
     exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE, EventRecorder],
     imports: [definition.module],
@@ -100,14 +104,15 @@ export async function startService(definition: ServiceDefinition, options: Start
     // Permanent failures (an invalid payload, a stack overflow on a deep input) are parked at once, not retried as "Internal server error".
     app.useGlobalFilters(new PermanentFailureFilter());
     await app.listen();
-    readiness.watch(await connector.connection$());
     readiness.markStarted();
+    void presence.renew();
     log.info({ event: 'service.started', nats: nats.servers, replicas: nats.replicas, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
     if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, readiness);
     void lease?.lost.then((reason) => stepBack(app, log, readiness, reason, options.handleSignals ?? true));
     return app;
   } catch (error) {
     await health?.close();
+    await presence.stop();
     await lease?.release(); // a replica that could not start hands the lease on at once
     throw error;
   }
