@@ -156,8 +156,9 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return withStep({ ...state, status: 'running' }, stepId, { status: 'signal-wait', attempt, taskId: waitId, deadline });
     }
     case 'CallApprovalRequested': {
-      const { approvalId, stepId, taskId, expiresAt } = (event as MessageOf<'CallApprovalRequested'>).payload;
-      return { ...state, approvals: { ...state.approvals, [approvalId]: { stepId, taskId, status: 'pending', requestedAt: event.occurredAt ?? expiresAt, expiresAt } } };
+      const { approvalId, stepId, taskId, expiresAt, agent, action, resource, args } = (event as MessageOf<'CallApprovalRequested'>).payload;
+      const call = { agent, action, resource, args };
+      return { ...state, approvals: { ...state.approvals, [approvalId]: { stepId, taskId, status: 'pending', requestedAt: event.occurredAt ?? expiresAt, expiresAt, call } } };
     }
     case 'CallApproved':
     case 'CallRejected': {
