@@ -219,10 +219,11 @@ runs
   .description('start a new run from a past point of one that ended: steps before --to keep their recorded outputs, it and the rest run again')
   .requiredOption('--to <step>', 'the step to run again from')
   .option('--reason <text>', 'why, recorded in both runs')
+  .option('--agent <name@version>', 'run the steps this agent serves on that version of it')
   .option(...timeout)
   .action(
-    action((session, out, runId: string, opts: { to: string; reason?: string; timeout: string }) =>
-      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts.to, opts.reason), { timeoutSeconds: Number(opts.timeout) }, out)),
+    action((session, out, runId: string, opts: { to: string; reason?: string; agent?: string; timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts.to, opts.reason, opts.agent), { timeoutSeconds: Number(opts.timeout) }, out)),
     ),
   );
 runs

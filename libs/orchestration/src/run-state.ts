@@ -98,8 +98,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return { ...state, kind: 'intent', status: 'awaiting-policy', runId: intent.intentId, intent, definition, steps: waitingSteps(definition), tenant: event.tenant };
     }
     case 'StepReused': {
-      const { stepId, output } = (event as MessageOf<'StepReused'>).payload;
-      return withStep(state, stepId, { status: 'completed', output });
+      const { stepId, output, labels } = (event as MessageOf<'StepReused'>).payload;
+      return withStep(state, stepId, { status: 'completed', output, labels });
     }
     case 'WorkflowStarted': {
       const { workflowId, definition, input, priority } = (event as MessageOf<'WorkflowStarted'>).payload;

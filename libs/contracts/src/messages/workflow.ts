@@ -81,7 +81,7 @@ export const WorkflowStarted = z.object({
   input: JsonObject,
   priority: Priority,
   /** A run reset from a past point of another (ResetRun): its parent and the step it ran again from. */
-  forkedFrom: z.object({ runId: z.uuid(), step: Name }).optional(),
+  forkedFrom: z.object({ runId: z.uuid(), step: Name, agent: z.object({ name: Name, version: SemVer }).optional() }).optional(),
   /** A run a schedule started: the schedule and the tick. */
   scheduled: z.object({ scheduleId: z.uuid(), tickAt: z.iso.datetime() }).optional(),
 });
