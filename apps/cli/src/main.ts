@@ -271,6 +271,7 @@ program
   .option('--agents <module>', "re-run the agents exported by this module on the recorded model/tool/memory answers (exit 1 at the first divergence)")
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
+  .option('--compare [forkId]', 'show a run beside its fork (its last one, or this one), step by step: what was reused, what ran again (a fork is always shown beside its parent)')
   .action(action((session, out, workflowId: string, opts) => command('replay').then((m) => m.replay(session, workflowId, opts, out))));
 
 const keys = program.command('keys').description("the event store's signing keys: one per writing service, public halves published with their validity");
