@@ -220,10 +220,11 @@ runs
   .requiredOption('--to <step>', 'the step to run again from')
   .option('--reason <text>', 'why, recorded in both runs')
   .option('--agent <name@version>', 'run the steps this agent serves on that version of it')
+  .option('--policy <bundleVersion>', 'decide the new run (and its agents\' calls) only under this policy bundle version; denied while another is in force')
   .option(...timeout)
   .action(
-    action((session, out, runId: string, opts: { to: string; reason?: string; agent?: string; timeout: string }) =>
-      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts.to, opts.reason, opts.agent), { timeoutSeconds: Number(opts.timeout) }, out)),
+    action((session, out, runId: string, opts: { to: string; reason?: string; agent?: string; policy?: string; timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts), { timeoutSeconds: Number(opts.timeout) }, out)),
     ),
   );
 runs

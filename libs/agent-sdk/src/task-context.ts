@@ -50,6 +50,8 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         resource,
         context,
         labels: labels.current(),
+        // A fork pinned to a policy bundle is decided under that bundle only, its agents' calls too.
+        ...(task.payload.policyBundle ? { pinnedBundle: task.payload.policyBundle } : {}),
       }),
   };
   /** Parks a call until an approver decides (awaitApproval); resolves with its approval id once approved. */

@@ -72,8 +72,8 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
  */
 const heldBack = (state: RunState, stepId: string) => state.cancellation !== undefined && !isCompensation(state, stepId);
 
-/** Policy's check of a whole workflow run, as its owner's. */
-const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition, owner: string) =>
+/** Policy's check of a whole workflow run, as its owner's (under the bundle a fork is pinned to, if any). */
+const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition, owner: string, pinnedBundle?: string) =>
   decision('PolicyCheckRequested', {
     requestId: deriveId(workflowId, 'policy', 'intent.submit'),
     intentId: workflowId,
@@ -81,6 +81,7 @@ const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition,
     subject: { owner },
     resource: { kind: 'workflow', name: definition.name },
     context: { steps: definition.steps.map((s) => s.id) },
+    ...(pinnedBundle ? { pinnedBundle } : {}),
   });
 
 function decide(input: RunInput, state: RunState): Decision[] {
@@ -112,12 +113,13 @@ function decide(input: RunInput, state: RunState): Decision[] {
     case 'forked': {
       // The new run of a reset: it starts as its parent did, with the reused steps already completed.
       if (state.status !== 'new') return [];
-      const { runId, newRunId, fromStep, definition, input: runInput, priority, reused, reusedLabels, owner, agent } = input.message.payload;
+      const { runId, newRunId, fromStep, definition, input: runInput, priority, reused, reusedLabels, owner, agent, policyBundle } = input.message.payload;
+      const forkedFrom = { runId, step: fromStep, ...(agent ? { agent } : {}), ...(policyBundle ? { policyBundle } : {}) };
       return [
-        decision('WorkflowStarted', { workflowId: newRunId, definition, input: runInput, priority, forkedFrom: { runId, step: fromStep, ...(agent ? { agent } : {}) } }),
+        decision('WorkflowStarted', { workflowId: newRunId, definition, input: runInput, priority, forkedFrom }),
         // A reused output keeps the labels recorded with it: what it was derived from still taints the steps it feeds.
         ...Object.entries(reused).map(([stepId, output]) => decision('StepReused', { workflowId: newRunId, stepId, fromRun: runId, output, ...(reusedLabels?.[stepId] ? { labels: reusedLabels[stepId] } : {}) })),
-        workflowPolicyCheck(newRunId, definition, owner),
+        workflowPolicyCheck(newRunId, definition, owner, policyBundle),
       ];
     }
     case 'scheduled': {
@@ -188,6 +190,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
           input: queued.input ?? {},
           ...(queued.deadline ? { deadline: queued.deadline } : {}),
           ...(queued.inputLabels?.length ? { inputLabels: queued.inputLabels } : {}),
+          ...(state.policyBundle ? { policyBundle: state.policyBundle } : {}),
         }),
       ];
     }

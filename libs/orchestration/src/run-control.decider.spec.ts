@@ -246,6 +246,19 @@ describe('orchestration decider: run control', () => {
       });
     });
 
+    it('given a policy bundle version, then the fork records it, and every check of the fork, and every task handed to its agents, names it', () => {
+      const pinned = controlInput('ResetRun', { runId, toStep: 'ship', newRunId, policyBundle: 'prod-8' }, 10_000);
+      expect(when(given(...shipFailed), pinned)[0].payload).toMatchObject({ policyBundle: 'prod-8' });
+      const fork = { kind: 'forked', message: eventsOf(given(...shipFailed, pinned), 'RunForked')[0] } as RunInput;
+      const [started, , runCheck] = when([], fork);
+      expect(started.payload).toMatchObject({ forkedFrom: { runId, step: 'ship', policyBundle: 'prod-8' } });
+      expect(runCheck.payload).toMatchObject({ context: { steps: ['charge', 'ship'] }, pinnedBundle: 'prod-8' });
+      const [stepCheck] = when(given(fork), policyInput(newRunId, 'allow', 11_000, { catalogue }));
+      expect(stepCheck.payload).toMatchObject({ context: { step: 'ship' }, pinnedBundle: 'prod-8' });
+      const queued = [fork, policyInput(newRunId, 'allow', 11_000, { catalogue }), stepPolicyInput(newRunId, 'ship', 'ship', 'allow', 11_500)];
+      expect(when(given(...queued), assignInput(newRunId, 'ship', 1, shipper, 12_000))[0]).toMatchObject({ type: 'TaskAssigned', payload: { policyBundle: 'prod-8' } });
+    });
+
     it('given reused outputs that carry labels, then the fork records them with the outputs, and the steps they feed carry them on', () => {
       const tainted = [{ origin: 'tool_result' as const, source: 'tool:inbox' }];
       const labelled = (input: RunInput) => ({ ...input, message: { ...input.message, payload: { ...(input.message.payload as object), labels: tainted } } }) as RunInput;

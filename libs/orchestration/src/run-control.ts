@@ -69,7 +69,7 @@ export function decideControl(command: ControlCommand, state: RunState, now: num
  * keep their outputs (the new run records them as reused), `toStep` and what depends on it run again.
  */
 function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: AgentDescriptor[]): Decision[] {
-  const { toStep, newRunId, reason, agent } = command.payload;
+  const { toStep, newRunId, reason, agent, policyBundle } = command.payload;
   if (state.kind !== 'workflow') return refused(state, command, 'an intent has one step: retry it instead');
   if (!isSettled(state)) return refused(state, command, `the run is ${state.status}; only a run that ended can be reset (cancel it first)`);
   const definition = state.definition!;
@@ -94,6 +94,7 @@ function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: Agent
       reused,
       ...(Object.keys(reusedLabels).length > 0 ? { reusedLabels } : {}),
       ...(agent ? { agent } : {}),
+      ...(policyBundle ? { policyBundle } : {}),
     }),
   ];
 }

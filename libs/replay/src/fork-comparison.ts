@@ -19,6 +19,8 @@ export interface ForkComparison {
   fromStep: string;
   /** The agent version the fork pinned its steps run again to, if any. */
   agent?: string;
+  /** The policy bundle version the fork is pinned to, if any. */
+  policyBundle?: string;
   steps: ComparedStep[];
   outcome: { parent: string; fork: string };
 }
@@ -75,6 +77,7 @@ export function compareFork(parentEvents: readonly Envelope[], forkEvents: reado
     forkId: started.payload.workflowId,
     fromStep: forkedFrom.step,
     ...(forkedFrom.agent ? { agent: `${forkedFrom.agent.name}@${forkedFrom.agent.version}` } : {}),
+    ...(forkedFrom.policyBundle ? { policyBundle: forkedFrom.policyBundle } : {}),
     steps,
     outcome: { parent: outcomeOf(parentEvents, parent), fork: outcomeOf(forkEvents, fork) },
   };
@@ -82,12 +85,12 @@ export function compareFork(parentEvents: readonly Envelope[], forkEvents: reado
 
 /** The comparison as two columns for a terminal: the parent's step on the left, the fork's on the right. */
 export function formatForkComparison(comparison: ForkComparison): string {
-  const { parentId, forkId, fromStep, agent, steps, outcome } = comparison;
+  const { parentId, forkId, fromStep, agent, policyBundle, steps, outcome } = comparison;
   const left = Math.max(24, ...steps.map((s) => s.parent.length), outcome.parent.length) + 2;
   const name = Math.max(8, ...steps.map((s) => s.stepId.length)) + 2;
   const row = (step: string, parentText: string, forkText: string) => `${step.padEnd(name)}${parentText.padEnd(left)}${forkText}`.trimEnd();
   return [
-    `run ${forkId} is a fork of run ${parentId} from step ${fromStep}${agent ? `, on ${agent}` : ''}`,
+    `run ${forkId} is a fork of run ${parentId} from step ${fromStep}${agent ? `, on ${agent}` : ''}${policyBundle ? `, under policy bundle ${policyBundle}` : ''}`,
     '',
     row('step', `parent ${parentId.slice(0, 8)}`, `fork ${forkId.slice(0, 8)}`),
     ...steps.map((s) => row(s.stepId, s.parent, `${s.fork.how === 'ran' ? 'ran again: ' : s.fork.how === 'reused' ? 'REUSED (agent not called): ' : ''}${s.fork.what}${s.fork.how === 'ran' && s.sameOutput ? ' (same output)' : ''}`)),

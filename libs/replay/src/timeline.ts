@@ -22,8 +22,8 @@ const MAX_SUMMARY = 120;
 const WRAP_AT = 100;
 
 /** A reset as its parent records it: the new run, the step, what it reuses and the agent version it pins (the CLI says the same). */
-export function describeFork(fork: Pick<PayloadOf<'RunForked'>, 'newRunId' | 'fromStep' | 'reused' | 'agent'>): string {
-  const pin = fork.agent ? `, on ${fork.agent.name}@${fork.agent.version}` : '';
+export function describeFork(fork: Pick<PayloadOf<'RunForked'>, 'newRunId' | 'fromStep' | 'reused' | 'agent' | 'policyBundle'>): string {
+  const pin = `${fork.agent ? `, on ${fork.agent.name}@${fork.agent.version}` : ''}${fork.policyBundle ? `, under policy bundle ${fork.policyBundle}` : ''}`;
   return `new run ${fork.newRunId} from step ${fork.fromStep}, reusing ${Object.keys(fork.reused).join(', ') || 'nothing'}${pin}`;
 }
 
@@ -51,7 +51,7 @@ function summarise(event: Envelope): string {
     // A reset run and its parent name each other, so either history leads to the other.
     case 'WorkflowStarted': {
       const forkedFrom = (event as MessageOf<'WorkflowStarted'>).payload.forkedFrom;
-      const pin = forkedFrom?.agent ? ` on ${forkedFrom.agent.name}@${forkedFrom.agent.version}` : '';
+      const pin = `${forkedFrom?.agent ? ` on ${forkedFrom.agent.name}@${forkedFrom.agent.version}` : ''}${forkedFrom?.policyBundle ? ` under policy bundle ${forkedFrom.policyBundle}` : ''}`;
       return `${(p.definition as { name: string }).name}${forkedFrom ? `, forked from run ${forkedFrom.runId} at step ${forkedFrom.step}${pin}` : ''}`;
     }
     case 'RunForked':

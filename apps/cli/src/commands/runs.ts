@@ -37,11 +37,15 @@ function describe(message: AnyMessage): string {
   }
 }
 
-/** A reset of a run to a step, as a new run of its own id; `agent` (`name@version`) pins the steps it serves to that version. */
-export function resetOf(runId: string, toStep: string, reason: string | undefined, agent?: string): PayloadInput<'ResetRun'> {
+/**
+ * A reset of a run to a step, as a new run of its own id; `agent` (`name@version`) pins the steps it serves to that
+ * version, `policy` the new run to that policy bundle version.
+ */
+export function resetOf(runId: string, options: { to: string; reason?: string; agent?: string; policy?: string }): PayloadInput<'ResetRun'> {
+  const { to, reason, agent, policy } = options;
   const pin = agent === undefined ? undefined : /^([^@\s]+)@(\S+)$/.exec(agent);
   if (agent !== undefined && !pin) throw new Error(`--agent takes name@version (e.g. shipper@2.0.0), not "${agent}"`);
-  return { runId, toStep, newRunId: newId(), ...(reason ? { reason } : {}), ...(pin ? { agent: { name: pin[1], version: pin[2] } } : {}) };
+  return { runId, toStep: to, newRunId: newId(), ...(reason ? { reason } : {}), ...(pin ? { agent: { name: pin[1], version: pin[2] } } : {}), ...(policy ? { policyBundle: policy } : {}) };
 }
 
 /** The data of a signal: a JSON object given on the command line. */

@@ -51,15 +51,18 @@ export function parkedWriteArguments(write: Pick<z.output<typeof WriteMemory>, '
 
 export const DeleteMemory = MemoryAddress.extend({ expectedRevision: z.number().int().nonnegative().optional() });
 
-/** The outcome of a write or delete: done, or why not, so the caller can tell a conflict from a refusal. */
-export const MemoryWriteResult = z.discriminatedUnion('status', [
+const MemoryWriteOutcomes = [
   z.object({ status: z.literal('written'), revision: z.number().int().positive() }),
   z.object({ status: z.literal('conflict'), currentRevision: z.number().int().nonnegative() }),
   z.object({ status: z.literal('denied'), rule: z.string().nullable(), reason: z.string() }),
   z.object({ status: z.literal('too-large'), bytes: z.number().int(), limit: z.number().int() }),
-  /** A rule requires approval: the writer parks the call in its run and, once approved, sends the write again naming the approval. */
-  z.object({ status: z.literal('needs-approval'), rule: z.string().nullable(), reason: z.string() }),
-]);
+] as const;
+
+/** The outcome of a write or delete: done, or why not, so the caller can tell a conflict from a refusal. */
+export const MemoryWriteResult = z.discriminatedUnion('status', [...MemoryWriteOutcomes]);
+
+/** A write's outcome may also be that a rule requires approval: the writer parks it in its run and, once approved, sends it again naming the approval. */
+export const WriteMemoryResult = z.discriminatedUnion('status', [...MemoryWriteOutcomes, z.object({ status: z.literal('needs-approval'), rule: z.string().nullable(), reason: z.string() })]);
 
 export const GetMemory = MemoryAddress;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ClientInput } from '../limits';
 import { ContentLabels } from './labels';
-import { JsonObject, Name, SemVer } from './shared';
+import { BundleVersion, JsonObject, Name, SemVer } from './shared';
 import { Priority, WorkflowDefinition } from './workflow';
 
 /**
@@ -46,9 +46,10 @@ export const AgentPin = z.object({ name: Name, version: SemVer });
 
 /**
  * A new run from a past point of a finished run: the steps before `toStep` keep their recorded outputs, it and the
- * rest run again; with `agent`, those it serves (by name or capability) run on that version of it.
+ * rest run again; with `agent`, those it serves (by name or capability) run on that version of it; with `policyBundle`,
+ * the new run is decided only under that policy bundle version (denied while another is in force).
  */
-export const ResetRun = z.object({ runId: z.uuid(), toStep: Name, newRunId: z.uuid(), reason: Reason.optional(), agent: AgentPin.optional() });
+export const ResetRun = z.object({ runId: z.uuid(), toStep: Name, newRunId: z.uuid(), reason: Reason.optional(), agent: AgentPin.optional(), policyBundle: BundleVersion.optional() });
 
 /**
  * Recorded in the parent run: the fork it led to, with all the new run starts from (so the new run's first
@@ -71,6 +72,8 @@ export const RunForked = z.object({
   reusedLabels: z.record(z.string(), ContentLabels).optional(),
   /** The agent version the steps run again are pinned to (in `definition`), when the reset named one. */
   agent: AgentPin.optional(),
+  /** The policy bundle version the new run is pinned to, when the reset named one. */
+  policyBundle: BundleVersion.optional(),
 });
 
 /** Recorded in the forked run: a step it did not run, with the output its parent recorded. */
