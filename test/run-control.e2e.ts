@@ -203,7 +203,10 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     const runId = await start('order-reset', 'o-8');
     await until(runId, 'WorkflowFailed');
     failing.delete('o-8');
+    const before = types(await system.history(runId));
     expect(await agentos('runs', 'reset', runId, '--to', 'deliver')).toMatchObject({ code: 1, stdout: expect.stringContaining('refused: the run has no step "deliver" (its steps: charge, ship)') });
+    // Refused: the refusal is all the run's history gained.
+    expect(types(await system.history(runId)).slice(before.length)).toEqual(['RunCommandRefused']);
     const reset = await agentos('runs', 'reset', runId, '--to', 'ship', '--reason', 'address fixed');
     expect(reset).toMatchObject({ code: 0, stdout: expect.stringMatching(/RunForked\s+new run [\da-f-]{36} from step ship, reusing charge/) });
     const newRunId = /new run ([\da-f-]{36})/.exec(reset.stdout)![1];
