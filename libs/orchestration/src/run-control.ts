@@ -3,6 +3,9 @@ import { decision, type Decision } from '@agentos/decider';
 import { isSettled, type RunState } from './run-state';
 import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec, stepSucceeded } from './steps';
 
+type AgentPin = NonNullable<PayloadOf<'ResetRun'>['agent']>;
+type StepTarget = WorkflowDefinition['steps'][number]['target'];
+
 /** Commands an operator sends to a run: each either changes it or is refused with a fact saying why. */
 export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'> | MessageOf<'SignalRun'> | MessageOf<'ResetRun'>;
 
@@ -104,12 +107,12 @@ function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: Agent
  * that version: those naming the agent, and those naming only a capability it offers. Why not, when the catalogue
  * has no such agent version or it serves none of those steps.
  */
-function pinnedDefinition(definition: WorkflowDefinition, again: Set<string>, pin: PayloadOf<'ResetRun'>['agent'] & object, catalogue: AgentDescriptor[]): WorkflowDefinition | string {
+function pinnedDefinition(definition: WorkflowDefinition, again: Set<string>, pin: AgentPin, catalogue: AgentDescriptor[]): WorkflowDefinition | string {
   const offered = catalogue.find((a) => a.name === pin.name && a.version === pin.version);
   if (!offered) return `no registered agent ${pin.name}@${pin.version}`;
-  const serves = (target: WorkflowDefinition['steps'][number]['target']) =>
+  const serves = (target: StepTarget) =>
     target !== undefined && (target.agent ? target.agent.name === pin.name : target.capability !== undefined && offered.capabilities.includes(target.capability));
-  const pinTarget = <S extends { target?: WorkflowDefinition['steps'][number]['target'] }>(step: S): S => ({ ...step, target: { ...step.target, agent: { name: pin.name, version: pin.version } } });
+  const pinTarget = <S extends { target?: StepTarget }>(step: S): S => ({ ...step, target: { ...step.target, agent: { name: pin.name, version: pin.version } } });
   const pinnedSteps = definition.steps.filter((s) => again.has(s.id) && serves(s.target)).map((s) => s.id);
   if (pinnedSteps.length === 0) return `agent ${pin.name}@${pin.version} serves none of the steps the reset runs again (${[...again].join(', ')})`;
   return {
