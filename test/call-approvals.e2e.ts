@@ -1,5 +1,5 @@
 import { defineAgent, type AgentDefinition } from '@agentos/agent-sdk';
-import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { EVENT_STREAMS, createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
 import { orchestrationDecider, workflowStream } from '@agentos/orchestration';
 import { reExecute } from '@agentos/replay';
 import { waitFor } from '@agentos/testing';
@@ -35,22 +35,43 @@ const payer = defineAgent({
   },
 });
 
+/** Records a customer's credit limit in the tenant's memory; the bundle below says such a write needs a second person. */
+const clerk = defineAgent({
+  name: 'ca-clerk',
+  version: '1.0.0',
+  owner: 'test-team',
+  capabilities: ['ca-record'],
+  concurrency: 4,
+  input: z.object({ order: z.string(), amount: z.number() }),
+  async handle({ order, amount }, ctx) {
+    const revision = await ctx.memory.put(`limit-${order}`, { amount }, { scope: 'tenant' });
+    appendFileSync(EFFECTS, `recorded ${order} ${amount}\n`);
+    return { revision };
+  },
+});
+
 const BUNDLE = [
   'version: approvals-1',
   'rules:',
   '  - { id: allow-intents, effect: allow, actions: [intent.submit], reason: tests }',
   '  - { id: payments-need-approval, effect: require_approval, actions: [tool.call], resources: [pay], reason: payments need a second person }',
+  '  - { id: memory, effect: allow, actions: [memory.read, memory.write], reason: tests }',
+  '  - { id: limits-need-approval, effect: require_approval, actions: [memory.write], resources: [tenant], reason: credit limits need a second person }',
   '',
 ].join('\n');
 
-const pay = (timeout: string) => parseWorkflowDocument(['name: pay', 'steps:', `  - { id: pay, capability: ca-pay, timeout: ${timeout}, input: { order: "\${input.order}", amount: "\${input.amount}" } }`, ''].join('\n'), 'pay.yaml');
+const oneStep = (id: string, capability: string) => (timeout: string) =>
+  parseWorkflowDocument([`name: ${id}`, 'steps:', `  - { id: ${id}, capability: ${capability}, timeout: ${timeout}, input: { order: "\${input.order}", amount: "\${input.amount}" } }`, ''].join('\n'), `${id}.yaml`);
+const pay = oneStep('pay', 'ca-pay');
+const record = oneStep('record', 'ca-record');
+const limitsStream = EVENT_STREAMS.memory({ tenant: 'acme', scope: 'tenant', scopeId: 'default' });
 
 describe('approvals inside a run, end to end against a real nats-server', () => {
   let system: RunningSystem;
   const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_TENANT: 'acme', AGENTOS_USER: 'approver', AGENTOS_CONFIG: join(work, 'none.json') }));
-  const start = async (order: string, timeout = '60s') => {
+  const start = async (order: string, timeout = '60s', workflow = pay) => {
     const runId = newId();
-    await system.client.publishMessage(createMessage('RunWorkflow', { workflowId: runId, definition: pay(timeout), input: { order, amount: 42 } }, system.origin));
+    await system.client.publishMessage(createMessage('RunWorkflow', { workflowId: runId, definition: workflow(timeout), input: { order, amount: 42 } }, system.origin));
     return runId;
   };
   const parked = async (runId: string) => (await system.recorded(runId, (e) => e.type === 'CallApprovalRequested', 'the call parked')).find((e) => e.type === 'CallApprovalRequested') as MessageOf<'CallApprovalRequested'>;
@@ -58,7 +79,7 @@ describe('approvals inside a run, end to end against a real nats-server', () => 
   const last = (events: Envelope[]) => events.filter((e) => ['WorkflowCompleted', 'WorkflowFailed'].includes(e.type)).at(-1);
 
   beforeAll(async () => {
-    system = await startSystem([payer] as AgentDefinition<never, unknown>[]);
+    system = await startSystem([payer, clerk] as AgentDefinition<never, unknown>[]);
     await system.client.publishMessage(createMessage('PublishPolicyBundle', { yaml: BUNDLE, source: 'approvals.yaml' }, { tenant: 'system', actor: { kind: 'user', id: 'oncall' } }));
     await waitFor(() => system.client.query(createMessage('GetPolicyBundle', {}, system.origin)), (b) => b.version === 'approvals-1', { what: 'the bundle in force' });
   }, 60_000);
@@ -101,4 +122,48 @@ describe('approvals inside a run, end to end against a real nats-server', () => 
     expect(await agentos('approve', runId, '--call', request.payload.approvalId)).toMatchObject({ code: 1, stdout: expect.stringContaining(`refused: approval ${request.payload.approvalId} was already rejected`) });
     expect(effects()).not.toContain('paid o-3 42');
   }, 60_000);
+
+  describe('a memory write a rule says needs approval', () => {
+    const written = async (key: string) => (await system.store.readStream(limitsStream)).map((r) => r.event as MessageOf<'MemoryWritten'>).filter((e) => e.type === 'MemoryWritten' && e.payload.key === key);
+
+    it('is parked, naming the agent, the action, the resource and the write; approved, the write happens once, and that approval lets no other write through', async () => {
+      const runId = await start('m-1', '60s', record);
+      const request = await parked(runId);
+      expect(request.payload).toMatchObject({
+        stepId: 'record',
+        agent: 'ca-clerk',
+        action: 'memory.write',
+        resource: { kind: 'memory', name: 'tenant' },
+        args: { scopeId: 'default', key: 'limit-m-1', value: { amount: 42 } },
+        rule: 'limits-need-approval',
+        reason: 'credit limits need a second person',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await written('limit-m-1')).toEqual([]);
+      expect(await agentos('approve', runId, '--call', request.payload.approvalId)).toMatchObject({ code: 0 });
+      expect(last(await outcome(runId))).toMatchObject({ type: 'WorkflowCompleted', payload: { output: { record: { revision: expect.any(Number) } } } });
+      expect((await written('limit-m-1')).map((e) => e.payload.value)).toEqual([{ amount: 42 }]);
+      expect(effects()).toContain('recorded m-1 42');
+      // The approval was for that write: naming it for another one is refused by memory.
+      const forged = createMessage('WriteMemory', { scope: 'tenant', scopeId: 'default', key: 'limit-m-1', value: { amount: 1_000_000 }, intentId: runId, approvalId: request.payload.approvalId }, system.origin);
+      expect(await system.client.query(forged)).toMatchObject({ status: 'denied', reason: `approval ${request.payload.approvalId} was given for another call than this write of tenant/default limit-m-1` });
+      expect(reExecute(await system.store.readStream(workflowStream(runId)), orchestrationDecider).divergence).toBeUndefined();
+    }, 60_000);
+
+    it('fails with the reason when rejected, and is rejected by the deadline when no one decides: nothing is written', async () => {
+      const rejectedRun = await start('m-2', '60s', record);
+      const request = await parked(rejectedRun);
+      expect(await agentos('reject', rejectedRun, '--call', request.payload.approvalId, '--comment', 'limit too high')).toMatchObject({ code: 0 });
+      expect(last(await outcome(rejectedRun))).toMatchObject({ type: 'WorkflowFailed', payload: { reason: 'step record failed: memory.write tenant not approved: rejected by user:approver: limit too high' } });
+
+      const expiredRun = await start('m-3', '2s', record);
+      const expiring = await parked(expiredRun);
+      const events = await outcome(expiredRun);
+      expect(last(events)?.type).toBe('WorkflowFailed');
+      expect(events.find((e) => e.type === 'CallRejected')?.payload).toMatchObject({ approvalId: expiring.payload.approvalId, rejectedBy: 'deadline' });
+      expect(await written('limit-m-2')).toEqual([]);
+      expect(await written('limit-m-3')).toEqual([]);
+      expect(effects().filter((l) => l.startsWith('recorded m-2') || l.startsWith('recorded m-3'))).toEqual([]);
+    }, 60_000);
+  });
 });

@@ -69,6 +69,21 @@ const refunder = defineAgent({
   },
 });
 
+/** Packs an order: version 1.0.0 has a bug that fails every order, 2.0.0 is the fix. */
+const packer = (version: string) =>
+  defineAgent({
+    name: 'rc-packer',
+    version,
+    owner: 'test-team',
+    capabilities: ['rc-pack'],
+    input: z.object({ order: z.string() }),
+    async handle({ order }) {
+      effect(`pack ${order} on ${version}`);
+      if (version === '1.0.0') throw new Error('label printer jammed');
+      return { packed: order };
+    },
+  });
+
 const order = (name: string) =>
   parseWorkflowDocument(
     [
@@ -105,7 +120,7 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
   const until = (runId: string, type: string, what = `${type} in run ${runId}`) => system.recorded(runId, (e) => e.type === type, what);
 
   beforeAll(async () => {
-    system = await startSystem([charger, shipper, refunder] as AgentDefinition<never, unknown>[]);
+    system = await startSystem([charger, shipper, refunder, packer('1.0.0'), packer('2.0.0')] as AgentDefinition<never, unknown>[]);
   }, 60_000);
 
   afterAll(async () => {
@@ -133,6 +148,7 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
   it('pauses every run of a workflow: the running step finishes, the next does not start until resumed; the replay re-executes without divergence', async () => {
     const runId = await start('order-pause', 'o-2', { charge: true });
     await waitFor(effects, (lines) => lines.includes('charge o-2'), { what: 'charging to start' });
+    expect(await agentos('runs', 'resume', runId)).toMatchObject({ code: 1, stdout: expect.stringContaining('refused: the run is not paused') });
     const pause = await agentos('runs', 'pause', '--workflow', 'order-pause', '--reason', 'incident 7', '--timeout', '3');
     expect(pause).toMatchObject({ code: 0, stdout: expect.stringContaining('1 run(s)') });
     expect((await until(runId, 'RunPaused')).find((e) => e.type === 'RunPaused')?.payload).toEqual({ runId, pausedBy: 'user:oncall', reason: 'incident 7' });
@@ -151,7 +167,17 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     expect(effects()).toContain('ship o-2');
     // Over now: a resume is refused, saying why.
     expect(await agentos('runs', 'resume', runId)).toMatchObject({ code: 1, stdout: expect.stringContaining(`refused: run ${runId} already ended completed`) });
-    expect(reExecute(await system.store.readStream(workflowStream(runId)), orchestrationDecider).divergence).toBeUndefined();
+    // Forked too: the run that was paused, resumed and forked, and its fork, re-execute without divergence.
+    const reset = await agentos('runs', 'reset', runId, '--to', 'ship');
+    const forkId = /new run ([\da-f-]{36})/.exec(reset.stdout)![1];
+    await until(forkId, 'WorkflowCompleted');
+    const parent = await system.store.readStream(workflowStream(runId));
+    expect(parent.map((r) => r.event.type)).toEqual(expect.arrayContaining(['RunPaused', 'RunResumed', 'RunForked']));
+    for (const history of [parent, await system.store.readStream(workflowStream(forkId))]) {
+      const replayed = reExecute(history, orchestrationDecider);
+      expect(replayed.divergence).toBeUndefined();
+      expect(replayed.decisions).toBeGreaterThan(3);
+    }
   }, 60_000);
 
   it('retries a failed run from its failed step: the completed step is not run again', async () => {
@@ -177,20 +203,57 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     const runId = await start('order-reset', 'o-8');
     await until(runId, 'WorkflowFailed');
     failing.delete('o-8');
+    const before = types(await system.history(runId));
     expect(await agentos('runs', 'reset', runId, '--to', 'deliver')).toMatchObject({ code: 1, stdout: expect.stringContaining('refused: the run has no step "deliver" (its steps: charge, ship)') });
+    // Refused: the refusal is all the run's history gained.
+    expect(types(await system.history(runId)).slice(before.length)).toEqual(['RunCommandRefused']);
     const reset = await agentos('runs', 'reset', runId, '--to', 'ship', '--reason', 'address fixed');
     expect(reset).toMatchObject({ code: 0, stdout: expect.stringMatching(/RunForked\s+new run [\da-f-]{36} from step ship, reusing charge/) });
     const newRunId = /new run ([\da-f-]{36})/.exec(reset.stdout)![1];
     const events = await until(newRunId, 'WorkflowCompleted');
     expect(events.find((e) => e.type === 'WorkflowStarted')?.payload).toMatchObject({ forkedFrom: { runId, step: 'ship' } });
-    expect(events.find((e) => e.type === 'StepReused')?.payload).toEqual({ workflowId: newRunId, stepId: 'charge', fromRun: runId, output: { chargeId: 'ch-o-8' } });
+    // The reused output keeps the labels recorded with it (built from the run's input).
+    expect(events.find((e) => e.type === 'StepReused')?.payload).toEqual({ workflowId: newRunId, stepId: 'charge', fromRun: runId, output: { chargeId: 'ch-o-8' }, labels: [{ origin: 'user_input', source: 'input' }] });
     expect(events.filter((e) => e.type === 'TaskQueued').map((e) => (e.payload as { stepId: string }).stepId)).toEqual(['ship']);
     // The charge ran once, in the parent; shipping ran in both.
     expect(effects().filter((l) => l.endsWith(' o-8'))).toEqual(['charge o-8', 'ship o-8', 'ship o-8']);
     expect((await system.history(runId)).find((e) => e.type === 'RunForked')?.payload).toMatchObject({ newRunId, fromStep: 'ship', forkedBy: 'user:oncall', reused: { charge: { chargeId: 'ch-o-8' } } });
     expect((await agentos('replay', newRunId)).stdout).toMatch(new RegExp(`WorkflowStarted.*forked from run ${runId} at step ship[\\s\\S]*StepReused.*step charge: output of run ${runId}`));
     expect((await agentos('replay', runId)).stdout).toMatch(new RegExp(`RunForked.*new run ${newRunId} from step ship, reusing charge`));
+    // Side by side: the fork's replay (and the parent's, with --compare) shows each step in both runs.
+    const compared = await agentos('replay', runId, '--compare');
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toContain(`run ${newRunId} is a fork of run ${runId} from step ship`);
+    expect(compared.stdout).toMatch(/\ncharge +completed on rc-charger@1\.0\.0 \{"chargeId":"ch-o-8"\} +REUSED \(agent not called\): output of the parent \{"chargeId":"ch-o-8"\}\n/);
+    expect(compared.stdout).toMatch(/\nship +failed on rc-shipper@1\.0\.0: no address for o-8 +ran again: completed on rc-shipper@1\.0\.0 \{"shipped":"o-8"\}\n/);
+    expect(compared.stdout).toMatch(/\noutcome +failed: step ship failed: no address for o-8 +completed/);
+    expect((await agentos('replay', newRunId)).stdout).toContain(compared.stdout.slice(compared.stdout.indexOf(`run ${newRunId} is a fork`)));
     expect(reExecute(await system.store.readStream(workflowStream(newRunId)), orchestrationDecider).divergence).toBeUndefined();
+  }, 60_000);
+
+  it('resets a run with another agent version: the steps that version serves run on it, the earlier ones are reused; an unknown version is refused', async () => {
+    const packing = parseWorkflowDocument(
+      [
+        'name: order-pack',
+        'steps:',
+        '  - { id: charge, capability: rc-charge, input: { order: "${input.order}", hold: false } }',
+        '  - { id: pack, needs: [charge], agent: rc-packer@1.0.0, retries: 0, input: { order: "${input.order}" } }',
+        '',
+      ].join('\n'),
+      'pack.yaml',
+    );
+    const runId = newId();
+    await system.client.publishMessage(createMessage('RunWorkflow', { workflowId: runId, definition: packing, input: { order: 'o-9' } }, system.origin));
+    expect((await until(runId, 'WorkflowFailed')).find((e) => e.type === 'WorkflowFailed')?.payload).toMatchObject({ failedStep: 'pack' });
+    expect(await agentos('runs', 'reset', runId, '--to', 'pack', '--agent', 'rc-packer@9.9.9')).toMatchObject({ code: 1, stdout: expect.stringContaining('refused: no registered agent rc-packer@9.9.9') });
+    const reset = await agentos('runs', 'reset', runId, '--to', 'pack', '--agent', 'rc-packer@2.0.0', '--reason', 'printer fixed in 2.0.0');
+    expect(reset).toMatchObject({ code: 0, stdout: expect.stringMatching(/RunForked\s+new run [\da-f-]{36} from step pack, reusing charge, on rc-packer@2\.0\.0/) });
+    const forkId = /new run ([\da-f-]{36})/.exec(reset.stdout)![1];
+    const events = await until(forkId, 'WorkflowCompleted');
+    expect(events.find((e) => e.type === 'WorkflowStarted')?.payload).toMatchObject({ forkedFrom: { runId, step: 'pack', agent: { name: 'rc-packer', version: '2.0.0' } } });
+    expect(events.filter((e) => e.type === 'TaskAssigned').map((e) => (e.payload as { agentVersion: string }).agentVersion)).toEqual(['2.0.0']);
+    expect(effects().filter((l) => l.includes('o-9'))).toEqual(['charge o-9', 'pack o-9 on 1.0.0', 'pack o-9 on 2.0.0']);
+    expect((await system.history(runId)).find((e) => e.type === 'RunForked')?.payload).toMatchObject({ agent: { name: 'rc-packer', version: '2.0.0' }, reason: 'printer fixed in 2.0.0' });
   }, 60_000);
 
   it('delivers a signal to a waiting step from the CLI: the step completes with its data; a step whose signal does not come in time fails', async () => {
@@ -215,6 +278,11 @@ describe('run control (cancel, pause, resume, retry), end to end against a real 
     const events = await until(runId, 'WorkflowCompleted');
     expect(events.find((e) => e.type === 'StepCompleted' && (e.payload as { stepId: string }).stepId === 'approve')?.payload).toMatchObject({ output: { order: 'o-6b' } });
     expect(effects()).toContain('ship o-6b');
+    // The signal's data is a person's input, labelled with who sent it; the step it feeds was checked and ran with that label.
+    const signalLabel = { origin: 'user_input', source: 'signal:go from user:oncall' };
+    const shipQueued = events.find((e) => e.type === 'TaskQueued' && (e.payload as { stepId: string }).stepId === 'ship') as MessageOf<'TaskQueued'>;
+    expect(shipQueued.payload.inputLabels).toEqual(expect.arrayContaining([signalLabel]));
+    expect((events.find((e) => e.type === 'PolicyDecided' && (e.payload as { context?: { step?: string } }).context?.step === 'ship') as MessageOf<'PolicyDecided'>).payload.labels).toEqual(expect.arrayContaining([signalLabel]));
     expect(reExecute(await system.store.readStream(workflowStream(runId)), orchestrationDecider).divergence).toBeUndefined();
 
     const unanswered = newId();

@@ -118,7 +118,9 @@ export async function startSystem<N extends SystemNats = NatsServerHandle>(extra
   for (const service of SERVICES.filter((s) => !options.without?.includes(s.name))) services.set(service.name, await start(service));
   const agents: RunningAgent[] = [];
   for (const definition of definitions) {
-    agents.push(await runAgent(definition, { log: log.child({ agent: definition.name }), nats: settings(`agent-${definition.name}`, agentUser(definition.name)), instanceId: `e2e-${definition.name}`, heartbeatMs: 250 }));
+    // Two versions of one agent (a test of version pins) are two instances (no dots: the id names a consumer).
+    const instanceId = definitions.filter((d) => d.name === definition.name).length > 1 ? `e2e-${definition.name}-v${definition.version.replaceAll('.', '-')}` : `e2e-${definition.name}`;
+    agents.push(await runAgent(definition, { log: log.child({ agent: definition.name }), nats: settings(`agent-${definition.name}`, agentUser(definition.name)), instanceId, heartbeatMs: 250 }));
   }
   const client = new JetStreamClientProxy(new NatsConnector(settings('e2e-client')));
   await client.connect();

@@ -225,10 +225,12 @@ runs
   .description('start a new run from a past point of one that ended: steps before --to keep their recorded outputs, it and the rest run again')
   .requiredOption('--to <step>', 'the step to run again from')
   .option('--reason <text>', 'why, recorded in both runs')
+  .option('--agent <name@version>', 'run the steps this agent serves on that version of it')
+  .option('--policy <bundleVersion>', 'decide the new run (and its agents\' calls) only under this policy bundle version; denied while another is in force')
   .option(...timeout)
   .action(
-    action((session, out, runId: string, opts: { to: string; reason?: string; timeout: string }) =>
-      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts.to, opts.reason), { timeoutSeconds: Number(opts.timeout) }, out)),
+    action((session, out, runId: string, opts: { to: string; reason?: string; agent?: string; policy?: string; timeout: string }) =>
+      command('runs').then((m) => m.controlRun(session, 'ResetRun', m.resetOf(runId, opts), { timeoutSeconds: Number(opts.timeout) }, out)),
     ),
   );
 runs
@@ -276,6 +278,7 @@ program
   .option('--agents <module>', "re-run the agents exported by this module on the recorded model/tool/memory answers (exit 1 at the first divergence)")
   .option('--policy <bundle.yaml>', 're-evaluate the recorded policy decisions under this bundle')
   .option('--report <out.md>', 'write an incident report as Markdown and HTML')
+  .option('--compare [forkId]', 'show a run beside its fork (its last one, or this one), step by step: what was reused, what ran again (a fork is always shown beside its parent)')
   .action(action((session, out, workflowId: string, opts) => command('replay').then((m) => m.replay(session, workflowId, opts, out))));
 
 const keys = program.command('keys').description("the event store's signing keys: one per writing service, public halves published with their validity");

@@ -1,4 +1,4 @@
-import { EVENT_STREAMS, causedBy, isUuid, type AnyMessage, type MessageOf, type Provenance, type ReplyOf } from '@agentos/contracts';
+import { EVENT_STREAMS, causedBy, createMessage, isUuid, type AnyMessage, type MessageOf, type Provenance, type ReplyOf } from '@agentos/contracts';
 import { EventRecorder } from '@agentos/decider';
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { checkPolicy } from '@agentos/policy-client';
@@ -10,6 +10,9 @@ import type { MemoryConfig } from './memory.config';
 import { MemoryStore, type Area } from './memory.store';
 import { NotesIndex } from './notes-index';
 import { scopeRefusal } from './scope-rules';
+import { approvalRefusal } from './write-approval';
+
+type Refusal = { rule: string | null; reason: string; needsApproval: boolean };
 
 type AreaMessage = MessageOf<'WriteMemory' | 'DeleteMemory' | 'GetMemory' | 'ListMemory' | 'AppendNote' | 'SearchNotes'>;
 
@@ -37,10 +40,10 @@ export class MemoryHandlers {
   }
 
   /** Scope rules first, then policy (memory.read / memory.write on the scope and classification); no answer means no. */
-  private async refusal(message: AreaMessage, action: 'read' | 'write', classification?: string): Promise<{ rule: string | null; reason: string } | undefined> {
+  private async refusal(message: AreaMessage, action: 'read' | 'write', classification?: string): Promise<Refusal | undefined> {
     const { scope, scopeId } = message.payload;
     const local = scopeRefusal(message.actor, scope, scopeId, action);
-    if (local) return { rule: `scope:${scope}`, reason: local };
+    if (local) return { rule: `scope:${scope}`, reason: local, needsApproval: false };
     const [agent, version] = message.actor.kind === 'agent' ? message.actor.id.split('@') : [undefined, undefined];
     const verdict = await checkPolicy((query, timeoutMs) => this.bus.query(query, timeoutMs), { tenant: message.tenant, actor: this.actor, correlationId: message.correlationId }, {
       action: action === 'read' ? 'memory.read' : 'memory.write',
@@ -49,7 +52,22 @@ export class MemoryHandlers {
       context: { scopeId, ...('key' in message.payload ? { key: message.payload.key } : {}) },
       ...(scope === 'workflow' && isUuid(scopeId) ? { intentId: scopeId } : {}),
     });
-    return verdict.effect === 'allow' ? undefined : { rule: verdict.rule, reason: verdict.reason };
+    return verdict.effect === 'allow' ? undefined : { rule: verdict.rule, reason: verdict.reason, needsApproval: verdict.effect === 'require_approval' };
+  }
+
+  /**
+   * A write a rule says needs approval: without an approval it is answered `needs-approval` (the agent parks it in
+   * its run and sends it again once approved); with one, it goes on only if the run's history holds that approval,
+   * approved, for this very write. Only a write made in a run can wait for an approval.
+   */
+  private async unapproved(message: MessageOf<'WriteMemory'>, refused: Refusal): Promise<ReplyOf<'WriteMemory'> | undefined> {
+    const { intentId, approvalId } = message.payload;
+    if (!intentId) return { status: 'denied', rule: refused.rule, reason: `${refused.reason} (needs approval, and only a write made in a run can wait for one)` };
+    if (!approvalId) return { status: 'needs-approval', rule: refused.rule, reason: refused.reason };
+    // Asked in the writer's tenant: the orchestrator knows no approval of another tenant's run.
+    const approval = await this.bus.query(createMessage('GetCallApproval', { intentId, approvalId }, { tenant: message.tenant, actor: this.actor, correlationId: message.correlationId }), 2_000);
+    const why = approvalRefusal(message, approval);
+    return why ? { status: 'denied', rule: refused.rule, reason: why } : undefined;
   }
 
   private async readable(message: AreaMessage) {
@@ -59,11 +77,13 @@ export class MemoryHandlers {
 
   @MessagePattern('WriteMemory')
   async write(@Payload() message: MessageOf<'WriteMemory'>): Promise<ReplyOf<'WriteMemory'>> {
-    const { value, expectedRevision, ttlSeconds, classification, ...address } = message.payload;
+    const { value, expectedRevision, ttlSeconds, classification, scope, scopeId, key } = message.payload;
+    const address = { scope, scopeId, key };
     const bytes = Buffer.byteLength(JSON.stringify(value ?? null));
     if (bytes > this.config.maxValueBytes) return { status: 'too-large', bytes, limit: this.config.maxValueBytes };
     const refused = await this.refusal(message, 'write', classification);
-    if (refused) return { status: 'denied', ...refused };
+    const stopped = refused && (refused.needsApproval ? await this.unapproved(message, refused) : { status: 'denied' as const, rule: refused.rule, reason: refused.reason });
+    if (stopped) return stopped;
     const ttl = ttlSeconds ?? this.config.ttlSeconds[address.scope];
     const expiresAt = ttl === undefined ? null : new Date(Date.parse(message.occurredAt) + ttl * 1000).toISOString();
     const provenance = this.provenance(message);
@@ -80,7 +100,7 @@ export class MemoryHandlers {
   async delete(@Payload() message: MessageOf<'DeleteMemory'>): Promise<ReplyOf<'DeleteMemory'>> {
     const { expectedRevision, ...address } = message.payload;
     const refused = await this.refusal(message, 'write');
-    if (refused) return { status: 'denied', ...refused };
+    if (refused) return { status: 'denied', rule: refused.rule, reason: refused.reason };
     const outcome = await this.store.delete({ ...address, tenant: message.tenant }, expectedRevision);
     if (outcome.status === 'written') {
       await this.recorder.recordForAnswer(EVENT_STREAMS.memory(this.area(message)), [causedBy(message, 'MemoryDeleted', { ...address, revision: outcome.revision, provenance: this.provenance(message) }, this.actor)]);

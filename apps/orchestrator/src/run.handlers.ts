@@ -51,7 +51,9 @@ export class RunHandlers {
   /** A command on one run (or on each open run it selects: a pause or resume of a workflow name or a tenant). */
   @EventPattern(['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun'])
   async control(@Payload() command: ControlCommand) {
-    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command });
+    // A reset that pins an agent version is decided on the catalogue (recorded with it), to check that version exists.
+    const catalogue = command.type === 'ResetRun' && command.payload.agent ? { catalogue: await this.runs.catalogue(command) } : {};
+    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command, ...catalogue });
   }
 
   @EventPattern('BudgetExhausted')

@@ -37,6 +37,11 @@ export class PolicyHandlers {
     const request = { tenant: message.tenant, check, at: message.occurredAt };
     const { policy } = this.state;
     let verdict = handed && 'refusal' in handed ? { effect: 'deny' as const, rule: 'run-assignment', reason: handed.refusal, bundleVersion: policy.bundle.version } : policy.evaluate(request, this.state.killSwitches);
+    // A run pinned to a bundle (a fork reset with one) is decided under that bundle or not at all.
+    const inForce = policy.bundle.version;
+    if (check.pinnedBundle && check.pinnedBundle !== inForce) {
+      verdict = { effect: 'deny', rule: 'policy-bundle-pin', reason: `the run is pinned to policy bundle ${check.pinnedBundle}; ${inForce} is in force`, bundleVersion: inForce };
+    }
     const spent = verdict.effect === 'deny' ? undefined : await this.budgetOverrun(policy.bundle.budgets, message.tenant, check.intentId);
     if (spent) verdict = { effect: 'deny', rule: `budget:${spent.scope}:${spent.metric}`, reason: describeOverrun(spent), bundleVersion: verdict.bundleVersion };
     // Only what the rules let through draws from the rate limits.

@@ -1,4 +1,4 @@
-import { type ContentLabel, type MemoryScope, type MessageOf, type PayloadInput, type QueryType, type ReplyOf } from '@agentos/contracts';
+import { parkedWriteArguments, type ContentLabel, type MemoryScope, type MessageOf, type PayloadInput, type PolicyAction, type QueryType, type ReplyOf } from '@agentos/contracts';
 import { markUntrusted } from '@agentos/policy-engine';
 
 export type Ask = <T extends QueryType>(query: MessageOf<T>, timeoutMs?: number) => Promise<ReplyOf<T>>;
@@ -48,6 +48,8 @@ export interface MemoryClientSettings {
   screen(text: string, source: string): Promise<string>;
   /** Labels what the agent read: its own scope's memory, shared memory, or another's note. */
   label(label: ContentLabel): void;
+  /** Parks a call a policy rule says needs approval until an approver decides: resolves with its approval id once approved, rejects otherwise. */
+  park(action: PolicyAction, resource: { kind: string; name: string }, args: Record<string, unknown>, verdict: { rule: string | null; reason: string }): Promise<string>;
 }
 
 /** The agent SDK's view of the memory service; every call is checked there by scope rules and policy. */
@@ -67,6 +69,7 @@ export function memoryClient(settings: MemoryClientSettings): AgentMemory {
     });
   const outcome = (key: string, result: ReplyOf<'WriteMemory'>) => {
     if (result.status === 'written') return result.revision;
+    if (result.status === 'needs-approval') throw new MemoryWriteRefusedError(`memory write ${key} needs approval: ${result.reason}`);
     if (result.status === 'conflict') throw new MemoryConflictError(key, result.currentRevision);
     if (result.status === 'denied') throw new MemoryWriteRefusedError(`memory write ${key} denied: ${result.reason}`);
     throw new MemoryWriteRefusedError(`memory write ${key} refused: ${result.bytes} bytes is over the limit of ${result.limit}`);
@@ -74,8 +77,14 @@ export function memoryClient(settings: MemoryClientSettings): AgentMemory {
 
   const memory: AgentMemory = {
     get: (key, options) => read(area(options), query('GetMemory', { ...area(options), key })),
-    put: async (key, value, options = {}) =>
-      outcome(key, await query('WriteMemory', { ...area(options), key, value, expectedRevision: options.expectedRevision, ttlSeconds: options.ttlSeconds, classification: options.classification })),
+    async put(key, value, options = {}) {
+      const write = { ...area(options), key, value, expectedRevision: options.expectedRevision, ttlSeconds: options.ttlSeconds, classification: options.classification, intentId };
+      const result = await query('WriteMemory', write);
+      if (result.status !== 'needs-approval') return outcome(key, result);
+      // Parked in the run until an approver decides; approved, the same write goes again naming its approval.
+      const approvalId = await settings.park('memory.write', { kind: 'memory', name: write.scope }, parkedWriteArguments(write), result);
+      return outcome(key, await query('WriteMemory', { ...write, approvalId }));
+    },
     delete: async (key, options = {}) => void outcome(key, await query('DeleteMemory', { ...area(options), key, expectedRevision: options.expectedRevision })),
     list: async (prefix = '', options) => (await read(area(options), query('ListMemory', { ...area(options), prefix }))).entries,
     note: async (text, options = {}) => (await query('AppendNote', { ...area(options), text, tags: options.tags ?? [] })).noteId,

@@ -22,6 +22,7 @@ const client = (author: string) => {
     intentId: '00000000-0000-4000-8000-0000000000aa',
     screen: async (text) => text,
     label: (label) => labels.push(label),
+    park: () => Promise.reject(new Error('no call is parked here')),
   });
   return { memory, labels };
 };

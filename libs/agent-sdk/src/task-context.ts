@@ -50,16 +50,21 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
         resource,
         context,
         labels: labels.current(),
+        // A fork pinned to a policy bundle is decided under that bundle only, its agents' calls too.
+        ...(task.payload.policyBundle ? { pinnedBundle: task.payload.policyBundle } : {}),
       }),
   };
-  /** Goes on when policy allows the call; a call a rule says needs approval waits for an approver (awaitApproval). */
+  /** Parks a call until an approver decides (awaitApproval); resolves with its approval id once approved. */
+  const park = async (action: PolicyAction, resource: { kind: string; name: string }, args: Record<string, unknown>, verdict: { rule: string | null; reason: string }) => {
+    const approvalId = deriveId(task.payload.taskId, 'approval', next('approval'));
+    await awaitApproval({ task, actor, agentName: agent.name, instanceId, publisher, signal }, { approvalId, action, resource, args, verdict });
+    return approvalId;
+  };
+  /** Goes on when policy allows the call; a call a rule says needs approval waits for an approver. */
   const allowed = async (action: PolicyAction, resource: { kind: string; name: string }, args: Record<string, unknown> = {}) => {
     const verdict = await policy.check(action, resource);
     if (verdict.effect === 'allow') return;
-    if (verdict.effect === 'require_approval') {
-      const approvalId = deriveId(task.payload.taskId, 'approval', next('approval'));
-      return awaitApproval({ task, actor, agentName: agent.name, instanceId, publisher, signal }, { approvalId, action, resource, args, verdict });
-    }
+    if (verdict.effect === 'require_approval') return void (await park(action, resource, args, verdict));
     throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${verdict.rule ?? 'default'}: ${verdict.reason})`);
   };
   const screenText = async (text: string, source: string) => {
@@ -102,6 +107,7 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
       intentId,
       screen: screenText,
       label: (label) => labels.add(label),
+      park,
     })),
     llm: recorder.wrap('llm', {
       async complete(request) {

@@ -166,7 +166,7 @@ export const CATALOG = {
   CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
   // memory: reads and writes are request/reply (a writer needs its compare-and-set answer); the
   // resulting facts are recorded in the event store and published for observers.
-  WriteMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.write', schema: memory.WriteMemory, reply: memory.MemoryWriteResult },
+  WriteMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.write', schema: memory.WriteMemory, reply: memory.WriteMemoryResult },
   DeleteMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.delete', schema: memory.DeleteMemory, reply: memory.MemoryWriteResult },
   GetMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.get', schema: memory.GetMemory, reply: memory.MemoryValue },
   ListMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.list', schema: memory.ListMemory, reply: memory.MemoryListing },

@@ -101,7 +101,8 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     publishes: ['MemoryWritten', 'MemoryDeleted', 'NoteAppended'],
     consumes: [],
     answers: ['WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
-    asks: ['CheckPolicy'],
+    // A write a rule says needs approval goes on only once the run's history holds its approval.
+    asks: ['CheckPolicy', 'GetCallApproval'],
     follows: [],
     buckets: ['agentos_memory', 'agentos_tenant_keys'],
     eventStore: 'write',

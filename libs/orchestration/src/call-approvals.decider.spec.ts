@@ -43,15 +43,19 @@ describe('orchestration decider: approvals inside a run', () => {
     expect(when(given(...paying), parked(3_000, { instanceId: 'payer-2' }))).toEqual([]);
   });
 
+  const { agent: caller, action, resource, args } = call;
+  const recordedCall = { agent: caller, action, resource, args };
+
   it('given a parked call, when an approver approves it, then it is approved, naming who and how long it waited; the agent is told so', () => {
     const waiting = given(...paying, parked(3_000));
-    expect(approvalState(stateOf(waiting), createMessage('GetCallApproval', { intentId: runId, approvalId }, { tenant: 'acme', actor: { kind: 'agent', id: 'payer@1.0.0' } }), approvalId)).toEqual({ status: 'pending' });
+    expect(approvalState(stateOf(waiting), createMessage('GetCallApproval', { intentId: runId, approvalId }, { tenant: 'acme', actor: { kind: 'agent', id: 'payer@1.0.0' } }), approvalId)).toEqual({ status: 'pending', call: recordedCall });
     expect(when(waiting, decide('approve', 13_000, 'invoice checked'))).toEqual([
       { type: 'CallApproved', payload: { intentId: runId, approvalId, stepId: 'pay', approver: 'user:manager', comment: 'invoice checked', waitedMs: 10_000 } },
     ]);
     const approved = given(...paying, parked(3_000), decide('approve', 13_000));
     const asked = (tenant: string) => approvalState(stateOf(approved), createMessage('GetCallApproval', { intentId: runId, approvalId }, { tenant, actor: { kind: 'agent', id: 'payer@1.0.0' } }), approvalId);
-    expect([asked('acme'), asked('globex')]).toEqual([{ status: 'approved' }, { status: 'unknown' }]);
+    // The call as recorded goes with the answer (a service enforcing the approval checks it); never to another tenant.
+    expect([asked('acme'), asked('globex')]).toEqual([{ status: 'approved', call: recordedCall }, { status: 'unknown' }]);
     expect(when(approved, completedInput(runId, 'pay', 1, { paid: 42 }, 14_000, payer)).map((d) => d.type)).toEqual(['StepCompleted', 'WorkflowCompleted']);
   });
 

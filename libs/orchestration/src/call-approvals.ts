@@ -1,4 +1,4 @@
-import { SYSTEM_TENANT, type Envelope, type MessageOf } from '@agentos/contracts';
+import { SYSTEM_TENANT, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
 import { isSettled, type RunState } from './run-state';
 import { sender } from './run-control';
@@ -11,6 +11,8 @@ export interface CallApproval {
   requestedAt: string;
   expiresAt: string;
   reason?: string;
+  /** The call as the agent stated it (arguments redacted): what the approver saw, and what an enforcing service checks. */
+  call: Pick<PayloadOf<'CallApprovalRequested'>, 'agent' | 'action' | 'resource' | 'args'>;
 }
 
 /**
@@ -56,10 +58,11 @@ export function closedApprovals(state: RunState, taskId: string): Decision[] {
 }
 
 /** What the parked agent is told when it asks: a call of a run that ended is rejected with it. */
-export function approvalState(state: RunState, query: Envelope, approvalId: string): { status: 'pending' | 'approved' | 'rejected' | 'unknown'; reason?: string } {
+export function approvalState(state: RunState, query: Envelope, approvalId: string): ReplyOf<'GetCallApproval'> {
   const approval = state.approvals[approvalId];
   if (!approval || (query.tenant !== state.tenant && query.tenant !== SYSTEM_TENANT)) return { status: 'unknown' };
-  if (approval.status === 'pending' && isSettled(state)) return { status: 'rejected', reason: `run ${state.runId} ended ${state.status}` };
-  if (approval.status === 'pending' && state.cancellation) return { status: 'rejected', reason: `run ${state.runId} is being cancelled` };
-  return { status: approval.status, ...(approval.reason ? { reason: approval.reason } : {}) };
+  const { call } = approval;
+  if (approval.status === 'pending' && isSettled(state)) return { status: 'rejected', reason: `run ${state.runId} ended ${state.status}`, call };
+  if (approval.status === 'pending' && state.cancellation) return { status: 'rejected', reason: `run ${state.runId} is being cancelled`, call };
+  return { status: approval.status, ...(approval.reason ? { reason: approval.reason } : {}), call };
 }

@@ -31,8 +31,8 @@ export type RunInput =
   | { kind: 'scheduled'; message: MessageOf<'ScheduleFired'> }
   /** An agent parked a call of a running step until an approver decides it. */
   | { kind: 'call-parked'; message: MessageOf<'CallParked'> }
-  /** An operator's cancel, pause, resume or retry of this run, or a signal for its wait step. */
-  | { kind: 'control'; message: ControlCommand }
+  /** An operator's cancel, pause, resume, retry or reset of this run, or a signal for its wait step (a reset pinning an agent: with the catalogue). */
+  | { kind: 'control'; message: ControlCommand; catalogue?: AgentDescriptor[] }
   /**
    * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
    * point) and content that screening flagged. The orchestrator records them, as the run stream's one writer.
@@ -72,8 +72,8 @@ function start(state: RunState, catalogue: AgentDescriptor[], killSwitches: Acti
  */
 const heldBack = (state: RunState, stepId: string) => state.cancellation !== undefined && !isCompensation(state, stepId);
 
-/** Policy's check of a whole workflow run, as its owner's. */
-const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition, owner: string) =>
+/** Policy's check of a whole workflow run, as its owner's (under the bundle a fork is pinned to, if any). */
+const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition, owner: string, pinnedBundle?: string) =>
   decision('PolicyCheckRequested', {
     requestId: deriveId(workflowId, 'policy', 'intent.submit'),
     intentId: workflowId,
@@ -81,6 +81,7 @@ const workflowPolicyCheck = (workflowId: string, definition: WorkflowDefinition,
     subject: { owner },
     resource: { kind: 'workflow', name: definition.name },
     context: { steps: definition.steps.map((s) => s.id) },
+    ...(pinnedBundle ? { pinnedBundle } : {}),
   });
 
 function decide(input: RunInput, state: RunState): Decision[] {
@@ -112,11 +113,13 @@ function decide(input: RunInput, state: RunState): Decision[] {
     case 'forked': {
       // The new run of a reset: it starts as its parent did, with the reused steps already completed.
       if (state.status !== 'new') return [];
-      const { runId, newRunId, fromStep, definition, input: runInput, priority, reused, owner } = input.message.payload;
+      const { runId, newRunId, fromStep, definition, input: runInput, priority, reused, reusedLabels, owner, agent, policyBundle } = input.message.payload;
+      const forkedFrom = { runId, step: fromStep, ...(agent ? { agent } : {}), ...(policyBundle ? { policyBundle } : {}) };
       return [
-        decision('WorkflowStarted', { workflowId: newRunId, definition, input: runInput, priority, forkedFrom: { runId, step: fromStep } }),
-        ...Object.entries(reused).map(([stepId, output]) => decision('StepReused', { workflowId: newRunId, stepId, fromRun: runId, output })),
-        workflowPolicyCheck(newRunId, definition, owner),
+        decision('WorkflowStarted', { workflowId: newRunId, definition, input: runInput, priority, forkedFrom }),
+        // A reused output keeps the labels recorded with it: what it was derived from still taints the steps it feeds.
+        ...Object.entries(reused).map(([stepId, output]) => decision('StepReused', { workflowId: newRunId, stepId, fromRun: runId, output, ...(reusedLabels?.[stepId] ? { labels: reusedLabels[stepId] } : {}) })),
+        workflowPolicyCheck(newRunId, definition, owner, policyBundle),
       ];
     }
     case 'scheduled': {
@@ -187,6 +190,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
           input: queued.input ?? {},
           ...(queued.deadline ? { deadline: queued.deadline } : {}),
           ...(queued.inputLabels?.length ? { inputLabels: queued.inputLabels } : {}),
+          ...(state.policyBundle ? { policyBundle: state.policyBundle } : {}),
         }),
       ];
     }
@@ -222,7 +226,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
         .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
     }
     case 'control':
-      return decideControl(input.message, state, now);
+      return decideControl(input.message, state, now, input.catalogue);
     case 'call-parked':
       return callParked(state, input.message);
     case 'recorded':

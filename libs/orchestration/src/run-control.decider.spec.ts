@@ -220,6 +220,56 @@ describe('orchestration decider: run control', () => {
     it('given a reset to the first step, then nothing is reused: it and everything after it run again', () => {
       expect((when(given(...shipFailed), reset('charge', 10_000))[0].payload as { reused: object }).reused).toEqual({});
     });
+
+    describe('with another agent version', () => {
+      const shipper2 = agent('shipper', ['ship'], '2.0.0', 'shipper-2');
+      const pinned = (ms: number, version = '2.0.0', name = 'shipper') => controlInput('ResetRun', { runId, toStep: 'ship', newRunId, agent: { name, version } }, ms, 'acme', [...catalogue, shipper2]);
+
+      it('given an agent version that serves the steps run again, then the fork records the pin and runs them on that version; the reused steps are untouched', () => {
+        const [forked] = when(given(...shipFailed), pinned(10_000));
+        const definition = (forked.payload as { definition: typeof order }).definition;
+        expect(forked.payload).toMatchObject({ agent: { name: 'shipper', version: '2.0.0' }, reused: { charge: { id: 'ch_1' } } });
+        expect(definition.steps.map((s) => [s.id, s.target])).toEqual([
+          ['charge', { capability: 'charge' }],
+          ['ship', { capability: 'ship', agent: { name: 'shipper', version: '2.0.0' } }],
+        ]);
+        const fork = [{ kind: 'forked', message: eventsOf(given(...shipFailed, pinned(10_000)), 'RunForked')[0] } as RunInput];
+        expect(when([], fork[0])[0].payload).toMatchObject({ forkedFrom: { runId, step: 'ship', agent: { name: 'shipper', version: '2.0.0' } } });
+        // Its step is queued for that version only.
+        const checkedFork = [...fork, policyInput(newRunId, 'allow', 11_000, { catalogue }), stepPolicyInput(newRunId, 'ship', 'ship', 'allow', 11_500)];
+        expect(eventsOf(given(...checkedFork), 'TaskQueued')[0].payload.target).toEqual({ capability: 'ship', agent: { name: 'shipper', version: '2.0.0' } });
+      });
+
+      it('given an agent version nobody registered, or one that serves none of the steps run again, then the reset is refused with why', () => {
+        expect(when(given(...shipFailed), pinned(10_000, '9.9.9'))).toEqual(refused('ResetRun', 'no registered agent shipper@9.9.9'));
+        expect(when(given(...shipFailed), pinned(10_000, '1.0.0', 'charger'))).toEqual(refused('ResetRun', 'agent charger@1.0.0 serves none of the steps the reset runs again (ship)'));
+      });
+    });
+
+    it('given a policy bundle version, then the fork records it, and every check of the fork, and every task handed to its agents, names it', () => {
+      const pinned = controlInput('ResetRun', { runId, toStep: 'ship', newRunId, policyBundle: 'prod-8' }, 10_000);
+      expect(when(given(...shipFailed), pinned)[0].payload).toMatchObject({ policyBundle: 'prod-8' });
+      const fork = { kind: 'forked', message: eventsOf(given(...shipFailed, pinned), 'RunForked')[0] } as RunInput;
+      const [started, , runCheck] = when([], fork);
+      expect(started.payload).toMatchObject({ forkedFrom: { runId, step: 'ship', policyBundle: 'prod-8' } });
+      expect(runCheck.payload).toMatchObject({ context: { steps: ['charge', 'ship'] }, pinnedBundle: 'prod-8' });
+      const [stepCheck] = when(given(fork), policyInput(newRunId, 'allow', 11_000, { catalogue }));
+      expect(stepCheck.payload).toMatchObject({ context: { step: 'ship' }, pinnedBundle: 'prod-8' });
+      const queued = [fork, policyInput(newRunId, 'allow', 11_000, { catalogue }), stepPolicyInput(newRunId, 'ship', 'ship', 'allow', 11_500)];
+      expect(when(given(...queued), assignInput(newRunId, 'ship', 1, shipper, 12_000))[0]).toMatchObject({ type: 'TaskAssigned', payload: { policyBundle: 'prod-8' } });
+    });
+
+    it('given reused outputs that carry labels, then the fork records them with the outputs, and the steps they feed carry them on', () => {
+      const tainted = [{ origin: 'tool_result' as const, source: 'tool:inbox' }];
+      const labelled = (input: RunInput) => ({ ...input, message: { ...input.message, payload: { ...(input.message.payload as object), labels: tainted } } }) as RunInput;
+      const failedAfterTaint = [...started, allowed('charge', 'charge', 1_500), assignInput(runId, 'charge', 1, charger, 2_000), labelled(completedInput(runId, 'charge', 1, { id: 'ch_1' }, 3_000, charger)), allowed('ship', 'ship', 3_500), assignInput(runId, 'ship', 1, shipper, 4_000), failedInput(runId, 'ship', 1, 'address unknown', 5_000, shipper, false)];
+      const [forked] = when(given(...failedAfterTaint), reset('ship', 10_000));
+      expect(forked.payload).toMatchObject({ reusedLabels: { charge: tainted } });
+      const fork = { kind: 'forked', message: eventsOf(given(...failedAfterTaint, reset('ship', 10_000)), 'RunForked')[0] } as RunInput;
+      expect(when([], fork)[1]).toEqual({ type: 'StepReused', payload: { workflowId: newRunId, stepId: 'charge', fromRun: runId, output: { id: 'ch_1' }, labels: tainted } });
+      const [shipCheck] = when(given(fork), policyInput(newRunId, 'allow', 11_000, { catalogue }));
+      expect(shipCheck.payload).toMatchObject({ context: { step: 'ship' }, labels: [{ origin: 'agent_output', source: 'step:charge' }, ...tainted] });
+    });
   });
 
   describe('signals', () => {
@@ -243,9 +293,15 @@ describe('orchestration decider: run control', () => {
       });
       expect(when(given(...waiting), signal('go', { note: 'fragile' }, 10_000))).toEqual([
         { type: 'SignalReceived', payload: { runId, stepId: 'approve', signal: 'go', sentBy: 'user:oncall', data: { note: 'fragile' } } },
-        { type: 'StepCompleted', payload: { workflowId: runId, stepId: 'approve', taskId: waitId, attempt: 1, output: { note: 'fragile' } } },
-        checked('ship', 'ship', 1, 'approve'),
+        {
+          type: 'StepCompleted',
+          payload: { workflowId: runId, stepId: 'approve', taskId: waitId, attempt: 1, output: { note: 'fragile' }, labels: [{ origin: 'user_input', source: 'signal:go from user:oncall' }] },
+        },
+        expect.objectContaining({ type: 'PolicyCheckRequested' }),
       ]);
+      // The step it feeds is checked, and runs, with the signal's origin among its input's labels.
+      const [check] = when(given(...waiting), signal('go', { note: 'fragile' }, 10_000)).slice(2);
+      expect(check.payload).toMatchObject({ context: { step: 'ship' }, labels: [{ origin: 'agent_output', source: 'step:approve' }, { origin: 'user_input', source: 'signal:go from user:oncall' }] });
       const shipping = given(...waiting, signal('go', { note: 'fragile' }, 10_000));
       expect(when(shipping, allowed('ship', 'ship', 10_500))[0]).toMatchObject({ type: 'TaskQueued', payload: { stepId: 'ship', input: { note: 'fragile' } } });
       // Its deadline, come after the signal, changes nothing.

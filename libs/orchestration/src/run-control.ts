@@ -1,7 +1,10 @@
-import { SYSTEM_TENANT, type Envelope, type MessageOf } from '@agentos/contracts';
+import { SYSTEM_TENANT, type AgentDescriptor, type Envelope, type MessageOf, type PayloadOf, type WorkflowDefinition } from '@agentos/contracts';
 import { decision, type Decision } from '@agentos/decider';
 import { isSettled, type RunState } from './run-state';
 import { advance, applied, cancelledOnceCompensated, queueStep, startStep, stepSpec, stepSucceeded } from './steps';
+
+type AgentPin = NonNullable<PayloadOf<'ResetRun'>['agent']>;
+type StepTarget = WorkflowDefinition['steps'][number]['target'];
 
 /** Commands an operator sends to a run: each either changes it or is refused with a fact saying why. */
 export type ControlCommand = MessageOf<'CancelRun'> | MessageOf<'PauseRuns'> | MessageOf<'ResumeRuns'> | MessageOf<'RetryRun'> | MessageOf<'SignalRun'> | MessageOf<'ResetRun'>;
@@ -42,9 +45,9 @@ const refused = (state: RunState, command: ControlCommand, reason: string): Deci
   decision('RunCommandRefused', { runId: state.runId!, command: command.type, refusedFor: sender(command), reason }),
 ];
 
-/** Decides a control command on its run (controlRefusal has passed). */
-export function decideControl(command: ControlCommand, state: RunState, now: number): Decision[] {
-  if (command.type === 'ResetRun') return reset(state, command);
+/** Decides a control command on its run (controlRefusal has passed); `catalogue`: every agent, for a reset that pins one. */
+export function decideControl(command: ControlCommand, state: RunState, now: number, catalogue: AgentDescriptor[] = []): Decision[] {
+  if (command.type === 'ResetRun') return reset(state, command, catalogue);
   if (isSettled(state) && command.type !== 'RetryRun') return refused(state, command, `run ${state.runId} already ended ${state.status}`);
   switch (command.type) {
     case 'CancelRun':
@@ -68,17 +71,55 @@ export function decideControl(command: ControlCommand, state: RunState, now: num
  * A new run from a past point of this one, once it ended: the steps that completed and do not depend on `toStep`
  * keep their outputs (the new run records them as reused), `toStep` and what depends on it run again.
  */
-function reset(state: RunState, command: MessageOf<'ResetRun'>): Decision[] {
-  const { toStep, newRunId, reason } = command.payload;
+function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: AgentDescriptor[]): Decision[] {
+  const { toStep, newRunId, reason, agent, policyBundle } = command.payload;
   if (state.kind !== 'workflow') return refused(state, command, 'an intent has one step: retry it instead');
   if (!isSettled(state)) return refused(state, command, `the run is ${state.status}; only a run that ended can be reset (cancel it first)`);
   const definition = state.definition!;
   if (!definition.steps.some((s) => s.id === toStep)) return refused(state, command, `the run has no step "${toStep}" (its steps: ${definition.steps.map((s) => s.id).join(', ')})`);
   const again = dependentsOf(state, toStep);
-  const reused = Object.fromEntries(definition.steps.filter((s) => !again.has(s.id) && state.steps[s.id]?.status === 'completed').map((s) => [s.id, state.steps[s.id].output ?? null]));
+  const kept = definition.steps.filter((s) => !again.has(s.id) && state.steps[s.id]?.status === 'completed').map((s) => s.id);
+  const reused = Object.fromEntries(kept.map((id) => [id, state.steps[id].output ?? null]));
+  const reusedLabels = Object.fromEntries(kept.flatMap((id) => (state.steps[id].labels?.length ? [[id, state.steps[id].labels!]] : [])));
+  const pinned = agent ? pinnedDefinition(definition, again, agent, catalogue) : definition;
+  if (typeof pinned === 'string') return refused(state, command, pinned);
   return [
-    decision('RunForked', { runId: state.runId!, newRunId, fromStep: toStep, forkedBy: sender(command), owner: command.actor.id, ...(reason ? { reason } : {}), definition, input: state.input, priority: state.priority, reused }),
+    decision('RunForked', {
+      runId: state.runId!,
+      newRunId,
+      fromStep: toStep,
+      forkedBy: sender(command),
+      owner: command.actor.id,
+      ...(reason ? { reason } : {}),
+      definition: pinned,
+      input: state.input,
+      priority: state.priority,
+      reused,
+      ...(Object.keys(reusedLabels).length > 0 ? { reusedLabels } : {}),
+      ...(agent ? { agent } : {}),
+      ...(policyBundle ? { policyBundle } : {}),
+    }),
   ];
+}
+
+/**
+ * The definition a fork runs with its steps run again (and the compensations) that `pin`'s agent serves pinned to
+ * that version: those naming the agent, and those naming only a capability it offers. Why not, when the catalogue
+ * has no such agent version or it serves none of those steps.
+ */
+function pinnedDefinition(definition: WorkflowDefinition, again: Set<string>, pin: AgentPin, catalogue: AgentDescriptor[]): WorkflowDefinition | string {
+  const offered = catalogue.find((a) => a.name === pin.name && a.version === pin.version);
+  if (!offered) return `no registered agent ${pin.name}@${pin.version}`;
+  const serves = (target: StepTarget) =>
+    target !== undefined && (target.agent ? target.agent.name === pin.name : target.capability !== undefined && offered.capabilities.includes(target.capability));
+  const pinTarget = <S extends { target?: StepTarget }>(step: S): S => ({ ...step, target: { ...step.target, agent: { name: pin.name, version: pin.version } } });
+  const pinnedSteps = definition.steps.filter((s) => again.has(s.id) && serves(s.target)).map((s) => s.id);
+  if (pinnedSteps.length === 0) return `agent ${pin.name}@${pin.version} serves none of the steps the reset runs again (${[...again].join(', ')})`;
+  return {
+    ...definition,
+    steps: definition.steps.map((s) => (pinnedSteps.includes(s.id) ? pinTarget(s) : s)),
+    compensations: definition.compensations.map((c) => (serves(c.target) ? pinTarget(c) : c)),
+  };
 }
 
 /** The step and every step that needs it, directly or not. */
@@ -106,7 +147,9 @@ function signal(state: RunState, command: MessageOf<'SignalRun'>, now: number): 
     return refused(state, command, `no step waits for signal "${name}" (${signals.length > 0 ? `waiting for: ${signals.join(', ')}` : 'none waits now'})`);
   }
   const received = decision('SignalReceived', { runId: state.runId!, stepId, signal: name, sentBy: sender(command), data });
-  return [received, ...stepSucceeded(applied(state, [received]), stepId, step.taskId!, data, now)];
+  // The data is a person's input, labelled as such (and by who sent it): the steps it feeds carry that label.
+  const origin = { origin: 'user_input' as const, source: `signal:${name} from ${sender(command)}` };
+  return [received, ...stepSucceeded(applied(state, [received]), stepId, step.taskId!, data, now, [origin])];
 }
 
 /**

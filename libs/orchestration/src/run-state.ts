@@ -54,6 +54,8 @@ export interface RunState {
   cancellation?: { by: string; reason: string; compensations: string[] };
   /** Calls parked inside running steps, by approval id. */
   approvals: Record<string, CallApproval>;
+  /** The policy bundle version a fork is pinned to: every check of it, and of its agents, names it. */
+  policyBundle?: string;
 }
 
 export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {}, approvals: {} };
@@ -98,12 +100,13 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return { ...state, kind: 'intent', status: 'awaiting-policy', runId: intent.intentId, intent, definition, steps: waitingSteps(definition), tenant: event.tenant };
     }
     case 'StepReused': {
-      const { stepId, output } = (event as MessageOf<'StepReused'>).payload;
-      return withStep(state, stepId, { status: 'completed', output });
+      const { stepId, output, labels } = (event as MessageOf<'StepReused'>).payload;
+      return withStep(state, stepId, { status: 'completed', output, labels });
     }
     case 'WorkflowStarted': {
-      const { workflowId, definition, input, priority } = (event as MessageOf<'WorkflowStarted'>).payload;
-      return { ...state, kind: 'workflow', status: 'awaiting-policy', runId: workflowId, definition, input, priority, steps: waitingSteps(definition), tenant: event.tenant };
+      const { workflowId, definition, input, priority, forkedFrom } = (event as MessageOf<'WorkflowStarted'>).payload;
+      const pinned = forkedFrom?.policyBundle ? { policyBundle: forkedFrom.policyBundle } : {};
+      return { ...state, kind: 'workflow', status: 'awaiting-policy', runId: workflowId, definition, input, priority, steps: waitingSteps(definition), tenant: event.tenant, ...pinned };
     }
     case 'PolicyCheckRequested': {
       const { requestId, subject, context } = (event as MessageOf<'PolicyCheckRequested'>).payload;
@@ -156,8 +159,9 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return withStep({ ...state, status: 'running' }, stepId, { status: 'signal-wait', attempt, taskId: waitId, deadline });
     }
     case 'CallApprovalRequested': {
-      const { approvalId, stepId, taskId, expiresAt } = (event as MessageOf<'CallApprovalRequested'>).payload;
-      return { ...state, approvals: { ...state.approvals, [approvalId]: { stepId, taskId, status: 'pending', requestedAt: event.occurredAt ?? expiresAt, expiresAt } } };
+      const { approvalId, stepId, taskId, expiresAt, agent, action, resource, args } = (event as MessageOf<'CallApprovalRequested'>).payload;
+      const call = { agent, action, resource, args };
+      return { ...state, approvals: { ...state.approvals, [approvalId]: { stepId, taskId, status: 'pending', requestedAt: event.occurredAt ?? expiresAt, expiresAt, call } } };
     }
     case 'CallApproved':
     case 'CallRejected': {

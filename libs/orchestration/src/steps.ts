@@ -89,6 +89,7 @@ function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheck
     // `step` tells the step's check from the run's (evolve keys on it).
     context: { step: stepId },
     ...(labels.length > 0 ? { labels } : {}),
+    ...(state.policyBundle ? { pinnedBundle: state.policyBundle } : {}),
   });
 }
 

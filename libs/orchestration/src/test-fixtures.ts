@@ -182,6 +182,6 @@ export const stateOf = (history: readonly Envelope[]): RunState => fold(orchestr
 export const operator: Actor = { kind: 'user', id: 'oncall' };
 
 /** A command on a run (cancel, pause, resume, retry, signal), by default from the run's tenant, by an operator. */
-export function controlInput<T extends ControlCommand['type']>(type: T, payload: PayloadInput<T>, ms: number, tenant = TENANT): RunInput {
-  return { kind: 'control', message: message(type, payload, ms, operator, tenant) } as RunInput;
+export function controlInput<T extends ControlCommand['type']>(type: T, payload: PayloadInput<T>, ms: number, tenant = TENANT, catalogue?: AgentDescriptor[]): RunInput {
+  return { kind: 'control', message: message(type, payload, ms, operator, tenant), ...(catalogue ? { catalogue } : {}) } as RunInput;
 }

@@ -9,3 +9,4 @@ export * from './replay-context';
 export * from './outcome';
 export * from './missing-revisions';
 export * from './run-index';
+export * from './fork-comparison';

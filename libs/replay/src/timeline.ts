@@ -1,4 +1,4 @@
-import type { Envelope, MessageOf } from '@agentos/contracts';
+import type { Envelope, MessageOf, PayloadOf } from '@agentos/contracts';
 import { erasedAsText, type RecordedEvent } from '@agentos/event-store';
 
 export interface TimelineEntry {
@@ -20,6 +20,12 @@ export interface TimelineEntry {
 const MAX_SUMMARY = 120;
 /** A terminal line's room for the summary before it wraps onto the next line. */
 const WRAP_AT = 100;
+
+/** A reset as its parent records it: the new run, the step, what it reuses and the agent version it pins (the CLI says the same). */
+export function describeFork(fork: Pick<PayloadOf<'RunForked'>, 'newRunId' | 'fromStep' | 'reused' | 'agent' | 'policyBundle'>): string {
+  const pin = `${fork.agent ? `, on ${fork.agent.name}@${fork.agent.version}` : ''}${fork.policyBundle ? `, under policy bundle ${fork.policyBundle}` : ''}`;
+  return `new run ${fork.newRunId} from step ${fork.fromStep}, reusing ${Object.keys(fork.reused).join(', ') || 'nothing'}${pin}`;
+}
 
 function summarise(event: Envelope): string {
   const p = event.payload as Record<string, unknown>;
@@ -44,11 +50,12 @@ function summarise(event: Envelope): string {
       return `step ${p.stepId} attempt ${p.attempt} in ${p.delayMs} ms after: ${p.error}`;
     // A reset run and its parent name each other, so either history leads to the other.
     case 'WorkflowStarted': {
-      const forkedFrom = p.forkedFrom as { runId: string; step: string } | undefined;
-      return `${(p.definition as { name: string }).name}${forkedFrom ? `, forked from run ${forkedFrom.runId} at step ${forkedFrom.step}` : ''}`;
+      const forkedFrom = (event as MessageOf<'WorkflowStarted'>).payload.forkedFrom;
+      const pin = `${forkedFrom?.agent ? ` on ${forkedFrom.agent.name}@${forkedFrom.agent.version}` : ''}${forkedFrom?.policyBundle ? ` under policy bundle ${forkedFrom.policyBundle}` : ''}`;
+      return `${(p.definition as { name: string }).name}${forkedFrom ? `, forked from run ${forkedFrom.runId} at step ${forkedFrom.step}${pin}` : ''}`;
     }
     case 'RunForked':
-      return `new run ${p.newRunId} from step ${p.fromStep}, reusing ${Object.keys(p.reused as object).join(', ') || 'nothing'}`;
+      return describeFork((event as MessageOf<'RunForked'>).payload);
     case 'StepReused':
       return `step ${p.stepId}: output of run ${p.fromRun} ${JSON.stringify(p.output)}`;
     case 'IntentFailed':

@@ -1,10 +1,10 @@
-import { EVENT_STREAMS, type Envelope } from '@agentos/contracts';
+import { EVENT_STREAMS, type Envelope, type MessageOf } from '@agentos/contracts';
 import type { Decider } from '@agentos/decider';
-import { readKeyRing, verifyChain, verifyStream } from '@agentos/event-store';
+import { readKeyRing, verifyChain, verifyStream, type RecordedEvent } from '@agentos/event-store';
 import { memoryAsOf } from '@agentos/memory-projection';
 import { orchestrationDecider } from '@agentos/orchestration';
 import { loadPolicyBundle } from '@agentos/policy-engine';
-import { agentsOf, formatSteps, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
+import { agentsOf, compareFork, formatForkComparison, formatSteps, formatTimeline, historyUpTo, incidentReport, reExecute, reExecuteAgents, reportHtml, stateAt, timeline, whatIf } from '@agentos/replay';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadHistory } from '../history';
@@ -20,6 +20,8 @@ export interface ReplayOptions {
   agents?: string;
   policy?: string;
   report?: string;
+  /** Beside a fork: `true` for this run's last fork, or a fork's id. */
+  compare?: boolean | string;
 }
 
 /**
@@ -41,6 +43,20 @@ function loadDecider(path: string): Decider<unknown, unknown> {
   return decider;
 }
 
+/**
+ * The parent and fork histories to show side by side: a fork beside its parent (always), a parent beside the fork
+ * `compare` names or, given `--compare` alone, its last fork. None when the run is neither, unasked.
+ */
+async function forkPair(session: Session, workflowId: string, records: readonly RecordedEvent[], compare: ReplayOptions['compare']): Promise<[Envelope[], Envelope[]] | undefined> {
+  const events = records.map((r) => r.event);
+  const parentId = (events.find((e) => e.type === 'WorkflowStarted') as MessageOf<'WorkflowStarted'> | undefined)?.payload.forkedFrom?.runId;
+  if (parentId && (compare === undefined || compare === true)) return [(await loadHistory(session, parentId)).records.map((r) => r.event), events];
+  if (compare === undefined) return undefined;
+  const forkId = typeof compare === 'string' ? compare : (events.filter((e) => e.type === 'RunForked') as MessageOf<'RunForked'>[]).at(-1)?.payload.newRunId;
+  if (!forkId) throw new Error(`run ${workflowId} has no fork to compare with (reset it with agentos runs reset, or name a fork)`);
+  return [events, (await loadHistory(session, forkId)).records.map((r) => r.event)];
+}
+
 /** Never writes to the live streams: everything here reads the history and computes. Exit 1 on tampering or divergence. */
 export async function replay(session: Session, workflowId: string, options: ReplayOptions, out: Output): Promise<number> {
   const { records, missing } = await loadHistory(session, workflowId);
@@ -48,6 +64,13 @@ export async function replay(session: Session, workflowId: string, options: Repl
   const shown = options.at ? historyUpTo(records, options.at) : records;
   out.line(formatTimeline(timeline(shown)));
   out.data({ timeline: timeline(shown) });
+
+  const pair = await forkPair(session, workflowId, records, options.compare);
+  if (pair) {
+    const comparison = compareFork(...pair);
+    out.line(`\n${formatForkComparison(comparison)}`);
+    out.data({ compare: comparison });
+  }
 
   if (options.at) {
     const state = stateAt(records, options.at);

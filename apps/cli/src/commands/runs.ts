@@ -1,5 +1,6 @@
-import { createMessage, decodeMessage, newId, type AnyMessage, type PayloadInput, type RunSelector } from '@agentos/contracts';
+import { createMessage, decodeMessage, newId, type AnyMessage, type MessageOf, type PayloadInput, type RunSelector } from '@agentos/contracts';
 import type { Watch } from '@agentos/client';
+import { describeFork } from '@agentos/replay';
 import { follow, watchAll } from '../follow';
 import type { Output } from '../output';
 import type { Session } from '../session';
@@ -20,7 +21,7 @@ function describe(message: AnyMessage): string {
     case 'RunCancelled':
       return `by ${p.cancelledBy}: ${p.reason}`;
     case 'RunForked':
-      return `new run ${p.newRunId} from step ${p.fromStep}, reusing ${Object.keys(p.reused as object).join(', ') || 'nothing'}`;
+      return describeFork((message as MessageOf<'RunForked'>).payload);
     case 'CallApproved':
       return `${p.approvalId} by ${p.approver}`;
     case 'CallRejected':
@@ -36,8 +37,16 @@ function describe(message: AnyMessage): string {
   }
 }
 
-/** A reset of a run to a step, as a new run of its own id. */
-export const resetOf = (runId: string, toStep: string, reason: string | undefined): PayloadInput<'ResetRun'> => ({ runId, toStep, newRunId: newId(), ...(reason ? { reason } : {}) });
+/**
+ * A reset of a run to a step, as a new run of its own id; `agent` (`name@version`) pins the steps it serves to that
+ * version, `policy` the new run to that policy bundle version.
+ */
+export function resetOf(runId: string, options: { to: string; reason?: string; agent?: string; policy?: string }): PayloadInput<'ResetRun'> {
+  const { to, reason, agent, policy } = options;
+  const pin = agent === undefined ? undefined : /^([^@\s]+)@(\S+)$/.exec(agent);
+  if (agent !== undefined && !pin) throw new Error(`--agent takes name@version (e.g. shipper@2.0.0), not "${agent}"`);
+  return { runId, toStep: to, newRunId: newId(), ...(reason ? { reason } : {}), ...(pin ? { agent: { name: pin[1], version: pin[2] } } : {}), ...(policy ? { policyBundle: policy } : {}) };
+}
 
 /** The data of a signal: a JSON object given on the command line. */
 export function signalData(json: string | undefined): Record<string, unknown> {

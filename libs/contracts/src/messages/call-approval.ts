@@ -3,7 +3,7 @@ import { PolicyAction, PolicyResource } from './policy';
 import { InstanceId, JsonObject, Name } from './shared';
 
 /**
- * Approvals inside a run: a call an agent makes from a running step (tool.call, llm.call, secret.read) that a
+ * Approvals inside a run: a call an agent makes from a running step (tool.call, llm.call, secret.read, memory.write) that a
  * policy rule says needs approval is parked, not denied. The agent states CallParked and waits (its task
  * kept: the step holds its lease and its delivery); the orchestrator records CallApprovalRequested in the run;
  * an approver approves or rejects it (ApproveIntent / RejectIntent naming the approvalId); the step's deadline
@@ -38,4 +38,9 @@ export const CallRejected = z.object({ intentId: z.uuid(), approvalId: z.uuid(),
 
 /** Asked by the parked agent until the call is decided (an answer survives orchestrator restarts: it is read from the run's history). */
 export const GetCallApproval = z.object({ intentId: z.uuid(), approvalId: z.uuid() });
-export const CallApprovalState = z.object({ status: z.enum(['pending', 'approved', 'rejected', 'unknown']), reason: z.string().optional() });
+export const CallApprovalState = z.object({
+  status: z.enum(['pending', 'approved', 'rejected', 'unknown']),
+  reason: z.string().optional(),
+  /** The call as recorded for the approver: a service that enforces the approval (memory) checks it is the call it is asked to make. */
+  call: z.object({ agent: Name, action: PolicyAction, resource: PolicyResource, args: JsonObject }).optional(),
+});

@@ -34,17 +34,35 @@ export const WriteMemory = MemoryAddress.extend({
   /** Overrides the scope's default time to live. */
   ttlSeconds: z.number().int().positive().optional(),
   classification: z.string().max(64).optional(),
+  /** The run the write is made for: a write a policy rule says needs approval is parked in it (CallParked). */
+  intentId: z.uuid().optional(),
+  /** A write sent again once its parked call was approved: memory checks the run's approval is for this very write. */
+  approvalId: z.uuid().optional(),
 });
+
+/**
+ * What a parked write shows its approver (CallParked.args), and what memory compares the approved call with
+ * before the write happens: the area's id, the key, the value and its classification.
+ */
+export function parkedWriteArguments(write: Pick<z.output<typeof WriteMemory>, 'scopeId' | 'key' | 'value' | 'classification'>): Record<string, unknown> {
+  const { scopeId, key, value, classification } = write;
+  return { scopeId, key, value, ...(classification ? { classification } : {}) };
+}
 
 export const DeleteMemory = MemoryAddress.extend({ expectedRevision: z.number().int().nonnegative().optional() });
 
-/** The outcome of a write or delete: done, or why not, so the caller can tell a conflict from a refusal. */
-export const MemoryWriteResult = z.discriminatedUnion('status', [
+const MemoryWriteOutcomes = [
   z.object({ status: z.literal('written'), revision: z.number().int().positive() }),
   z.object({ status: z.literal('conflict'), currentRevision: z.number().int().nonnegative() }),
   z.object({ status: z.literal('denied'), rule: z.string().nullable(), reason: z.string() }),
   z.object({ status: z.literal('too-large'), bytes: z.number().int(), limit: z.number().int() }),
-]);
+] as const;
+
+/** The outcome of a write or delete: done, or why not, so the caller can tell a conflict from a refusal. */
+export const MemoryWriteResult = z.discriminatedUnion('status', [...MemoryWriteOutcomes]);
+
+/** A write's outcome may also be that a rule requires approval: the writer parks it in its run and, once approved, sends it again naming the approval. */
+export const WriteMemoryResult = z.discriminatedUnion('status', [...MemoryWriteOutcomes, z.object({ status: z.literal('needs-approval'), rule: z.string().nullable(), reason: z.string() })]);
 
 export const GetMemory = MemoryAddress;
 

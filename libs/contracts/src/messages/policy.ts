@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCount } from '../limits';
 import { ContentLabels } from './labels';
-import { JsonObject, Name } from './shared';
+import { BundleVersion, JsonObject, Name } from './shared';
 
 export const PolicyAction = z.enum([
   'intent.submit',
@@ -38,6 +38,8 @@ export const PolicyCheckRequested = z.object({
   intentId: z.uuid().optional(),
   /** Where the caller's context came from; rules condition on it (`when: { context: untrusted }`). */
   labels: ContentLabels.optional(),
+  /** The policy bundle version the run is pinned to (a fork reset with one): decided only while that bundle is in force, denied otherwise. */
+  pinnedBundle: BundleVersion.optional(),
 });
 
 export const PolicyDecided = z.object({

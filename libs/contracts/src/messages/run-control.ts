@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClientInput } from '../limits';
-import { JsonObject, Name } from './shared';
+import { ContentLabels } from './labels';
+import { BundleVersion, JsonObject, Name, SemVer } from './shared';
 import { Priority, WorkflowDefinition } from './workflow';
 
 /**
@@ -40,8 +41,15 @@ export const RunResumed = z.object({ runId: z.uuid(), resumedBy: z.string(), rea
 /** The steps that run again (the failed one and those that had not completed). */
 export const RunRetried = z.object({ runId: z.uuid(), retriedBy: z.string(), reason: z.string().optional(), steps: z.array(Name) });
 
-/** A new run from a past point of a finished run: the steps before `toStep` keep their recorded outputs, it and the rest run again. */
-export const ResetRun = z.object({ runId: z.uuid(), toStep: Name, newRunId: z.uuid(), reason: Reason.optional() });
+/** One agent at one version: the steps a fork runs again that this agent serves are pinned to it. */
+export const AgentPin = z.object({ name: Name, version: SemVer });
+
+/**
+ * A new run from a past point of a finished run: the steps before `toStep` keep their recorded outputs, it and the
+ * rest run again; with `agent`, those it serves (by name or capability) run on that version of it; with `policyBundle`,
+ * the new run is decided only under that policy bundle version (denied while another is in force).
+ */
+export const ResetRun = z.object({ runId: z.uuid(), toStep: Name, newRunId: z.uuid(), reason: Reason.optional(), agent: AgentPin.optional(), policyBundle: BundleVersion.optional() });
 
 /**
  * Recorded in the parent run: the fork it led to, with all the new run starts from (so the new run's first
@@ -60,10 +68,16 @@ export const RunForked = z.object({
   priority: Priority,
   /** The recorded outputs of the steps the new run does not run again. */
   reused: z.record(z.string(), z.unknown()),
+  /** The labels recorded with those outputs (information-flow control): a reused output is as trusted as it was. */
+  reusedLabels: z.record(z.string(), ContentLabels).optional(),
+  /** The agent version the steps run again are pinned to (in `definition`), when the reset named one. */
+  agent: AgentPin.optional(),
+  /** The policy bundle version the new run is pinned to, when the reset named one. */
+  policyBundle: BundleVersion.optional(),
 });
 
 /** Recorded in the forked run: a step it did not run, with the output its parent recorded. */
-export const StepReused = z.object({ workflowId: z.uuid(), stepId: Name, fromRun: z.uuid(), output: z.unknown() });
+export const StepReused = z.object({ workflowId: z.uuid(), stepId: Name, fromRun: z.uuid(), output: z.unknown(), labels: ContentLabels.optional() });
 
 /** Data for the run's wait step of this signal name (human-in-the-loop input); refused when no step waits for it. */
 export const SignalRun = z.object({ runId: z.uuid(), name: Name, data: ClientInput.default({}) });

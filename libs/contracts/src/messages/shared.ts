@@ -14,3 +14,6 @@ export const JsonObject = z.record(z.string(), z.unknown());
  * be unique across all agents: the scheduler counts slots and trips circuit breakers per instance id.
  */
 export const InstanceId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be letters, digits, _ or - (at most 200)');
+
+/** A policy bundle's `version` (`prod-7`), recorded on every decision. */
+export const BundleVersion = z.string().min(1).max(128);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContentLabels } from './labels';
-import { InstanceId, JsonObject, Name, SemVer } from './shared';
+import { BundleVersion, InstanceId, JsonObject, Name, SemVer } from './shared';
 import { Priority, StepTarget } from './workflow';
 
 /** Intents run as a single step of this name. */
@@ -36,6 +36,8 @@ export const TaskAssigned = z.object({
   deadline: z.iso.datetime().optional(),
   /** Labels of the step outputs the input was built from; the agent adds `user_input` for the rest. */
   inputLabels: ContentLabels.optional(),
+  /** The policy bundle version the run is pinned to (a fork reset with one): the agent names it on every policy check. */
+  policyBundle: BundleVersion.optional(),
 });
 
 /** The orchestrator gave up waiting for the attempt (no agent took it, or it ran too long). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ContentLabels } from './labels';
 import { ClientInput } from '../limits';
-import { JsonObject, Name, SemVer } from './shared';
+import { BundleVersion, JsonObject, Name, SemVer } from './shared';
 
 /** Scheduling priority of a workflow's tasks: high tasks are dispatched first. */
 export const Priority = z.enum(['low', 'normal', 'high']);
@@ -81,7 +81,16 @@ export const WorkflowStarted = z.object({
   input: JsonObject,
   priority: Priority,
   /** A run reset from a past point of another (ResetRun): its parent and the step it ran again from. */
-  forkedFrom: z.object({ runId: z.uuid(), step: Name }).optional(),
+  forkedFrom: z
+    .object({
+      runId: z.uuid(),
+      step: Name,
+      /** The agent version its steps run again were pinned to. */
+      agent: z.object({ name: Name, version: SemVer }).optional(),
+      /** The policy bundle version the run is pinned to: its checks, and its agents', are decided only under that bundle. */
+      policyBundle: BundleVersion.optional(),
+    })
+    .optional(),
   /** A run a schedule started: the schedule and the tick. */
   scheduled: z.object({ scheduleId: z.uuid(), tickAt: z.iso.datetime() }).optional(),
 });
