@@ -136,7 +136,7 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    const stored = this.options.tenantData ? await this.options.tenantData.seal(events) : events;
+    const stored = this.options.tenantData ? await this.options.tenantData.seal(events, stream) : events;
     return appendChained(this.writer, stream, stored, expected, this.options.signer);
   }
 
