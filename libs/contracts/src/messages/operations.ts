@@ -86,7 +86,8 @@ export const StreamHeadsAnchored = z.strictObject({
 /**
  * A retention pass erased a tenant's data of one kind older than its rule (the policy bundle's `retention`): the
  * data keys of the periods that ended by `before` are deleted (what they sealed in the event store reads [erased];
- * chains and signatures, over the ciphertext, still verify) and, for memory, the values written by then. Recorded
+ * chains and signatures, over the ciphertext, still verify), its messages of that kind on the bus stored by then,
+ * and the memory values (memory) or step-ledger outcomes (runs) written by then. Recorded
  * by the audit job in `audit-retention` (signed with its key, anchored like every stream), never published.
  */
 export const RetentionApplied = z.strictObject({
@@ -98,9 +99,12 @@ export const RetentionApplied = z.strictObject({
   before: z.iso.datetime({ offset: true }),
   /** Everything written before this instant is erased (the end of the newest period whose key was deleted). */
   erasedUpTo: z.iso.datetime({ offset: true }),
-  /** Data keys deleted (one per period of data). */
-  dataKeys: z.number().int().nonnegative(),
-  /** Memory values deleted from the memory bucket (0 for runs). */
-  memoryValues: z.number().int().nonnegative(),
+  /** What was deleted: data keys (one per period), revisions of memory values, step-ledger entries (outcomes), bus messages. */
+  erased: z.strictObject({
+    dataKeys: z.number().int().nonnegative(),
+    memoryValues: z.number().int().nonnegative(),
+    ledgerEntries: z.number().int().nonnegative(),
+    busMessages: z.number().int().nonnegative(),
+  }),
 });
 
