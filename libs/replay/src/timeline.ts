@@ -22,7 +22,8 @@ const MAX_SUMMARY = 120;
 const WRAP_AT = 100;
 
 function summarise(event: Envelope): string {
-  const p = event.payload as Record<string, unknown>;
+  // Data still sealed (its tenant purged, its period past retention, or no key at hand) reads as [erased].
+  const p = JSON.parse(JSON.stringify(event.payload, erasedAsText)) as Record<string, unknown>;
   switch (event.type) {
     case 'IntentSubmitted':
       return `"${p.goal}" needs ${p.capability}`;
@@ -35,7 +36,7 @@ function summarise(event: Envelope): string {
       return `input of the ${p.decider} decider`;
     case 'IntentCompleted':
     case 'TaskCompleted':
-      return `output ${JSON.stringify(p.output, erasedAsText)}`;
+      return `output ${JSON.stringify(p.output)}`;
     // A failure's text is its root cause: never cut (formatTimeline wraps it).
     case 'TaskFailed':
     case 'StepFailed':
@@ -48,14 +49,14 @@ function summarise(event: Envelope): string {
       return `${(p.definition as { name: string }).name}${forkedFrom ? `, forked from run ${forkedFrom.runId} at step ${forkedFrom.step}` : ''}`;
     }
     case 'RunForked':
-      return `new run ${p.newRunId} from step ${p.fromStep}, reusing ${Object.keys(p.reused as object).join(', ') || 'nothing'}`;
+      return `new run ${p.newRunId} from step ${p.fromStep}, reusing ${typeof p.reused === 'string' ? p.reused : Object.keys(p.reused as object).join(', ') || 'nothing'}`;
     case 'StepReused':
       return `step ${p.stepId}: output of run ${p.fromRun} ${JSON.stringify(p.output)}`;
     case 'IntentFailed':
     case 'WorkflowFailed':
       return `${p.failedStep ? `step ${p.failedStep}: ` : ''}${p.reason}`;
     default: {
-      const text = JSON.stringify(p, erasedAsText);
+      const text = JSON.stringify(p);
       return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
     }
   }
