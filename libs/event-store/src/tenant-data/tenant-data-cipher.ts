@@ -53,6 +53,15 @@ function sealedValuesOf(event: Envelope, fields: readonly string[]): SealedValue
   return found;
 }
 
+/**
+ * True when an event still holds sealed tenant data (its key deleted, or none at hand): its contract describes the
+ * data, which reads [erased] now, so such an event is not checked against it (its chain and signature still are).
+ */
+export function holdsSealedData(event: Envelope): boolean {
+  const fields = isMessageType(event.type) ? TENANT_DATA_FIELDS[event.type] : undefined;
+  return fields !== undefined && sealedValuesOf(event, fields).length > 0;
+}
+
 /** True for a value still sealed: shown as [erased] when its tenant's key was purged. */
 export const isSealed = (value: unknown): boolean => sealedText(value) !== undefined;
 
