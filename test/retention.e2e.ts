@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { CLI, cliRunner } from './cli-runner';
+import { storedOccurrences, textForms } from './stored-text';
 import { startSystem, type RunningSystem } from './system';
 
 /** Writes its input to the run's memory and echoes it: the tenant's data lands in inputs, memory and outputs. */
@@ -55,18 +56,8 @@ describe('retention rules: erased by crypto-shredding on schedule, recorded, wit
   const as = (user: 'cli' | 'admin') => cliRunner(() => cliEnv(user));
   const agentos = as('cli');
 
-  /** Where on the server (a stream and sequence) the text is stored, in any stream or bucket. */
-  async function occurrences(text: string): Promise<string[]> {
-    const jsm = await system.client.unwrap<NatsConnector>().manager$();
-    const found: string[] = [];
-    for await (const stream of jsm.streams.list()) {
-      for (let seq = stream.state.first_seq; stream.state.messages > 0 && seq <= stream.state.last_seq; seq += 1) {
-        const stored = await jsm.streams.getMessage(stream.config.name, { seq }).catch(() => undefined);
-        if (stored && `${stored.subject} ${Buffer.from(stored.data).toString()}`.includes(text)) found.push(`${stream.config.name}#${seq}`);
-      }
-    }
-    return found;
-  }
+  const occurrences = (text: string) => storedOccurrences(system.client.unwrap<NatsConnector>(), textForms(text));
+
 
   const memoryOf = (intentId: string, tenant = 'acme') =>
     system.client.query(createMessage('GetMemory', { scope: 'workflow', scopeId: intentId, key: 'kept' }, { ...system.origin, tenant }));

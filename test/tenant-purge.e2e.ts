@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { cliRunner } from './cli-runner';
+import { storedOccurrences, textForms } from './stored-text';
 import { startSystem, type RunningSystem } from './system';
 
 /**
@@ -53,7 +54,6 @@ const GATED = parseWorkflowDocument('name: gated\nsteps:\n  - { id: gate, wait: 
 
 const ACME_SECRET_PLAN = 'acme-plan-kestrel-7731';
 const GLOBEX_PLAN = 'globex-plan-osprey-2209';
-const forms = (text: string) => [text, Buffer.from(text).toString('base64'), Buffer.from(text).toString('base64url')];
 
 describe('tenant purge: crypto-shredding, against a real nats-server with every principal on its own user', () => {
   const masterKey = randomBytes(32).toString('base64');
@@ -64,20 +64,8 @@ describe('tenant purge: crypto-shredding, against a real nats-server with every 
     cliRunner(() => ({ NATS_URL: system.nats.url, NATS_CREDS: system.nats.credentials![user].creds, AGENTOS_TENANT: 'acme', AGENTOS_CONFIG: join(work, 'none.json'), AGENTOS_SECRET_TENANT_MASTER_KEY: masterKey }));
   const agentos = as('cli');
 
-  /** Every message of every stream on the server (bus streams, KV buckets, the event store), byte for byte. */
-  async function occurrences(text: string): Promise<string[]> {
-    const jsm = await system.client.unwrap<NatsConnector>().manager$();
-    const found: string[] = [];
-    for await (const stream of jsm.streams.list()) {
-      for (let seq = stream.state.first_seq; stream.state.messages > 0 && seq <= stream.state.last_seq; seq += 1) {
-        const stored = await jsm.streams.getMessage(stream.config.name, { seq }).catch(() => undefined);
-        if (!stored) continue;
-        const raw = `${stored.subject} ${Buffer.from(stored.data).toString()} ${stored.header ? JSON.stringify([...stored.header.keys()].map((k) => stored.header.get(k))) : ''}`;
-        if (forms(text).some((form) => raw.includes(form))) found.push(`${stream.config.name}#${seq}`);
-      }
-    }
-    return found;
-  }
+  const occurrences = (text: string) => storedOccurrences(system.client.unwrap<NatsConnector>(), textForms(text));
+
 
   beforeAll(async () => {
     system = await startSystem([archivist as AgentDefinition<never, unknown>], { tenantMasterKey: masterKey, auth: true });
