@@ -53,7 +53,7 @@ async function main(nats: NatsServerHandle, connector: NatsConnector) {
   });
   const batch = Array.from({ length: APPENDS }, (_, i) => event(i));
   await timed('seal one event\'s tenant data (AES-256-GCM, key cached)', APPENDS, 'event', async () => {
-    for (const e of batch) await tenantData.seal([e]);
+    for (const e of batch) await tenantData.seal([e], 'workflow-x');
   });
 
   // 12 events in 4 appends per stream, as a one-step run records them.

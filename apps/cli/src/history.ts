@@ -1,5 +1,5 @@
 import { parseMessage } from '@agentos/contracts';
-import type { RecordedEvent } from '@agentos/event-store';
+import { holdsSealedData, type RecordedEvent } from '@agentos/event-store';
 import { workflowStream } from '@agentos/orchestration';
 import { missingRevisions } from '@agentos/replay';
 import type { Session } from './session';
@@ -11,14 +11,15 @@ export interface History {
 }
 
 /**
- * Reads a workflow's history, refusing (with the place) anything this code does not understand. A truncated
+ * Reads a workflow's history, refusing (with the place) anything this code does not understand; an event whose
+ * tenant data is erased (purged, or past retention) is shown as it is, [erased] where its data was. A truncated
  * stream is read as far as it goes and said to be truncated, on stderr, so the output is still its history.
  */
 export async function loadHistory(session: Session, workflowId: string): Promise<History> {
   const stream = workflowStream(workflowId);
   const records = await session.store.readStream(stream);
   if (records.length === 0) throw new Error(`unknown workflow ${workflowId}: no events in ${stream}`);
-  for (const record of records) {
+  for (const record of records.filter((r) => !holdsSealedData(r.event))) {
     const parsed = parseMessage(record.event);
     if (!parsed.ok) throw new Error(`event #${record.revision} of ${stream} (${record.event.type}) cannot be read: ${parsed.error}`);
   }

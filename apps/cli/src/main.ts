@@ -35,6 +35,7 @@ interface CommandModules {
   schedules: typeof import('./commands/schedules');
   submit: typeof import('./commands/submit');
   supervise: typeof import('./commands/supervise');
+  retention: typeof import('./commands/retention');
   tenant: typeof import('./commands/tenant');
   workflows: typeof import('./commands/workflows');
 }
@@ -298,6 +299,14 @@ tenantCommand
   .command('purge <tenant>')
   .description('as the NATS admin: erase a tenant (crypto-shredding): its data key, memory values, step-ledger entries and bus messages; histories stay verifiable, their data reads [erased]')
   .action(action((session, out, tenant: string) => command('tenant').then((m) => m.tenantPurge(session, tenant, out))));
+
+program
+  .command('retention')
+  .description("tenants' data kept as long as the policy bundle's retention rules say")
+  .command('apply')
+  .description("as the NATS admin, with SIGNING_KEY_AUDIT and TENANT_MASTER_KEY: erase tenants' data past the policy bundle's retention rules (crypto-shredding), recorded in audit-retention")
+  .option('--every <duration>', 'keep applying them, this often (e.g. 1h)')
+  .action(action((session, out, opts: { every?: string }) => command('retention').then((m) => m.retentionApply(session, opts.every, out))));
 
 const audit = program.command('audit').description('anchors: every stream\'s head in a signed Merkle root, so deletion, truncation and rewrites show');
 audit

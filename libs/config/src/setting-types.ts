@@ -9,17 +9,17 @@ const raw = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
-const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1_000, m: 60_000 };
-const DURATION = /^(\d+)(ms|s|m)?$/;
+const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 
-/** A positive duration: plain milliseconds (`2000`) or with a unit (`500ms`, `2s`, `1m`). */
+/** A positive duration: plain milliseconds (`2000`) or with a unit (`500ms`, `2s`, `1m`, `1h`, `1d`). */
 export const durationMs = (fallback: number) =>
   raw.transform((value, ctx) => {
     if (value === undefined) return fallback;
     const match = DURATION.exec(value);
     const ms = match ? Number(match[1]) * MS_PER_UNIT[match[2] ?? 'ms'] : NaN;
     if (ms > 0) return ms;
-    ctx.addIssue({ code: 'custom', message: `expected a positive duration: milliseconds (2000) or 500ms, 2s, 1m; got "${value}"` });
+    ctx.addIssue({ code: 'custom', message: `expected a positive duration: milliseconds (2000) or 500ms, 2s, 1m, 1h, 1d; got "${value}"` });
     return z.NEVER;
   });
 

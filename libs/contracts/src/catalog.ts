@@ -178,6 +178,7 @@ export const CATALOG = {
   // operations
   DecisionInputRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.decision.input-recorded', stream: 'AGENTOS_EVENTS', schema: operations.DecisionInputRecorded },
   StreamHeadsAnchored: { kind: 'event', version: 1, subject: 'agentos.evt.audit.heads-anchored', stream: 'AGENTOS_EVENTS', schema: operations.StreamHeadsAnchored },
+  RetentionApplied: { kind: 'event', version: 1, subject: 'agentos.evt.audit.retention-applied', stream: 'AGENTOS_EVENTS', schema: operations.RetentionApplied },
   MessageDeadLettered: { kind: 'event', version: 1, subject: 'agentos.dlq.{service}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.MessageDeadLettered },
   // Six tokens with the sender's: never matched by a MessageDeadLettered consumer (agentos.dlq.*.*.*).
   RedriveDeadLetter: { kind: 'command', version: 1, subject: 'agentos.dlq.redrive.{letterId}', stream: 'AGENTOS_DEAD_LETTERS', schema: operations.RedriveDeadLetter },

@@ -28,6 +28,8 @@ export const EVENT_STREAMS = {
   supervisedInstance: (instanceId: string) => `supervision-instance-${instanceId}`,
   /** A schedule's life and every tick it fired: the orchestrator's. */
   schedule: (scheduleId: string) => `schedule-${scheduleId}`,
+  /** Every retention pass that erased data (`RetentionApplied`): the audit job's. */
+  retention: () => 'audit-retention',
 } as const;
 
 /** What every run stream's name starts with (listing runs reads the streams by it). */

@@ -1,7 +1,7 @@
 import type { Envelope } from '@agentos/contracts';
 import { SpanKind, inSpan } from '@agentos/messaging';
 import { context } from '@opentelemetry/api';
-import { chainEvents, type ChainedEvent } from './hash-chain';
+import { chainEvents, validateEvents, type ChainedEvent } from './hash-chain';
 import type { EventSigner } from './signing/commit-signature';
 import { WrongExpectedRevisionError, checkExpectedRevision, type AppendResult, type ExpectedRevision, type RecordedEvent } from './port';
 
@@ -44,14 +44,25 @@ async function isRepeat<Token>(writer: ChainedWriter<Token>, stream: string, eve
 }
 
 /**
- * Validates, checks the expectation, links the events to the stream's last hash, and writes them
- * exactly after that event, so the chain can never fork. When the caller did not pin a revision
- * ('any', 'stream_exists') and another writer got in first, it simply tries again on the new tail.
- * With a signer, the append's last event carries the writer's signature over its hash (see CommitSignature).
+ * Validates, seals the tenant data (`seal`, when the store has a cipher), checks the expectation, links the events
+ * to the stream's last hash, and writes them exactly after that event, so the chain can never fork. When the
+ * caller did not pin a revision ('any', 'stream_exists') and another writer got in first, it simply tries again on
+ * the new tail. With a signer, the append's last event carries the writer's signature over its hash (see
+ * CommitSignature): chain and signature cover what is stored, the sealed form.
  */
-export function appendChained<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision, signer?: EventSigner): Promise<AppendResult> {
+export function appendChained<Token>(
+  writer: ChainedWriter<Token>,
+  stream: string,
+  events: readonly Envelope[],
+  expected: ExpectedRevision,
+  signer?: EventSigner,
+  seal?: (events: readonly Envelope[]) => Promise<Envelope[]>,
+): Promise<AppendResult> {
   const attributes = { 'agentos.stream': stream, 'agentos.events': events.length, 'agentos.event_types': events.map((e) => e.type).join(',') };
-  return inSpan('eventstore.append', SpanKind.INTERNAL, attributes, context.active(), () => appendOnce(writer, stream, events, expected, signer));
+  return inSpan('eventstore.append', SpanKind.INTERNAL, attributes, context.active(), async () => {
+    validateEvents(stream, events);
+    return appendOnce(writer, stream, seal ? await seal(events) : events, expected, signer);
+  });
 }
 
 async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision, signer?: EventSigner): Promise<AppendResult> {
@@ -61,7 +72,7 @@ async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, e
       return { nextExpectedRevision: tail.revision };
     }
     checkExpectedRevision(stream, expected, tail.revision);
-    const chained = chainEvents(stream, tail.hash, events);
+    const chained = chainEvents(tail.hash, events);
     const last = tail.revision === 'no_stream' ? -1 : tail.revision;
     const head = chained[chained.length - 1];
     if (signer && head) head.signature = signer.sign(stream, last + chained.length, head.hash);

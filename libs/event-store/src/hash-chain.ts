@@ -16,12 +16,18 @@ export interface ChainedEvent {
   signature?: CommitSignature;
 }
 
-/** Validates events against the contracts and links each to the one before it. */
-export function chainEvents(stream: string, lastHash: string, events: readonly Envelope[]): ChainedEvent[] {
-  let prevHash = lastHash;
-  return events.map((event) => {
+/** Refuses an event its contract does not describe (checked on the message as made, before its tenant data is sealed). */
+export function validateEvents(stream: string, events: readonly Envelope[]): void {
+  for (const event of events) {
     const parsed = parseMessage(event);
     if (!parsed.ok) throw new InvalidEventError(stream, String((event as { id?: unknown }).id), parsed.error);
+  }
+}
+
+/** Links each event (as stored: validated, then sealed) to the one before it. */
+export function chainEvents(lastHash: string, events: readonly Envelope[]): ChainedEvent[] {
+  let prevHash = lastHash;
+  return events.map((event) => {
     const hash = eventHash(prevHash, event);
     const chained = { event, prevHash, hash };
     prevHash = hash;

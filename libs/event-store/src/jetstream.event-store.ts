@@ -136,8 +136,8 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    const stored = this.options.tenantData ? await this.options.tenantData.seal(events) : events;
-    return appendChained(this.writer, stream, stored, expected, this.options.signer);
+    const { tenantData } = this.options;
+    return appendChained(this.writer, stream, events, expected, this.options.signer, tenantData && ((plain) => tenantData.seal(plain, stream)));
   }
 
   /** The JetStream storage steps: the tail is the subject's last message, a write is one publish. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Budgets } from './budget';
 import { FeatureToggles } from './features';
 import { RateLimit } from './rate-limit';
+import { RetentionSettings } from './retention';
 
 const Hour = z.number().int().min(0).max(24);
 
@@ -70,6 +71,8 @@ export const PolicyBundle = z.object({
   rateLimits: z.array(RateLimit).default([]),
   budgets: Budgets.default({}),
   features: FeatureToggles.default({}),
+  /** How long tenants' data is kept, per kind: applied by `agentos retention apply` (README, Erasure by crypto-shredding). */
+  retention: RetentionSettings.default({ default: {}, tenants: {} }),
   rules: z.array(PolicyRule).superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, index) => {

@@ -5,3 +5,4 @@ export * from './budget';
 export * from './injection';
 export * from './features';
 export * from './information-flow';
+export * from './retention';

@@ -22,13 +22,16 @@ const MAX_SUMMARY = 120;
 const WRAP_AT = 100;
 
 /** A reset as its parent records it: the new run, the step, what it reuses and the agent version it pins (the CLI says the same). */
-export function describeFork(fork: Pick<PayloadOf<'RunForked'>, 'newRunId' | 'fromStep' | 'reused' | 'agent' | 'policyBundle'>): string {
+export function describeFork(fork: Pick<PayloadOf<'RunForked'>, 'newRunId' | 'fromStep' | 'agent' | 'policyBundle'> & { reused: object | string }): string {
   const pin = `${fork.agent ? `, on ${fork.agent.name}@${fork.agent.version}` : ''}${fork.policyBundle ? `, under policy bundle ${fork.policyBundle}` : ''}`;
-  return `new run ${fork.newRunId} from step ${fork.fromStep}, reusing ${Object.keys(fork.reused).join(', ') || 'nothing'}${pin}`;
+  // The reused outputs are tenant data: once erased they read as one string.
+  const reused = typeof fork.reused === 'string' ? fork.reused : Object.keys(fork.reused).join(', ') || 'nothing';
+  return `new run ${fork.newRunId} from step ${fork.fromStep}, reusing ${reused}${pin}`;
 }
 
 function summarise(event: Envelope): string {
-  const p = event.payload as Record<string, unknown>;
+  // Data still sealed (its tenant purged, its period past retention, or no key at hand) reads as [erased].
+  const p = JSON.parse(JSON.stringify(event.payload, erasedAsText)) as Record<string, unknown>;
   switch (event.type) {
     case 'IntentSubmitted':
       return `"${p.goal}" needs ${p.capability}`;
@@ -41,7 +44,7 @@ function summarise(event: Envelope): string {
       return `input of the ${p.decider} decider`;
     case 'IntentCompleted':
     case 'TaskCompleted':
-      return `output ${JSON.stringify(p.output, erasedAsText)}`;
+      return `output ${JSON.stringify(p.output)}`;
     // A failure's text is its root cause: never cut (formatTimeline wraps it).
     case 'TaskFailed':
     case 'StepFailed':
@@ -55,14 +58,14 @@ function summarise(event: Envelope): string {
       return `${(p.definition as { name: string }).name}${forkedFrom ? `, forked from run ${forkedFrom.runId} at step ${forkedFrom.step}${pin}` : ''}`;
     }
     case 'RunForked':
-      return describeFork((event as MessageOf<'RunForked'>).payload);
+      return describeFork(p as Parameters<typeof describeFork>[0]);
     case 'StepReused':
       return `step ${p.stepId}: output of run ${p.fromRun} ${JSON.stringify(p.output)}`;
     case 'IntentFailed':
     case 'WorkflowFailed':
       return `${p.failedStep ? `step ${p.failedStep}: ` : ''}${p.reason}`;
     default: {
-      const text = JSON.stringify(p, erasedAsText);
+      const text = JSON.stringify(p);
       return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
     }
   }

@@ -19,6 +19,8 @@ export const serviceSettings = natsEnvironment.extend({
   AGENTOS_LEASE_MS: durationMs(6_000),
   /** This replica's name among its service's replicas, stable across its restarts (e.g. the pod's name); default host and pid. */
   AGENTOS_INSTANCE_ID: text(),
+  /** How long one data key seals a tenant's data of one kind: retention erases data within this of its rule. */
+  AGENTOS_DATA_KEY_PERIOD: durationMs(86_400_000),
 });
 
 export type ServiceSettings = z.output<typeof serviceSettings>;

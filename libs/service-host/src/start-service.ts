@@ -57,7 +57,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   log.info({ event: 'service.config', settings: effectiveSettings(schema, settings) }, `${definition.name} configuration`);
   const nats = natsSettingsOf(definition.name, settings);
   const connector = new NatsConnector(nats, log);
-  const eventStoreKeys = await eventStoreKeysOf(definition.name, env, connector, log);
+  const eventStoreKeys = await eventStoreKeysOf(definition.name, env, connector, log, settings.AGENTOS_DATA_KEY_PERIOD);
   const readiness = new Readiness();
   // Up before the app, so /livez answers while it connects and starts its consumers (/readyz: 503 until then).
   const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());

@@ -5,7 +5,7 @@ import type { Output } from '../output';
 import type { Session } from '../session';
 
 /** The audit job's key: anchors are signed by a key no service holds, so no service can forge one. */
-async function auditSigner(): Promise<EventSigner> {
+export async function auditSigner(): Promise<EventSigner> {
   const name = signingKeySecretName('audit');
   const secrets = secretStoreFromEnv(process.env);
   const secret = await secrets.get(name);

@@ -1,7 +1,7 @@
-import { CATALOG, subjectFilter, type MessageType } from '@agentos/contracts';
 import { purgeTenantKey } from '@agentos/event-store';
 import { listKeys } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
+import { busTypesOf, purgeTenantMessages } from '../bus-purge';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
@@ -36,12 +36,7 @@ export async function tenantPurge(session: Session, tenant: string, out: Output)
   const runs = await runsOf(session, tenant);
   let ledger = 0;
   for (const run of runs) ledger += (await purgeKeys('agentos_step_ledger', `*.${run}.*`)) + (await purgeKeys('agentos_open_runs', run));
-  const jsm = await connector.manager$();
-  let messages = 0;
-  for (const [type, spec] of Object.entries(CATALOG)) {
-    if (spec.kind === 'query') continue;
-    messages += (await jsm.streams.purge(spec.stream, { filter: subjectFilter(type as MessageType, {}, { tenant }) })).purged;
-  }
+  const messages = await purgeTenantMessages(connector, tenant, busTypesOf('all'));
   const summary = { tenant, dataKey: 'deleted', memoryValues: memory, runs: runs.length, ledgerEntries: ledger, busMessages: messages };
   out.data(summary);
   out.line(`purged tenant ${tenant}: data key deleted (its recorded data now reads [erased]), ${memory} memory values, ${ledger} step-ledger entries of ${runs.length} runs, ${messages} bus messages`);

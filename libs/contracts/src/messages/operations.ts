@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TenantId } from '../envelope';
 
 export const ValidationIssue = z.object({ path: z.string(), message: z.string() });
 export type ValidationIssue = z.infer<typeof ValidationIssue>;
@@ -81,3 +82,29 @@ export const StreamHeadsAnchored = z.strictObject({
   root: z.string().regex(/^[0-9a-f]{64}$/),
   heads: z.array(StreamHead),
 });
+
+/**
+ * A retention pass erased a tenant's data of one kind older than its rule (the policy bundle's `retention`): the
+ * data keys of the periods that ended by `before` are deleted (what they sealed in the event store reads [erased];
+ * chains and signatures, over the ciphertext, still verify), its messages of that kind on the bus stored by then,
+ * and the memory values (memory) or step-ledger outcomes (runs) written by then. Recorded
+ * by the audit job in `audit-retention` (signed with its key, anchored like every stream), never published.
+ */
+export const RetentionApplied = z.strictObject({
+  tenant: TenantId,
+  kind: z.enum(['memory', 'runs']),
+  /** The rule applied, in milliseconds. */
+  retainedForMs: z.number().int().positive(),
+  /** The cut-off: data written before it was due for erasure. */
+  before: z.iso.datetime({ offset: true }),
+  /** Everything written before this instant is erased (the end of the newest period whose key was deleted). */
+  erasedUpTo: z.iso.datetime({ offset: true }),
+  /** What was deleted: data keys (one per period), revisions of memory values, step-ledger entries (outcomes), bus messages. */
+  erased: z.strictObject({
+    dataKeys: z.number().int().nonnegative(),
+    memoryValues: z.number().int().nonnegative(),
+    ledgerEntries: z.number().int().nonnegative(),
+    busMessages: z.number().int().nonnegative(),
+  }),
+});
+

@@ -16,6 +16,7 @@ const EXPECTED_WRITERS: Record<keyof typeof EVENT_STREAMS, [string, string]> = {
   supervision: [EVENT_STREAMS.supervision('summariser'), 'orchestrator'],
   supervisedInstance: [EVENT_STREAMS.supervisedInstance('i1'), 'orchestrator'],
   schedule: [EVENT_STREAMS.schedule('s1'), 'orchestrator'],
+  retention: [EVENT_STREAMS.retention(), 'audit'],
 };
 
 describe('stream writers', () => {

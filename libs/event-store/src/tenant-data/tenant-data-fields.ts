@@ -1,22 +1,43 @@
 import type { MessageType } from '@agentos/contracts';
 
 /**
- * The payload fields that hold a tenant's data (inputs, outputs, tool calls, memory values, notes): sealed with
- * the tenant's data key in the event store. `calls[].request` is the field of each element. A string field stays a
- * string when sealed (its schema asks for one); any other becomes `{ "$sealed": … }`.
- * Not sealed: goals, reasons and ids (free text under a length limit the sealed form would exceed, or what a
- * purged run's timeline still needs), and ContentFlagged excerpts (500 characters at most).
+ * The payload fields that hold a tenant's data: sealed with the tenant's data key in the event store. Inputs (and
+ * the goal, the tenant's own words), outputs, tool calls (their requests, responses and errors), memory values and
+ * notes, a signal's data, a parked call's arguments, a schedule's input, policy context, flagged excerpts, and every
+ * failure reason that carries an agent's error text on (an error message may quote the data it failed on).
+ * `calls[].request` is the field of each element. A string field stays a string when sealed (length limits are
+ * checked when a message is made, not on the sealed form in the store); any other becomes `{ "$sealed": … }`.
+ * Not sealed: ids, names, the workflow definition (the run's shape, which a purged run's timeline still needs),
+ * reasons the platform writes itself (policy rules, deadlines, run control) and approvers' comments.
+ * `tenant-data-fields.spec.ts` fails for a free-form field of an event that is neither listed here nor known not
+ * to be tenant data.
  */
 export const TENANT_DATA_FIELDS: Partial<Record<MessageType, readonly string[]>> = {
-  IntentSubmitted: ['input'],
+  IntentSubmitted: ['goal', 'input'],
   WorkflowStarted: ['input'],
   TaskQueued: ['input'],
   TaskAssigned: ['input'],
-  TaskCompleted: ['output', 'calls[].request', 'calls[].response'],
-  TaskFailed: ['calls[].request', 'calls[].response'],
+  TaskCompleted: ['output', 'calls[].request', 'calls[].response', 'calls[].error'],
+  TaskFailed: ['error', 'calls[].request', 'calls[].response', 'calls[].error'],
   StepCompleted: ['output'],
+  StepFailed: ['error'],
+  StepRetryScheduled: ['error'],
+  StepSkipped: ['reason'],
+  StepReused: ['output'],
   WorkflowCompleted: ['output'],
+  WorkflowFailed: ['reason'],
   IntentCompleted: ['output'],
+  IntentFailed: ['reason'],
+  RunCancelled: ['reason'],
+  RunForked: ['input', 'reused'],
+  SignalReceived: ['data'],
+  ScheduleCreated: ['input'],
+  ScheduleFired: ['input'],
+  CallParked: ['args'],
+  CallApprovalRequested: ['args'],
+  PolicyCheckRequested: ['context'],
+  PolicyDecided: ['context'],
+  ContentFlagged: ['excerpt'],
   MemoryWritten: ['value'],
   NoteAppended: ['text'],
   // The decider's input holds the message that caused the decision, with its data.
