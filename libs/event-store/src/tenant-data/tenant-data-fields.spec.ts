@@ -5,6 +5,7 @@ import { TENANT_DATA_FIELDS } from './tenant-data-fields';
 /** Free-form fields of events that hold no tenant's data, each with why. */
 const NOT_TENANT_DATA: Partial<Record<MessageType, Record<string, string>>> = {
   AgentRegistered: { inputSchema: "the agent's own JSON Schema, published by its owner", outputSchema: "the agent's own JSON Schema, published by its owner" },
+  RunForked: { reusedLabels: 'information-flow labels by step: where content came from (origins and tool or step names), not the content' },
 };
 
 /** The type under optional/default/nullable/pipe wrappers. */
