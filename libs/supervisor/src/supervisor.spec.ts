@@ -12,7 +12,8 @@ const SCRIPTS: Record<string, string> = {
   'forever.js': "console.log('ready'); setInterval(() => undefined, 1000);",
   // Ignores SIGTERM, so only the SIGKILL after the grace period ends it.
   'stubborn.js': "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('ready'); setInterval(() => undefined, 1000);",
-  'env.js': 'console.log(JSON.stringify({ id: process.env.AGENTOS_INSTANCE_ID, a: process.env.SUP_A, b: process.env.SUP_B, cwd: process.cwd() })); setInterval(() => undefined, 1000);',
+  'env.js':
+    'const e = process.env; console.log(JSON.stringify({ id: e.AGENTOS_INSTANCE_ID, a: e.SUP_A, b: e.SUP_B, cwd: process.cwd(), signing: e.AGENTOS_SECRET_SIGNING_KEY_ORCHESTRATOR, master: e.AGENTOS_SECRET_TENANT_MASTER_KEY, token: e.AGENTOS_SECRET_API_TOKEN })); setInterval(() => undefined, 1000);',
   // More than a pipe buffer holds (64 KiB): it only gets to exit if someone reads its output.
   'flood.js': "process.stdout.write('x'.repeat(4 << 20) + '\\n'); process.stderr.write('y'.repeat(1 << 20)); process.exit(3);",
 };
@@ -121,13 +122,22 @@ describe('Supervisor.spawn', () => {
     expect(supervisor.spawn('capped')).toHaveLength(1);
   });
 
-  it('gives the child its instance id, cwd under root, and template env over supervisor env over process env', async () => {
+  it("gives the child its instance id, cwd under root, and template env over supervisor env over process env, without the service's own keys", async () => {
     const { supervisor, lines } = harness();
-    const [instance] = supervisor.spawn('env', { instanceId: 'my_worker-1' });
+    const secrets = { AGENTOS_SECRET_SIGNING_KEY_ORCHESTRATOR: 'signing-seed', AGENTOS_SECRET_TENANT_MASTER_KEY: 'master', AGENTOS_SECRET_API_TOKEN: 'for-agents' };
+    Object.assign(process.env, secrets);
+    const [instance] = (() => {
+      try {
+        return supervisor.spawn('env', { instanceId: 'my_worker-1' });
+      } finally {
+        for (const name of Object.keys(secrets)) delete process.env[name];
+      }
+    })();
     expect(instance).toEqual({ instanceId: 'my_worker-1', pid: expect.any(Number) });
     await until('the env line', () => lines.length > 0);
     expect(lines[0].stream).toBe('stdout');
-    expect(JSON.parse(lines[0].line)).toEqual({ id: 'my_worker-1', a: 'template', b: 'supervisor', cwd: join(dir, 'sub') });
+    // The signing key and the master key stay with the service; other secrets pass as before.
+    expect(JSON.parse(lines[0].line)).toEqual({ id: 'my_worker-1', a: 'template', b: 'supervisor', cwd: join(dir, 'sub'), token: 'for-agents' });
     expect(supervisor.list()).toEqual([
       { instanceId: 'my_worker-1', template: 'env', agent: 'env', pid: instance.pid, restarts: 0, startedAt: expect.any(String), state: 'running' },
     ]);

@@ -5,6 +5,14 @@ import { resolve } from 'node:path';
 import { readLines } from './lines';
 import type { AgentTemplate, AgentTemplates } from './templates';
 
+/**
+ * The supervising service's own keys, never handed to the agents it starts: its event-store signing key
+ * (`AGENTOS_SECRET_SIGNING_KEY_<SERVICE>`) and the tenant master key. An agent holding them could sign appends
+ * as the service or open every tenant's sealed data. A template that needs a secret names it in its own `env`.
+ */
+const WITHHELD = /^AGENTOS_SECRET_(SIGNING_KEY_[A-Z0-9_]+|TENANT_MASTER_KEY)$/;
+const inheritable = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([name]) => !WITHHELD.test(name)));
+
 interface InstanceRef {
   template: string;
   agent: string;
@@ -199,7 +207,7 @@ export class Supervisor {
     const command = template.command ?? process.execPath;
     const child = spawn(command, template.args, {
       cwd,
-      env: { ...process.env, ...this.env, ...template.env, AGENTOS_INSTANCE_ID: instanceId },
+      env: { ...inheritable(process.env), ...this.env, ...template.env, AGENTOS_INSTANCE_ID: instanceId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Spawn failures arrive as an 'error' event (and no pid); unhandled, that event would crash us.
