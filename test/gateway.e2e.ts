@@ -1,11 +1,12 @@
 import { defineAgent } from '@agentos/agent-sdk';
+import { newAccessTokenEntry } from '@agentos/identity';
 import type { NatsConnector } from '@agentos/messaging';
 import { userPrincipal, waitFor } from '@agentos/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { newGatewayToken, type GatewayPrincipal } from '../apps/gateway/src/access/gateway-tokens';
+import type { GatewayPrincipal } from '../apps/gateway/src/access/gateway-tokens';
 import type { RunningGateway } from '../apps/gateway/src/start-gateway';
 import { validateOpenApi } from './esm-validators';
 import { gatewayClient, readEvents, type Reply } from './gateway-client';
@@ -66,7 +67,7 @@ describe('the HTTP gateway against the whole system, NATS with auth on', () => {
       env: { AGENTOS_POLICY_BUNDLE: join(dir, 'policy.yaml') },
       gateway: (credentials) => {
         const entries = PEOPLE.map((person) => {
-          const { token, entry } = newGatewayToken({ ...person, creds: credentials![person.name].creds });
+          const { token, entry } = newAccessTokenEntry({ ...person, creds: credentials![person.name].creds });
           tokens[person.name] = token;
           return entry;
         });
