@@ -1,5 +1,4 @@
 import { SYSTEM_TENANT, TenantId } from '@agentos/contracts';
-import { credsClaims } from '@agentos/messaging';
 import { z } from 'zod';
 import { TokenTable, newAccessToken, tokensFileSchema } from './access-tokens';
 import { USER_ROLES, type UserRole } from './nats-permissions';
@@ -37,22 +36,31 @@ export type AccessTokenEntry = z.output<typeof AccessTokenEntry>;
 const AccessTokensFile = tokensFileSchema(AccessTokenEntry);
 
 /**
- * Loads a tokens file of the shared model. Where the face connects to NATS with creds, each token that `sends`
- * (says the face) must name its principal's creds, and those creds must be that principal's: the JWT's name, tenant
- * and role tags agree with the entry. A mismatch stops the face at start, naming the entry.
+ * How a face checks its tokens' creds: which principals must name creds (where it connects to NATS with creds, those
+ * whose tokens send something), and how a creds file's user JWT is read (`credsClaims` of libs/messaging).
  */
-export function loadAccessTokens(path: string, what: string, sends: (principal: AccessPrincipal) => boolean, natsHasAuth: boolean): TokenTable<AccessPrincipal> {
+export interface CredsCheck {
+  needed: (principal: AccessPrincipal) => boolean;
+  claimsOf: (creds: string) => { name: string; tags: string[] };
+}
+
+/**
+ * Loads a tokens file of the shared model. A token whose principal `needed` creds must name them, and any creds named
+ * must be that principal's: the JWT's name, tenant and role tags agree with the entry. A mismatch stops the face at
+ * start, naming the entry.
+ */
+export function loadAccessTokens(path: string, what: string, check: CredsCheck): TokenTable<AccessPrincipal> {
   const table = TokenTable.load<AccessPrincipal>(path, AccessTokensFile, what);
   table.principals.forEach((principal, index) => {
-    const problem = credsProblem(principal, natsHasAuth && sends(principal), what);
+    const problem = credsProblem(principal, what, check);
     if (problem) throw new Error(`${what} tokens file ${path}: tokens.${index}.creds: ${problem}`);
   });
   return table;
 }
 
-function credsProblem(principal: AccessPrincipal, needCreds: boolean, what: string): string | undefined {
-  if (!principal.creds) return needCreds ? `the ${what} connects to NATS with creds, so ${principal.name} needs its own creds file (agentos principals add --out)` : undefined;
-  const { name, tags } = credsClaims(principal.creds);
+function credsProblem(principal: AccessPrincipal, what: string, check: CredsCheck): string | undefined {
+  if (!principal.creds) return check.needed(principal) ? `the ${what} connects to NATS with creds, so ${principal.name} needs its own creds file (agentos principals add --out)` : undefined;
+  const { name, tags } = check.claimsOf(principal.creds);
   const expected = [`tenant:${principal.tenant}`, `role:${principal.role}`, 'kind:user'];
   if (name !== principal.name) return `${principal.creds} belongs to user "${name}", not "${principal.name}"`;
   const missing = expected.filter((tag) => !tags.includes(tag));

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SYSTEM_TENANT } from '@agentos/contracts';
 import { bearerToken, loadAccessTokens, type AccessPrincipal, type TokenTable } from '@agentos/identity';
+import { credsClaims } from '@agentos/messaging';
 
 /**
  * Who a dashboard token speaks for: the shared model of the HTTP faces (libs/identity access-principals), a person's
@@ -32,7 +33,8 @@ export class HttpAccess {
    */
   static fromEnv(env: NodeJS.ProcessEnv): HttpAccess {
     const file = env.AGENTOS_OBSERVABILITY_TOKENS_FILE;
-    if (file) return new HttpAccess('tokens', loadAccessTokens(file, 'observability', (principal) => principal.role === 'operator', Boolean(env.NATS_CREDS)));
+    const natsAuth = Boolean(env.NATS_CREDS);
+    if (file) return new HttpAccess('tokens', loadAccessTokens(file, 'observability', { needed: (principal) => natsAuth && principal.role === 'operator', claimsOf: credsClaims }));
     return new HttpAccess(env.AGENTOS_INSECURE === '1' ? 'insecure' : 'closed');
   }
 
