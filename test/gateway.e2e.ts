@@ -206,6 +206,23 @@ describe('the HTTP gateway against the whole system, NATS with auth on', () => {
     expect(events.filter((e) => e.event === 'IntentSubmitted')).toHaveLength(1);
   });
 
+  it('pages the run list with its cursor, each page in its tenant only', async () => {
+    const all = (await call('GET', '/v1/runs?limit=100', { token: tokens.alice })).body;
+    expect(all.next).toBeUndefined();
+    expect(all.runs.length).toBeGreaterThan(2);
+    const paged: string[] = [];
+    let cursor: string | undefined = '0';
+    while (cursor !== undefined) {
+      const page: Reply = await call('GET', `/v1/runs?limit=2&cursor=${cursor}`, { token: tokens.alice });
+      expect(page.body.runs.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.runs.map((r: { id: string }) => r.id));
+      cursor = page.body.next;
+    }
+    expect(paged).toEqual(all.runs.map((r: { id: string }) => r.id));
+    expect(all.runs.every((r: { tenant: string }) => r.tenant === 'acme')).toBe(true);
+    expect((await call('GET', '/v1/runs?limit=100', { token: tokens.gina })).body.runs.map((r: { tenant: string }) => r.tenant)).not.toContain('acme');
+  });
+
   it('answers every refusal with problem+json and changes nothing', async () => {
     const commands = async () => (await (await system.client.unwrap<NatsConnector>().manager$()).streams.info('AGENTOS_COMMANDS')).state.messages;
     const commandsBefore = await commands();
