@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { newGatewayToken } from '../apps/gateway/src/access/gateway-tokens';
+import { newAccessTokenEntry } from '@agentos/identity';
 import { startGateway } from '../apps/gateway/src/start-gateway';
 import { latencyOf, rawThroughput, type Latency } from './raw-ceiling';
 
@@ -49,7 +49,7 @@ async function main() {
   const nats = await startNatsServer();
   await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const dir = mkdtempSync(join(tmpdir(), 'agentos-bench-gateway-'));
-  const { token, entry } = newGatewayToken({ name: 'bench', tenant: 'acme', role: 'submitter' });
+  const { token, entry } = newAccessTokenEntry({ name: 'bench', tenant: 'acme', role: 'submitter' });
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ tokens: [entry] }));
   const gateway = await startGateway({ env: { NATS_URL: nats.url, AGENTOS_GATEWAY_PORT: '0', AGENTOS_GATEWAY_TOKENS_FILE: join(dir, 'tokens.json') }, log: pino({ level: 'silent' }), handleSignals: false });
   const client = new JetStreamClientProxy(new NatsConnector({ servers: nats.url, name: 'bench-direct' }));

@@ -6,6 +6,7 @@
  * (scripts/local-auth.ts); AGENTOS_INSECURE=1 runs it without authentication.
  */
 import { createMessage, newId, type AnyMessage, type Envelope } from '@agentos/contracts';
+import { newAccessTokenEntry } from '@agentos/identity';
 import { JetStreamEventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
@@ -13,8 +14,6 @@ import { freePort, prepareIdentity, startNatsServer, waitFor, type NatsCredentia
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { newGatewayToken } from '../apps/gateway/src/access/gateway-tokens';
-import { newToken } from '../apps/observability/src/http/tokens';
 import { localAuth, spawnSystem } from './local-auth';
 import { localSigningKeys } from './local-signing';
 import { ROOT, spawnApp } from './processes';
@@ -50,26 +49,18 @@ function describe(message: AnyMessage): string {
   }
 }
 
-/** A fresh operator token for this run's dashboard (the observability app refuses everyone without one), unless the operator set up access. */
-function dashboardAccess(): { env: Record<string, string>; token?: string } {
-  if (process.env.AGENTOS_OBSERVABILITY_TOKENS_FILE || process.env.AGENTOS_INSECURE === '1') return { env: {} };
-  const { token, entry } = newToken({ name: 'demo', tenant: '*', role: 'operator' });
-  const file = join(ROOT, '.data', 'observability-tokens.json');
-  mkdirSync(join(ROOT, '.data'), { recursive: true });
-  writeFileSync(file, JSON.stringify({ tokens: [entry] }), { mode: 0o600 });
-  return { env: { AGENTOS_OBSERVABILITY_TOKENS_FILE: file }, token };
-}
-
 /**
- * A one-run token for the HTTP gateway acting as the CLI's principal (the platform's operator: its creds when NATS has
- * auth), unless the operator set up access.
+ * A one-run token for an HTTP face (the dashboard, the gateway: each refuses everyone without one) acting as the CLI's
+ * principal, the platform's operator (its creds when NATS has auth: what the token sends goes out as that principal),
+ * unless the operator set up access (`tokensVariable` set, or AGENTOS_INSECURE=1).
  */
-function gatewayAccess(credentials: Readonly<Record<string, NatsCredentials>> | undefined): { env: Record<string, string>; token?: string } {
-  if (process.env.AGENTOS_GATEWAY_TOKENS_FILE || process.env.AGENTOS_INSECURE === '1') return { env: {} };
-  const { token, entry } = newGatewayToken({ name: 'cli', tenant: 'system', role: 'operator', ...(credentials ? { creds: credentials.cli.creds } : {}) });
-  const file = join(ROOT, '.data', 'gateway-tokens.json');
-  writeFileSync(file, JSON.stringify({ tokens: [entry] }), { mode: 0o600 });
-  return { env: { AGENTOS_GATEWAY_TOKENS_FILE: file }, token };
+function oneRunAccess(tokensVariable: 'AGENTOS_OBSERVABILITY_TOKENS_FILE' | 'AGENTOS_GATEWAY_TOKENS_FILE', file: string, credentials: Readonly<Record<string, NatsCredentials>> | undefined): { env: Record<string, string>; token?: string } {
+  if (process.env[tokensVariable] || process.env.AGENTOS_INSECURE === '1') return { env: {} };
+  const { token, entry } = newAccessTokenEntry({ name: 'cli', tenant: 'system', role: 'operator', ...(credentials ? { creds: credentials.cli.creds } : {}) });
+  const path = join(ROOT, '.data', file);
+  mkdirSync(join(ROOT, '.data'), { recursive: true });
+  writeFileSync(path, JSON.stringify({ tokens: [entry] }), { mode: 0o600 });
+  return { env: { [tokensVariable]: path }, token };
 }
 
 async function main() {
@@ -98,11 +89,11 @@ async function main() {
   await keyAdmin.close();
   // The dashboard gets its usual port only when the system stays up; a one-shot demo takes any free one.
   const dashboardPort = process.env.AGENTOS_OBSERVABILITY_PORT ?? (keepRunning ? '9464' : '0');
-  const dashboard = dashboardAccess();
+  const dashboard = oneRunAccess('AGENTOS_OBSERVABILITY_TOKENS_FILE', 'observability-tokens.json', credentials);
   const logs = join(ROOT, '.data', 'logs');
   const appEnv = { NATS_URL: natsUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
   const gatewayPort = process.env.AGENTOS_GATEWAY_PORT ?? (keepRunning ? '8080' : '0');
-  const api = gatewayAccess(credentials);
+  const api = oneRunAccess('AGENTOS_GATEWAY_TOKENS_FILE', 'gateway-tokens.json', credentials);
   let gatewayUrl = '';
   const apps = [
     ...spawnSystem({ ...appEnv, AGENTOS_OBSERVABILITY_PORT: dashboardPort, ...dashboard.env }, credentials, logs, signingKeys),
@@ -171,7 +162,7 @@ async function main() {
     if (viaHttp.status !== 200) process.exitCode = 1;
     if (keepRunning) {
       say(`system is running: dashboard http://127.0.0.1:${dashboardPort}/, metrics /metrics; replay it with: npm run agentos -- replay ${intentId} (Ctrl-C to stop)`);
-      if (dashboard.token) say(`dashboard access token (operator, all tenants, this run only): ${dashboard.token}`);
+      if (dashboard.token) say(`dashboard access token (the platform operator, this run only): ${dashboard.token}`);
       if (api.token) say(`gateway ${gatewayUrl} bearer token (the platform operator, this run only): ${api.token}`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }

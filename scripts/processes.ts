@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
 export const APPS = ['orchestrator', 'registry', 'memory', 'policy', 'observability', 'demo-agent'] as const;
+/** Every app the deploy files run: the gateway too, which the demo starts on its own (it needs its tokens first). */
+export const DEPLOYED_APPS = [...APPS, 'gateway'] as const;
 
 export interface AppProcess {
   name: string;

@@ -19,7 +19,7 @@ const ATTACK = '<img src=x onerror=alert(1)> "><script>alert(2)</script> [click]
 const INJECTED = 'img, svg, iframe, a, script:not([src="/dashboard.js"]), [onerror], [onload], [onclick]';
 
 describe('the dashboard in headless Chromium, while workflows run', () => {
-  const { env, tokens } = observabilityTokens([{ name: 'ops', tenant: '*', role: 'operator' }]);
+  const { env, tokens } = observabilityTokens([{ name: 'ops', tenant: 'system', role: 'operator' }]);
   let system: RunningSystem;
   let browser: Browser;
   let url: string;

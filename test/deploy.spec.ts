@@ -5,7 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { APPS } from '../scripts/processes';
+import { DEFAULT_GATEWAY_PORT } from '../apps/gateway/src/gateway.settings';
+import { DEPLOYED_APPS as APPS } from '../scripts/processes';
 
 const DEPLOY = join(__dirname, '../deploy');
 const CHART = join(DEPLOY, 'helm/agentos');
@@ -198,6 +199,18 @@ describe('deploy/k8s (schema-checked: no cluster or Docker engine runs here)', (
     }
   });
 
+  it('runs the gateway on all interfaces, with its tokens file in a mounted Secret, probed on its API port, behind a Service', () => {
+    const gateway = byName('agentos-gateway')!;
+    const [container] = gateway.spec.template.spec.containers;
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ AGENTOS_GATEWAY_HOST: '0.0.0.0', AGENTOS_GATEWAY_PORT: String(DEFAULT_GATEWAY_PORT) });
+    const tokensMount = container.volumeMounts?.find((m) => env.AGENTOS_GATEWAY_TOKENS_FILE?.startsWith(`${m.mountPath}/`));
+    expect(gateway.spec.template.spec.volumes?.find((v) => v.name === tokensMount?.name)?.secret?.secretName).toBe('agentos-gateway-tokens');
+    expect(container.ports).toEqual([{ name: 'http', containerPort: DEFAULT_GATEWAY_PORT }]);
+    expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(services.find((s) => s.metadata.name === 'agentos-gateway')?.spec.ports).toEqual([{ name: 'http', port: DEFAULT_GATEWAY_PORT, targetPort: 'http' }]);
+  });
+
   it('routes each Service to the pods and port it names', () => {
     for (const service of services) {
       const target = deployments.find((d) => selects(service.spec.selector, d.spec.template.metadata.labels));
@@ -233,6 +246,7 @@ describe('deploy/compose.yaml', () => {
     volumes?: string[];
     ports?: string[];
     deploy?: { replicas?: number };
+    healthcheck?: { test: string[] };
   };
   const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
   const nodes = ['nats-1', 'nats-2', 'nats-3'];
@@ -271,7 +285,15 @@ describe('deploy/compose.yaml', () => {
     const creds = APPS.map((app) => compose.services[app].environment?.NATS_CREDS);
     expect(creds.every((file) => file?.startsWith('/run/agentos/nats/'))).toBe(true);
     expect(new Set(creds).size).toBe(APPS.length);
-    for (const app of [...APPS, 'bootstrap']) expect(compose.services[app].volumes).toEqual(['../.data/identity/creds:/run/agentos/nats:ro']);
+    for (const app of [...APPS.filter((a) => a !== 'gateway'), 'bootstrap']) expect(compose.services[app].volumes).toEqual(['../.data/identity/creds:/run/agentos/nats:ro']);
+  });
+
+  it('runs the gateway on all interfaces with its port published, its tokens file mounted, and a health check on /readyz', () => {
+    const { environment, volumes, ports, healthcheck } = compose.services.gateway;
+    expect(environment).toMatchObject({ AGENTOS_GATEWAY_HOST: '0.0.0.0', AGENTOS_GATEWAY_TOKENS_FILE: '/run/agentos/gateway/tokens.json' });
+    expect(volumes).toEqual(['../.data/identity/creds:/run/agentos/nats:ro', '../.data/gateway/tokens.json:/run/agentos/gateway/tokens.json:ro']);
+    expect(ports).toEqual([`${DEFAULT_GATEWAY_PORT}:${DEFAULT_GATEWAY_PORT}`]);
+    expect(healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${DEFAULT_GATEWAY_PORT}/readyz`);
   });
 });
 
@@ -292,7 +314,8 @@ describe('deploy/helm/agentos (values and templates read statically: helm cannot
     probes: z.boolean(),
     disruptionBudget: z.object({ minAvailable: z.number().int().positive() }).or(z.object({ maxUnavailable: z.number().int().positive() })).optional(),
     autoscaling: z.object({ stream: z.string(), consumer: z.string(), lagThreshold: z.number().int().positive(), maxReplicas: z.number().int().positive() }).optional(),
-    service: z.object({ port: z.number().int() }).optional(),
+    service: z.object({ port: z.number().int(), servesHealth: z.boolean().optional() }).strict().optional(),
+    secretFiles: z.object({ secretName: z.string(), mountPath: z.string().startsWith('/run/agentos/') }).strict().optional(),
   }).strict();
 
   it('depends on the official NATS chart', () => {
@@ -319,6 +342,22 @@ describe('deploy/helm/agentos (values and templates read statically: helm cannot
       ]);
     }
     expect(values.apps.orchestrator).toMatchObject({ replicas: 3, disruptionBudget: { minAvailable: 2 } });
+  });
+
+  it("gives the gateway deploy/k8s's settings: its environment, its tokens Secret where that file is read, health on its API port", () => {
+    const gateway = AppValues.parse(values.apps.gateway);
+    const manifests = parseAllDocuments(read('k8s/agentos.yaml')).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    const deployment = Deployment.parse(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'agentos-gateway'));
+    const [container] = deployment.spec.template.spec.containers;
+    const k8sEnv = Object.fromEntries(container.env.filter((e) => e.name.startsWith('AGENTOS_')).map((e) => [e.name, e.value]));
+    expect(gateway.env).toEqual(k8sEnv);
+    const mount = container.volumeMounts?.find((m) => m.mountPath === gateway.secretFiles?.mountPath);
+    expect(deployment.spec.template.spec.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName).toBe(gateway.secretFiles?.secretName);
+    expect(gateway.service).toEqual({ port: DEFAULT_GATEWAY_PORT, servesHealth: true });
+    const deployments = templates.find((t) => t.file === 'deployments.yaml')!.text;
+    // Probes and the health port follow servesHealth: an app with its own health port would otherwise declare 8080 twice.
+    expect(deployments).toContain('ternary "http" "health" (dig "service" "servesHealth" false $app)');
+    expect(deployments).toMatch(/readinessProbe:\s*httpGet: \{ path: \/readyz, port: \{\{ \$probePort \}\} \}/);
   });
 
   it('gives its NATS dependency the values of deploy/k8s/nats-values.yaml', () => {

@@ -1,11 +1,12 @@
 import { defineAgent } from '@agentos/agent-sdk';
+import { newAccessTokenEntry } from '@agentos/identity';
 import type { NatsConnector } from '@agentos/messaging';
 import { userPrincipal, waitFor } from '@agentos/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { newGatewayToken, type GatewayPrincipal } from '../apps/gateway/src/access/gateway-tokens';
+import type { GatewayPrincipal } from '../apps/gateway/src/access/gateway-tokens';
 import type { RunningGateway } from '../apps/gateway/src/start-gateway';
 import { validateOpenApi } from './esm-validators';
 import { gatewayClient, readEvents, type Reply } from './gateway-client';
@@ -66,7 +67,7 @@ describe('the HTTP gateway against the whole system, NATS with auth on', () => {
       env: { AGENTOS_POLICY_BUNDLE: join(dir, 'policy.yaml') },
       gateway: (credentials) => {
         const entries = PEOPLE.map((person) => {
-          const { token, entry } = newGatewayToken({ ...person, creds: credentials![person.name].creds });
+          const { token, entry } = newAccessTokenEntry({ ...person, creds: credentials![person.name].creds });
           tokens[person.name] = token;
           return entry;
         });
@@ -203,6 +204,23 @@ describe('the HTTP gateway against the whole system, NATS with auth on', () => {
     expect(ivans.body.runId).not.toBe(first.body.runId);
     const events = await follow(first.body.runId, tokens.alice);
     expect(events.filter((e) => e.event === 'IntentSubmitted')).toHaveLength(1);
+  });
+
+  it('pages the run list with its cursor, each page in its tenant only', async () => {
+    const all = (await call('GET', '/v1/runs?limit=100', { token: tokens.alice })).body;
+    expect(all.next).toBeUndefined();
+    expect(all.runs.length).toBeGreaterThan(2);
+    const paged: string[] = [];
+    let cursor: string | undefined = '0';
+    while (cursor !== undefined) {
+      const page: Reply = await call('GET', `/v1/runs?limit=2&cursor=${cursor}`, { token: tokens.alice });
+      expect(page.body.runs.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.runs.map((r: { id: string }) => r.id));
+      cursor = page.body.next;
+    }
+    expect(paged).toEqual(all.runs.map((r: { id: string }) => r.id));
+    expect(all.runs.every((r: { tenant: string }) => r.tenant === 'acme')).toBe(true);
+    expect((await call('GET', '/v1/runs?limit=100', { token: tokens.gina })).body.runs.map((r: { tenant: string }) => r.tenant)).not.toContain('acme');
   });
 
   it('answers every refusal with problem+json and changes nothing', async () => {

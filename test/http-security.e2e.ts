@@ -16,10 +16,10 @@ const killBody = (scope: string, target: string, reason = 'e2e') => JSON.stringi
 
 describe('the observability HTTP surfaces against a real nats-server: tokens, tenants, cross-site requests', () => {
   const { env, tokens } = observabilityTokens([
-    { name: 'ops', tenant: '*', role: 'operator' },
-    { name: 'acme-viewer', tenant: 'acme', role: 'viewer' },
+    { name: 'ops', tenant: 'system', role: 'operator' },
+    { name: 'acme-viewer', tenant: 'acme', role: 'auditor' },
     { name: 'acme-ops', tenant: 'acme', role: 'operator' },
-    { name: 'globex-viewer', tenant: 'globex', role: 'viewer' },
+    { name: 'globex-viewer', tenant: 'globex', role: 'auditor' },
   ]);
   let system: RunningSystem;
   let base: string;
@@ -112,7 +112,7 @@ describe('the observability HTTP surfaces against a real nats-server: tokens, te
     expect((await kill(tokens['acme-ops'], killBody('tenant', 'globex'))).status).toBe(403);
     expect((await kill(tokens['acme-ops'], killBody('tenant', 'acme', 'acme stops itself'))).status).toBe(202);
     const [thrown] = await waitFor(switches, (s) => s.length > 0, { what: 'the tenant kill switch' });
-    expect(thrown).toMatchObject({ scope: 'tenant', target: 'acme', reason: expect.stringMatching(/\(dashboard token acme-ops\)$/), activatedBy: 'service:observability' });
+    expect(thrown).toMatchObject({ scope: 'tenant', target: 'acme', reason: expect.stringMatching(/\(dashboard token acme-ops\)$/), activatedBy: 'user:acme-ops' });
     expect((await switchEvents()).map((e) => [e.tenant, e.payload])).toEqual([['acme', { scope: 'tenant', target: 'acme', reason: 'acme stops itself (dashboard token acme-ops)' }]]);
     // A tenant's feed shows its own switch; another tenant's does not.
     const killsIn = async (token: string) => (await feedOf(token)).find((e) => e.event === 'kill-switches')?.data;
@@ -138,7 +138,7 @@ describe('the observability HTTP surfaces against a real nats-server: tokens, te
     const own = await kill(tokens.ops, killBody('global', '*', 'stop everything'), { 'content-type': 'application/json', origin: base });
     expect(own.status).toBe(202);
     const active = await waitFor(switches, (s) => s.length > 0, { what: 'the global kill switch' });
-    expect(active).toEqual([expect.objectContaining({ scope: 'global', target: '*', reason: 'stop everything (dashboard token ops)', activatedBy: 'service:observability' })]);
+    expect(active).toEqual([expect.objectContaining({ scope: 'global', target: '*', reason: 'stop everything (dashboard token ops)', activatedBy: 'user:ops' })]);
     // Commands are handled in order, so anything the refused requests had published would be recorded before it.
     const recorded = (await switchEvents()).slice(before);
     expect(recorded.map((e) => [e.type, e.tenant, (e.payload as { target: string }).target])).toEqual([['KillSwitchActivated', 'system', '*']]);

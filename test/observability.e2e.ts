@@ -9,7 +9,7 @@ import { startSystem, type RunningSystem } from './system';
 describe('observability: metrics and lineage from the event flow, against a real nats-server', () => {
   let system: RunningSystem;
   let base: string;
-  const { env, tokens } = observabilityTokens([{ name: 'ops', tenant: '*', role: 'viewer' }]);
+  const { env, tokens } = observabilityTokens([{ name: 'ops', tenant: 'system', role: 'auditor' }]);
   const get = async (path: string) => {
     const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens.ops}` } });
     return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };

@@ -114,7 +114,9 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
     const none = await submit('translate', {});
     expect(none.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: 'no registered agent offers capability translate' } });
     const bad = await submit('summarise', { text: '' });
-    expect(bad.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: 'task failed: invalid input: text: text to summarise is empty' } });
+    // Checked against the input schema the summariser registered, before it is handed the task.
+    expect(bad.events.at(-1)).toMatchObject({ type: 'IntentFailed', payload: { reason: 'task failed: input does not match the input schema summariser@1.0.0 registered: input.text: Too small: expected string to have >=1 characters' } });
+    expect(bad.events.map((e) => e.type)).not.toContain('TaskAssigned');
   });
 
   it('quarantines user input that looks like a prompt injection before the agent sees it', async () => {

@@ -1,6 +1,7 @@
-import { EVENT_STREAMS } from '@agentos/contracts';
+import { EVENT_STREAMS, SYSTEM_TENANT } from '@agentos/contracts';
+import { seesTenant } from '@agentos/identity';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy } from '@agentos/messaging';
+import { JetStreamClientProxy, PrincipalLinks, type NatsConnector } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { lineage } from '@agentos/replay';
 import { ServiceContext } from '@agentos/service-host';
@@ -9,11 +10,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DASHBOARD_ASSETS } from './dashboard/assets';
 import { LiveFeed } from './dashboard/live-feed';
-import { HttpAccess, canSee } from './http/access';
+import { HttpAccess, type Principal } from './http/access';
 import { killSwitchCommand } from './http/kill-switch';
 import { allowedOrigins, crossSiteRefusal, isJson } from './http/request-checks';
 import { setSecurityHeaders } from './http/security-headers';
-import { ALL_TENANTS, type Principal } from './http/tokens';
 import { Metrics } from './metrics';
 import { MetricsByTenant } from './metrics-by-tenant';
 import type { ObservabilitySettings } from './observability.settings';
@@ -37,17 +37,20 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
   // A bad tokens file or origin list stops the service as it is built, before it listens.
   private readonly access: HttpAccess;
   private readonly origins: Set<string>;
+  /** The kill switch goes out as its token's principal, on that principal's own connection (its creds). */
+  private readonly links: PrincipalLinks;
 
   constructor(
     private readonly metrics: Metrics,
     private readonly byTenant: MetricsByTenant,
     private readonly feed: LiveFeed,
-    private readonly bus: JetStreamClientProxy,
+    bus: JetStreamClientProxy,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly service: ServiceContext<ObservabilitySettings>,
   ) {
     this.access = HttpAccess.fromEnv(service.env);
     this.origins = allowedOrigins(service.settings.AGENTOS_OBSERVABILITY_ORIGINS);
+    this.links = new PrincipalLinks(bus.unwrap<NatsConnector>(), 'observability', service.log);
   }
 
   get port(): number {
@@ -72,6 +75,7 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.links.close();
   }
 
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -104,9 +108,9 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
     return undefined;
   }
 
-  /** Prometheus series span every tenant (usage is labelled by tenant), so only an all-tenant token reads them. */
+  /** Prometheus series span every tenant (usage is labelled by tenant), so only a platform token reads them. */
   private async prometheus(response: ServerResponse, principal: Principal): Promise<void> {
-    if (principal.tenant !== ALL_TENANTS) return json(response, 403, { error: `/metrics covers every tenant; ${principal.name} sees only ${principal.tenant} (use /api/metrics)` });
+    if (principal.tenant !== SYSTEM_TENANT) return json(response, 403, { error: `/metrics covers every tenant; ${principal.name} sees only ${principal.tenant} (use /api/metrics)` });
     response.writeHead(200, { 'content-type': this.metrics.registry.contentType });
     response.end(await this.metrics.registry.metrics());
   }
@@ -114,7 +118,7 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
   /** Another tenant's workflow is answered as unknown, so its existence does not leak. */
   private async lineage(response: ServerResponse, principal: Principal, id: string): Promise<void> {
     const workflow = await this.store.readStream(workflowStream(id));
-    if (workflow.length === 0 || !canSee(principal, workflow[0].event.tenant)) return json(response, 404, { error: `unknown workflow ${id}` });
+    if (workflow.length === 0 || !seesTenant(principal, workflow[0].event.tenant)) return json(response, 404, { error: `unknown workflow ${id}` });
     const memory = await this.store.readStream(EVENT_STREAMS.memory({ tenant: workflow[0].event.tenant, scope: 'workflow', scopeId: id }));
     json(response, 200, lineage(workflow, memory));
   }
@@ -128,7 +132,7 @@ export class ObservabilityHttp implements OnModuleInit, OnModuleDestroy {
     if (!principal) return;
     const outcome = await killSwitchCommand(request, principal);
     if (!outcome.ok) return json(response, outcome.status, { error: outcome.error });
-    await this.bus.publishMessage(outcome.command);
+    await this.links.client(principal).publishMessage(outcome.command);
     json(response, 202, { accepted: outcome.command.id });
   }
 }

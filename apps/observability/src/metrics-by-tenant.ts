@@ -1,6 +1,5 @@
-import type { AnyMessage, ReplyOf } from '@agentos/contracts';
+import { SYSTEM_TENANT, type AnyMessage, type ReplyOf } from '@agentos/contracts';
 import { Injectable } from '@nestjs/common';
-import { ALL_TENANTS } from './http/tokens';
 import { Metrics } from './metrics';
 
 /**
@@ -20,9 +19,9 @@ export class MetricsByTenant {
     metrics.record(message);
   }
 
-  /** The snapshot of one tenant, or of all for `*`; a tenant with no events yet sees zeros. */
+  /** The snapshot of one tenant, or of all for the platform (`system`); a tenant with no events yet sees zeros. */
   snapshot(tenant: string): Promise<ReplyOf<'GetMetrics'>> {
-    if (tenant === ALL_TENANTS) return this.all.snapshot();
+    if (tenant === SYSTEM_TENANT) return this.all.snapshot();
     return (this.tenants.get(tenant) ?? this.none).snapshot();
   }
 }

@@ -2,7 +2,7 @@ import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescri
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, persistently, type NatsConnector } from '@agentos/messaging';
-import { agentTarget, approvalState, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
+import { InputSchemaChecks, agentTarget, approvalState, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -43,6 +43,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly kills: KillSwitchBoard;
   private readonly openRuns: OpenRuns;
   private readonly timers = new TimerWheel((due) => this.fireTimer(due));
+  /** Compiled once per agent version; an agent without an input schema costs nothing. */
+  private readonly inputChecks = new InputSchemaChecks();
   private readonly tasks = new Map<string, TaskRef>();
   /** A run's decisions are made one at a time, each on the history the previous one left. */
   private readonly perRun = new KeyedSerial();
@@ -211,7 +213,12 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     // Caused by the queuing, so lineage runs TaskQueued → AssignTask → TaskAssigned; a fresh id each try.
     const message = ref.queued ? causedBy(ref.queued, 'AssignTask', payload, this.actor, newId()) : createMessage('AssignTask', payload, { ...ref.origin, actor: this.actor });
     try {
-      const events = await this.decide(ref.runId, message, { kind: 'assign', message, instance: dispatch.instance, killSwitches });
+      // The step's input against the schema the chosen agent version registered: decided on, and recorded, as a fact.
+      const input = async (state: RunState): Promise<RunInput> => {
+        const inputProblems = this.inputChecks.problems(dispatch.instance, state.steps[ref.stepId]?.input ?? {});
+        return { kind: 'assign', message, instance: dispatch.instance, killSwitches, ...(inputProblems.length > 0 ? { inputProblems } : {}) };
+      };
+      const events = await this.decide(ref.runId, message, input);
       if (!events.some((e) => e.type === 'TaskAssigned')) giveBack(); // the step moved on meanwhile
     } catch (error) {
       this.service.log.warn({ err: error, taskId }, 'assignment failed; the task waits for the next round');

@@ -48,16 +48,20 @@ export interface RunningAgent {
 /** Failures another attempt cannot fix: the orchestrator does not retry them. */
 const FINAL_ERRORS = [ContentQuarantinedError, PolicyDeniedError];
 
-/** The declared input and output as JSON Schema; a schema zod cannot express (e.g. a transform) is left out. */
+/**
+ * The declared input and output as JSON Schema; a schema zod cannot express (e.g. a transform) is left out. The input
+ * is described as the agent accepts it (`io: 'input'`: a field with a default may be left out, unknown keys are
+ * dropped, not refused), since the orchestrator checks step inputs against it before they are assigned.
+ */
 function schemasOf(agent: AgentDefinition<unknown, unknown>): { inputSchema?: Record<string, unknown>; outputSchema?: Record<string, unknown> } {
-  const json = (schema: z.ZodType | undefined) => {
+  const json = (schema: z.ZodType | undefined, io: 'input' | 'output') => {
     try {
-      return schema ? (z.toJSONSchema(schema) as Record<string, unknown>) : undefined;
+      return schema ? (z.toJSONSchema(schema, { io }) as Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }
   };
-  const [inputSchema, outputSchema] = [json(agent.input), json(agent.output)];
+  const [inputSchema, outputSchema] = [json(agent.input, 'input'), json(agent.output, 'output')];
   return { ...(inputSchema ? { inputSchema } : {}), ...(outputSchema ? { outputSchema } : {}) };
 }
 

@@ -68,22 +68,3 @@ export class TokenTable<P> {
     return this.entries.map((e) => e.principal);
   }
 }
-
-/** Who holds a token, as the kill-switch rule sees it. */
-export interface KillSwitchHolder {
-  name: string;
-  role: string;
-  tenant: string;
-  /** Speaks for every tenant (the dashboard's `*`, the gateway's platform tenant). */
-  allTenants: boolean;
-}
-
-/**
- * Why a token's holder may not throw (or release) a kill switch, or undefined when it may: only operators stop work,
- * and an operator of one tenant only that tenant, never everything (the dashboard and the gateway apply the same rule).
- */
-export function killSwitchRefusal(holder: KillSwitchHolder, scope: string, target: string): string | undefined {
-  if (holder.role !== 'operator') return `${holder.name} is ${/^[aeiou]/.test(holder.role) ? 'an' : 'a'} ${holder.role}: only an operator may throw or release a kill switch`;
-  if (holder.allTenants || (scope === 'tenant' && target === holder.tenant)) return undefined;
-  return `${holder.name} may only throw or release a tenant kill switch for tenant ${holder.tenant}`;
-}

@@ -118,8 +118,8 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     eventStore: 'write',
   },
   observability: {
-    // The dashboard's kill-switch button sends the same command the CLI does.
-    publishes: ['ActivateKillSwitch'],
+    // None: the dashboard's kill switch goes out as its token's principal, on that principal's creds (as the gateway's).
+    publishes: [],
     consumes: [],
     // Every replica counts every fact, so any of them answers GetMetrics and serves the dashboard in full.
     observes: [

@@ -20,3 +20,4 @@ export * from './follow';
 export * from './keyed-serial';
 export * from './persistently';
 export * from './lease';
+export * from './principal-links';

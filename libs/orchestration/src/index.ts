@@ -5,3 +5,4 @@ export { runOf, selects, type ControlCommand } from './run-control';
 export { agentTarget, stepSpec } from './steps';
 export { handedRunOf, labelsHandedTo, reportRefusal, usageRefusal, type HandedRun, type RunAssignments, type TaskReport } from './task-reports';
 export * from './schedule.decider';
+export { InputSchemaChecks, MAX_INPUT_PROBLEMS } from './input-schemas';

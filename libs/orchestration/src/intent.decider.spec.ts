@@ -225,6 +225,25 @@ describe('orchestration decider: intents', () => {
       ]);
     });
 
+    it("given a queued task, when its input fails the chosen agent version's input schema, then the intent fails at once naming every problem, and nothing is assigned or retried", () => {
+      const problems = [
+        { path: 'input.doc', message: 'Invalid input: expected number, received string' },
+        { path: 'input.pages', message: 'Invalid input: expected array, received undefined' },
+      ];
+      const reason = 'input does not match the input schema summariser@1.2.0 registered: input.doc: Invalid input: expected number, received string; input.pages: Invalid input: expected array, received undefined';
+      expect(when(running(), { ...assignInput(intentId, 'main', 1, summariser, 5_000), inputProblems: problems } as RunInput)).toEqual([
+        { type: 'StepFailed', payload: { workflowId: intentId, stepId: 'main', attempt: 1, error: reason } },
+        { type: 'IntentFailed', payload: { intentId, reason: `task failed: ${reason}` } },
+      ]);
+    });
+
+    it('given a queued task, when its input has more problems than a reason lists, then the first hundred are named and the rest counted', () => {
+      const problems = Array.from({ length: 130 }, (_, i) => ({ path: `input.items.${i}`, message: 'Invalid input' }));
+      const [failed] = when(running(), { ...assignInput(intentId, 'main', 1, summariser, 5_000), inputProblems: problems } as RunInput);
+      expect(failed.payload).toMatchObject({ error: expect.stringMatching(/input\.items\.99: Invalid input; and 30 more$/) });
+      expect(String((failed.payload as { error: string }).error)).not.toContain('input.items.100');
+    });
+
     it('given a queued task, when an assignment names another task id or the task is already assigned, then nothing is decided', () => {
       expect(when(running(), assignInput(intentId, 'main', 2, summariser, 5_000))).toEqual([]);
       expect(when(given(submit, allow(), assignInput(intentId, 'main', 1, summariser, 5_000)), assignInput(intentId, 'main', 1, abstracter, 6_000))).toEqual([]);

@@ -1,9 +1,10 @@
-import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf, type WorkflowDefinition } from '@agentos/contracts';
+import { deriveId, type ActiveKillSwitch, type AgentDescriptor, type Envelope, type MessageOf, type ValidationIssue, type WorkflowDefinition } from '@agentos/contracts';
 import { decision, type Decider, type Decision } from '@agentos/decider';
 import { describeOverrun, killSwitchApplies } from '@agentos/policy-engine';
 import { describeProblem, unknownTargets, validateWorkflow } from '@agentos/workflow';
 import { evolve, initialRunState, isOpen, isSettled, type RunState } from './run-state';
 import { callParked, closedApprovals, decideCall } from './call-approvals';
+import { describeInputProblems } from './input-schemas';
 import { controlRefusal, decideControl, runOf, sender, type ControlCommand } from './run-control';
 import { advance, agentTarget, applied, attemptFailed, failRun, isCompensation, queueStep, rejectRun, stepAwaiting, stepPolicyDecided, stepSpec, stepSucceeded } from './steps';
 import { fromCurrentHolder, reportRefusal, usageRefusal } from './task-reports';
@@ -22,7 +23,8 @@ export type RunInput =
   | { kind: 'budget-exhausted'; message: MessageOf<'BudgetExhausted'> }
   | { kind: 'task-completed'; message: MessageOf<'TaskCompleted'> }
   | { kind: 'task-failed'; message: MessageOf<'TaskFailed'> }
-  | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[] }
+  /** `inputProblems`: what the input schema the instance's agent version registered finds wrong with the step's input. */
+  | { kind: 'assign'; message: MessageOf<'AssignTask'>; instance: AgentDescriptor; killSwitches: ActiveKillSwitch[]; inputProblems?: ValidationIssue[] }
   | { kind: 'timer'; message: MessageOf<'FireTimer'> }
   | { kind: 'instance-down'; message: MessageOf<'AgentInstanceDropped'> }
   /** A reset of another run (ResetRun, recorded there as RunForked) starts this one. */
@@ -175,6 +177,8 @@ function decide(input: RunInput, state: RunState): Decision[] {
       // Checked again at assignment: a switch thrown while the task waited still stops it.
       const kill = killCovering(state, input.killSwitches, input.instance.name);
       if (kill) return [rejectRun(state, describeKill(kill), `kill-switch:${kill.scope}:${kill.target}`)];
+      // An input the agent declared it cannot take never reaches it, and no retry would change it.
+      if (input.inputProblems?.length) return attemptFailed(state, stepId, describeInputProblems(`${input.instance.name}@${input.instance.version}`, input.inputProblems), false, now);
       const queued = state.steps[stepId];
       const target = agentTarget(state, stepId);
       return [

@@ -374,6 +374,15 @@ describe('orchestration decider: workflows', () => {
       expect(when(writing, done('write', 'short', 20_000, writer))).toEqual([stepCompleted('write', 'short', { from: ['research'] }), { type: 'WorkflowCompleted', payload: { workflowId, output: { write: 'short' } } }]);
     });
 
+    it("skip: a step whose resolved input its agent's input schema refuses is failed without a retry, then skipped; nothing is assigned", () => {
+      const skippy = workflow('name: skippy', 'steps:', '  - id: research', '    capability: research', '    retries: 3', '    onFailure: skip', '    input: { topic: "${input.topic}" }');
+      const problems = [{ path: 'input.topic', message: 'Invalid input: expected number, received string' }];
+      const refused = { ...assigned('research', 2_000), inputProblems: problems };
+      const decided = when(given(run(skippy), allow(), stepAllowed('research', 'research')), refused);
+      const error = 'input does not match the input schema researcher@1.0.0 registered: input.topic: Invalid input: expected number, received string';
+      expect(decided).toEqual([{ type: 'StepSkipped', payload: { workflowId, stepId: 'research', reason: error } }, { type: 'WorkflowCompleted', payload: { workflowId, output: { research: null } } }]);
+    });
+
     it('fail: the step and the workflow fail naming it; a sibling finishing later changes nothing', () => {
       const started = [run(report), allow(), stepAllowed('research', 'research'), stepAllowed('facts', 'research'), assigned('research', 2_000), assigned('facts', 2_000, researcher2)];
       const failure = [

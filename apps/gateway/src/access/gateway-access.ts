@@ -6,7 +6,7 @@ import { loadGatewayTokens, type GatewayPrincipal } from './gateway-tokens';
 
 const UNCONFIGURED =
   'no access tokens are configured: set AGENTOS_GATEWAY_TOKENS_FILE to a JSON file of token hashes ' +
-  '(make one with `node -r @swc-node/register scripts/gateway-token.ts <name> <tenant> <role> [creds]`), ' +
+  '(make one with `node -r @swc-node/register scripts/access-token.ts <name> <tenant> <role> [creds]`), ' +
   'or AGENTOS_INSECURE=1 to leave the gateway open on a trusted machine';
 
 /** On an open gateway (AGENTOS_INSECURE=1, development only) every request is the platform's operator. */

@@ -1,37 +1,28 @@
 import type { Origin } from '@agentos/contracts';
-import { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { PrincipalLinks, type JetStreamClientProxy } from '@agentos/messaging';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import { GatewayContext } from '../gateway-context';
 import type { GatewayPrincipal } from './gateway-tokens';
 
-interface Link {
-  connector: NatsConnector;
-  client: JetStreamClientProxy;
-}
-
 /**
- * The bus as a request's principal. With NATS auth, each principal's commands and queries go out on a connection
- * opened with that principal's own creds (one per principal, opened on first use), so the broker, not the gateway,
- * decides what it may publish, under which tenant and principal token, and which replies and facts it may hear:
- * a bug or a forged header in the gateway cannot make a submitter approve or reach another tenant. The gateway's
- * own user may send no command at all. Without auth (development) everything shares the gateway's connection.
+ * The bus as a request's principal (PrincipalLinks: its own creds' connection, so the broker decides what it may
+ * do). The gateway's own user may send no command at all.
  */
 @Injectable()
 export class PrincipalBus implements OnModuleDestroy {
-  private readonly links = new Map<string, Link>();
-  private readonly shared: Link;
+  private readonly links: PrincipalLinks;
 
-  constructor(private readonly context: GatewayContext) {
-    this.shared = { connector: context.connector, client: new JetStreamClientProxy(context.connector) };
+  constructor(context: GatewayContext) {
+    this.links = new PrincipalLinks(context.connector, 'gateway', context.log);
   }
 
   client(principal: GatewayPrincipal): JetStreamClientProxy {
-    return this.link(principal).client;
+    return this.links.client(principal);
   }
 
   connection(principal: GatewayPrincipal): Promise<NatsConnection> {
-    return this.link(principal).connector.connection$();
+    return this.links.connection(principal);
   }
 
   /** The envelope's tenant and actor: the principal's, which its subject tokens (and so NATS) must agree with. */
@@ -39,19 +30,7 @@ export class PrincipalBus implements OnModuleDestroy {
     return { tenant: principal.tenant, actor: { kind: 'user', id: principal.name }, ...(id ? { id } : {}) };
   }
 
-  private link(principal: GatewayPrincipal): Link {
-    if (!principal.creds) return this.shared;
-    let link = this.links.get(principal.name);
-    if (!link) {
-      const { settings } = this.context.connector;
-      const connector = new NatsConnector({ servers: settings.servers, name: `gateway:${principal.name}`, creds: principal.creds }, this.context.log);
-      link = { connector, client: new JetStreamClientProxy(connector) };
-      this.links.set(principal.name, link);
-    }
-    return link;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.links.values()].map((link) => link.client.close()));
+  onModuleDestroy(): Promise<void> {
+    return this.links.close();
   }
 }

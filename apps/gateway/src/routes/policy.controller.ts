@@ -1,4 +1,4 @@
-import { DocumentError, SYSTEM_TENANT, createMessage, decodeMessage, subjectFilter, type AnyMessage, type MessageOf } from '@agentos/contracts';
+import { DocumentError, createMessage, decodeMessage, subjectFilter, type AnyMessage, type MessageOf } from '@agentos/contracts';
 import { parsePolicyBundle } from '@agentos/policy-engine';
 import { Controller, Delete, Get, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from '../http/express';
@@ -79,7 +79,7 @@ export class PolicyController {
 
   private async sendKillSwitch(request: Request, response: Response, principal: GatewayPrincipal, type: 'ActivateKillSwitch' | 'ReleaseKillSwitch', body: { scope: 'global' | 'tenant' | 'agent' | 'workflow'; target: string; reason: string }): Promise<void> {
     // The dashboard's rule (libs/identity): a tenant's operator only its own tenant; a run is stopped with /cancel.
-    const refusal = killSwitchRefusal({ ...principal, allTenants: principal.tenant === SYSTEM_TENANT }, body.scope, body.target);
+    const refusal = killSwitchRefusal(principal, body.scope, body.target);
     if (refusal) throw new Problem(403, 'Forbidden', refusal);
     const answer = await this.idempotency.once(request, principal, body, async () => {
       const origin = this.bus.origin(principal, this.idempotency.commandId(principal, this.idempotency.keyOf(request), type));

@@ -4,7 +4,7 @@ import { incidentReport, missingRevisions, reportHtml, timeline } from '@agentos
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from '../http/express';
 import { EVERY_ROLE } from '../access/gateway-access';
-import { seesTenant } from '../access/gateway-tokens';
+import { seesTenant } from '@agentos/identity';
 import { RunList, RunListQuery, RunView, TimelineView, VerifyView } from '../api-schemas';
 import { GatewayContext } from '../gateway-context';
 import { Problem, invalidRequest } from '../http/problem';

@@ -5,7 +5,8 @@ import { matches, runOutcome, stateAt, workflowRows, type WorkflowFilter, type W
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { seesTenant, type GatewayPrincipal } from '../access/gateway-tokens';
+import { seesTenant } from '@agentos/identity';
+import type { GatewayPrincipal } from '../access/gateway-tokens';
 import type { RunView } from '../api-schemas';
 import { invalidRequest, notFound } from '../http/problem';
 

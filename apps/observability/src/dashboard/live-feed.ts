@@ -2,8 +2,8 @@ import { createMessage, type ActiveKillSwitch, type AnyMessage } from '@agentos/
 import { JetStreamClientProxy } from '@agentos/messaging';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { canSee } from '../http/access';
-import type { Principal } from '../http/tokens';
+import { seesTenant } from '@agentos/identity';
+import type { Principal } from '../http/access';
 import { MetricsByTenant } from '../metrics-by-tenant';
 import { WorkflowBoard } from './workflow-board';
 
@@ -24,7 +24,7 @@ export class LiveFeed implements OnModuleDestroy {
 
   observe(message: AnyMessage): void {
     const changed = this.board.apply(message);
-    if (changed) this.broadcast('workflow', (principal) => (canSee(principal, changed.tenant) ? changed : undefined));
+    if (changed) this.broadcast('workflow', (principal) => (seesTenant(principal, changed.tenant) ? changed : undefined));
   }
 
   async attach(response: ServerResponse, principal: Principal): Promise<void> {
@@ -34,7 +34,7 @@ export class LiveFeed implements OnModuleDestroy {
       this.clients.delete(response);
       if (this.clients.size === 0) this.stopTicking();
     });
-    for (const workflow of this.board.recent()) if (canSee(principal, workflow.tenant)) this.send(response, 'workflow', workflow);
+    for (const workflow of this.board.recent()) if (seesTenant(principal, workflow.tenant)) this.send(response, 'workflow', workflow);
     await this.tick();
     this.timer ??= setInterval(() => void this.tick(), 1_000);
   }
@@ -63,8 +63,8 @@ export class LiveFeed implements OnModuleDestroy {
 
   /** A tenant's watcher sees the switches that stop its work: global, agent, its tenant's, its workflows'. */
   private concerns(killSwitch: ActiveKillSwitch, principal: Principal): boolean {
-    if (killSwitch.scope === 'tenant') return canSee(principal, killSwitch.target);
-    if (killSwitch.scope === 'workflow') return canSee(principal, this.board.tenantOf(killSwitch.target) ?? '');
+    if (killSwitch.scope === 'tenant') return seesTenant(principal, killSwitch.target);
+    if (killSwitch.scope === 'workflow') return seesTenant(principal, this.board.tenantOf(killSwitch.target) ?? '');
     return true;
   }
 

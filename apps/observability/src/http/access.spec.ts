@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpAccess, mayThrowKillSwitch } from './access';
+import { HttpAccess } from './access';
 import { allowedOrigins, crossSiteRefusal, isJson } from './request-checks';
-import { hashToken } from '@agentos/identity';
-import { newToken, type Principal } from './tokens';
+import { hashToken, newAccessTokenEntry } from '@agentos/identity';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 const dir = mkdtempSync(join(tmpdir(), 'agentos-tokens-'));
@@ -16,51 +15,45 @@ const tokensFile = (content: unknown) => {
 };
 
 describe('observability access tokens', () => {
-  const viewer = newToken({ name: 'ann', tenant: 'acme', role: 'viewer' });
-  const access = HttpAccess.fromEnv({ AGENTOS_OBSERVABILITY_TOKENS_FILE: tokensFile({ tokens: [viewer.entry] }) });
+  const auditor = newAccessTokenEntry({ name: 'ann', tenant: 'acme', role: 'auditor' });
+  const access = HttpAccess.fromEnv({ AGENTOS_OBSERVABILITY_TOKENS_FILE: tokensFile({ tokens: [auditor.entry] }) });
 
   it('stores only the hash of a new token', () => {
-    expect(viewer.entry).toEqual({ sha256: hashToken(viewer.token), name: 'ann', tenant: 'acme', role: 'viewer' });
-    expect(JSON.stringify(viewer.entry)).not.toContain(viewer.token);
+    expect(auditor.entry).toEqual({ sha256: hashToken(auditor.token), name: 'ann', tenant: 'acme', role: 'auditor' });
+    expect(JSON.stringify(auditor.entry)).not.toContain(auditor.token);
   });
 
   it('admits a known bearer token as its principal and refuses anything else with 401', () => {
-    expect(access.admit(request({ authorization: `Bearer ${viewer.token}` }))).toEqual({ ok: true, principal: { name: 'ann', tenant: 'acme', role: 'viewer' } });
-    for (const authorization of [`Bearer ${viewer.token}x`, viewer.token, `Basic ${viewer.token}`, '']) {
+    expect(access.admit(request({ authorization: `Bearer ${auditor.token}` }))).toEqual({ ok: true, principal: { name: 'ann', tenant: 'acme', role: 'auditor' } });
+    for (const authorization of [`Bearer ${auditor.token}x`, auditor.token, `Basic ${auditor.token}`, '']) {
       expect(access.admit(request({ authorization }))).toMatchObject({ ok: false, status: 401 });
     }
   });
 
   it('refuses every request when no tokens file is configured, saying how to configure one', () => {
-    const closed = HttpAccess.fromEnv({}).admit(request({ authorization: `Bearer ${viewer.token}` }));
+    const closed = HttpAccess.fromEnv({}).admit(request({ authorization: `Bearer ${auditor.token}` }));
     expect(closed).toMatchObject({ ok: false, status: 401 });
-    expect(closed.ok || closed.error).toMatch(/AGENTOS_OBSERVABILITY_TOKENS_FILE.*observability-token\.ts.*AGENTOS_INSECURE=1/);
+    expect(closed.ok || closed.error).toMatch(/AGENTOS_OBSERVABILITY_TOKENS_FILE.*access-token\.ts.*AGENTOS_INSECURE=1/);
   });
 
-  it('is open only with AGENTOS_INSECURE=1', () => {
-    expect(HttpAccess.fromEnv({ AGENTOS_INSECURE: '1' }).admit(request({}))).toMatchObject({ ok: true, principal: { tenant: '*', role: 'operator' } });
+  it('is open only with AGENTOS_INSECURE=1, as the platform operator', () => {
+    expect(HttpAccess.fromEnv({ AGENTOS_INSECURE: '1' }).admit(request({}))).toMatchObject({ ok: true, principal: { tenant: 'system', role: 'operator' } });
     expect(HttpAccess.fromEnv({ AGENTOS_INSECURE: 'true' }).mode).toBe('closed');
   });
 
   it('names the file and the field of a bad tokens file', () => {
-    const bad = tokensFile({ tokens: [{ ...viewer.entry, sha256: 'abc' }, { ...viewer.entry, role: 'admin' }] });
+    const bad = tokensFile({ tokens: [{ ...auditor.entry, sha256: 'abc' }, { ...auditor.entry, role: 'admin' }] });
     expect(() => HttpAccess.fromEnv({ AGENTOS_OBSERVABILITY_TOKENS_FILE: bad })).toThrow(new RegExp(`${bad}: tokens\\.0\\.sha256: must be the sha256.*tokens\\.1\\.role`));
-    const twice = tokensFile({ tokens: [viewer.entry, viewer.entry] });
+    const twice = tokensFile({ tokens: [auditor.entry, auditor.entry] });
     expect(() => HttpAccess.fromEnv({ AGENTOS_OBSERVABILITY_TOKENS_FILE: twice })).toThrow(/tokens\.1\.name: "ann" is used by an earlier token/);
     expect(() => HttpAccess.fromEnv({ AGENTOS_OBSERVABILITY_TOKENS_FILE: join(dir, 'missing.json') })).toThrow(/missing\.json: ENOENT/);
   });
-});
 
-describe('who may throw a kill switch', () => {
-  const as = (tenant: string, role: Principal['role']): Principal => ({ name: 'p', tenant, role });
-
-  it('lets an all-tenant operator throw any switch, a tenant operator only its own tenant, a viewer none', () => {
-    expect(mayThrowKillSwitch(as('*', 'operator'), 'global', '*')).toBeUndefined();
-    expect(mayThrowKillSwitch(as('acme', 'operator'), 'tenant', 'acme')).toBeUndefined();
-    expect(mayThrowKillSwitch(as('acme', 'operator'), 'tenant', 'globex')).toMatch(/only .* tenant acme/);
-    expect(mayThrowKillSwitch(as('acme', 'operator'), 'global', '*')).toMatch(/only .* tenant acme/);
-    expect(mayThrowKillSwitch(as('acme', 'operator'), 'agent', 'summariser')).toMatch(/only .* tenant acme/);
-    expect(mayThrowKillSwitch(as('*', 'viewer'), 'tenant', 'acme')).toMatch(/viewer/);
+  it("with NATS auth, needs an operator token's creds (its kill switch goes out as its principal), not a looker's", () => {
+    const operator = newAccessTokenEntry({ name: 'oncall', tenant: 'acme', role: 'operator' });
+    const withAuth = (tokens: unknown[]) => HttpAccess.fromEnv({ NATS_CREDS: '/run/observability.creds', AGENTOS_OBSERVABILITY_TOKENS_FILE: tokensFile({ tokens }) });
+    expect(() => withAuth([auditor.entry, operator.entry])).toThrow(/tokens\.1\.creds: the observability connects to NATS with creds, so oncall needs its own creds file/);
+    expect(withAuth([auditor.entry]).mode).toBe('tokens');
   });
 });
 
