@@ -1,5 +1,6 @@
 import { CATALOG, STREAMS, type StreamMessageType } from '@agentos/contracts';
 import { SERVICE_ROLES, type ServiceName } from '@agentos/identity';
+import { STREAM_WRITERS } from '@agentos/event-store';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ const Container = z.object({
   name: z.string(),
   image: z.string().regex(/^agentos\/[a-z-]+:\d+\.\d+\.\d+$/, 'image must be agentos/<app>:<semver>'),
   command: z.array(z.string()).optional(),
+  envFrom: z.array(z.object({ secretRef: z.object({ name: z.string() }).strict() }).strict()).optional(),
   env: z.array(EnvVar),
   ports: z.array(z.object({ name: z.string(), containerPort: z.number().int().min(1).max(65535) })).min(1).optional(),
   volumeMounts: z.array(z.object({ name: z.string(), mountPath: z.string() })).optional(),
@@ -109,6 +111,15 @@ const testedNatsVersion = () => /v(\d+\.\d+\.\d+)/.exec(execFileSync('nats-serve
 /** Who works through a consumer `<service>-<type>` on a stream: the consumers the services declare. */
 const sharedConsumers = (Object.keys(SERVICE_ROLES) as ServiceName[]).flatMap((service) => SERVICE_ROLES[service].consumes.map((type: StreamMessageType) => ({ service, consumer: `${service}-${type}`, stream: CATALOG[type].stream })));
 
+/**
+ * The Secrets of AGENTOS_SECRET_* lines an app reads its keys from: a writer of event-store streams (STREAM_WRITERS)
+ * its own signing key, every service that seals or shows tenant data the tenant master key; no other app holds either.
+ */
+const keySecretsOf = (app: string): string[] => [
+  ...(Object.hasOwn(STREAM_WRITERS, app) ? [`agentos-signing-${app}`] : []),
+  ...(Object.hasOwn(STREAM_WRITERS, app) || app === 'gateway' ? ['agentos-tenant-master-key'] : []),
+];
+
 const natsValues = NatsValues.parse(parse(read('k8s/nats-values.yaml')));
 const natsHosts = Array.from({ length: natsValues.config.cluster.replicas }, (_, i) => `${natsValues.fullnameOverride}-${i}.${natsValues.fullnameOverride}-headless:4222`);
 
@@ -174,6 +185,16 @@ describe('deploy/k8s (schema-checked: no cluster or Docker engine runs here)', (
     }
     const files = deployments.map((d) => d.spec.template.spec.containers[0].env.find((e) => e.name === 'NATS_CREDS')?.value);
     expect(new Set(files).size).toBe(APPS.length);
+  });
+
+  it("gives each writing service its own signing key, and the services that handle tenant data the master key, from Secrets only", () => {
+    for (const d of deployments) {
+      const [container] = d.spec.template.spec.containers;
+      const app = d.metadata.name.replace('agentos-', '');
+      expect([app, (container.envFrom ?? []).map((e) => e.secretRef.name)]).toEqual([app, keySecretsOf(app)]);
+      // No key is written into a manifest.
+      expect([app, container.env.filter((e) => e.name.startsWith('AGENTOS_SECRET_')).map((e) => e.name)]).toEqual([app, []]);
+    }
   });
 
   it('bootstraps every stream and bucket with a replica on each NATS server, as the admin', () => {
@@ -243,6 +264,7 @@ describe('deploy/compose.yaml', () => {
     depends_on?: string[] | Record<string, { condition: string }>;
     command?: string[];
     environment?: Record<string, string>;
+    env_file?: string[];
     volumes?: string[];
     ports?: string[];
     deploy?: { replicas?: number };
@@ -288,6 +310,14 @@ describe('deploy/compose.yaml', () => {
     for (const app of [...APPS.filter((a) => a !== 'gateway'), 'bootstrap']) expect(compose.services[app].volumes).toEqual(['../.data/identity/creds:/run/agentos/nats:ro']);
   });
 
+  it('reads the signing keys and the master key from env files under .data/secrets, never from the compose file', () => {
+    for (const app of APPS) {
+      const files = (compose.services[app].env_file ?? []).map((f) => f.replace('../.data/secrets/', '').replace('.env', ''));
+      expect([app, files]).toEqual([app, keySecretsOf(app).map((name) => name.replace('agentos-signing-', '').replace('agentos-', ''))]);
+      expect([app, Object.keys(compose.services[app].environment ?? {}).filter((name) => name.startsWith('AGENTOS_SECRET_'))]).toEqual([app, []]);
+    }
+  });
+
   it('runs the gateway on all interfaces with its port published, its tokens file mounted, and a health check on /readyz', () => {
     const { environment, volumes, ports, healthcheck } = compose.services.gateway;
     expect(environment).toMatchObject({ AGENTOS_GATEWAY_HOST: '0.0.0.0', AGENTOS_GATEWAY_TOKENS_FILE: '/run/agentos/gateway/tokens.json' });
@@ -316,6 +346,7 @@ describe('deploy/helm/agentos (values and templates read statically: helm cannot
     autoscaling: z.object({ stream: z.string(), consumer: z.string(), lagThreshold: z.number().int().positive(), maxReplicas: z.number().int().positive() }).optional(),
     service: z.object({ port: z.number().int(), servesHealth: z.boolean().optional() }).strict().optional(),
     secretFiles: z.object({ secretName: z.string(), mountPath: z.string().startsWith('/run/agentos/') }).strict().optional(),
+    envFromSecrets: z.array(z.string()).optional(),
   }).strict();
 
   it('depends on the official NATS chart', () => {
@@ -330,6 +361,7 @@ describe('deploy/helm/agentos (values and templates read statically: helm cannot
       const app = AppValues.parse(block);
       const deployment = Deployment.parse(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === `agentos-${name}`));
       expect([name, app.replicas]).toEqual([name, deployment.spec.replicas]);
+      expect([name, app.envFromSecrets ?? []]).toEqual([name, (deployment.spec.template.spec.containers[0].envFrom ?? []).map((e) => e.secretRef.name)]);
       expect([name, `/run/agentos/nats/${app.credentials.file}`]).toEqual([name, deployment.spec.template.spec.containers[0].env.find((e) => e.name === 'NATS_CREDS')?.value]);
       const budget = manifests.find((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === `agentos-${name}`);
       const limits = budget && Object.fromEntries(Object.entries(budget.spec).filter(([key]) => key !== 'selector'));
