@@ -69,7 +69,7 @@ describe('the dashboard in headless Chromium, while workflows run', () => {
     expect(await shown.textContent()).toContain(ATTACK);
     expect(await page.locator(INJECTED).count()).toBe(0);
     const switches = await waitFor(() => system.client.query(createMessage('ListKillSwitches', {}, system.origin)), (r) => r.switches.length === 1);
-    expect(switches.switches[0]).toMatchObject({ scope: 'global', target: '*', reason: `stopped from the browser test ${ATTACK} (dashboard token ops)`, activatedBy: 'service:observability' });
+    expect(switches.switches[0]).toMatchObject({ scope: 'global', target: '*', reason: `stopped from the browser test ${ATTACK} (dashboard token ops)`, activatedBy: 'user:ops' });
     await system.client.publishMessage(createMessage('ReleaseKillSwitch', { scope: 'global', target: '*', reason: 'test over' }, system.origin));
     await waitFor(() => system.client.query(createMessage('ListKillSwitches', {}, system.origin)), (r) => r.switches.length === 0);
   }, 60_000);

@@ -93,9 +93,11 @@ describe('a reset pinned to a policy bundle version, end to end against a real n
     expect((await outcome(runId)).type).toBe('WorkflowFailed');
     broken = false;
 
-    // The fixed bundle is not in force yet: the fork pinned to it does not run under the old one.
-    const early = await reset(runId, 'fp-2');
-    expect(await outcome(early)).toMatchObject({ type: 'WorkflowRejected', payload: { reason: 'the run is pinned to policy bundle fp-2; fp-1 is in force', rule: 'policy-bundle-pin' } });
+    // The fixed bundle is not in force yet: a fork pinned to it is refused at once, and no run starts.
+    const early = await agentos('runs', 'reset', runId, '--to', 'file', '--policy', 'fp-2');
+    expect(early.code).toBe(1);
+    expect(`${early.stdout}${early.stderr}`).toContain('policy bundle fp-2 is not in force (fp-1): publish it, then reset pinned to it');
+    expect((await system.history(runId)).filter((e) => e.type === 'RunForked')).toEqual([]);
 
     await publish('fp-2');
     const forkId = await reset(runId, 'fp-2');

@@ -161,6 +161,15 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     return this.directory.catalogue({ tenant: cause.tenant, correlationId: cause.correlationId });
   }
 
+  /** The version of the policy bundle in force, or undefined when policy does not answer (a pinned reset is then refused). */
+  async bundleInForce(cause: AnyMessage): Promise<string | undefined> {
+    try {
+      return (await this.bus.query(createMessage('GetPolicyBundle', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId }), 2_000)).version;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Asked fresh from policy; while it restarts, the switches its events told us of (fail closed until it answered once). */
   async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
     try {

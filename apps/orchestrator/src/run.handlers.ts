@@ -51,9 +51,12 @@ export class RunHandlers {
   /** A command on one run (or on each open run it selects: a pause or resume of a workflow name or a tenant). */
   @EventPattern(['CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun'])
   async control(@Payload() command: ControlCommand) {
-    // A reset that pins an agent version is decided on the catalogue (recorded with it), to check that version exists.
-    const catalogue = command.type === 'ResetRun' && command.payload.agent ? { catalogue: await this.runs.catalogue(command) } : {};
-    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command, ...catalogue });
+    // A reset that pins an agent version is decided on the catalogue (recorded with it), to check that version exists;
+    // one that pins a policy bundle, on the bundle in force.
+    const reset = command.type === 'ResetRun' ? command.payload : undefined;
+    const catalogue = reset?.agent ? { catalogue: await this.runs.catalogue(command) } : {};
+    const bundle = reset?.policyBundle ? { bundleInForce: await this.runs.bundleInForce(command) } : {};
+    for (const each of await this.runs.selected(command)) await this.runs.decide(each.runId, each.command, { kind: 'control', message: each.command, ...catalogue, ...bundle });
   }
 
   @EventPattern('BudgetExhausted')

@@ -83,7 +83,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
     answers: ['GetSchedulerState', 'GetCallApproval', 'ListSchedules'],
-    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy'],
+    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
     buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_tenant_keys', 'agentos_schedules'],
     eventStore: 'write',

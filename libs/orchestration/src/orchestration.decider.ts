@@ -34,7 +34,7 @@ export type RunInput =
   /** An agent parked a call of a running step until an approver decides it. */
   | { kind: 'call-parked'; message: MessageOf<'CallParked'> }
   /** An operator's cancel, pause, resume, retry or reset of this run, or a signal for its wait step (a reset pinning an agent: with the catalogue). */
-  | { kind: 'control'; message: ControlCommand; catalogue?: AgentDescriptor[] }
+  | { kind: 'control'; message: ControlCommand; catalogue?: AgentDescriptor[]; bundleInForce?: string }
   /**
    * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
    * point) and content that screening flagged. The orchestrator records them, as the run stream's one writer.
@@ -230,7 +230,7 @@ function decide(input: RunInput, state: RunState): Decision[] {
         .map(([stepId, step]) => requeue(state, stepId, step.deadline!));
     }
     case 'control':
-      return decideControl(input.message, state, now, input.catalogue);
+      return decideControl(input.message, state, now, input.catalogue, input.bundleInForce);
     case 'call-parked':
       return callParked(state, input.message);
     case 'recorded':

@@ -247,7 +247,7 @@ describe('orchestration decider: run control', () => {
     });
 
     it('given a policy bundle version, then the fork records it, and every check of the fork, and every task handed to its agents, names it', () => {
-      const pinned = controlInput('ResetRun', { runId, toStep: 'ship', newRunId, policyBundle: 'prod-8' }, 10_000);
+      const pinned = { ...controlInput('ResetRun', { runId, toStep: 'ship', newRunId, policyBundle: 'prod-8' }, 10_000), bundleInForce: 'prod-8' } as RunInput;
       expect(when(given(...shipFailed), pinned)[0].payload).toMatchObject({ policyBundle: 'prod-8' });
       const fork = { kind: 'forked', message: eventsOf(given(...shipFailed, pinned), 'RunForked')[0] } as RunInput;
       const [started, , runCheck] = when([], fork);
@@ -257,6 +257,12 @@ describe('orchestration decider: run control', () => {
       expect(stepCheck.payload).toMatchObject({ context: { step: 'ship' }, pinnedBundle: 'prod-8' });
       const queued = [fork, policyInput(newRunId, 'allow', 11_000, { catalogue }), stepPolicyInput(newRunId, 'ship', 'ship', 'allow', 11_500)];
       expect(when(given(...queued), assignInput(newRunId, 'ship', 1, shipper, 12_000))[0]).toMatchObject({ type: 'TaskAssigned', payload: { policyBundle: 'prod-8' } });
+    });
+
+    it('given a policy bundle that is not the one in force (or policy did not say), then the reset is refused with why', () => {
+      const pinned = (bundleInForce?: string) => ({ ...controlInput('ResetRun', { runId, toStep: 'ship', newRunId, policyBundle: 'prod-8' }, 10_000), bundleInForce }) as RunInput;
+      expect(when(given(...shipFailed), pinned('prod-7'))).toEqual(refused('ResetRun', 'policy bundle prod-8 is not in force (prod-7): publish it, then reset pinned to it'));
+      expect(when(given(...shipFailed), pinned())).toEqual(refused('ResetRun', 'policy bundle prod-8 is not in force (policy did not say which is): publish it, then reset pinned to it'));
     });
 
     it('given reused outputs that carry labels, then the fork records them with the outputs, and the steps they feed carry them on', () => {

@@ -45,9 +45,12 @@ const refused = (state: RunState, command: ControlCommand, reason: string): Deci
   decision('RunCommandRefused', { runId: state.runId!, command: command.type, refusedFor: sender(command), reason }),
 ];
 
-/** Decides a control command on its run (controlRefusal has passed); `catalogue`: every agent, for a reset that pins one. */
-export function decideControl(command: ControlCommand, state: RunState, now: number, catalogue: AgentDescriptor[] = []): Decision[] {
-  if (command.type === 'ResetRun') return reset(state, command, catalogue);
+/**
+ * Decides a control command on its run (controlRefusal has passed); `catalogue`: every agent, for a reset that pins
+ * one; `bundleInForce`: the policy bundle in force, for a reset that pins one.
+ */
+export function decideControl(command: ControlCommand, state: RunState, now: number, catalogue: AgentDescriptor[] = [], bundleInForce?: string): Decision[] {
+  if (command.type === 'ResetRun') return reset(state, command, catalogue, bundleInForce);
   if (isSettled(state) && command.type !== 'RetryRun') return refused(state, command, `run ${state.runId} already ended ${state.status}`);
   switch (command.type) {
     case 'CancelRun':
@@ -71,7 +74,7 @@ export function decideControl(command: ControlCommand, state: RunState, now: num
  * A new run from a past point of this one, once it ended: the steps that completed and do not depend on `toStep`
  * keep their outputs (the new run records them as reused), `toStep` and what depends on it run again.
  */
-function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: AgentDescriptor[]): Decision[] {
+function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: AgentDescriptor[], bundleInForce: string | undefined): Decision[] {
   const { toStep, newRunId, reason, agent, policyBundle } = command.payload;
   if (state.kind !== 'workflow') return refused(state, command, 'an intent has one step: retry it instead');
   if (!isSettled(state)) return refused(state, command, `the run is ${state.status}; only a run that ended can be reset (cancel it first)`);
@@ -83,6 +86,10 @@ function reset(state: RunState, command: MessageOf<'ResetRun'>, catalogue: Agent
   const reusedLabels = Object.fromEntries(kept.flatMap((id) => (state.steps[id].labels?.length ? [[id, state.steps[id].labels!]] : [])));
   const pinned = agent ? pinnedDefinition(definition, again, agent, catalogue) : definition;
   if (typeof pinned === 'string') return refused(state, command, pinned);
+  // A pinned run is decided only while its bundle is in force: a fork pinned to another would be refused at its first check.
+  if (policyBundle && policyBundle !== bundleInForce) {
+    return refused(state, command, `policy bundle ${policyBundle} is not in force (${bundleInForce ?? 'policy did not say which is'}): publish it, then reset pinned to it`);
+  }
   return [
     decision('RunForked', {
       runId: state.runId!,
