@@ -64,6 +64,16 @@ const PodDisruptionBudget = z
   })
   .refine(({ spec }) => (spec.minAvailable === undefined) !== (spec.maxUnavailable === undefined), 'a PodDisruptionBudget sets minAvailable or maxUnavailable');
 const Job = z.object({ apiVersion: z.literal('batch/v1'), kind: z.literal('Job'), metadata: Metadata, spec: z.object({ backoffLimit: z.number().int(), template: z.object({ spec: PodSpec }) }) });
+const CronJob = z.object({
+  apiVersion: z.literal('batch/v1'),
+  kind: z.literal('CronJob'),
+  metadata: Metadata,
+  spec: z.object({
+    schedule: z.string().regex(/^(\S+ ){4}\S+$/, 'five cron fields'),
+    concurrencyPolicy: z.literal('Forbid'),
+    jobTemplate: z.object({ spec: z.object({ backoffLimit: z.number().int(), template: z.object({ spec: PodSpec }) }) }),
+  }),
+});
 /** KEDA's ScaledObject (keda.sh/v1alpha1) with the nats-jetstream scaler's metadata (all strings). */
 const ScaledObject = z.object({
   apiVersion: z.literal('keda.sh/v1alpha1'),
@@ -131,11 +141,12 @@ describe('deploy/k8s (schema-checked: no cluster or Docker engine runs here)', (
   const budgets = all('PodDisruptionBudget').map((d) => PodDisruptionBudget.parse(d));
   const scaled = all('ScaledObject').map((d) => ScaledObject.parse(d));
   const jobs = all('Job').map((d) => Job.parse(d));
+  const cronJobs = all('CronJob').map((d) => CronJob.parse(d));
   const byName = (name: string) => deployments.find((d) => d.metadata.name === name);
   const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
   it('holds only kinds it checks', () => {
-    expect([...new Set(docs.map((d) => d.kind))].sort()).toEqual(['Deployment', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'Service']);
+    expect([...new Set(docs.map((d) => d.kind))].sort()).toEqual(['CronJob', 'Deployment', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'Service']);
   });
 
   it('has a valid Deployment for every app, whose selector matches its pods', () => {
@@ -195,6 +206,24 @@ describe('deploy/k8s (schema-checked: no cluster or Docker engine runs here)', (
       // No key is written into a manifest.
       expect([app, container.env.filter((e) => e.name.startsWith('AGENTOS_SECRET_')).map((e) => e.name)]).toEqual([app, []]);
     }
+  });
+
+  it('anchors every stream and applies the retention rules on a schedule, as the admin with the audit key no service holds', () => {
+    const commands = cronJobs.map((j) => [j.metadata.name, j.spec.jobTemplate.spec.template.spec.containers[0].command?.slice(2)]);
+    expect(commands).toEqual([
+      ['agentos-audit-anchor', ['audit', 'anchor']],
+      ['agentos-retention', ['retention', 'apply']],
+    ]);
+    for (const job of cronJobs) {
+      const { containers, volumes } = job.spec.jobTemplate.spec.template.spec;
+      expect([job.metadata.name, containers[0].envFrom?.map((e) => e.secretRef.name)]).toEqual([job.metadata.name, ['agentos-signing-audit', 'agentos-tenant-master-key']]);
+      expect(containers[0].env.find((e) => e.name === 'NATS_CREDS')?.value).toBe('/run/agentos/nats/admin.creds');
+      expect(volumes?.map((v) => v.secret?.secretName)).toEqual(['agentos-nats-admin']);
+      const url = containers[0].env.find((e) => e.name === 'NATS_URL')?.value;
+      expect(url?.split(',').map((u) => u.replace('nats://', ''))).toEqual(natsHosts);
+    }
+    // No service holds the audit key.
+    for (const d of deployments) expect([d.metadata.name, d.spec.template.spec.containers[0].envFrom?.map((e) => e.secretRef.name)]).not.toEqual([d.metadata.name, expect.arrayContaining(['agentos-signing-audit'])]);
   });
 
   it('bootstraps every stream and bucket with a replica on each NATS server, as the admin', () => {
@@ -274,7 +303,7 @@ describe('deploy/compose.yaml', () => {
   const nodes = ['nats-1', 'nats-2', 'nats-3'];
 
   it('composes a 3-node NATS cluster, EventStoreDB, the bootstrap and one service per app built with its APP', () => {
-    expect(Object.keys(compose.services).sort()).toEqual([...APPS, 'bootstrap', 'eventstore', ...nodes].sort());
+    expect(Object.keys(compose.services).sort()).toEqual([...APPS, 'bootstrap', 'audit-anchor', 'retention', 'eventstore', ...nodes].sort());
     for (const app of APPS) {
       expect([app, compose.services[app].build?.args?.APP]).toEqual([app, app]);
       // With auth on, an app whose streams are missing does not start.
@@ -315,6 +344,19 @@ describe('deploy/compose.yaml', () => {
       const files = (compose.services[app].env_file ?? []).map((f) => f.replace('../.data/secrets/', '').replace('.env', ''));
       expect([app, files]).toEqual([app, keySecretsOf(app).map((name) => name.replace('agentos-signing-', '').replace('agentos-', ''))]);
       expect([app, Object.keys(compose.services[app].environment ?? {}).filter((name) => name.startsWith('AGENTOS_SECRET_'))]).toEqual([app, []]);
+    }
+  });
+
+  it('runs the audit jobs as the admin with the audit key: anchors every 5 minutes, the retention rules hourly', () => {
+    expect(compose.services['audit-anchor'].command).toEqual(['node', 'apps/cli/src/main.js', 'audit', 'anchor', '--every', '5m']);
+    expect(compose.services.retention.command).toEqual(['node', 'apps/cli/src/main.js', 'retention', 'apply', '--every', '1h']);
+    for (const job of ['audit-anchor', 'retention']) {
+      expect([job, compose.services[job].build?.args?.APP, compose.services[job].environment?.NATS_CREDS, compose.services[job].env_file]).toEqual([
+        job,
+        'cli',
+        '/run/agentos/nats/admin.creds',
+        ['../.data/secrets/audit.env', '../.data/secrets/tenant-master-key.env'],
+      ]);
     }
   });
 
@@ -408,6 +450,16 @@ describe('deploy/helm/agentos (values and templates read statically: helm cannot
       for (const [, path] of text.matchAll(/\.Values((?:\.\w+)+)/g)) expect([file, path, has(path.slice(1).split('.'))]).toEqual([file, path, true]);
       for (const [, key] of text.matchAll(/\$app\.(\w+)/g)) expect([file, key, appKeys.has(key)]).toEqual([file, key, true]);
     }
-    expect(templates.map((t) => t.file).sort()).toEqual(['_helpers.tpl', 'bootstrap-job.yaml', 'deployments.yaml', 'disruption-budgets.yaml', 'scaled-objects.yaml', 'services.yaml']);
+    expect(templates.map((t) => t.file).sort()).toEqual(['_helpers.tpl', 'audit-jobs.yaml', 'bootstrap-job.yaml', 'deployments.yaml', 'disruption-budgets.yaml', 'scaled-objects.yaml', 'services.yaml']);
+  });
+
+  it("schedules deploy/k8s's audit CronJobs with its keys and the admin's creds", () => {
+    const audit = values.auditJobs as { envFromSecrets: string[]; credentials: { secretName: string }; jobs: Record<string, { schedule: string; args: string[] }> };
+    const cronJobs = parseAllDocuments(read('k8s/agentos.yaml')).map((d) => d.toJS() as { kind: string }).filter((d) => d.kind === 'CronJob').map((d) => CronJob.parse(d));
+    expect(Object.entries(audit.jobs).map(([name, job]) => [`agentos-${name}`, job.schedule, job.args])).toEqual(
+      cronJobs.map((j) => [j.metadata.name, j.spec.schedule, j.spec.jobTemplate.spec.template.spec.containers[0].command?.slice(2)]),
+    );
+    expect(audit.envFromSecrets).toEqual(cronJobs[0].spec.jobTemplate.spec.template.spec.containers[0].envFrom?.map((e) => e.secretRef.name));
+    expect(audit.credentials.secretName).toBe('agentos-nats-admin');
   });
 });
