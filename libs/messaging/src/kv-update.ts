@@ -35,6 +35,16 @@ export async function listKeys(kv: KV, filter = '>'): Promise<string[]> {
   return keys;
 }
 
+/** Every current value of a bucket (deleted keys skipped), each parsed, the keys listed first (see listKeys). */
+export async function readValues<T>(kv: KV, parse: (value: unknown) => T, filter = '>'): Promise<T[]> {
+  const values: T[] = [];
+  for (const key of await listKeys(kv, filter)) {
+    const entry = await kv.get(key);
+    if (entry?.operation === 'PUT') values.push(parse(entry.json()));
+  }
+  return values;
+}
+
 /**
  * Applies a bucket's current values (resolving once they are all in), then every change, until
  * stopped: a local mirror that answers reads without asking the server each time.

@@ -1,7 +1,6 @@
 import { REPLICA_RENEW_MS, ReplicaEntry, STREAMS, type StreamName } from '@agentos/contracts';
 import { SERVICE_NAMES } from '@agentos/identity';
-import { listKeys } from '@agentos/messaging';
-import type { KV } from 'nats';
+import { readValues } from '@agentos/messaging';
 import type { Output } from '../output';
 import type { Session } from '../session';
 
@@ -22,15 +21,6 @@ interface ConsumerRow {
   /** Handed out, not acknowledged yet. */
   ackPending: number;
   redelivered: number;
-}
-
-async function entries<T>(kv: KV, parse: (value: unknown) => T): Promise<T[]> {
-  const rows: T[] = [];
-  for (const key of await listKeys(kv)) {
-    const entry = await kv.get(key);
-    if (entry?.operation === 'PUT') rows.push(parse(entry.json()));
-  }
-  return rows;
 }
 
 const ownerOf = (consumer: string) => SERVICE_NAMES.find((service) => consumer.startsWith(`${service}-`)) ?? (/^agent-[^-]+/.exec(consumer)?.[0] ?? consumer);
@@ -56,10 +46,10 @@ const ago = (ms: number) => (ms < 1_000 ? 'now' : `${Math.round(ms / 1_000)} s a
  */
 export async function clusterShow(session: Session, out: Output): Promise<number> {
   const now = Date.now();
-  const replicas: ReplicaRow[] = (await entries(await session.connector.kv('agentos_replicas'), (value) => ReplicaEntry.parse(value)))
+  const replicas: ReplicaRow[] = (await readValues(await session.connector.kv('agentos_replicas'), (value) => ReplicaEntry.parse(value)))
     .map((replica) => ({ ...replica, silentForMs: Math.max(0, now - Date.parse(replica.renewedAt)) }))
     .sort((a, b) => a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance));
-  const leases = await entries(await session.connector.kv('agentos_leases'), (value) => value as { holder: string; renewedAt: string });
+  const leases = await readValues(await session.connector.kv('agentos_leases'), (value) => value as { holder: string; renewedAt: string });
   const consumers = await consumerRows(session);
   out.data({ replicas, leases, consumers });
 

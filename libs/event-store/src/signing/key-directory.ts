@@ -1,4 +1,4 @@
-import { listKeys, type NatsConnector } from '@agentos/messaging';
+import { readValues, type NatsConnector } from '@agentos/messaging';
 import { generateSigningKey } from './commit-signature';
 import { KeyRing, SigningKeyRecord } from './signing-keys';
 
@@ -11,12 +11,7 @@ export async function readKeyRing(connector: NatsConnector): Promise<KeyRing> {
 
 export async function listSigningKeys(connector: NatsConnector): Promise<SigningKeyRecord[]> {
   const kv = await connector.kv(BUCKET);
-  const records: SigningKeyRecord[] = [];
-  // The whole listing first: a get while the listing runs cuts it short.
-  for (const key of await listKeys(kv)) {
-    const entry = await kv.get(key);
-    if (entry && entry.operation === 'PUT') records.push(SigningKeyRecord.parse(entry.json()));
-  }
+  const records = await readValues(kv, (value) => SigningKeyRecord.parse(value));
   return records.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
 }
 
