@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DEMO_AGENTS, IdentityStore, natsPrincipals, pushAccountJwt, type NatsPrincipal } from '@agentos/identity';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,7 +43,7 @@ export interface NatsServerOptions {
   args?: string[];
   binary?: string;
   startTimeoutMs?: number;
-  /** Defaults to a free port. */
+  /** Defaults to a free port, chosen by nats-server itself. */
   port?: number;
   /** Defaults to a new temporary directory, deleted by stop(). A given one is kept. */
   storeDir?: string;
@@ -84,23 +84,37 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits for this child's own "Server is ready" and returns the client port it reports listening on. Probing the
+ * port instead would be fooled by another process holding it: a parallel suite's HTTP server can be given the port
+ * by the kernel in the moment it is free, the probe connects to that server, this nats-server fails to bind and
+ * the clients then wait 20 s for an INFO that never comes (CI's rare "dial TIMEOUT").
+ */
+function waitForReady(child: ChildProcess, timeoutMs: number, log: () => string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`nats-server exited with ${child.exitCode}: ${log()}`));
-      const socket = tcpConnect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nats-server did not listen on ${port} in ${timeoutMs} ms: ${log()}`));
-        else setTimeout(attempt, 25);
-      });
+    let port: number | undefined;
+    let partial = '';
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', read);
+      child.stderr?.off('data', read);
+      child.off('exit', exited);
+      if (error) reject(error);
+      else resolve(port!);
     };
-    attempt();
+    const read = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        port ??= Number(/Listening for client connections on .*:(\d+)\s*$/.exec(line)?.[1]) || undefined;
+        if (/Server is ready/.test(line)) return finish(port ? undefined : new Error(`nats-server is ready but named no client port: ${log()}`));
+      }
+    };
+    const exited = (code: number | null) => finish(new Error(`nats-server exited with ${code}: ${log()}`));
+    const timer = setTimeout(() => finish(new Error(`nats-server was not ready in ${timeoutMs} ms: ${log()}`)), timeoutMs);
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', exited);
   });
 }
 
@@ -109,7 +123,8 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: 
  * Each test suite gets its own, so suites never share streams or consumers.
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
-  const port = options.port ?? (await freePort());
+  // Port -1: nats-server binds a free one itself and names it (no window between choosing and binding); a restart reuses it.
+  let port = options.port ?? -1;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'agentos-nats-'));
   const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
   const auth = options.auth ? await prepareIdentity(options.auth === true ? {} : options.auth) : undefined;
@@ -133,7 +148,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     child.once('error', (error) => {
       output += `\n${error.message}`;
     });
-    await waitForPort(port, child, options.startTimeoutMs ?? 10_000, () => output);
+    port = await waitForReady(child, options.startTimeoutMs ?? 10_000, () => output);
   };
 
   const terminate = (signal: NodeJS.Signals) =>
