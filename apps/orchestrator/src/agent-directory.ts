@@ -1,5 +1,6 @@
-import { subjectFilter, createMessage, type Actor, type AgentInstance } from '@agentos/contracts';
+import { subjectFilter, createMessage, type Actor, type AgentInstance, type WorkflowDefinition } from '@agentos/contracts';
 import type { JetStreamClientProxy, NatsConnector } from '@agentos/messaging';
+import { unknownTargets } from '@agentos/workflow';
 import type { Subscription } from 'nats';
 
 /**
@@ -45,10 +46,14 @@ export class AgentDirectory {
 
   /**
    * Every agent the registry knows, up or down: a capability nobody ever offered is a bad workflow.
-   * Asked fresh; while the registry does not answer (restarting), the last known catalogue serves,
-   * so a registry outage delays nothing that was already known.
+   * The cached catalogue serves a run whose every target it already offers (it follows registrations and is
+   * refreshed every second): no round trip on the way to a run's first step. Anything else is asked fresh, so an
+   * agent registered a moment ago is never missed and a run fails for a missing agent only on the registry's word.
+   * While the registry does not answer (restarting), the last known catalogue serves, so a registry outage delays
+   * nothing that was already known.
    */
-  async catalogue(origin: { tenant: string; correlationId?: string }): Promise<AgentInstance[]> {
+  async catalogue(origin: { tenant: string; correlationId?: string }, wanted?: WorkflowDefinition): Promise<AgentInstance[]> {
+    if (this.known && wanted && offersAll(this.known, wanted)) return this.known;
     try {
       return (await this.bus.query(createMessage('FindAgents', { includeDown: true }, { ...origin, actor: this.actor }), 1_000)).agents;
     } catch (error) {
@@ -68,5 +73,14 @@ export class AgentDirectory {
     } catch {
       // registry unavailable: keep the last known instances; heartbeats will tell when they go
     }
+  }
+}
+
+/** Whether the catalogue offers every step's and compensation's target (a definition it cannot read: no). */
+function offersAll(catalogue: AgentInstance[], definition: WorkflowDefinition): boolean {
+  try {
+    return unknownTargets(definition, catalogue).length === 0;
+  } catch {
+    return false;
   }
 }

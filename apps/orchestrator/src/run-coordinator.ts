@@ -1,4 +1,4 @@
-import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf, type WorkflowDefinition } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, persistently, type NatsConnector } from '@agentos/messaging';
@@ -157,8 +157,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     return [...new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined))];
   }
 
-  catalogue(cause: AnyMessage): Promise<AgentDescriptor[]> {
-    return this.directory.catalogue({ tenant: cause.tenant, correlationId: cause.correlationId });
+  /** Every catalogued agent; `wanted`: the run's definition, when a catalogue offering all its targets will do. */
+  catalogue(cause: AnyMessage, wanted?: WorkflowDefinition): Promise<AgentDescriptor[]> {
+    return this.directory.catalogue({ tenant: cause.tenant, correlationId: cause.correlationId }, wanted);
   }
 
   /** The version of the policy bundle in force, or undefined when policy does not answer (a pinned reset is then refused). */
@@ -170,14 +171,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Asked fresh from policy; while it restarts, the switches its events told us of (fail closed until it answered once). */
-  async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
-    try {
-      return (await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId }), 1_000)).switches;
-    } catch (error) {
-      if (!(await this.kills.sync())) throw error;
-      return this.kills.switches;
-    }
+  /**
+   * The switches in force, as the board follows them from policy's facts (no round trip on the way to a run's
+   * first step); fail closed: until the board has policy's list (at start, after a reconnect), a run waits for it.
+   */
+  async killSwitches(): Promise<ActiveKillSwitch[]> {
+    if (!(await this.kills.sync())) throw new Error('the kill switches in force are not known yet: policy has not answered');
+    return this.kills.switches;
   }
 
   snapshot(): ReplyOf<'GetSchedulerState'> {

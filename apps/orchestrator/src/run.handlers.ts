@@ -20,7 +20,7 @@ export class RunHandlers {
 
   @EventPattern('RunWorkflow')
   async run(@Payload() message: MessageOf<'RunWorkflow'>) {
-    await this.runs.decide(message.payload.workflowId, message, async () => ({ kind: 'run', message, catalogue: await this.runs.catalogue(message) }));
+    await this.runs.decide(message.payload.workflowId, message, async () => ({ kind: 'run', message, catalogue: await this.runs.catalogue(message, message.payload.definition) }));
   }
 
   @EventPattern('PolicyDecided')
@@ -30,7 +30,7 @@ export class RunHandlers {
     await this.runs.decide(intentId, message, async (state) => ({
       kind: 'policy-decided',
       message,
-      ...(effect === 'allow' && state.status === 'awaiting-policy' ? await this.startFacts(message) : { catalogue: [], killSwitches: [] }),
+      ...(effect === 'allow' && state.status === 'awaiting-policy' ? await this.startFacts(message, state) : { catalogue: [], killSwitches: [] }),
     }));
   }
 
@@ -39,7 +39,7 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, async (state: RunState) => ({
       kind: 'approve',
       message,
-      ...(state.status === 'awaiting-approval' ? await this.startFacts(message) : { catalogue: [], killSwitches: [] }),
+      ...(state.status === 'awaiting-approval' ? await this.startFacts(message, state) : { catalogue: [], killSwitches: [] }),
     }));
   }
 
@@ -140,8 +140,8 @@ export class RunHandlers {
   }
 
   /** What starting a run needs to know: every catalogued agent, and the kill switches in force. */
-  private async startFacts(cause: AnyMessage) {
-    const [catalogue, killSwitches] = await Promise.all([this.runs.catalogue(cause), this.runs.killSwitches(cause)]);
+  private async startFacts(cause: AnyMessage, state: RunState) {
+    const [catalogue, killSwitches] = await Promise.all([this.runs.catalogue(cause, state.definition), this.runs.killSwitches()]);
     return { catalogue, killSwitches };
   }
 }
