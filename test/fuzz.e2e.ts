@@ -165,6 +165,7 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   FindAgents: () => ({ name: 'summariser' }),
   ListKillSwitches: () => ({}),
   ScreenContent: () => ({ origin: 'user_input', source: 'input.text', text: 'Fine. Still fine.' }),
+  ScreenInput: () => ({ intentId: newId(), input: { text: 'Fine. Still fine.' } }),
   IsFeatureEnabled: () => ({ feature: 'fuzz' }),
   GetPolicyBundle: () => ({}),
   CheckPolicy: () => ({ requestId: newId(), action: 'memory.read', subject: { agent: 'summariser' }, resource: { kind: 'memory', name: 'tenant/fuzz' } }),

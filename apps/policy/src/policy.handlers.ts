@@ -1,9 +1,9 @@
-import { DocumentError, EVENT_STREAMS, causedBy, mergeLabels, type ContentLabel, type MessageOf, type ReplyOf } from '@agentos/contracts';
+import { DocumentError, EVENT_STREAMS, causedBy, mergeLabels, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { EventRecorder, fold } from '@agentos/decider';
 import { RefusedMessage } from '@agentos/messaging';
 import { handedRunOf, labelsHandedTo, orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
-import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overrun, parsePolicyBundle, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
+import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overrun, parsePolicyBundle, screenInput, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
@@ -152,6 +152,18 @@ export class PolicyHandlers {
     }
     const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;
     return { flagged: result.flagged, score: result.score, categories, action, text: passed, bundleVersion: bundle.version, detectors };
+  }
+
+  /**
+   * A task's input screened whole, each piece as ScreenContent screens it (recorded the same way when flagged), in
+   * one question from the agent instead of one per string.
+   */
+  @MessagePattern('ScreenInput')
+  async screenTaskInput(@Payload() message: MessageOf<'ScreenInput'>): Promise<ReplyOf<'ScreenInput'>> {
+    const { intentId, input } = message.payload;
+    const origin = { tenant: message.tenant, actor: message.actor, correlationId: message.correlationId };
+    const outcome = await screenInput((query) => this.screen(query), origin, intentId, input);
+    return outcome.ok ? { passed: true, input: outcome.input as PayloadOf<'ScreenInput'>['input'] } : { passed: false, reason: outcome.reason, transient: outcome.transient };
   }
 
   @MessagePattern('GetPolicyBundle')

@@ -14,7 +14,7 @@ import { InfrastructureError } from './infrastructure';
 import { languageModelFromEnv, type LanguageModel } from './llm';
 import { redacting, redactingLog, redactingPublisher } from './redaction';
 import { patientPublisher } from './patient-publisher';
-import { screenInput } from './screening';
+import { screenTaskInput } from './screening';
 import { STEP_LEDGER_BUCKET, StepLedger, type StepOutcome } from './step-ledger';
 import { taskContext } from './task-context';
 
@@ -167,7 +167,7 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   async function handle(task: MessageOf<'TaskAssigned'>): Promise<StepOutcome> {
     const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
     // User input is screened for prompt injection before the agent sees it.
-    const screened = await screenInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
+    const screened = await screenTaskInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
     // Quarantined input is final; input policy could not screen just now waits in NATS for policy to be back.
     if (!screened.ok && screened.transient) throw new InfrastructureError(screened.reason);
     if (!screened.ok) return failed(screened.reason, false);

@@ -1,88 +1,19 @@
-import { InvalidPayloadError, createMessage, type MessageOf, type Origin, type PayloadOf, type ReplyOf } from '@agentos/contracts';
-import { markUntrusted, textOf } from '@agentos/policy-engine';
+import { createMessage, type MessageOf, type Origin, type ReplyOf } from '@agentos/contracts';
+import { SCREEN_PATIENCE_MS, askPatiently } from '@agentos/policy-engine';
 
-export type ScreenAsker = (query: MessageOf<'ScreenContent'>, timeoutMs?: number) => Promise<ReplyOf<'ScreenContent'>>;
+export { SCREEN_PATIENCE_MS, screen, type ScreenAsker, type ScreenOutcome } from '@agentos/policy-engine';
 
-/** `transient`: policy did not answer, so a later attempt may pass; a quarantine is final. */
-export type ScreenOutcome = { ok: true; text: string } | { ok: false; reason: string; transient: boolean };
-
-/**
- * How long a policy service that does not answer is waited for: about a restart and a half. Shorter,
- * and every task that arrives while policy restarts fails (the chaos suite saw 3% of intents fail with
- * three tries over one second); longer only holds the agent's slot.
- */
-export const SCREEN_PATIENCE_MS = 10_000;
+export type InputAsker = (query: MessageOf<'ScreenInput'>, timeoutMs?: number) => Promise<ReplyOf<'ScreenInput'>>;
 
 /**
- * Screens one piece of untrusted text through policy. Fails closed: unscreened text never passes.
- * Asks again, backing off from 250 ms to 2 s, until policy answers or `patienceMs` has passed.
+ * Screens a task's input through policy in one question (ScreenInput: every string, then all of them with the keys
+ * read together). Fails closed: input policy did not screen never passes; after `patienceMs` without an answer the
+ * refusal is `transient` (the task waits in NATS for policy to be back).
  */
-export async function screen(ask: ScreenAsker, origin: Origin, content: PayloadOf<'ScreenContent'>, patienceMs = SCREEN_PATIENCE_MS): Promise<ScreenOutcome> {
-  let query: MessageOf<'ScreenContent'>;
-  try {
-    query = createMessage('ScreenContent', content, origin);
-  } catch (error) {
-    // Text policy cannot take (too long) fails at once, for what it is: asking again would not help.
-    if (error instanceof InvalidPayloadError) return { ok: false, transient: false, reason: `${content.source} not screened: ${error.message}` };
-    throw error;
-  }
-  const giveUpAt = Date.now() + patienceMs;
-  let failure: Error | undefined;
-  for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
-    try {
-      const verdict = await ask(query, 2_000);
-      if (verdict.text === null) {
-        return { ok: false, transient: false, reason: `${content.source} quarantined: it looks like a prompt injection (score ${verdict.score.toFixed(2)}: ${verdict.categories.join(', ')})` };
-      }
-      return { ok: true, text: verdict.text };
-    } catch (error) {
-      failure = error as Error;
-      if (Date.now() + wait >= giveUpAt) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-  return { ok: false, transient: true, reason: `${content.source} not screened: policy unavailable: ${failure?.message}` };
-}
-
-type InputOutcome = { ok: true; input: unknown } | { ok: false; reason: string; transient: boolean };
-
-/**
- * Screens a task's input (user input) before the agent sees it: every string, then, when the input has keys
- * or several strings, all of them read together, so an attack put in a key or split across fields is read whole.
- * Flagged strings are replaced by their marked form (all of them, when only the whole was flagged), or the whole
- * input is refused when policy says quarantine.
- */
-export async function screenInput(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown): Promise<InputOutcome> {
-  const fields = await screenFields(ask, origin, intentId, input, 'input');
-  if (!fields.ok || typeof input === 'string' || input === null || typeof input !== 'object') return fields;
-  const whole = textOf(input);
-  const outcome = await screen(ask, origin, { origin: 'user_input', source: 'input (keys and fields together)', text: whole, intentId });
-  if (!outcome.ok) return outcome;
-  return outcome.text === whole ? fields : { ok: true, input: markStrings(fields.input, 'input') };
-}
-
-/** Every string of a value in its untrusted-content marker (a string marked already stays as it is). */
-function markStrings(value: unknown, path: string): unknown {
-  if (typeof value === 'string') return value.startsWith('<<<UNTRUSTED') ? value : markUntrusted(value, `user_input ${path}`);
-  if (Array.isArray(value)) return value.map((v, i) => markStrings(v, `${path}.${i}`));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markStrings(v, `${path}.${k}`)]));
-  return value;
-}
-
-async function screenFields(ask: ScreenAsker, origin: Origin, intentId: string, input: unknown, path: string): Promise<InputOutcome> {
-  if (typeof input === 'string') {
-    const outcome = await screen(ask, origin, { origin: 'user_input', source: path, text: input, intentId });
-    return outcome.ok ? { ok: true, input: outcome.text } : outcome;
-  }
-  if (Array.isArray(input) || (input !== null && typeof input === 'object')) {
-    const entries = Array.isArray(input) ? input.map((v, i) => [String(i), v] as const) : Object.entries(input);
-    const screened: [string, unknown][] = [];
-    for (const [key, value] of entries) {
-      const result = await screenFields(ask, origin, intentId, value, `${path}.${key}`);
-      if (!result.ok) return result;
-      screened.push([key, result.input]);
-    }
-    return { ok: true, input: Array.isArray(input) ? screened.map(([, v]) => v) : Object.fromEntries(screened) };
-  }
-  return { ok: true, input };
+export async function screenTaskInput(ask: InputAsker, origin: Origin, intentId: string, input: Record<string, unknown>, patienceMs = SCREEN_PATIENCE_MS): Promise<{ ok: true; input: unknown } | { ok: false; reason: string; transient: boolean }> {
+  const query = createMessage('ScreenInput', { intentId, input }, origin);
+  const answer = await askPatiently(() => ask(query, 2_000), patienceMs);
+  if (!answer.answered) return { ok: false, transient: true, reason: `input not screened: policy unavailable: ${answer.error.message}` };
+  const verdict = answer.value;
+  return verdict.passed ? { ok: true, input: verdict.input } : { ok: false, reason: verdict.reason, transient: verdict.transient };
 }

@@ -160,6 +160,7 @@ export const CATALOG = {
   UsageRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.usage.recorded', stream: 'AGENTOS_EVENTS', schema: policy.UsageRecorded },
   BudgetExhausted: { kind: 'event', version: 1, subject: 'agentos.evt.budget.exhausted', stream: 'AGENTOS_EVENTS', schema: policy.BudgetExhausted },
   ScreenContent: { kind: 'query', version: 1, subject: 'agentos.query.policy.screen', schema: policy.ScreenContent, reply: policy.ScreenedContent },
+  ScreenInput: { kind: 'query', version: 1, subject: 'agentos.query.policy.screen-input', schema: policy.ScreenInput, reply: policy.ScreenedInput },
   ContentFlagged: { kind: 'event', version: 1, subject: 'agentos.evt.policy.content-flagged', stream: 'AGENTOS_EVENTS', schema: policy.ContentFlagged },
   IsFeatureEnabled: { kind: 'query', version: 1, subject: 'agentos.query.policy.feature', schema: policy.IsFeatureEnabled, reply: policy.FeatureState },
   GetPolicyBundle: { kind: 'query', version: 1, subject: 'agentos.query.policy.bundle', schema: policy.GetPolicyBundle, reply: policy.PolicyBundleInForce },

@@ -110,7 +110,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
   policy: {
     publishes: ['PolicyDecided', 'BudgetExhausted', 'PolicyBundlePublished', 'PolicyBundleRejected', 'ContentFlagged', 'KillSwitchActivated', 'KillSwitchReleased'],
     consumes: ['UsageRecorded', 'PolicyCheckRequested', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
-    answers: ['CheckPolicy', 'ScreenContent', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
+    answers: ['CheckPolicy', 'ScreenContent', 'ScreenInput', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
     asks: [],
     // Who holds which task, so a usage record is checked without reading the run's history (apps/policy assignment-index.ts).
     follows: ['TaskAssigned'],
@@ -157,7 +157,7 @@ export function agentRole(agent: string): BusRole {
     // Special-cased in permissionsOf: one consumer per instance, filtered to agentos.task.<agent>.<instance>.
     consumes: ['TaskAssigned'],
     answers: [],
-    asks: ['ListKillSwitches', 'ScreenContent', 'CheckPolicy', 'GetCallApproval', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
+    asks: ['ListKillSwitches', 'ScreenContent', 'ScreenInput', 'CheckPolicy', 'GetCallApproval', 'IsFeatureEnabled', 'WriteMemory', 'DeleteMemory', 'GetMemory', 'ListMemory', 'AppendNote', 'SearchNotes'],
     // A cancelled run's running tasks are aborted (libs/agent-sdk cancellation-watch.ts).
     follows: ['KillSwitchActivated', 'KillSwitchReleased', 'BudgetExhausted', 'RunCancellationStarted'],
     buckets: [],

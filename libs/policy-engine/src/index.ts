@@ -6,3 +6,4 @@ export * from './injection';
 export * from './features';
 export * from './information-flow';
 export * from './retention';
+export * from './content-screening';

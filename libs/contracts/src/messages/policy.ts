@@ -122,6 +122,15 @@ export const ScreenContent = z.object({
   intentId: z.uuid().optional(),
 });
 
+/**
+ * A task's input screened whole in one question (the agent's, before it sees the input): every string, then all of
+ * them with the keys read together, so an attack put in a key or split across fields is read whole.
+ */
+export const ScreenInput = z.object({
+  intentId: z.uuid(),
+  input: JsonObject,
+});
+
 export const ScreeningAction = z.enum(['pass', 'mark', 'quarantine']);
 
 /** One detector's verdict on a text (the rules, a classifier, a judge), recorded beside the combined one. */
@@ -138,6 +147,12 @@ export const ScreenedContent = z.object({
   /** Each detector's verdict; empty when the bundle switches detection off. */
   detectors: z.array(DetectorScore).optional(),
 });
+
+/** The input as the agent may see it (flagged strings marked), or why not: quarantined (final) or not screened (`transient`: ask again later). */
+export const ScreenedInput = z.discriminatedUnion('passed', [
+  z.object({ passed: z.literal(true), input: JsonObject }),
+  z.object({ passed: z.literal(false), reason: z.string(), transient: z.boolean() }),
+]);
 
 export const ContentFlagged = z.object({
   intentId: z.uuid().optional(),
