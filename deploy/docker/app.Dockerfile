@@ -7,7 +7,9 @@ ARG APP
 # onnxruntime-node ships its CPU binaries; its install script would fetch optional CUDA ones from nuget.org.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /src
+# patches/: fixes to dependencies that npm ci applies (patch-package, postinstall); see patches/README.md.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY apps ./apps
@@ -23,6 +25,7 @@ ENV NODE_ENV=production APP=${APP} AGENTOS_HEALTH_PORT=8080 ONNXRUNTIME_NODE_INS
 EXPOSE 8080
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist/${APP} ./
 USER node
