@@ -20,6 +20,7 @@ import { observabilityService } from '../apps/observability/src/observability.mo
 import { orchestratorService } from '../apps/orchestrator/src/orchestrator.module';
 import { policyService } from '../apps/policy/src/policy.module';
 import { registryService } from '../apps/registry/src/registry.module';
+import { cpuMeter } from './cpu-meter';
 import { latencyOf, rawChain, rawThroughput, type Latency } from './raw-ceiling';
 import { spanBreakdown } from './spans';
 
@@ -98,10 +99,11 @@ async function main() {
       const latencies: number[] = [];
       let next = 0;
       const started = performance.now();
+      const cpu = cpuMeter(nats.pid);
       await Promise.all(Array.from({ length: WINDOW }, async () => {
         while (next < INTENTS) latencies.push(await intent(next++, tenants));
       }));
-      return { intentsPerSec: INTENTS / ((performance.now() - started) / 1000), ...latencyOf(latencies) };
+      return { intentsPerSec: INTENTS / ((performance.now() - started) / 1000), ...latencyOf(latencies), cpuPerIntent: cpu(INTENTS) };
     };
     const oneAtATime = async (run: (i: number) => Promise<number>, count: number): Promise<Latency> => {
       const latencies: number[] = [];
@@ -150,6 +152,8 @@ async function main() {
     console.log(`one intent at a time                                            p50 ${ms(sequential.p50)}  p99 ${ms(sequential.p99)}  (${figures.ratios.sequentialP50OverChain.toFixed(1)}× / ${figures.ratios.sequentialP99OverChain.toFixed(1)}× the chain)`);
     console.log(`a 3-step workflow at a time                                     p50 ${ms(workflows.p50)}  p99 ${ms(workflows.p99)}  (${figures.ratios.workflowP50OverChain.toFixed(1)}× the chain)`);
     console.log(`JetStream API requests per intent         ${apiPerIntent.toFixed(1).padStart(7)}`);
+    const { processMs, natsServerMs } = manyTenants.cpuPerIntent;
+    console.log(`CPU per intent at 64 in flight, ${TENANTS} tenants   ${ms(processMs + natsServerMs).padStart(8)}  (services and agent ${ms(processMs)}, nats-server ${ms(natsServerMs)})`);
     console.log('\nwhere one intent at a time spends its time (spans of every service, this process): per intent');
     console.log(`  ${'span'.padEnd(44)} ${'count'.padStart(6)} ${'ms'.padStart(8)}`);
     for (const hop of hops) console.log(`  ${hop.span.padEnd(44)} ${hop.perIntent.toFixed(1).padStart(6)} ${hop.msPerIntent.toFixed(2).padStart(8)}`);
