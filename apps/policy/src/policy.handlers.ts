@@ -56,9 +56,10 @@ export class PolicyHandlers {
 
   /**
    * An agent's check for a run carries the labels of what the run handed it, whatever the agent sent (see
-   * labelsHandedTo); a check from a service, a user, or an agent outside any run is taken as it comes.
+   * labelsHandedTo); a check from a service, a user, or an agent outside any run is taken as it comes (undefined).
+   * `{ refusal }`: an agent naming a run that handed it nothing.
    */
-  private async handedLabels({ actor, tenant, payload: { intentId } }: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): Promise<{ labels: ContentLabel[] } | { refusal: string } | undefined> {
+  private async handedLabels({ actor, tenant, payload: { intentId } }: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'> | MessageOf<'ScreenContent'>): Promise<{ labels: ContentLabel[] } | { refusal: string } | undefined> {
     if (actor.kind !== 'agent' || intentId === undefined) return undefined;
     const indexed = this.assignments.of(intentId);
     const vouched = indexed && labelsHandedTo(indexed, { tenant, actor });
@@ -147,7 +148,9 @@ export class PolicyHandlers {
     const detectors = result.verdicts.map((v) => ({ detector: v.detector, score: v.score, flagged: v.score >= threshold }));
     const action = result.flagged ? onFlag : 'pass';
     if (result.flagged) {
-      const flagged = causedBy(message, 'ContentFlagged', { intentId, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200), detectors }, this.actor);
+      // The flag goes into a run's history only for an agent the run handed a task to: the run id is the sender's word.
+      const run = intentId && 'labels' in ((await this.handedLabels(message)) ?? {}) ? { intentId } : {};
+      const flagged = causedBy(message, 'ContentFlagged', { ...run, origin, source, score: result.score, categories, action, excerpt: text.slice(0, 200), detectors }, this.actor);
       await this.recorder.recordForAnswer(EVENT_STREAMS.screening(message.tenant), [flagged]);
     }
     const passed = action === 'pass' ? text : action === 'mark' ? markUntrusted(text, `${origin} ${source}`) : null;

@@ -288,6 +288,16 @@ describe('orchestration decider: intents', () => {
         }
       });
 
+      it('given a run, when a screening flag names it from another tenant or names a run that does not exist, then it is refused; from its tenant it is recorded', () => {
+        const flag = (tenant: string): RunInput => {
+          const payload = { intentId, origin: 'tool_result' as const, source: 'web', score: 0.9, categories: ['override'], action: 'mark' as const, excerpt: 'ignore all' };
+          return { kind: 'recorded', message: message('ContentFlagged', payload, 9_000, { kind: 'service', id: 'policy' }, tenant) };
+        };
+        expect(refusal(flag('acme'))).toBeUndefined();
+        expect(refusal(flag('globex'))).toBe(`ContentFlagged in tenant globex, but run ${intentId} belongs to tenant acme`);
+        expect(refusalOf(flag('acme'), orchestrationDecider.initialState)).toBe(`ContentFlagged for run ${intentId}, which does not exist`);
+      });
+
       it('given a task taken back from an instance that went down, when that instance reports late, then it is not refused but not applied either', () => {
         const requeued = given(submit, allow(), assigned(1, 5_000), instanceDownInput(summariser, 6_000), assigned(1, 7_000, abstracter));
         expect(refusalOf(completion(), stateOf(requeued))).toBeUndefined();

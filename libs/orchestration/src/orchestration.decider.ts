@@ -249,7 +249,16 @@ export function refusalOf(input: RunInput, state: RunState): string | undefined 
   // An approval, of the run or of a call parked in it, comes from the run's tenant (or the platform): an approver of
   // another tenant may not release or kill this tenant's run.
   if (input.kind === 'approve' || input.kind === 'reject') return controlRefusal(input.message, input.message.payload.intentId, state);
-  return input.kind === 'recorded' && input.message.type === 'UsageRecorded' ? usageRefusal(input.message, state) : undefined;
+  if (input.kind !== 'recorded') return undefined;
+  const { message } = input;
+  return message.type === 'UsageRecorded' ? usageRefusal(message, state) : flagRefusal(message, state);
+}
+
+/** A screening flag belongs in a run's history only if the run exists and is of the flagged content's tenant. */
+function flagRefusal(flag: MessageOf<'ContentFlagged'>, state: RunState): string | undefined {
+  if (state.runId === undefined) return `ContentFlagged for run ${flag.payload.intentId}, which does not exist`;
+  if (flag.tenant !== state.tenant) return `ContentFlagged in tenant ${flag.tenant}, but run ${state.runId} belongs to tenant ${state.tenant}`;
+  return undefined;
 }
 
 function requeue(state: RunState, stepId: string, deadline: string): Decision {
