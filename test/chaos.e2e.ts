@@ -8,8 +8,11 @@ import { BUSINESS_FAILURE } from '../scripts/chaos/workflows';
  * (The full run and its figures: docs/reliability.md.)
  */
 describe('chaos, short: services and nats-server killed while intents and workflows run', () => {
-  it('loses no run, runs no side effect twice, fails nothing for infrastructure reasons', async () => {
-    const report = await runChaos({ intents: 60, workflows: 15, window: 40, killEveryMs: 3_000, natsRestarts: 1, settleTimeoutMs: 60_000, built: false });
+  it.each([
+    ['one orchestrator', 1],
+    ['three orchestrator replicas (one active on the lease, each killed like any service)', 3],
+  ])('loses no run, runs no side effect twice, fails nothing for infrastructure reasons: %s', async (_, orchestrators) => {
+    const report = await runChaos({ intents: 60, workflows: 15, window: 40, killEveryMs: 3_000, natsRestarts: 1, settleTimeoutMs: 60_000, built: false, orchestrators });
     const figures = (kind: 'intents' | 'workflows') => {
       const { submitted, lost, lostAt, twice, failedForInfrastructure, failures } = report[kind];
       return { submitted, lost, lostAt, twice, failedForInfrastructure, failures: failedForInfrastructure > 0 ? failures : {} };

@@ -1,7 +1,7 @@
 /**
  * `npm run chaos`: 10,000 intents and 1,000 workflows (the examples/ ones) through the system while a random
  * service is SIGKILLed and restarted every 2 s and nats-server is restarted three times; prints the report.
- * `--write` adds it to docs/reliability.md. CHAOS_INTENTS / CHAOS_WORKFLOWS / CHAOS_NATS_RESTARTS / CHAOS_WINDOW change the load.
+ * `--write` adds it to docs/reliability.md. CHAOS_INTENTS / CHAOS_WORKFLOWS / CHAOS_NATS_RESTARTS / CHAOS_WINDOW change the load; CHAOS_ORCHESTRATORS=3 runs three orchestrator replicas.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { runChaos } from './run-chaos';
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 async function main() {
-  const load = { intents: setting('CHAOS_INTENTS', 10_000), workflows: setting('CHAOS_WORKFLOWS', 1_000), natsRestarts: setting('CHAOS_NATS_RESTARTS', 3) };
+  const load = { intents: setting('CHAOS_INTENTS', 10_000), workflows: setting('CHAOS_WORKFLOWS', 1_000), natsRestarts: setting('CHAOS_NATS_RESTARTS', 3), orchestrators: setting('CHAOS_ORCHESTRATORS', 1) };
   const report = await runChaos({
     ...load,
     window: setting('CHAOS_WINDOW', 200),
@@ -24,7 +24,7 @@ async function main() {
   });
   console.log(JSON.stringify(report, null, 2));
   if (process.argv.includes('--write')) {
-    const command = `npm run build && CHAOS_INTENTS=${load.intents} CHAOS_WORKFLOWS=${load.workflows} CHAOS_NATS_RESTARTS=${load.natsRestarts} npm run chaos -- --write`;
+    const command = `npm run build && CHAOS_INTENTS=${load.intents} CHAOS_WORKFLOWS=${load.workflows} CHAOS_NATS_RESTARTS=${load.natsRestarts} CHAOS_ORCHESTRATORS=${load.orchestrators} npm run chaos -- --write`;
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const file = join(ROOT, 'docs', 'reliability.md');
     writeFileSync(file, markdown(report, command, commit, readFileSync(file, 'utf8')));

@@ -23,7 +23,7 @@ export function markdown(report: ChaosReport, command: string, commit: string, p
   const killed = Object.values(report.kills).reduce((a, b) => a + b, 0);
   return `${TITLE}
 
-## Latest run: intents and workflows, nats-server restarted ${report.natsRestarts} times (commit \`${commit}\`)
+## Latest run: intents and workflows${report.orchestrators > 1 ? `, ${report.orchestrators} orchestrator replicas` : ''}, nats-server restarted ${report.natsRestarts} times (commit \`${commit}\`)
 
 Measured on this project's standard machine (2 cores, 24 GiB, Debian, Node.js 20, Debian's nats-server 2.9.10,
 file store on local disk) with:
@@ -32,7 +32,11 @@ file store on local disk) with:
 ${command}
 \`\`\`
 
-Every app runs as its own process (the \`nx build\` bundles), with two agent processes. Intents (one step each) and
+Every app runs as its own process (the \`nx build\` bundles), with two agent processes.${
+    report.orchestrators > 1
+      ? ` The orchestrator runs as ${report.orchestrators} replicas: one active on a 3 s lease, the others standing by, each killed like any service (a killed active replica is replaced when its lease runs out before it is back).`
+      : ''
+  } Intents (one step each) and
 workflows (the three examples/ workflows in turn, every step done by the chaos agent with a ${CHAOS_STEP_TIMEOUT_MS / 60_000}-minute deadline:
 a chain, a fan-out with its fan-in, and an order whose charge is declined on purpose every other time so that its
 refund compensation runs) are submitted together. Meanwhile a random running service (orchestrator, registry, memory, policy or

@@ -26,6 +26,11 @@ export interface ChaosOptions {
   settleTimeoutMs: number;
   /** Run the `nx build` bundles (quick restarts) rather than the sources through swc's hook. */
   built: boolean;
+  /**
+   * Orchestrator replicas (default 1): one active on the lease, the others standing by, each killed like any service.
+   * With more than one the lease is short (3 s), so a killed active replica is often replaced before it is back.
+   */
+  orchestrators?: number;
   progress?: (line: string) => void;
 }
 
@@ -37,6 +42,7 @@ export interface ChaosReport {
   /** When nats-server was killed (ISO times), to set the duplicates against. */
   natsKilledAt: string[];
   kills: Record<string, number>;
+  orchestrators: number;
   natsRestarts: number;
   deadLetters: Record<string, number>;
   durationSeconds: number;
@@ -70,24 +76,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const nats = await startNatsServer({ storeDir: join(work, 'nats') });
   await bootstrapNats({ servers: nats.url, name: 'chaos-bootstrap' });
   // info: the start line, which tells that a (re)started app is up, is an info line.
-  const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', AGENTOS_OBSERVABILITY_PORT: '0' };
+  const orchestrators = options.orchestrators ?? 1;
+  const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', AGENTOS_OBSERVABILITY_PORT: '0', ...(orchestrators > 1 ? { AGENTOS_LEASE_MS: '3000' } : {}) };
+  // The processes killed at random: one per service, and each orchestrator replica by its own name.
+  const replicas = CHAOS_SERVICES.flatMap((app) => (app === 'orchestrator' && orchestrators > 1 ? Array.from({ length: orchestrators }, (_, i) => `orchestrator-${i + 1}`) : [app]));
+  const appOf = (replica: string) => CHAOS_SERVICES.find((app) => replica === app || replica.startsWith(`${app}-`))!;
   const services = new Map<string, AppProcess>();
   // Like a container platform: an app that exits before it is up (NATS restarting) is started again.
   const startService = async (name: string) => {
     for (let attempt = 1; ; attempt += 1) {
-      // A stable replica name, as a pod keeps its own: a restarted orchestrator takes its lease back at once.
-      const app = spawnApp(name, { ...env, AGENTOS_INSTANCE_ID: `${name}-1` }, undefined, { built: options.built });
+      // A stable replica name, as a pod keeps its own: a restarted orchestrator takes its lease back at once (if no
+      // other replica has taken it meanwhile).
+      let standingBy!: () => void;
+      const waiting = new Promise<void>((resolve) => (standingBy = resolve));
+      // A replica standing by for the lease is up too: it starts its service when it takes the lease over.
+      const onLine = (line: Record<string, unknown>) => String(line.msg).includes('standing by') && standingBy();
+      const app = spawnApp(appOf(name), { ...env, AGENTOS_INSTANCE_ID: name === appOf(name) ? `${name}-1` : name }, onLine, { built: options.built });
       services.set(name, app);
       try {
-        return await app.started;
+        return await Promise.race([app.started, waiting]);
       } catch (error) {
         if (attempt >= 10) throw error;
         await sleep(1_000);
       }
     }
   };
-  say(`nats-server ${nats.url}; starting ${CHAOS_SERVICES.join(', ')} and two agent processes`);
-  await Promise.all(CHAOS_SERVICES.map(startService));
+  say(`nats-server ${nats.url}; starting ${replicas.join(', ')} and two agent processes`);
+  await Promise.all(replicas.map(startService));
   const workers = ['chaos-a', 'chaos-b'].map((id) => spawnScript(id, join(__dirname, 'worker.ts'), { ...env, AGENTOS_INSTANCE_ID: id, CHAOS_EFFECTS_FILE: effectsFile }));
   await Promise.all(workers.map((w) => w.started));
 
@@ -123,7 +138,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const killer = (async () => {
     while (chaos) {
       await sleep(options.killEveryMs);
-      const up = CHAOS_SERVICES.filter((name) => !restarting.has(name));
+      const up = replicas.filter((name) => !restarting.has(name));
       if (!chaos || up.length === 0) continue;
       const name = up[Math.floor(Math.random() * up.length)];
       const victim = services.get(name)!;
@@ -237,6 +252,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     duplicates,
     natsKilledAt,
     kills,
+    orchestrators,
     natsRestarts: natsKilledAt.length,
     deadLetters,
     durationSeconds: Math.round((Date.now() - started) / 1000),
