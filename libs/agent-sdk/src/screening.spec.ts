@@ -1,20 +1,11 @@
 import { newId, type ReplyOf } from '@agentos/contracts';
-import { screenTaskInput, type InputAsker } from './screening';
+import { answeringAfter } from '@agentos/testing';
+import { screenTaskInput } from './screening';
 
 const origin = { tenant: 'acme', actor: { kind: 'agent' as const, id: 'summariser@1.0.0' } };
 
 /** Policy away (no responders) for its first `down` questions, then answering `reply`. */
-const policy = (down: number, reply: ReplyOf<'ScreenInput'>): InputAsker & { asked: number } => {
-  const asker = Object.assign(
-    async () => {
-      asker.asked += 1;
-      if (asker.asked <= down) throw new Error('503');
-      return reply;
-    },
-    { asked: 0 },
-  );
-  return asker;
-};
+const policy = (down: number, reply: ReplyOf<'ScreenInput'>) => answeringAfter(down, reply);
 
 describe('a task input screened in one question', () => {
   it('given policy passes it (strings marked), then the agent gets the input policy returned', async () => {

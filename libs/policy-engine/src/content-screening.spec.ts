@@ -1,4 +1,5 @@
 import { newId, type ReplyOf } from '@agentos/contracts';
+import { answeringAfter } from '@agentos/testing';
 import { screen, screenInput, type ScreenAsker } from './content-screening';
 import { markUntrusted, screenText } from './injection';
 
@@ -6,18 +7,8 @@ const origin = { tenant: 'acme', actor: { kind: 'agent' as const, id: 'summarise
 const content = { origin: 'user_input' as const, source: 'input.goal', text: 'summarise the report', intentId: newId() };
 const passed: ReplyOf<'ScreenContent'> = { flagged: false, score: 0, categories: [], action: 'pass', text: 'summarise the report', bundleVersion: 'v1' };
 
-/** Policy away (no responders) for its first `down` questions, then answering. */
-const policyBackAfter = (down: number): ScreenAsker & { asked: number } => {
-  const asker = Object.assign(
-    async () => {
-      asker.asked += 1;
-      if (asker.asked <= down) throw new Error('503');
-      return passed;
-    },
-    { asked: 0 },
-  );
-  return asker;
-};
+/** Policy away (no responders) for its first `down` questions, then passing the text. */
+const policyBackAfter = (down: number) => answeringAfter(down, passed);
 
 describe('screening while policy restarts', () => {
   it('given policy away for a few tries, when it comes back within the patience, then the text passes', async () => {

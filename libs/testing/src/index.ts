@@ -3,3 +3,4 @@ export * from './nats-cluster';
 export * from './wait-for';
 export * from './hostile-input';
 export * from './stream-reader';
+export * from './answering-after';
