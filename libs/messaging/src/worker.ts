@@ -15,6 +15,7 @@ import { deadLetterFor, type DeadLetterReason, type ParkedBy } from './dead-lett
 import { classifyFailure } from './error-class';
 import { silentLog, type Log } from './log';
 import type { MessagePublisher } from './publisher';
+import { persistently } from './persistently';
 import { ensureDurableConsumer } from './topology';
 import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
 
@@ -37,6 +38,11 @@ export interface RetryPolicy {
 
 /** Pull failures that may mean the durable consumer no longer exists: not found, deleted, no responders. */
 const CONSUMER_MISSING_CODES = new Set(['404', '409', '503']);
+
+/** How long a worker keeps asking JetStream to create its consumer while the API times out (a cluster forming). */
+const CONSUMER_PATIENCE_MS = 60_000;
+/** A JetStream API request that got no answer in time, or found no JetStream responder yet: worth asking again. */
+const isApiTimeout = (error: unknown) => ['TIMEOUT', '503'].includes(String((error as { code?: unknown })?.code));
 
 /** How long one pull request waits for messages; also the longest a graceful stop waits on it. */
 const PULL_EXPIRES_MS = 1_000;
@@ -120,17 +126,23 @@ export class MessageWorker<T extends StreamMessageType> {
     this.loop = this.run(await this.consumer());
   }
 
-  /** Creates the durable consumer if it is missing, and a handle on it. */
+  /**
+   * Creates the durable consumer if it is missing, and a handle on it. A JetStream API call that times out is asked
+   * again for up to a minute (creating the same consumer twice is a no-op): on a cluster that has just formed, or
+   * is electing leaders, a replicated consumer's group can take longer to form than one API timeout.
+   */
   private async consumer(): Promise<Consumer> {
     const spec = CATALOG[this.options.type];
-    await ensureDurableConsumer(await this.connector.manager$(), {
-      stream: spec.stream,
-      durable: this.durable,
-      filterSubject: subjectFilter(this.options.type, this.options.filterTokens, this.options.filterSender),
-      ackWaitMs: this.ackWaitMs,
-      maxAckPending: Math.max(1_000, this.concurrency * 8),
-      inactiveThresholdMs: this.options.inactiveThresholdMs,
-    });
+    const ensure = async () =>
+      ensureDurableConsumer(await this.connector.manager$(), {
+        stream: spec.stream,
+        durable: this.durable,
+        filterSubject: subjectFilter(this.options.type, this.options.filterTokens, this.options.filterSender),
+        ackWaitMs: this.ackWaitMs,
+        maxAckPending: Math.max(1_000, this.concurrency * 8),
+        inactiveThresholdMs: this.options.inactiveThresholdMs,
+      });
+    await persistently(`creating consumer ${this.durable}`, ensure, this.log, { retryIf: isApiTimeout, signal: AbortSignal.timeout(CONSUMER_PATIENCE_MS) });
     return (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
   }
 
