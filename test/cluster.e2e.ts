@@ -3,6 +3,7 @@ import { EVENT_STORE_STREAM, verifyChain } from '@agentos/event-store';
 import { NatsConnector, bootstrapTopology } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { startNatsCluster, waitFor, type NatsClusterHandle, type NatsClusterServer } from '@agentos/testing';
+import { spawnApp, type AppProcess } from '../scripts/processes';
 import { startSystem, type RunningSystem } from './system';
 
 /**
@@ -12,6 +13,52 @@ import { startSystem, type RunningSystem } from './system';
  */
 const FAILOVER_MS = 120_000;
 const SETTLED = ['IntentCompleted', 'IntentRejected', 'IntentFailed'];
+
+/**
+ * Asks again while the cluster fails over (no leader yet, an API timeout), for operations that are
+ * safe to repeat: reads, set-up, and publishes (the message id makes a repeat a no-op).
+ */
+const retrying = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + FAILOVER_MS;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+};
+
+const submitTo = async (system: RunningSystem<NatsClusterHandle>, text: string) => {
+  const intentId = newId();
+  await retrying('submit', () => system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'summarise for the cluster test', capability: 'summarise', input: { text } }, system.origin)));
+  return intentId;
+};
+
+const settledHistory = (system: RunningSystem<NatsClusterHandle>, intentId: string) =>
+  waitFor(
+    () => retrying(`read ${intentId}`, () => system.history(intentId)),
+    (events: Envelope[]) => events.some((e) => SETTLED.includes(e.type)),
+    { what: `intent ${intentId} to settle`, timeoutMs: FAILOVER_MS, intervalMs: 100 },
+  );
+
+const assertCompletedOnce = async (system: RunningSystem<NatsClusterHandle>, intentIds: string[]) => {
+  for (const intentId of intentIds) {
+    const events = await settledHistory(system, intentId);
+    const types = events.map((e) => e.type);
+    expect([intentId, types.filter((t) => SETTLED.includes(t))]).toEqual([intentId, ['IntentCompleted']]);
+    // One assignment per attempt. A node loss may fail an attempt (e.g. the agent's memory write while
+    // the bucket elects its leader): the run retries it as a new attempt, never as a duplicate.
+    const attempts = (type: 'TaskAssigned' | 'TaskFailed') => events.filter((e) => e.type === type).map((e) => (e as MessageOf<typeof type>).payload.attempt);
+    const assigned = attempts('TaskAssigned');
+    expect([intentId, assigned]).toEqual([intentId, assigned.map((_, i) => i + 1)]);
+    expect([intentId, attempts('TaskFailed')]).toEqual([intentId, assigned.slice(0, -1)]);
+    expect([intentId, types.filter((t) => t === 'TaskCompleted').length]).toEqual([intentId, 1]);
+    const records = await retrying(`read ${intentId}`, () => system.store.readStream(workflowStream(intentId)));
+    expect([intentId, verifyChain(records)]).toEqual([intentId, { ok: true, events: records.length }]);
+  }
+};
 
 describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
   let system: RunningSystem<NatsClusterHandle>;
@@ -46,22 +93,6 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
     expect(Object.entries(found).filter(([, r]) => r.replicas !== 3)).toEqual([]);
   });
 
-  /**
-   * Asks again while the cluster fails over (no leader yet, an API timeout), for operations that are
-   * safe to repeat: reads, set-up, and publishes (the message id makes a repeat a no-op).
-   */
-  const retrying = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + FAILOVER_MS;
-    for (;;) {
-      try {
-        return await operation();
-      } catch (error) {
-        if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-  };
-
   it('scales streams and buckets by bootstrap only: a service leaves an existing one as it is', async () => {
     const jsm = await connector.manager$();
     // Each step is idempotent: one that times out while a stream's new raft group forms is asked again.
@@ -84,36 +115,6 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
     expect(await replicasOf('KV_agentos_checkpoints')).toBe(3);
   }, 3 * FAILOVER_MS);
 
-  const submit = async (text: string) => {
-    const intentId = newId();
-    await retrying('submit', () => system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'summarise for the cluster test', capability: 'summarise', input: { text } }, system.origin)));
-    return intentId;
-  };
-
-  const settledHistory = (intentId: string) =>
-    waitFor(
-      () => retrying(`read ${intentId}`, () => system.history(intentId)),
-      (events: Envelope[]) => events.some((e) => SETTLED.includes(e.type)),
-      { what: `intent ${intentId} to settle`, timeoutMs: FAILOVER_MS, intervalMs: 100 },
-    );
-
-  const assertCompletedOnce = async (intentIds: string[]) => {
-    for (const intentId of intentIds) {
-      const events = await settledHistory(intentId);
-      const types = events.map((e) => e.type);
-      expect([intentId, types.filter((t) => SETTLED.includes(t))]).toEqual([intentId, ['IntentCompleted']]);
-      // One assignment per attempt. A node loss may fail an attempt (e.g. the agent's memory write while
-      // the bucket elects its leader): the run retries it as a new attempt, never as a duplicate.
-      const attempts = (type: 'TaskAssigned' | 'TaskFailed') => events.filter((e) => e.type === type).map((e) => (e as MessageOf<typeof type>).payload.attempt);
-      const assigned = attempts('TaskAssigned');
-      expect([intentId, assigned]).toEqual([intentId, assigned.map((_, i) => i + 1)]);
-      expect([intentId, attempts('TaskFailed')]).toEqual([intentId, assigned.slice(0, -1)]);
-      expect([intentId, types.filter((t) => t === 'TaskCompleted').length]).toEqual([intentId, 1]);
-      const records = await retrying(`read ${intentId}`, () => system.store.readStream(workflowStream(intentId)));
-      expect([intentId, verifyChain(records)]).toEqual([intentId, { ok: true, events: records.length }]);
-    }
-  };
-
   /**
    * Kills a server while intents are in flight and submits more while the survivors elect new leaders.
    * The server comes back once they have: nats-server 2.9 keeps placing new R1 ephemeral consumers
@@ -122,6 +123,7 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
    * place them on online peers only: nats-io/nats-server#7165). The intents must then all complete,
    * once each, with intact histories.
    */
+  const submit = (text: string) => submitTo(system, text);
   const survivesLosing = async (pick: () => Promise<NatsClusterServer>) => {
     // Asked for before the kill: making a JetStream manager asks for the account's info, which times out without a meta leader.
     const jsm = await retrying('jetstream manager', () => connector.manager$());
@@ -140,7 +142,7 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
       { what: `the servers left to elect leaders in place of ${victim.name}`, timeoutMs: FAILOVER_MS, intervalMs: 250 },
     );
     await victim.restart();
-    await assertCompletedOnce([...before, ...during]);
+    await assertCompletedOnce(system, [...before, ...during]);
     // The event store's whole history, across every workflow and agent stream, still verifies.
     const all = await retrying('read $all', () => system.store.readAll());
     for (const stream of new Set(all.map((r) => r.stream))) expect([stream, verifyChain(all.filter((r) => r.stream === stream)).ok]).toEqual([stream, true]);
@@ -169,5 +171,56 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
       const info = await waitFor(() => retrying('stream info', () => jsm.streams.info(EVENT_STORE_STREAM)), (i) => !!i.cluster?.leader, { what: 'an event store stream leader' });
       return system.nats.servers.find((s) => s.name === info.cluster?.leader)!;
     });
+  }, 3 * FAILOVER_MS);
+});
+
+/**
+ * The orchestrator as three processes, one active on its lease in JetStream KV (a replicated bucket), on a 3-node
+ * cluster: the server leading the lease bucket dies mid-run. Lease renewals fail while the bucket elects a leader; the
+ * active replica keeps the lease or steps back and another takes over; either way every run completes once, and the
+ * run streams' expected revisions keep a stepped-back replica from forking a history.
+ */
+describe('three orchestrator replicas on a 3-node NATS cluster', () => {
+  let system: RunningSystem<NatsClusterHandle>;
+  let connector: NatsConnector;
+  const replicas = new Map<string, AppProcess>();
+  let stopping = false;
+
+  beforeAll(async () => {
+    const cluster = await startNatsCluster(3);
+    const env = { AGENTOS_STREAM_REPLICAS: '3' };
+    system = await startSystem([], { nats: cluster, env, without: ['orchestrator'] });
+    connector = new NatsConnector({ servers: cluster.urls, name: 'cluster-replicas-e2e' });
+    const spawnReplica = (id: string) => {
+      const replica = spawnApp('orchestrator', { ...env, NATS_URL: cluster.url, AGENTOS_INSTANCE_ID: id, AGENTOS_LEASE_MS: '3000' });
+      replicas.set(id, replica);
+      // As a platform does: a replica that exits (a start timed out on the busy cluster, or it stepped back) starts again.
+      void replica.exited.then(() => stopping || spawnReplica(id));
+    };
+    for (const id of ['orchestrator-a', 'orchestrator-b', 'orchestrator-c']) spawnReplica(id);
+    expect((await system.submit('summarise', { text: 'One. Two.' })).events.at(-1)?.type).toBe('IntentCompleted');
+  }, 120_000);
+
+  afterAll(async () => {
+    stopping = true;
+    for (const replica of replicas.values()) replica.child.kill('SIGKILL');
+    await connector?.close();
+    await system?.stop();
+  }, 90_000);
+
+  it('completes every intent, once each, when the server leading the lease bucket dies mid-run', async () => {
+    const jsm = await retrying('jetstream manager', () => connector.manager$());
+    const leaseLeader = async () => (await jsm.streams.info('KV_agentos_leases')).cluster?.leader ?? '';
+    const before = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => submitTo(system, `Before ${n}. Still in flight.`)));
+    const victimName = await waitFor(() => retrying('lease bucket info', leaseLeader), (leader) => leader !== '', { what: 'a leader of the lease bucket' });
+    const victim = system.nats.servers.find((server) => server.name === victimName)!;
+    await victim.kill('SIGKILL');
+    const during = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => submitTo(system, `During ${n}. While electing.`)));
+    await waitFor(() => leaseLeader().catch(() => ''), (leader) => leader !== '' && leader !== victimName, { what: 'a new leader of the lease bucket', timeoutMs: FAILOVER_MS, intervalMs: 250 });
+    await victim.restart();
+    await assertCompletedOnce(system, [...before, ...during]);
+    // The lease is held by one of the replicas.
+    const lease = await retrying('read the lease', async () => (await connector.kv('agentos_leases')).get('orchestrator'));
+    expect(replicas.has((lease?.json() as { holder?: string } | undefined)?.holder ?? '')).toBe(true);
   }, 3 * FAILOVER_MS);
 });

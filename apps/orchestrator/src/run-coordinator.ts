@@ -304,16 +304,11 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Re-reads every open run and restores its queued and running tasks and its timers. */
   private async rebuild(): Promise<void> {
     await Promise.all([this.directory.start(), this.kills.start()]);
+    // Reading the open runs may time out while NATS fails over (a KV listing, a stream read): asked again until it
+    // succeeds or the service stops. A rebuild that gave up would leave a replica holding the lease that decides nothing.
+    const open = await persistently('reading the open runs', () => this.readOpenRuns(), this.service.log, { signal: this.stopping.signal });
     let restored = 0;
-    for (const runId of await this.openRuns.list()) {
-      const history = (await this.store.readStream(workflowStream(runId))).map((r) => r.event);
-      const state = fold(orchestrationDecider, history);
-      if (history.length === 0 || isSettled(state)) {
-        await this.openRuns.remove(runId);
-        continue;
-      }
-      const origin = originOf(history[0]);
-      await this.republishLastDecision(history);
+    for (const { runId, state, origin } of open) {
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });
@@ -332,5 +327,24 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.ticker.unref();
     this.service.log.info({ event: 'orchestrator.rebuilt', tasks: restored }, 'open runs restored');
     this.kick();
+  }
+
+  /**
+   * Every open run's state, read whole before anything is restored from it (so a read that fails and is asked again
+   * restores nothing twice); settled or empty runs leave the index, and each run's last decision is published again.
+   */
+  private async readOpenRuns(): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
+    const open: { runId: string; state: RunState; origin: Origin }[] = [];
+    for (const runId of await this.openRuns.list()) {
+      const history = (await this.store.readStream(workflowStream(runId))).map((r) => r.event);
+      const state = fold(orchestrationDecider, history);
+      if (history.length === 0 || isSettled(state)) {
+        await this.openRuns.remove(runId);
+        continue;
+      }
+      await this.republishLastDecision(history);
+      open.push({ runId, state, origin: originOf(history[0]) });
+    }
+    return open;
   }
 }
