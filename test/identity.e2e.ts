@@ -146,6 +146,7 @@ function queryFixture(type: MessageType, tenant: string, actor: Actor): AnyMessa
   const payloads: Partial<Record<MessageType, unknown>> = {
     ListKillSwitches: {},
     ScreenContent: { origin: 'user_input', source: 'input.text', text: 'hello' },
+    ScreenInput: { intentId: newId(), input: { text: 'hello' } },
     CheckPolicy: { requestId: newId(), action: 'tool.call', subject: {}, resource: { kind: 'tool', name: 'x' }, context: {} },
     IsFeatureEnabled: { feature: 'x' },
     WriteMemory: { scope: 'tenant', scopeId: 'globex', key: 'plans', value: 'overwritten' },

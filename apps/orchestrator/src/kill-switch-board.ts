@@ -5,9 +5,10 @@ import type { Subscription } from 'nats';
 const keyOf = (kill: Pick<ActiveKillSwitch, 'scope' | 'target'>) => `${kill.scope}:${kill.target}`;
 
 /**
- * The kill switches in force, as the scheduler and a run's start need them: learned from the policy service and
+ * The kill switches in force, as the scheduler needs them at every assignment: learned from the policy service and
  * kept current from its KillSwitchActivated/Released facts. The facts come on a core subscription, so a
- * disconnection may lose some: after one the board asks policy again before it is trusted.
+ * disconnection may lose some: after one the board asks policy again (adding what it did not know) before it is
+ * trusted. A run's start asks policy fresh (RunCoordinator.killSwitches).
  */
 export class KillSwitchBoard {
   private readonly active = new Map<string, ActiveKillSwitch>();
@@ -45,7 +46,8 @@ export class KillSwitchBoard {
     this.heardDuringSync = heard;
     try {
       const { switches } = await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: SYSTEM_TENANT, actor: this.actor }), 2_000);
-      this.active.clear();
+      // Added to, never cleared: policy's list can lag its own facts (another replica's view, a failover), and a
+      // switch the board heard of must not be dropped by an answer that does not know it yet (fail closed).
       switches.forEach((kill) => this.active.set(keyOf(kill), kill));
       heard.forEach((fact) => this.apply(fact));
       this.synced = true;

@@ -24,6 +24,8 @@ interface TaskRef {
 /** Inside JetStream's de-duplication window (10 minutes), with a margin. */
 const REPUBLISH_WITHIN_MS = 8 * 60_000;
 const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
+/** A failure of NATS (a timeout, no responders, a lost connection): worth asking again, unlike a bug in reading a run. */
+const isNatsError = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string';
 const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
 
 /**
@@ -151,8 +153,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.kick();
   }
 
-  /** Runs whose tasks were in flight on an instance that went down; it gets no more work from now on. */
-  runsOn(instanceId: string): string[] {
+  /** Runs whose tasks were in flight on an instance that went down (once the open runs are restored); it gets no more work. */
+  async runsOn(instanceId: string): Promise<string[]> {
+    await this.ready;
     this.directory.forget(instanceId);
     return [...new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined))];
   }
@@ -172,12 +175,16 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The switches in force, as the board follows them from policy's facts (no round trip on the way to a run's
-   * first step); fail closed: until the board has policy's list (at start, after a reconnect), a run waits for it.
+   * Asked fresh from policy at a run's start (the board may be a moment behind an operator's switch); while policy
+   * restarts, the switches the board knows (fail closed until it has policy's list).
    */
-  async killSwitches(): Promise<ActiveKillSwitch[]> {
-    if (!(await this.kills.sync())) throw new Error('the kill switches in force are not known yet: policy has not answered');
-    return this.kills.switches;
+  async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
+    try {
+      return (await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId }), 1_000)).switches;
+    } catch (error) {
+      if (!(await this.kills.sync())) throw error;
+      return this.kills.switches;
+    }
   }
 
   snapshot(): ReplyOf<'GetSchedulerState'> {
@@ -306,7 +313,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all([this.directory.start(), this.kills.start()]);
     // Reading the open runs may time out while NATS fails over (a KV listing, a stream read): asked again until it
     // succeeds or the service stops. A rebuild that gave up would leave a replica holding the lease that decides nothing.
-    const open = await persistently('reading the open runs', () => this.readOpenRuns(), this.service.log, { signal: this.stopping.signal });
+    const open = await persistently('reading the open runs', () => this.readOpenRuns(), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
     let restored = 0;
     for (const { runId, state, origin } of open) {
       for (const [stepId, step] of Object.entries(state.steps)) {

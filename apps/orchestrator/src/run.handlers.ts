@@ -131,7 +131,7 @@ export class RunHandlers {
   /** Tasks in flight on an instance that stopped heartbeating go back to the queue. */
   @EventPattern('AgentInstanceDropped')
   async instanceDown(@Payload() message: MessageOf<'AgentInstanceDropped'>) {
-    for (const runId of this.runs.runsOn(message.payload.instanceId)) await this.runs.decide(runId, message, { kind: 'instance-down', message });
+    for (const runId of await this.runs.runsOn(message.payload.instanceId)) await this.runs.decide(runId, message, { kind: 'instance-down', message });
   }
 
   @MessagePattern('GetSchedulerState')
@@ -139,9 +139,13 @@ export class RunHandlers {
     return this.runs.snapshot();
   }
 
-  /** What starting a run needs to know: every catalogued agent, and the kill switches in force. */
+  /**
+   * What starting a run needs to know: every catalogued agent, and the kill switches in force. With an agent stopped
+   * by a switch the catalogue is asked fresh: the agent's replacement may have registered since the cache was filled.
+   */
   private async startFacts(cause: AnyMessage, state: RunState) {
-    const [catalogue, killSwitches] = await Promise.all([this.runs.catalogue(cause, state.definition), this.runs.killSwitches()]);
+    const killSwitches = await this.runs.killSwitches(cause);
+    const catalogue = await this.runs.catalogue(cause, killSwitches.some((kill) => kill.scope === 'agent') ? undefined : state.definition);
     return { catalogue, killSwitches };
   }
 }

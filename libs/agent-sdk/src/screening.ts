@@ -12,7 +12,9 @@ export type InputAsker = (query: MessageOf<'ScreenInput'>, timeoutMs?: number) =
  */
 export async function screenTaskInput(ask: InputAsker, origin: Origin, intentId: string, input: Record<string, unknown>, patienceMs = SCREEN_PATIENCE_MS): Promise<{ ok: true; input: unknown } | { ok: false; reason: string; transient: boolean }> {
   const query = createMessage('ScreenInput', { intentId, input }, origin);
-  const answer = await askPatiently(() => ask(query, 2_000), patienceMs);
+  // One question screens every string of the input, so it may take as long as the whole patience (a policy that is
+  // away still fails at once, with no responders, and is asked again).
+  const answer = await askPatiently(() => ask(query, patienceMs), patienceMs);
   if (!answer.answered) return { ok: false, transient: true, reason: `input not screened: policy unavailable: ${answer.error.message}` };
   const verdict = answer.value;
   return verdict.passed ? { ok: true, input: verdict.input } : { ok: false, reason: verdict.reason, transient: verdict.transient };

@@ -107,6 +107,8 @@ export class MessageWorker<T extends StreamMessageType> {
   private readonly inFlight = new Set<Promise<void>>();
   private loop?: Promise<void>;
   private stopping = false;
+  /** Ends a wait for JetStream (creating the consumer again) when the worker stops. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly connector: NatsConnector,
@@ -142,7 +144,8 @@ export class MessageWorker<T extends StreamMessageType> {
         maxAckPending: Math.max(1_000, this.concurrency * 8),
         inactiveThresholdMs: this.options.inactiveThresholdMs,
       });
-    await persistently(`creating consumer ${this.durable}`, ensure, this.log, { retryIf: isApiTimeout, signal: AbortSignal.timeout(CONSUMER_PATIENCE_MS) });
+    const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(CONSUMER_PATIENCE_MS)]);
+    await persistently(`creating consumer ${this.durable}`, ensure, this.log, { retryIf: isApiTimeout, signal });
     return (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
   }
 
@@ -152,6 +155,7 @@ export class MessageWorker<T extends StreamMessageType> {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
   }
