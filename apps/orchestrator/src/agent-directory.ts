@@ -53,7 +53,7 @@ export class AgentDirectory {
    * nothing that was already known.
    */
   async catalogue(origin: { tenant: string; correlationId?: string }, wanted?: WorkflowDefinition): Promise<AgentInstance[]> {
-    if (this.known && wanted && offersAll(this.known, wanted)) return this.known;
+    if (this.known && wanted && unknownTargets(wanted, this.known).length === 0) return this.known;
     try {
       return (await this.bus.query(createMessage('FindAgents', { includeDown: true }, { ...origin, actor: this.actor }), 1_000)).agents;
     } catch (error) {
@@ -73,14 +73,5 @@ export class AgentDirectory {
     } catch {
       // registry unavailable: keep the last known instances; heartbeats will tell when they go
     }
-  }
-}
-
-/** Whether the catalogue offers every step's and compensation's target (a definition it cannot read: no). */
-function offersAll(catalogue: AgentInstance[], definition: WorkflowDefinition): boolean {
-  try {
-    return unknownTargets(definition, catalogue).length === 0;
-  } catch {
-    return false;
   }
 }

@@ -1,5 +1,5 @@
 import { createMessage, type MessageOf, type Origin, type ReplyOf } from '@agentos/contracts';
-import { SCREEN_PATIENCE_MS, askPatiently } from '@agentos/policy-engine';
+import { SCREEN_PATIENCE_MS, askPatiently, type InputOutcome } from '@agentos/policy-engine';
 
 export { SCREEN_PATIENCE_MS, screen, type ScreenAsker, type ScreenOutcome } from '@agentos/policy-engine';
 
@@ -10,7 +10,7 @@ export type InputAsker = (query: MessageOf<'ScreenInput'>, timeoutMs?: number) =
  * read together). Fails closed: input policy did not screen never passes; after `patienceMs` without an answer the
  * refusal is `transient` (the task waits in NATS for policy to be back).
  */
-export async function screenTaskInput(ask: InputAsker, origin: Origin, intentId: string, input: Record<string, unknown>, patienceMs = SCREEN_PATIENCE_MS): Promise<{ ok: true; input: unknown } | { ok: false; reason: string; transient: boolean }> {
+export async function screenTaskInput(ask: InputAsker, origin: Origin, intentId: string, input: Record<string, unknown>, patienceMs = SCREEN_PATIENCE_MS): Promise<InputOutcome> {
   const query = createMessage('ScreenInput', { intentId, input }, origin);
   // One question screens every string of the input, so it may take as long as the whole patience (a policy that is
   // away still fails at once, with no responders, and is asked again).

@@ -51,7 +51,8 @@ export async function askPatiently<T>(ask: () => Promise<T>, patienceMs: number)
   }
 }
 
-type InputOutcome = { ok: true; input: unknown } | { ok: false; reason: string; transient: boolean };
+/** A task's input as the agent may see it, or why not (`transient`: policy did not answer; a quarantine is final). */
+export type InputOutcome = { ok: true; input: unknown } | { ok: false; reason: string; transient: boolean };
 
 /**
  * Screens a task's input (user input) before the agent sees it: every string, then, when the input has keys
