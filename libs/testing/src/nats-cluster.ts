@@ -4,7 +4,7 @@ import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { connect, StorageType, type NatsConnection } from 'nats';
-import { NATS_CONFIG, freePort } from './nats-server';
+import { NATS_CONFIG, freePorts } from './nats-server';
 
 export interface NatsClusterServer {
   /** The server_name, e.g. "n1": what stream and meta-group leaders are reported as. */
@@ -89,9 +89,10 @@ export async function startNatsCluster(size = 3, options: NatsClusterOptions = {
   const dir = mkdtempSync(join(tmpdir(), 'agentos-nats-cluster-'));
   const clusterName = `agentos-test-${process.pid}`;
   const nodes: Node[] = [];
+  const ports = await freePorts(size * 3);
   for (let i = 1; i <= size; i += 1) {
     const name = `n${i}`;
-    const [port, clusterPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, clusterPort, monitorPort] = ports.slice((i - 1) * 3, i * 3);
     nodes.push({ name, port, clusterPort, monitorPort, configFile: join(dir, `${name}.conf`), storeDir: join(dir, name), output: '' });
   }
   for (const node of nodes) {
