@@ -59,34 +59,45 @@ describe('authority over runs, against a real nats-server', () => {
     const history = await waitFor(() => system.history(intentId), (h) => h.some((e) => e.type === 'TaskAssigned'), { what: 'the assignment' });
     const { taskId, instanceId } = (history.find((e) => e.type === 'TaskAssigned') as MessageOf<'TaskAssigned'>).payload;
     const report = { taskId, intentId, stepId: 'main', attempt: 1, agent: 'holder', agentVersion: '1.0.0', output: { forged: true } };
+    // A completion charges its usage too (the step): a forged one must not.
+    const completion = { ...report, usage: { tokens: 1_000, cost: 0, steps: 1 } };
     const forged = [
-      createMessage('TaskCompleted', { ...report, instanceId: 'e2e-impostor' }, { ...system.origin, actor: agentActor }),
-      createMessage('TaskCompleted', { ...report, instanceId }, { ...system.origin, actor: { kind: 'agent', id: 'janitor@1.0.0' } }),
-      createMessage('TaskCompleted', { ...report, instanceId }, { tenant: 'globex', actor: agentActor }),
+      createMessage('TaskCompleted', { ...completion, instanceId: 'e2e-impostor' }, { ...system.origin, actor: agentActor }),
+      createMessage('TaskCompleted', { ...completion, instanceId }, { ...system.origin, actor: { kind: 'agent', id: 'janitor@1.0.0' } }),
+      createMessage('TaskCompleted', { ...completion, instanceId }, { tenant: 'globex', actor: agentActor }),
       createMessage('TaskFailed', { ...report, instanceId: 'e2e-impostor', error: 'forged', retryable: false }, { ...system.origin, actor: agentActor }),
     ];
     const usage = createMessage('UsageRecorded', { intentId, taskId, agent: 'holder', tokens: 1_000 }, { tenant: 'globex', actor: agentActor });
     for (const message of [...forged, usage]) await system.client.publishMessage(message);
 
-    // The usage record is refused by both its consumers: policy (no budget counted) and the orchestrator (not recorded).
-    const letters = await waitFor(() => refusedLetters(taskId), (l) => l.length === 6, { what: 'six refusals' });
+    // The usage record and the completions are refused by both their consumers: policy (no budget counted) and the
+    // orchestrator (not recorded).
+    const letters = await waitFor(() => refusedLetters(taskId), (l) => l.length === 9, { what: 'nine refusals' });
+    const completions = [
+      `TaskCompleted for task ${taskId} from agent:holder@1.0.0 instance e2e-impostor (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
+      `TaskCompleted for task ${taskId} from agent:janitor@1.0.0 instance ${instanceId} (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
+      `TaskCompleted for task ${taskId} from agent:holder@1.0.0 instance ${instanceId} in tenant globex, but run ${intentId} belongs to tenant acme`,
+    ];
     expect(letters.map((l) => l.payload.error).sort()).toEqual(
       [
-        `TaskCompleted for task ${taskId} from agent:holder@1.0.0 instance e2e-impostor (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
-        `TaskCompleted for task ${taskId} from agent:janitor@1.0.0 instance ${instanceId} (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
-        `TaskCompleted for task ${taskId} from agent:holder@1.0.0 instance ${instanceId} in tenant globex, but run ${intentId} belongs to tenant acme`,
+        ...completions,
+        ...completions,
         `TaskFailed for task ${taskId} from agent:holder@1.0.0 instance e2e-impostor (payload agent holder), but the task is assigned to holder instance ${instanceId}`,
         `UsageRecorded for task ${taskId} from agent:holder@1.0.0 in tenant globex, but run ${intentId} belongs to tenant acme`,
         `UsageRecorded for task ${taskId} from agent:holder@1.0.0 in tenant globex, but run ${intentId} belongs to tenant acme`,
       ].sort(),
     );
     const refusedBy = (prefix: string) => letters.filter((l) => l.payload.error.startsWith(prefix)).map((l) => l.payload.service).sort();
-    expect([refusedBy('Task'), refusedBy('Usage')]).toEqual([['orchestrator', 'orchestrator', 'orchestrator', 'orchestrator'], ['orchestrator', 'policy']]);
+    expect([refusedBy('TaskCompleted'), refusedBy('TaskFailed'), refusedBy('Usage')]).toEqual([
+      ['orchestrator', 'orchestrator', 'orchestrator', 'policy', 'policy', 'policy'],
+      ['orchestrator'],
+      ['orchestrator', 'policy'],
+    ]);
     // Nothing of them is in the run's history, and nothing was charged to either tenant or the run.
     const ids = new Set([...forged, usage].map((m) => m.id));
     expect((await recorded(intentId)).filter((e) => ids.has(e.id) || e.causationId !== null && ids.has(e.causationId))).toEqual([]);
     const ledger = system.service('policy').get(BudgetLedger);
-    for (const [scope, id] of [['workflow', intentId], ['tenant', 'globex'], ['tenant', 'acme']] as const) expect((await ledger.spent(scope, id)).tokens).toBe(0);
+    for (const [scope, id] of [['workflow', intentId], ['tenant', 'globex'], ['tenant', 'acme']] as const) expect(await ledger.spent(scope, id)).toMatchObject({ tokens: 0, steps: 0 });
 
     // The same usage from the agent in the run's tenant is counted and recorded.
     const honest = createMessage('UsageRecorded', { intentId, taskId, agent: 'holder', tokens: 7 }, { ...system.origin, actor: agentActor });

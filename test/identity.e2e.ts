@@ -32,7 +32,7 @@ const SENDABLE: { [T in MessageType]?: PayloadInput<T> } = {
   RegisterAgent: { name: 'spy', version: '1.0.0', owner: 'acme', capabilities: ['espionage'], instanceId: 'spy-1' },
   AgentHeartbeatSent: { name: 'spy', version: '1.0.0', instanceId: 'spy-1', inFlight: 0, concurrency: 1 },
   DeregisterAgent: { name: 'spy', version: '1.0.0', instanceId: 'spy-1', reason: 'leaving' },
-  TaskCompleted: { taskId, intentId: runId, agent: 'spy', agentVersion: '1.0.0', instanceId: 'spy-1', output: { stolen: true } },
+  TaskCompleted: { taskId, intentId: runId, agent: 'spy', agentVersion: '1.0.0', instanceId: 'spy-1', output: { stolen: true }, usage: { tokens: 1_000_000, cost: 1_000, steps: 1 } },
   TaskFailed: { taskId, intentId: runId, agent: 'spy', agentVersion: '1.0.0', instanceId: 'spy-1', error: 'sabotage', retryable: false },
   UsageRecorded: { intentId: runId, taskId, agent: 'spy', tokens: 1_000_000, cost: 1_000 },
 };

@@ -1,4 +1,4 @@
-import type { AnyMessage, ReplyOf } from '@agentos/contracts';
+import type { AnyMessage, ReplyOf, Spending } from '@agentos/contracts';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { failureReason } from './failure-reason';
 
@@ -59,6 +59,8 @@ export class Metrics {
       case 'TaskCompleted':
       case 'TaskFailed':
         this.tasks.inc({ agent: `${message.payload.agent}@${message.payload.agentVersion}`, outcome: message.type === 'TaskCompleted' ? 'completed' : 'failed' });
+        // A completion charges what the task had not reported yet (the step itself).
+        if (message.type === 'TaskCompleted' && message.payload.usage) this.countSpending(message.tenant, message.payload.usage);
         break;
       case 'WorkflowCompleted':
       case 'WorkflowRejected':
@@ -79,7 +81,7 @@ export class Metrics {
         this.circuits.inc({ agent: message.payload.agent, to: message.payload.to });
         break;
       case 'UsageRecorded':
-        for (const metric of ['tokens', 'cost', 'steps'] as const) if (message.payload[metric] > 0) this.spent.inc({ metric, tenant: message.tenant }, message.payload[metric]);
+        this.countSpending(message.tenant, message.payload);
         break;
       case 'BudgetExhausted':
         this.budgets.inc({ scope: message.payload.scope, metric: message.payload.metric });
@@ -88,6 +90,10 @@ export class Metrics {
         this.deadLetters.inc({ reason: message.payload.reason, service: message.payload.service });
         break;
     }
+  }
+
+  private countSpending(tenant: string, spending: Spending): void {
+    for (const metric of ['tokens', 'cost', 'steps'] as const) if (spending[metric] > 0) this.spent.inc({ metric, tenant }, spending[metric]);
   }
 
   private observe(histogram: Histogram, intentId: string, at: number, done: boolean): void {

@@ -1,4 +1,4 @@
-import { DocumentError, EVENT_STREAMS, causedBy, mergeLabels, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf } from '@agentos/contracts';
+import { DocumentError, EVENT_STREAMS, causedBy, mergeLabels, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf, type Spending } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { EventRecorder, fold } from '@agentos/decider';
 import { RefusedMessage } from '@agentos/messaging';
@@ -82,8 +82,20 @@ export class PolicyHandlers {
    */
   @EventPattern('UsageRecorded')
   async usage(@Payload() message: MessageOf<'UsageRecorded'>) {
+    const { tokens, cost, steps } = message.payload;
+    await this.charge(message, { tokens, cost, steps });
+  }
+
+  /** A completion charges what its task had not reported yet: the step itself (see TaskCompleted.usage). */
+  @EventPattern('TaskCompleted')
+  async completed(@Payload() message: MessageOf<'TaskCompleted'>) {
+    const { usage } = message.payload;
+    if (usage && (usage.tokens > 0 || usage.cost > 0 || usage.steps > 0)) await this.charge(message, usage);
+  }
+
+  private async charge(message: MessageOf<'UsageRecorded'> | MessageOf<'TaskCompleted'>, spent: Spending) {
     const { budgets } = this.state.policy.bundle;
-    const { intentId, tokens, cost, steps } = message.payload;
+    const { intentId } = message.payload;
     // The index of assignments the orchestrator announced vouches for most; what it does not confirm, the run's history decides.
     const indexed = this.assignments.of(intentId);
     const vouched = indexed !== undefined && usageRefusal(message, indexed) === undefined;
@@ -91,8 +103,8 @@ export class PolicyHandlers {
     if (refusal) throw new RefusedMessage(refusal);
     // The orchestrator records the spending in the run's history (it alone writes there); policy keeps the count.
     const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];
-    // Two keys, counted at once: each is its own compare-and-set.
-    const counted = await Promise.all(accounts.map(([scope, id]) => this.ledger.add(scope, id, message.id, { tokens, cost, steps })));
+    // Two keys, counted at once: each is its own compare-and-set (once per message id: a redelivery is not counted again).
+    const counted = await Promise.all(accounts.map(([scope, id]) => this.ledger.add(scope, id, message.id, spent)));
     for (const [index, [scope, id]] of accounts.entries()) {
       const { before, after } = counted[index];
       const over = overrun(budgets, scope, after);

@@ -99,7 +99,8 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
     const { taskId, intentId, stepId, attempt } = task.payload;
     const ids = { taskId, intentId, stepId, attempt, agent: agent.name, agentVersion: agent.version, instanceId, calls: outcome.calls, ...(outcome.labels ? { labels: outcome.labels } : {}) };
     return outcome.type === 'TaskCompleted'
-      ? causedBy(task, 'TaskCompleted', { ...ids, output: outcome.output, durationMs: outcome.durationMs ?? null }, actor)
+      ? // The step itself is charged with its completion: one message, not a UsageRecorded beside it.
+        causedBy(task, 'TaskCompleted', { ...ids, output: outcome.output, durationMs: outcome.durationMs ?? null, usage: { tokens: 0, cost: 0, steps: 1 } }, actor)
       : causedBy(task, 'TaskFailed', { ...ids, error: outcome.error, retryable: outcome.retryable }, actor);
   };
   const failed = (error: string, retryable: boolean, calls: RecordedCall[] = []): StepOutcome => ({ type: 'TaskFailed', error, retryable, calls });
@@ -194,7 +195,6 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
       const checked = agent.output ? agent.output.safeParse(produced) : { success: true as const, data: produced };
       // The agent's own bug: another attempt would return the same shape.
       if (!checked.success) return { ...failed(`invalid output: ${describeZodError(checked.error)}`, false, recorder.calls), labels: labels.current() };
-      await ctx.reportUsage({ steps: 1 });
       // The output is derived from everything the task read: its labels go with it to the steps that use it.
       return { type: 'TaskCompleted', output: checked.data, calls: recorder.calls, labels: labels.current(), durationMs };
     } catch (error) {

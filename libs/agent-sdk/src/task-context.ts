@@ -32,7 +32,7 @@ export interface TaskScope {
  * request/reply, usage and progress as events caused by the task (ids derived from it, so a
  * redelivered task re-publishes the same ones), model and tool calls only after policy allows them.
  */
-export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usage: { tokens?: number; cost?: number; steps?: number }): Promise<unknown> } {
+export function taskContext(scope: TaskScope): AgentContext {
   const { task, agent, actor, publisher, instanceId, signal, recorder, labels } = scope;
   const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
   const intentId = task.payload.intentId;
@@ -96,7 +96,6 @@ export function taskContext(scope: TaskScope): AgentContext & { reportUsage(usag
       labels.add({ origin: 'tool_result', source });
       return recorded.screening.screen(text, source);
     },
-    reportUsage,
     usage: { record: async (spent) => void (await reportUsage(spent)) },
     feature: (name) => recorded.features.enabled(name),
     memory: recorder.wrap('memory', memoryClient({

@@ -109,7 +109,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
   },
   policy: {
     publishes: ['PolicyDecided', 'BudgetExhausted', 'PolicyBundlePublished', 'PolicyBundleRejected', 'ContentFlagged', 'KillSwitchActivated', 'KillSwitchReleased'],
-    consumes: ['UsageRecorded', 'PolicyCheckRequested', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
+    consumes: ['UsageRecorded', 'TaskCompleted', 'PolicyCheckRequested', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
     answers: ['CheckPolicy', 'ScreenContent', 'ScreenInput', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
     asks: [],
     // Who holds which task, so a usage record is checked without reading the run's history (apps/policy assignment-index.ts).

@@ -39,10 +39,10 @@ function claimRefusal(claim: Claim, state: RunAssignments): string | undefined {
 export const reportRefusal = (report: TaskReport, state: RunState): string | undefined => claimRefusal(report, state);
 
 /**
- * Spending is charged to a run only by an agent that was handed one of its tasks (any of its holders:
- * an instance that lost the task still spent), in the run's tenant. UsageRecorded names no instance.
+ * Spending (a UsageRecorded, or the usage a TaskCompleted carries) is charged to a run only by an agent that was
+ * handed one of its tasks (any of its holders: an instance that lost the task still spent), in the run's tenant.
  */
-export const usageRefusal = (usage: MessageOf<'UsageRecorded'>, state: RunAssignments): string | undefined => claimRefusal(usage, state);
+export const usageRefusal = (usage: MessageOf<'UsageRecorded'> | MessageOf<'TaskCompleted'>, state: RunAssignments): string | undefined => claimRefusal(usage, state);
 
 /** A report to apply: from the instance holding the task's current attempt. */
 export function fromCurrentHolder(report: TaskReport, state: RunState): boolean {

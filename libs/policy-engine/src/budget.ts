@@ -1,4 +1,7 @@
+import type { Spending } from '@agentos/contracts';
 import { z } from 'zod';
+
+export type { Spending };
 
 const Limits = z.object({
   tokens: z.number().int().positive().optional(),
@@ -12,12 +15,6 @@ export type Budgets = z.infer<typeof Budgets>;
 
 export type BudgetScope = keyof Budgets;
 export type BudgetMetric = 'tokens' | 'cost' | 'steps';
-
-export interface Spending {
-  tokens: number;
-  cost: number;
-  steps: number;
-}
 
 export const NOTHING_SPENT: Spending = { tokens: 0, cost: 0, steps: 0 };
 

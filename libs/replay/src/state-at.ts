@@ -2,6 +2,7 @@ import type { Envelope, MessageOf } from '@agentos/contracts';
 import { fold } from '@agentos/decider';
 import type { RecordedEvent } from '@agentos/event-store';
 import { orchestrationDecider, type RunState } from '@agentos/orchestration';
+import { NOTHING_SPENT } from '@agentos/policy-engine';
 
 export interface WorkflowStateAt {
   /** The last event included. */
@@ -25,8 +26,9 @@ export function stateAt(records: readonly RecordedEvent[], point: string): Workf
   if (upTo.length === 0) throw new Error(`the history has no event at or before ${point}`);
   const events = upTo.map((r) => r.event);
   const spent = { tokens: 0, cost: 0, steps: 0 };
-  for (const event of events.filter((e: Envelope) => e.type === 'UsageRecorded')) {
-    const usage = (event as MessageOf<'UsageRecorded'>).payload;
+  // Spending reported during a task, and what a completion charged with it (the step itself).
+  const charges = events.flatMap((e: Envelope) => (e.type === 'UsageRecorded' ? [(e as MessageOf<'UsageRecorded'>).payload] : e.type === 'TaskCompleted' ? [(e as MessageOf<'TaskCompleted'>).payload.usage ?? NOTHING_SPENT] : []));
+  for (const usage of charges) {
     spent.tokens += usage.tokens;
     spent.cost += usage.cost;
     spent.steps += usage.steps;

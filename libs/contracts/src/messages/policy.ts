@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCount } from '../limits';
 import { ContentLabels } from './labels';
-import { BundleVersion, JsonObject, Name } from './shared';
+import { BundleVersion, JsonObject, Name, Spending } from './shared';
 
 export const PolicyAction = z.enum([
   'intent.submit',
@@ -94,9 +94,7 @@ export const UsageRecorded = z.object({
   intentId: z.uuid(),
   taskId: z.uuid(),
   agent: Name,
-  tokens: z.number().int().nonnegative().default(0),
-  cost: z.number().nonnegative().default(0),
-  steps: z.number().int().nonnegative().default(0),
+  ...Spending.shape,
 });
 
 export const BudgetExhausted = z.object({

@@ -17,3 +17,11 @@ export const InstanceId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be le
 
 /** A policy bundle's `version` (`prod-7`), recorded on every decision. */
 export const BundleVersion = z.string().min(1).max(128);
+
+/** What an agent spent: model tokens, money, and steps (a completed task is one). */
+export const Spending = z.object({
+  tokens: z.number().int().nonnegative().default(0),
+  cost: z.number().nonnegative().default(0),
+  steps: z.number().int().nonnegative().default(0),
+});
+export type Spending = z.output<typeof Spending>;

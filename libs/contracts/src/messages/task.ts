@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContentLabels } from './labels';
-import { BundleVersion, InstanceId, JsonObject, Name, SemVer } from './shared';
+import { BundleVersion, InstanceId, JsonObject, Name, SemVer, Spending } from './shared';
 import { Priority, StepTarget } from './workflow';
 
 /** Intents run as a single step of this name. */
@@ -101,6 +101,12 @@ export const TaskCompleted = TaskCompletedV1.extend({
    * before version 2 still type-check; the agent SDK always sets it.
    */
   durationMs: z.number().int().nonnegative().nullable().default(null),
+  /**
+   * What the task spent that it had not reported yet, charged with its completion: the agent SDK puts the step
+   * itself here (one message, not a UsageRecorded beside the completion). Spending during the task (a model's
+   * tokens) is UsageRecorded, charged at once. Optional, so completions recorded before it read unchanged.
+   */
+  usage: Spending.optional(),
 });
 
 /** Version 1 → 2: the duration was not measured then, so it is unknown (null), never made up. */
