@@ -40,4 +40,17 @@ describe('screening flags and the runs they name', () => {
     const history = await system.history(runId);
     expect(history.filter((e) => e.type === 'ContentFlagged').map((e) => (e as MessageOf<'ContentFlagged'>).payload.source)).toEqual(['tool:handed']);
   });
+
+  it('records the flags of one input question once, however often it is asked (a redelivered task asks again)', async () => {
+    const question = createMessage('ScreenInput', { intentId: runId, input: { note: ATTACK, more: { deeper: ATTACK } } }, { tenant: 'acme', actor: { kind: 'agent', id: 'summariser@1.0.0' } });
+    const first = await system.client.query(question);
+    const mine = async () => (await flagged('acme')()).filter((e) => e.correlationId === question.correlationId);
+    await waitFor(mine, (all) => all.length > 0, { what: 'the flags of the first asking' });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // every piece's flag recorded
+    const flags = await mine();
+    expect(flags.map((e) => e.payload.source)).toContain('input.note');
+    expect(await system.client.query(question)).toEqual(first);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await mine()).map((e) => e.id).sort()).toEqual(flags.map((e) => e.id).sort());
+  });
 });

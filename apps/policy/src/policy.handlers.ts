@@ -1,4 +1,4 @@
-import { DocumentError, EVENT_STREAMS, causedBy, mergeLabels, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf, type Spending } from '@agentos/contracts';
+import { DocumentError, EVENT_STREAMS, causedBy, deriveId, mergeLabels, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf, type Spending } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { EventRecorder, fold } from '@agentos/decider';
 import { RefusedMessage } from '@agentos/messaging';
@@ -177,7 +177,9 @@ export class PolicyHandlers {
   async screenTaskInput(@Payload() message: MessageOf<'ScreenInput'>): Promise<ReplyOf<'ScreenInput'>> {
     const { intentId, input } = message.payload;
     const origin = { tenant: message.tenant, actor: message.actor, correlationId: message.correlationId };
-    const outcome = await screenInput((query) => this.screen(query), origin, intentId, input);
+    // Each piece's question takes an id derived from this one and the piece's place: the same input asked again (a
+    // redelivered task) records its flags once, not once per asking.
+    const outcome = await screenInput((query) => this.screen({ ...query, id: deriveId(message.id, 'ScreenContent', query.payload.source) }), origin, intentId, input);
     return outcome.ok ? { passed: true, input: outcome.input as PayloadOf<'ScreenInput'>['input'] } : { passed: false, reason: outcome.reason, transient: outcome.transient };
   }
 

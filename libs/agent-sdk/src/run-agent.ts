@@ -1,4 +1,4 @@
-import { SYSTEM_TENANT, causedBy, createMessage, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
+import { SYSTEM_TENANT, causedBy, createMessage, deriveId, describeZodError, type Actor, type AnyMessage, type MessageOf, type RecordedCall } from '@agentos/contracts';
 import { DEFAULT_RETRY, MessagePublisher, MessageWorker, NatsConnector, classifyFailure, persistently, requireContractStreams, startTracing, natsSettingsFromEnv, silentLog, type Log, type NatsSettings, type RetryPolicy } from '@agentos/messaging';
 import { randomBytes } from 'node:crypto';
 import { Redactor, secretStoreFromEnv, type SecretStore } from '@agentos/secrets';
@@ -168,7 +168,8 @@ export async function runAgent<Input, Output>(agent: AgentDefinition<Input, Outp
   async function handle(task: MessageOf<'TaskAssigned'>): Promise<StepOutcome> {
     const origin = { tenant: task.tenant, actor, correlationId: task.correlationId };
     // User input is screened for prompt injection before the agent sees it.
-    const screened = await screenTaskInput((query, timeoutMs) => publisher.request(query, timeoutMs), origin, task.payload.intentId, task.payload.input);
+    // The question's id derives from the task's, so a redelivered task's input is screened (and flagged) as the same question.
+    const screened = await screenTaskInput((query, timeoutMs) => publisher.request(query, timeoutMs), { ...origin, id: deriveId(task.id, 'ScreenInput') }, task.payload.intentId, task.payload.input);
     // Quarantined input is final; input policy could not screen just now waits in NATS for policy to be back.
     if (!screened.ok && screened.transient) throw new InfrastructureError(screened.reason);
     if (!screened.ok) return failed(screened.reason, false);
