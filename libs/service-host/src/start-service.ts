@@ -88,16 +88,25 @@ export async function startService(definition: ServiceDefinition, options: Start
       },
       // Nest calls this on app.close(): the health port is freed with the app.
       { provide: 'HEALTH_SERVER', useValue: { onApplicationShutdown: () => health?.close() } },
-      // Handed on once the app has stopped, so a standing-by replica takes over without waiting out the lease.
-      { provide: 'LEASE', useValue: { onApplicationShutdown: () => lease?.release() } },
-      { provide: ReplicaPresence, useValue: { onApplicationShutdown: () => presence.stop() } },
     ],
     exports: [ServiceContext, JetStreamClientProxy, EVENT_STORE, EventRecorder],
     imports: [definition.module],
   };
   try {
     const app = await NestFactory.createMicroservice(root, {
-      strategy: new JetStreamServer({ connector, service: definition.name, log, retry: options.retry, ackWaitMs: options.ackWaitMs }),
+      strategy: new JetStreamServer({
+        connector,
+        service: definition.name,
+        log,
+        retry: options.retry,
+        ackWaitMs: options.ackWaitMs,
+        // Once the handlers are done, the lease is handed on (a standing-by replica takes over without waiting it out)
+        // and the replica entry removed, on the connection still open.
+        beforeDisconnect: async () => {
+          await lease?.release();
+          await presence.stop();
+        },
+      }),
       logger: new PinoNestLogger(log),
       bufferLogs: false,
     });

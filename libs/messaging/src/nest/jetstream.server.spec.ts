@@ -54,4 +54,27 @@ describe('JetStreamServer wiring', () => {
   ])('refuses to start a handler the contracts do not allow (%p)', async (controller, message) => {
     await expect(boot(controller)).rejects.toThrow(message);
   });
+
+  it('says its last words on the open connection once the handlers are done, then closes it for good', async () => {
+    @Module({})
+    class EmptyModule {}
+    const connector = new NatsConnector({ servers: nats.url, name: 'last-words-spec' });
+    const said: string[] = [];
+    const app = await NestFactory.createMicroservice(EmptyModule, {
+      strategy: new JetStreamServer({
+        connector,
+        service: 'last-words',
+        beforeDisconnect: async () => {
+          const nc = await connector.connection$();
+          said.push(nc.isClosed() ? 'closed' : 'open');
+        },
+      }),
+      logger: false,
+    });
+    await app.listen();
+    const connection = await connector.connection$();
+    await app.close();
+    expect(said).toEqual(['open']);
+    expect(connection.isClosed()).toBe(true);
+  });
 });

@@ -18,6 +18,12 @@ export interface JetStreamServerOptions {
   concurrency?: number;
   ackWaitMs?: number;
   log?: Log;
+  /**
+   * Runs once the handlers have finished, before the connection is drained: the last words of the service on NATS
+   * (handing its lease on, removing its replica entry). Nest's shutdown hooks run after close(), too late: the
+   * connection is gone, and asking for it again opened a new one that nobody closed.
+   */
+  beforeDisconnect?: () => Promise<void>;
 }
 
 /** Per-handler settings, given as the second argument of `@EventPattern(type, extras)`. */
@@ -69,10 +75,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  /** Stops pulling, waits for in-flight handlers to finish and ack, then drains the connection. */
+  /** Stops pulling, waits for in-flight handlers to finish and ack, says its last words (beforeDisconnect), then drains the connection. */
   async close(): Promise<void> {
     await Promise.all(this.parts.map((part) => part.stop()));
     this.parts.length = 0;
+    await this.options.beforeDisconnect?.();
     await this.options.connector.close();
   }
 
