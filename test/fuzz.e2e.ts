@@ -637,7 +637,7 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
     expect(bySubject[`agentos.task.summariser.e2e-summariser.${SENDER}`]).toEqual(['agent-summariser-e2e-summariser', 'observability-TaskAssigned']);
     expect(bySubject[`agentos.hb.summariser.${SENDER}`]).toEqual(['registry-AgentHeartbeatSent']);
     expect(bySubject[`agentos.dlq.fuzz.${SENDER}`]).toEqual(['observability-MessageDeadLettered']);
-    expect(bySubject[`agentos.evt.task.completed.${SENDER}`]).toEqual(['observability-TaskCompleted', 'orchestrator-TaskCompleted']);
+    expect(bySubject[`agentos.evt.task.completed.${SENDER}`]).toEqual(['observability-TaskCompleted', 'orchestrator-TaskCompleted', 'policy-TaskCompleted']);
     expect(targets.length).toBeGreaterThanOrEqual(25);
     // Every stream the services read from is covered.
     expect(new Set(targets.map((t) => t.stream))).toEqual(new Set(['AGENTOS_COMMANDS', 'AGENTOS_EVENTS', 'AGENTOS_TASKS', 'AGENTOS_DEAD_LETTERS', 'AGENTOS_HEARTBEATS']));
