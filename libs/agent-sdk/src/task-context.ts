@@ -68,7 +68,9 @@ export function taskContext(scope: TaskScope): AgentContext {
     throw new PolicyDeniedError(`${action} ${resource.name} denied by policy (${verdict.rule ?? 'default'}: ${verdict.reason})`);
   };
   const screenText = async (text: string, source: string) => {
-    const outcome = await screen((query, timeoutMs) => publisher.request(query, timeoutMs), origin, { origin: 'tool_result', source, text, intentId });
+    // Its id derives from the task's and the call's place in it, as usage's do: a redelivered task flags once.
+    const question = { ...origin, id: deriveId(task.id, 'ScreenContent', next('screen')) };
+    const outcome = await screen((query, timeoutMs) => publisher.request(query, timeoutMs), question, { origin: 'tool_result', source, text, intentId });
     if (!outcome.ok) throw new ContentQuarantinedError(outcome.reason);
     return outcome.text;
   };
