@@ -1,7 +1,7 @@
 import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescriptor, type AnyMessage, type Envelope, type MessageOf, type PayloadOf, type ReplyOf, type WorkflowDefinition } from '@agentos/contracts';
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
-import { JetStreamClientProxy, KeyedSerial, RefusedMessage, persistently, type NatsConnector } from '@agentos/messaging';
+import { JetStreamClientProxy, KeyedSerial, RefusedMessage, isNatsError, persistently, type NatsConnector } from '@agentos/messaging';
 import { InputSchemaChecks, agentTarget, approvalState, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
@@ -24,8 +24,6 @@ interface TaskRef {
 /** Inside JetStream's de-duplication window (10 minutes), with a margin. */
 const REPUBLISH_WITHIN_MS = 8 * 60_000;
 const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
-/** A failure of NATS (a timeout, no responders, a lost connection): worth asking again, unlike a bug in reading a run. */
-const isNatsError = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string';
 const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
 
 /**
@@ -313,6 +311,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all([this.directory.start(), this.kills.start()]);
     // Reading the open runs may time out while NATS fails over (a KV listing, a stream read): asked again until it
     // succeeds or the service stops. A rebuild that gave up would leave a replica holding the lease that decides nothing.
+    // A failure of NATS is worth asking again, unlike a bug in reading a run.
     const open = await persistently('reading the open runs', () => this.readOpenRuns(), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
     let restored = 0;
     for (const { runId, state, origin } of open) {

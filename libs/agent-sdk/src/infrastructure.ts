@@ -1,4 +1,4 @@
-import { QueryFailedError } from '@agentos/messaging';
+import { QueryFailedError, isNatsUnreachable } from '@agentos/messaging';
 
 /**
  * NATS could not be reached or did not answer in time: the task is not at fault and must not fail.
@@ -8,10 +8,7 @@ export class InfrastructureError extends Error {
   override name = 'InfrastructureError';
 }
 
-/** nats.js error codes that mean the server or a responder was away, never that the request was wrong. */
-const UNREACHABLE_CODES = new Set(['TIMEOUT', '408', '503', 'DISCONNECT', 'CONNECTION_CLOSED', 'CONNECTION_DRAINING', 'CONNECTION_REFUSED', 'CONNECTION_TIMEOUT']);
-
-/** The same, as a service that hit it passes it on in its error reply (only the message crosses the wire). */
+/** NATS_UNREACHABLE_CODES, as a service that hit it passes it on in its error reply (only the message crosses the wire). */
 const UNREACHABLE_TEXT = /\b(TIMEOUT|503|no responders|DISCONNECT|CONNECTION_(CLOSED|DRAINING|REFUSED|TIMEOUT)|temporarily unavailable)\b/;
 
 /**
@@ -20,7 +17,6 @@ const UNREACHABLE_TEXT = /\b(TIMEOUT|503|no responders|DISCONNECT|CONNECTION_(CL
  */
 export function isInfrastructureError(error: unknown): boolean {
   if (error instanceof InfrastructureError) return true;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  if (isNatsUnreachable(error)) return true;
   return error instanceof QueryFailedError && UNREACHABLE_TEXT.test(error.message);
 }

@@ -21,3 +21,4 @@ export * from './keyed-serial';
 export * from './persistently';
 export * from './lease';
 export * from './principal-links';
+export * from './nats-errors';

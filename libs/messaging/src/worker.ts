@@ -18,6 +18,7 @@ import type { MessagePublisher } from './publisher';
 import { persistently } from './persistently';
 import { ensureDurableConsumer } from './topology';
 import { SpanKind, contextOf, inSpan, messageAttributes } from './tracing';
+import { isConsumerMissing, isJetStreamApiTimeout } from './nats-errors';
 
 export interface Delivery {
   /** 1 on the first delivery. */
@@ -36,13 +37,8 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
-/** Pull failures that may mean the durable consumer no longer exists: not found, deleted, no responders. */
-const CONSUMER_MISSING_CODES = new Set(['404', '409', '503']);
-
 /** How long a worker keeps asking JetStream to create its consumer while the API times out (a cluster forming). */
 const CONSUMER_PATIENCE_MS = 60_000;
-/** A JetStream API request that got no answer in time, or found no JetStream responder yet: worth asking again. */
-const isApiTimeout = (error: unknown) => ['TIMEOUT', '503'].includes(String((error as { code?: unknown })?.code));
 
 /** How long one pull request waits for messages; also the longest a graceful stop waits on it. */
 const PULL_EXPIRES_MS = 1_000;
@@ -145,7 +141,7 @@ export class MessageWorker<T extends StreamMessageType> {
         inactiveThresholdMs: this.options.inactiveThresholdMs,
       });
     const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(CONSUMER_PATIENCE_MS)]);
-    await persistently(`creating consumer ${this.durable}`, ensure, this.log, { retryIf: isApiTimeout, signal });
+    await persistently(`creating consumer ${this.durable}`, ensure, this.log, { retryIf: isJetStreamApiTimeout, signal });
     return (await this.connector.jetstream()).consumers.get(spec.stream, this.durable);
   }
 
@@ -181,7 +177,7 @@ export class MessageWorker<T extends StreamMessageType> {
         await new Promise((resolve) => setTimeout(resolve, PULL_EXPIRES_MS));
         // The consumer may be gone (nats-server 2.9 can come back from a SIGKILL without a durable consumer, and a
         // stream re-created by bootstrap has none): nobody answers its pulls, and pulling would fail for ever.
-        if (CONSUMER_MISSING_CODES.has(String((error as { code?: unknown }).code))) consumer = await this.consumer().catch(() => consumer);
+        if (isConsumerMissing(error)) consumer = await this.consumer().catch(() => consumer);
       }
     }
   }
