@@ -82,8 +82,7 @@ export class PolicyHandlers {
    */
   @EventPattern('UsageRecorded')
   async usage(@Payload() message: MessageOf<'UsageRecorded'>) {
-    const { tokens, cost, steps } = message.payload;
-    await this.charge(message, { tokens, cost, steps });
+    await this.charge(message, message.payload);
   }
 
   /** A completion charges what its task had not reported yet: the step itself (see TaskCompleted.usage). */

@@ -1,4 +1,4 @@
-import type { Envelope, MessageOf } from '@agentos/contracts';
+import type { Envelope, MessageOf, Spending } from '@agentos/contracts';
 import { fold } from '@agentos/decider';
 import type { RecordedEvent } from '@agentos/event-store';
 import { orchestrationDecider, type RunState } from '@agentos/orchestration';
@@ -20,15 +20,20 @@ export function historyUpTo(records: readonly RecordedEvent[], point: string): R
   return records.filter((r) => Date.parse(r.event.occurredAt) <= limit);
 }
 
+/** What an event charged: spending reported during a task, or what a completion charged with it (the step itself). */
+function chargeOf(event: Envelope): Spending {
+  if (event.type === 'UsageRecorded') return (event as MessageOf<'UsageRecorded'>).payload;
+  if (event.type === 'TaskCompleted') return (event as MessageOf<'TaskCompleted'>).payload.usage ?? NOTHING_SPENT;
+  return NOTHING_SPENT;
+}
+
 /** The workflow as it stood at a point of its history: the orchestrator's state and what its agents had spent. */
 export function stateAt(records: readonly RecordedEvent[], point: string): WorkflowStateAt {
   const upTo = historyUpTo(records, point);
   if (upTo.length === 0) throw new Error(`the history has no event at or before ${point}`);
   const events = upTo.map((r) => r.event);
-  const spent = { tokens: 0, cost: 0, steps: 0 };
-  // Spending reported during a task, and what a completion charged with it (the step itself).
-  const charges = events.flatMap((e: Envelope) => (e.type === 'UsageRecorded' ? [(e as MessageOf<'UsageRecorded'>).payload] : e.type === 'TaskCompleted' ? [(e as MessageOf<'TaskCompleted'>).payload.usage ?? NOTHING_SPENT] : []));
-  for (const usage of charges) {
+  const spent = { ...NOTHING_SPENT };
+  for (const usage of events.map(chargeOf)) {
     spent.tokens += usage.tokens;
     spent.cost += usage.cost;
     spent.steps += usage.steps;
