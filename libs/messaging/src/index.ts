@@ -22,3 +22,4 @@ export * from './persistently';
 export * from './lease';
 export * from './principal-links';
 export * from './nats-errors';
+export * from './partition-leases';

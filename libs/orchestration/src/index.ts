@@ -5,4 +5,5 @@ export { runOf, selects, type ControlCommand } from './run-control';
 export { agentTarget, stepSpec } from './steps';
 export { handedRunOf, labelsHandedTo, reportRefusal, usageRefusal, type HandedRun, type RunAssignments, type TaskReport } from './task-reports';
 export * from './schedule.decider';
+export { partitionOf } from './partitions';
 export { InputSchemaChecks, MAX_INPUT_PROBLEMS } from './input-schemas';

@@ -1,0 +1,173 @@
+import type { KV, KvEntry } from 'nats';
+import { isCompareAndSetRace } from './kv-update';
+import { silentLog, type Log } from './log';
+
+export interface PartitionLeasesOptions {
+  /** The keys are `<service>.p<n>` in the leases bucket. */
+  service: string;
+  /** This replica's name: unique among the replicas, stable across its restarts where the platform allows. */
+  holder: string;
+  partitions: number;
+  /** A holder silent this long is taken for dead; holders renew three times as often. */
+  ttlMs: number;
+  /** How many replicas share the partitions now, this one included: each holds about its fair share. */
+  replicas: () => Promise<number>;
+  /** A partition became this replica's: load what it needs. It counts as owned (`owns`) once this resolves. */
+  gained: (partition: number) => Promise<void>;
+  /** A partition is no longer this replica's (taken over, or handed on to balance the load): forget what was kept of it. */
+  lost: (partition: number, reason: string) => Promise<void>;
+  log?: Log;
+}
+
+/** What a holder writes: its name (liveness is the revision moving, judged on the reader's own clock, as in Lease). */
+interface LeaseRecord {
+  holder: string;
+  renewedAt: string;
+}
+
+/**
+ * A fixed set of partitions, each held by exactly one live replica at a time through a lease in a JetStream KV
+ * bucket, spread evenly over the replicas. Every ttl/3 each replica renews what it holds (a compare-and-set on the
+ * revision it wrote: one that moved means another took the partition over, which is then lost at once), hands on
+ * what it holds beyond its fair share (⌈partitions / replicas⌉, so a replica that joins gets work), and takes
+ * partitions that are free while it is under its share, and any partition whose holder has been silent for a whole
+ * ttl, whatever its share: a partition is never left without an owner for the sake of balance.
+ */
+export class PartitionLeases {
+  /** Partitions whose lease this replica holds, with the revision it last wrote. */
+  private readonly held = new Map<number, number>();
+  /** Held and loaded: the ones it owns. */
+  private readonly ready = new Set<number>();
+  private readonly gaining = new Map<number, Promise<void>>();
+  /** The revision last seen of each partition not held, and since when (this process' clock). */
+  private readonly seen = new Map<number, { revision: number; since: number }>();
+  private timer?: NodeJS.Timeout;
+  private passing?: Promise<void>;
+  private stopped = false;
+  private readonly log: Log;
+
+  constructor(private readonly bucket: () => Promise<KV>, private readonly options: PartitionLeasesOptions) {
+    this.log = options.log ?? silentLog;
+  }
+
+  owns(partition: number): boolean {
+    return this.ready.has(partition);
+  }
+
+  /** The partitions this replica owns, in order. */
+  get owned(): number[] {
+    return [...this.ready].sort((a, b) => a - b);
+  }
+
+  /** Takes its first share now (free partitions are taken at once), then keeps the leases every ttl/3. */
+  async start(): Promise<void> {
+    await this.pass();
+    this.timer = setInterval(() => {
+      if (!this.passing) this.passing = this.pass().finally(() => (this.passing = undefined));
+    }, this.options.ttlMs / 3);
+    this.timer.unref();
+  }
+
+  /** Hands every partition on at once (a waiting replica need not wait out the ttl). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.passing;
+    const kv = await this.bucket().catch(() => undefined);
+    for (const [partition, revision] of [...this.held]) {
+      await this.drop(partition, 'stopping');
+      await kv?.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
+    }
+  }
+
+  private key(partition: number): string {
+    return `${this.options.service}.p${partition}`;
+  }
+
+  private record(): string {
+    return JSON.stringify({ holder: this.options.holder, renewedAt: new Date().toISOString() } satisfies LeaseRecord);
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      const kv = await this.bucket();
+      await this.renew(kv);
+      const share = Math.ceil(this.options.partitions / Math.max(1, await this.options.replicas()));
+      await this.handOnBeyond(share, kv);
+      await this.takeUpTo(share, kv);
+    } catch (error) {
+      // NATS away: nobody can take a partition over meanwhile either, and stale writes are fenced by the streams' revisions.
+      this.log.warn({ err: (error as Error).message, service: this.options.service }, 'partition leases not kept this pass; trying again');
+    }
+  }
+
+  private async renew(kv: KV): Promise<void> {
+    for (const [partition, revision] of [...this.held]) {
+      try {
+        this.held.set(partition, await kv.update(this.key(partition), this.record(), revision));
+      } catch (error) {
+        if (!isCompareAndSetRace(error)) throw error;
+        await this.drop(partition, 'another replica took it over');
+      }
+    }
+  }
+
+  /** Owned partitions beyond the share go, highest first; one still loading is left for a later pass. */
+  private async handOnBeyond(share: number, kv: KV): Promise<void> {
+    const surplus = this.owned.reverse().slice(0, Math.max(0, this.held.size - share));
+    for (const partition of surplus) {
+      const revision = this.held.get(partition)!;
+      await this.drop(partition, 'handed on to balance the replicas');
+      await kv.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
+    }
+  }
+
+  private async takeUpTo(share: number, kv: KV): Promise<void> {
+    for (let partition = 0; partition < this.options.partitions && !this.stopped; partition += 1) {
+      if (this.held.has(partition)) continue;
+      const entry = await kv.get(this.key(partition));
+      const revision = entry?.revision ?? 0;
+      const now = performance.now();
+      let seen = this.seen.get(partition);
+      if (seen?.revision !== revision) this.seen.set(partition, (seen = { revision, since: now }));
+      const free = entry?.operation !== 'PUT';
+      // This replica before a restart (a stable name): its earlier self is gone, nothing to wait for.
+      const mine = !free && (entry!.json() as LeaseRecord).holder === this.options.holder;
+      const silent = now - seen.since >= this.options.ttlMs;
+      if (mine || silent || (free && this.held.size < share)) await this.take(partition, entry, kv);
+    }
+  }
+
+  private async take(partition: number, entry: KvEntry | null, kv: KV): Promise<void> {
+    try {
+      const revision = entry?.operation === 'PUT' ? await kv.update(this.key(partition), this.record(), entry.revision) : await kv.create(this.key(partition), this.record());
+      this.held.set(partition, revision);
+    } catch (error) {
+      if (isCompareAndSetRace(error)) return; // another replica was quicker
+      throw error;
+    }
+    this.log.info({ service: this.options.service, partition, holder: this.options.holder }, 'partition taken');
+    const gaining = this.options.gained(partition).then(
+      () => {
+        if (this.held.has(partition)) this.ready.add(partition);
+      },
+      async (error: Error) => {
+        this.log.error({ err: error, partition }, 'partition not loaded; handing it on');
+        const revision = this.held.get(partition);
+        await this.drop(partition, 'not loaded', false);
+        if (revision) await kv.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
+      },
+    );
+    this.gaining.set(partition, gaining.finally(() => this.gaining.delete(partition)));
+  }
+
+  private async drop(partition: number, reason: string, awaitLoading = true): Promise<void> {
+    this.held.delete(partition);
+    this.ready.delete(partition);
+    this.seen.delete(partition);
+    // What is being loaded is forgotten only once it is loaded (else it would be restored after the forgetting).
+    if (awaitLoading) await this.gaining.get(partition);
+    this.log.warn({ service: this.options.service, partition, reason }, 'partition lost');
+    await this.options.lost(partition, reason);
+  }
+}
