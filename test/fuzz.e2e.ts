@@ -49,7 +49,7 @@ const ORIGIN: Origin = { tenant: 'fuzz', actor: { kind: 'user', id: 'fuzzer' } }
 /** The fuzzer's sender tokens: every subject it publishes on ends with them, as the broker would let its principal. */
 const SENDER = `${ORIGIN.tenant}.${principalOf(ORIGIN.actor)}`;
 /** Values for the `{tokens}` of templated subjects: the summariser instance the harness starts. */
-const TOKENS: Record<string, string> = { agent: 'summariser', instanceId: 'e2e-summariser', name: 'summariser', service: 'fuzz' };
+const TOKENS: Record<string, string> = { agent: 'summariser', instanceId: 'e2e-summariser', name: 'summariser', service: 'fuzz', partition: '0' };
 /** Consumers belong to a service by durable-name prefix (`<service>-<type>`, `agent-<name>-<instance>`). */
 const SERVICE_NAMES = [...SERVICES.map((s) => s.name), 'agent-summariser'];
 /** Valid messages a core-NATS subscriber acts on (kill switches, budgets): never published anywhere. */
@@ -178,6 +178,8 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   GetMetrics: () => ({}),
   GetCallApproval: () => ({ intentId: newId(), approvalId: newId() }),
   ListSchedules: () => ({}),
+  // Answered (ok: true) with a refusal: only orchestrator replicas hand run messages on.
+  HandleRunMessage: () => ({ partition: '0', message: JSON.stringify(createMessage('CancelRun', { runId: newId(), reason: 'fuzz' }, ORIGIN)) }),
 };
 
 const hasFixture = (type: MessageType): boolean => type in STREAM_FIXTURES || type in QUERY_FIXTURES;

@@ -1,4 +1,5 @@
 import { createMessage, newId, type Envelope, type MessageOf } from '@agentos/contracts';
+import { listKeys, type NatsConnector } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,15 @@ import { startSystem, type RunningSystem } from './system';
 /** Side effects per workflow step: a step that ran twice to completion would count 2. */
 const effects = new Map<string, number>();
 const LEASE_MS = 2_000;
+const PARTITIONS = 16;
+const REPLICAS = ['orchestrator-a', 'orchestrator-b', 'orchestrator-c'];
 
 /**
- * Issue 17: several orchestrator replicas, one working at a time (its scheduler's view of agent slots is in
- * memory), the others standing by on a JetStream KV lease. Real processes on a real nats-server.
+ * Issue 17: several orchestrator replicas, all working. Runs are spread over 16 partitions, each owned by one live
+ * replica (a JetStream KV lease); a replica hands a message of another's run on to its owner. Real processes on a
+ * real nats-server.
  */
-describe('orchestrator replicas: one active, the others standing by (real processes)', () => {
+describe('orchestrator replicas: runs partitioned over every live replica (real processes)', () => {
   let system: RunningSystem;
   const replicas = new Map<string, AppProcess>();
   const lines: Record<string, unknown>[] = [];
@@ -25,8 +29,19 @@ describe('orchestrator replicas: one active, the others standing by (real proces
     const env = { NATS_URL: system.nats.url, AGENTOS_INSTANCE_ID: id, AGENTOS_LEASE_MS: String(LEASE_MS), AGENTOS_LIVENESS_TIMEOUT_MS: '1500' };
     replicas.set(id, spawnApp('orchestrator', env, (line) => lines.push({ ...line, replica: id })));
   };
-  /** The replica that logged its start line: it holds the lease. */
-  const active = (among: string[]) => Promise.race(among.map((id) => replicas.get(id)!.started.then(() => id)));
+  /** Who holds each partition now, from the leases bucket. */
+  const holders = async (): Promise<Map<number, string>> => {
+    const kv = await system.client.unwrap<NatsConnector>().kv('agentos_leases');
+    const held = new Map<number, string>();
+    for (const key of await listKeys(kv, 'orchestrator.*')) {
+      const entry = /^orchestrator\.p(\d+)$/.test(key) ? await kv.get(key) : null;
+      if (entry?.operation === 'PUT') held.set(Number(key.slice('orchestrator.p'.length)), entry.json<{ holder: string }>().holder);
+    }
+    return held;
+  };
+  const heldBy = (held: Map<number, string>, among: string[]) => [...held.values()].filter((holder) => among.includes(holder)).length;
+  /** The runs each replica decided on (its `run decision` log lines). */
+  const decidedBy = (replica: string, runs: string[]) => new Set(lines.filter((l) => l.replica === replica && l.msg === 'run decision' && runs.includes(l.runId as string)).map((l) => l.runId as string));
   const run = async () => {
     const workflowId = newId();
     await system.client.publishMessage(createMessage('RunWorkflow', { workflowId, definition: DIAMOND, input: {} }, system.origin));
@@ -35,7 +50,7 @@ describe('orchestrator replicas: one active, the others standing by (real proces
   const settled = (history: Envelope[]) => history.some((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'].includes(e.type));
   const assertCompletedOnce = async (runs: string[]) => {
     for (const runId of runs) {
-      const history = await waitFor(() => system.history(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 60_000 });
+      const history = await waitFor(() => system.history(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: 90_000 });
       expect([runId, history.at(-1)?.type]).toEqual([runId, 'WorkflowCompleted']);
       const completed = history.filter((e) => e.type === 'StepCompleted').map((e) => (e as MessageOf<'StepCompleted'>).payload.stepId);
       expect(completed.sort()).toEqual(DIAMOND_STEPS);
@@ -44,69 +59,79 @@ describe('orchestrator replicas: one active, the others standing by (real proces
   };
 
   beforeAll(async () => {
-    system = await startSystem([], { without: ['orchestrator'], agents: [countingAgent(effects)], env: { AGENTOS_LIVENESS_TIMEOUT_MS: '1500' } });
-    for (const id of ['orchestrator-a', 'orchestrator-b', 'orchestrator-c']) spawnReplica(id);
-  }, 60_000);
+    // Enough agent slots that three replicas' runs keep them all busy.
+    system = await startSystem([], { without: ['orchestrator'], agents: [countingAgent(effects, { concurrency: 16 })], env: { AGENTOS_LIVENESS_TIMEOUT_MS: '1500' } });
+    for (const id of REPLICAS) spawnReplica(id);
+    await Promise.all(REPLICAS.map((id) => replicas.get(id)!.started));
+  }, 90_000);
 
   afterAll(async () => {
+    require('node:fs').writeFileSync('/tmp/replica-lines.json', lines.map((l) => JSON.stringify(l)).join('\n'));
     for (const replica of replicas.values()) replica.child.kill('SIGKILL');
     await system.stop();
   });
 
-  let first = '';
-  let second = '';
+  it('spreads the partitions over the three replicas, each owned by one, and `agentos cluster` shows who owns which', async () => {
+    const held = await waitFor(holders, (h) => h.size === PARTITIONS && REPLICAS.every((id) => heldBy(h, [id]) >= 5), { what: 'an even spread of the partitions', timeoutMs: 20_000 });
+    expect(heldBy(held, REPLICAS)).toBe(PARTITIONS);
 
-  it('one replica works and the others stand by', async () => {
-    first = await active([...replicas.keys()]);
-    const runs = await Promise.all([run(), run()]);
-    await assertCompletedOnce(runs);
-    // No other replica started meanwhile: they stood by while the active one renewed its lease.
-    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
-    expect(lines.filter((l) => l.event === 'service.started').map((l) => l.replica)).toEqual([first]);
-  }, 90_000);
-
-  it('`agentos cluster` shows every replica, which one holds the lease, and each consumer\'s lag', async () => {
     const agentos = cliRunner(() => ({ NATS_URL: system.nats.url, AGENTOS_CONFIG: join(mkdtempSync(join(tmpdir(), 'agentos-cluster-')), 'none.json') }));
-    type View = { replicas: { service: string; instance: string; state: string; leaseHolder?: boolean }[]; leases: { holder: string }[]; consumers: { owner: string; consumer: string; pending: number }[] };
-    const view = async () => {
-      const { code, stdout, stderr } = await agentos('cluster', '--json');
-      expect([code, stderr]).toEqual([0, '']);
-      return JSON.parse(stdout.trim().split('\n')[0]) as View;
-    };
-    const shown = await waitFor(view, (v) => v.replicas.filter((r) => r.service === 'orchestrator').length === 3, { what: 'three orchestrator replicas in agentos cluster' });
-    const orchestrators = shown.replicas.filter((r) => r.service === 'orchestrator').map((r) => [r.instance, r.state, r.leaseHolder]);
-    expect(orchestrators.sort()).toEqual(['orchestrator-a', 'orchestrator-b', 'orchestrator-c'].map((id) => (id === first ? [id, 'active', true] : [id, 'standing-by', false])));
-    expect(shown.leases).toEqual([expect.objectContaining({ holder: first })]);
-    // The services startSystem runs in this process say so too, each active.
-    expect(new Set(shown.replicas.filter((r) => r.service !== 'orchestrator').map((r) => `${r.service}:${r.state}`))).toEqual(new Set(['registry:active', 'memory:active', 'policy:active', 'observability:active']));
-    // The active replica's durable consumers, with nothing left behind once its runs completed.
-    const mine = shown.consumers.filter((c) => c.owner === 'orchestrator');
-    expect(mine.map((c) => c.consumer)).toContain('orchestrator-SubmitIntent');
-    expect(mine.every((c) => c.pending === 0)).toBe(true);
-    const { stdout } = await agentos('cluster');
-    expect(stdout).toMatch(new RegExp(`orchestrator +${first} +active .*holds the lease`));
+    type View = { replicas: { service: string; instance: string; state: string; partitions?: number[] }[]; partitions: { partition: number; holder: string }[]; consumers: { owner: string; consumer: string; pending: number }[] };
+    const { code, stdout, stderr } = await agentos('cluster', '--json');
+    expect([code, stderr]).toEqual([0, '']);
+    const view = JSON.parse(stdout.trim().split('\n')[0]) as View;
+    const orchestrators = view.replicas.filter((r) => r.service === 'orchestrator');
+    expect(orchestrators.map((r) => [r.instance, r.state]).sort()).toEqual(REPLICAS.map((id) => [id, 'active']));
+    expect(orchestrators.flatMap((r) => r.partitions ?? []).sort((a, b) => a - b)).toEqual(Array.from({ length: PARTITIONS }, (_, p) => p));
+    expect(view.partitions.map((p) => [p.partition, p.holder])).toEqual([...held].sort(([a], [b]) => a - b));
+    // The services startSystem runs in this process are there too, and the shared consumers with their lag.
+    expect(new Set(view.replicas.filter((r) => r.service !== 'orchestrator').map((r) => `${r.service}:${r.state}`))).toEqual(new Set(['registry:active', 'memory:active', 'policy:active', 'observability:active']));
+    expect(view.consumers.filter((c) => c.owner === 'orchestrator').map((c) => c.consumer)).toContain('orchestrator-RunWorkflow');
+    const human = (await agentos('cluster')).stdout;
+    for (const id of REPLICAS) expect(human).toMatch(new RegExp(`orchestrator +${id} +active .*partitions [0-9,-]+ \\(\\d+ of ${PARTITIONS}\\)`));
   }, 60_000);
 
-  it('SIGKILL of the active replica: another takes over within 5 s of the lease running out, and every run completes once', async () => {
-    const runs = await Promise.all([run(), run(), run()]);
-    await waitFor(async () => effects.size, (n) => n >= 4 * 2 + 4, { what: 'a few steps of the new runs done', timeoutMs: 30_000 });
+  it('every run completes once, and the work is split: each replica decides at least 20 % of the runs, no run is decided by two', async () => {
+    const runs = await Promise.all(Array.from({ length: 60 }, run));
+    await assertCompletedOnce(runs);
+    const shares = REPLICAS.map((id) => decidedBy(id, runs));
+    for (const [i, decided] of shares.entries()) expect([REPLICAS[i], decided.size >= 0.2 * runs.length]).toEqual([REPLICAS[i], true]);
+    expect(shares.reduce((sum, decided) => sum + decided.size, 0)).toBe(runs.length);
+    // Most messages reached a replica that does not own their run: they were handed on, not decided there.
+    expect(lines.filter((l) => l.msg === 'run decision').length).toBeGreaterThan(runs.length);
+  }, 180_000);
+
+  it('SIGKILL of a replica mid-run: its partitions are taken over within 5 s of its leases running out, and every run completes once', async () => {
+    const [victim, ...survivors] = REPLICAS;
+    const runs = await Promise.all(Array.from({ length: 12 }, run));
+    await waitFor(async () => runs.filter((r) => effects.has(`${r}/a`)).length, (n) => n >= 3, { what: 'the new runs under way', timeoutMs: 30_000 });
     const killedAt = Date.now();
-    replicas.get(first)!.child.kill('SIGKILL');
-    second = await active([...replicas.keys()].filter((id) => id !== first));
+    replicas.get(victim)!.child.kill('SIGKILL');
+    await waitFor(holders, (h) => heldBy(h, survivors) === PARTITIONS, { what: `the survivors to own every partition`, timeoutMs: LEASE_MS + 5_000 + 2_000 });
     expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 5_000);
     await assertCompletedOnce(runs);
-  }, 120_000);
+  }, 180_000);
 
-  it('a replica frozen past its lease is replaced, and steps back (exits) when it wakes', async () => {
-    const frozen = replicas.get(second)!;
-    const runs = await Promise.all([run(), run()]);
+  it('a replica frozen past its leases loses its partitions to the others and, when it wakes, steps back from them; every run completes once', async () => {
+    const [, frozenId, other] = REPLICAS;
+    const frozen = replicas.get(frozenId)!;
+    const before = await holders();
+    const itsPartitions = [...before].filter(([, holder]) => holder === frozenId).map(([p]) => p);
+    expect(itsPartitions.length).toBeGreaterThan(0);
+    const runs = await Promise.all(Array.from({ length: 12 }, run));
+    await waitFor(async () => runs.filter((r) => effects.has(`${r}/a`)).length, (n) => n >= 3, { what: 'the new runs under way', timeoutMs: 30_000 });
     frozen.child.kill('SIGSTOP');
-    const third = await active([...replicas.keys()].filter((id) => id !== first && id !== second));
+    await waitFor(holders, (h) => heldBy(h, [other]) === PARTITIONS, { what: `${other} to own every partition`, timeoutMs: LEASE_MS + 10_000 });
     frozen.child.kill('SIGCONT');
-    // It finds its lease taken over at its next renewal, stops working and exits for the platform to restart it.
-    expect(await frozen.exited).toBe(1);
-    expect(lines.some((l) => l.replica === second && l.event === 'service.stepped-back')).toBe(true);
-    expect(third).not.toBe(second);
+    // At its next renewal it finds each lease taken over, and forgets what it kept of those runs; it keeps running.
+    await waitFor(
+      async () => lines.filter((l) => l.replica === frozenId && l.msg === 'partition lost' && l.reason === 'another replica took it over').map((l) => l.partition as number),
+      (lost) => itsPartitions.every((p) => lost.includes(p)),
+      { what: `${frozenId} to step back from its partitions`, timeoutMs: 10_000 },
+    );
     await assertCompletedOnce(runs);
-  }, 120_000);
+    // Awake and a member again, it gets a share back (the other hands partitions on to balance).
+    await waitFor(holders, (h) => heldBy(h, [frozenId]) >= 1, { what: `${frozenId} to own partitions again`, timeoutMs: 20_000 });
+    expect(await Promise.race([frozen.exited, new Promise((resolve) => setTimeout(() => resolve('running'), 100))])).toBe('running');
+  }, 180_000);
 });

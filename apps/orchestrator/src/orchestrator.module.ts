@@ -8,5 +8,5 @@ import { ScheduleTicker } from './schedule-ticker';
 @Module({ controllers: [RunHandlers, AgentSupervision], providers: [RunCoordinator, ScheduleTicker] })
 export class OrchestratorModule {}
 
-/** One replica schedules at a time (its scheduler's view of free agent slots is in memory); the others stand by. */
-export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule, settings: orchestratorSettings, oneActive: true };
+/** Every replica works, on the runs of the partitions it owns (RunPartitions), and writes their streams alone. */
+export const orchestratorService = { name: 'orchestrator', module: OrchestratorModule, settings: orchestratorSettings, soleWriter: true };

@@ -13,6 +13,11 @@ export const orchestratorSettings = serviceSettings.extend({
   AGENTOS_BREAKER_COOLDOWN_MS: durationMs(DEFAULT_BREAKER_OPTIONS.cooldownMs),
   /** Agent process templates for SpawnAgent; unset, deploy/agents/templates.yaml if it exists. */
   AGENTOS_AGENT_TEMPLATES: text(),
+  /**
+   * Runs are spread over this many partitions, each decided by one replica at a time (AGENTOS_LEASE_MS is how long
+   * a silent owner keeps it). The same on every replica, for the life of the deployment: it decides where a run goes.
+   */
+  AGENTOS_PARTITIONS: wholeNumber(16, { min: 1, max: 1024 }),
   AGENTOS_SUPERVISOR_ROOT: text(),
 });
 

@@ -10,6 +10,7 @@ import { AgentDirectory } from './agent-directory';
 import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
 import type { OrchestratorSettings } from './orchestrator.settings';
+import { RunPartitions } from './run-partitions';
 import { TimerWheel, type DueTimer } from './timer-wheel';
 
 type Origin = DueTimer['origin'];
@@ -29,11 +30,12 @@ const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlati
 /**
  * Runs every decision of the orchestrator (load, decide, append, publish, one run at a time) and
  * keeps the scheduler and the timers in step with what was decided. The event store is the truth:
- * on start the open runs are re-read and the queue, the tasks in flight and the timers rebuilt,
- * so a killed orchestrator loses nothing and re-runs no finished step.
+ * when a partition of runs becomes this replica's, its open runs are re-read and their queued tasks, tasks in
+ * flight and timers restored, so a killed orchestrator loses nothing and re-runs no finished step.
  *
- * One orchestrator replica schedules at a time (the scheduler's view of free slots is in memory): the service
- * runs `oneActive`, the others standing by on a lease (see startService).
+ * Every replica works: each decides the runs of the partitions it owns (RunPartitions) and hands the others'
+ * messages on to their owners. A replica that lost a partition and still decides on it is fenced by the run
+ * stream's expected revision.
  */
 @Injectable()
 export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,6 +44,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly directory: AgentDirectory;
   private readonly kills: KillSwitchBoard;
   private readonly openRuns: OpenRuns;
+  private readonly partitions: RunPartitions;
   private readonly timers = new TimerWheel((due) => this.fireTimer(due));
   /** Compiled once per agent version; an agent without an input schema costs nothing. */
   private readonly inputChecks = new InputSchemaChecks();
@@ -69,11 +72,21 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.directory = new AgentDirectory(bus, this.actor, () => this.kick());
     this.kills = new KillSwitchBoard(bus, this.actor);
     this.openRuns = new OpenRuns(bus.unwrap<NatsConnector>());
+    this.partitions = new RunPartitions(bus, service, { restore: (partition) => this.restore(partition), forget: async (partition) => this.forget(partition) });
+    // Handed on while the connection is still open, so the next owners need not wait out the leases.
+    service.beforeDisconnect(() => this.partitions.stop());
   }
 
-  onApplicationBootstrap(): void {
-    this.ready = this.rebuild();
-    this.ready.catch((error: Error) => this.service.log.error({ err: error }, 'rebuilding open runs failed'));
+  /** A run message another replica handed on: handled here as if delivered here (RunHandlers). */
+  handleHandedOn(handler: (message: AnyMessage) => Promise<void>): void {
+    this.partitions.handleWith(handler);
+  }
+
+  /** Fails the start when this replica's partition count is not the deployment's. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.ready = this.startScheduling();
+    this.ready.catch((error: Error) => this.service.log.error({ err: error }, 'starting the scheduler failed'));
+    await this.partitions.start();
   }
 
   onModuleDestroy(): void {
@@ -85,11 +98,22 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Decides on a message for one run: the run's decisions never interleave. A message the decider
-   * refuses throws RefusedMessage before anything is recorded, so the worker dead-letters it.
+   * Decides on a message for one run, here if this replica owns the run's partition, else by the owner (handed
+   * on). A run's decisions never interleave. A message the decider refuses throws RefusedMessage before anything is
+   * recorded, so the worker dead-letters it.
    */
   async decide(runId: string, cause: AnyMessage, input: RunInput | ((state: RunState) => Promise<RunInput>)): Promise<Envelope[]> {
     await this.ready;
+    await this.partitions.loaded(runId);
+    if (!this.partitions.owns(runId)) {
+      await this.partitions.handOn(runId, cause);
+      return [];
+    }
+    return this.decideHere(runId, cause, input);
+  }
+
+  /** Decides on a run of a partition this replica owns; fails (to be tried again) if it no longer does. */
+  private async decideHere(runId: string, cause: AnyMessage, input: RunInput | ((state: RunState) => Promise<RunInput>)): Promise<Envelope[]> {
     const screened = async (state: RunState) => {
       const resolved = typeof input === 'function' ? await input(state) : input;
       const refusal = refusalOf(resolved, state);
@@ -102,6 +126,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     const publish = (messages: readonly AnyMessage[]) =>
       persistently('publishing a recorded decision', () => this.bus.publishAll(messages), this.service.log, { fields: { runId }, signal: this.stopping.signal });
     return this.perRun.run(runId, async () => {
+      if (!this.partitions.owns(runId)) throw new Error(`run ${runId}: its partition ${this.partitions.of(runId)} was handed on meanwhile`);
       const events = await runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
       await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
@@ -232,7 +257,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         const inputProblems = this.inputChecks.problems(dispatch.instance, state.steps[ref.stepId]?.input ?? {});
         return { kind: 'assign', message, instance: dispatch.instance, killSwitches, ...(inputProblems.length > 0 ? { inputProblems } : {}) };
       };
-      const events = await this.decide(ref.runId, message, input);
+      const events = await this.decideHere(ref.runId, message, input);
       if (!events.some((e) => e.type === 'TaskAssigned')) giveBack(); // the step moved on meanwhile
     } catch (error) {
       this.service.log.warn({ err: error, taskId }, 'assignment failed; the task waits for the next round');
@@ -261,7 +286,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       if (SETTLING.has(event.type)) {
         for (const [taskId, ref] of this.tasks) if (ref.runId === runId) this.tasks.delete(taskId);
         this.scheduler.removeWorkflow(runId);
-        this.timers.cancelRun(runId);
+        this.timers.cancelRuns((id) => id === runId);
         await this.openRuns.remove(runId);
       }
     }
@@ -278,8 +303,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async fireTimer(due: DueTimer): Promise<void> {
+    if (!this.partitions.owns(due.timer.intentId)) return; // handed on: its new owner restored the timer
     const message = createMessage('FireTimer', due.timer, { ...due.origin, actor: this.actor });
-    await this.decide(due.timer.intentId, message, { kind: 'timer', message });
+    await this.decideHere(due.timer.intentId, message, { kind: 'timer', message });
   }
 
   private publishTransitions(transitions: BreakerTransition[], agent?: string): void {
@@ -306,13 +332,19 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     await this.bus.publishAll(decided as AnyMessage[]);
   }
 
-  /** Re-reads every open run and restores its queued and running tasks and its timers. */
-  private async rebuild(): Promise<void> {
+  private async startScheduling(): Promise<void> {
     await Promise.all([this.directory.start(), this.kills.start()]);
+    this.timers.start();
+    this.ticker = setInterval(() => this.kick(), 1_000); // breakers half-open with time
+    this.ticker.unref();
+  }
+
+  /** The partition is this replica's now: re-reads its open runs and restores their queued and running tasks and timers. */
+  private async restore(partition: number): Promise<void> {
     // Reading the open runs may time out while NATS fails over (a KV listing, a stream read): asked again until it
-    // succeeds or the service stops. A rebuild that gave up would leave a replica holding the lease that decides nothing.
+    // succeeds or the service stops. A partition that gave up would stay with a replica that decides nothing of it.
     // A failure of NATS is worth asking again, unlike a bug in reading a run.
-    const open = await persistently('reading the open runs', () => this.readOpenRuns(), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
+    const open = await persistently('reading the open runs', () => this.readOpenRuns(partition), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
     let restored = 0;
     for (const { runId, state, origin } of open) {
       for (const [stepId, step] of Object.entries(state.steps)) {
@@ -328,20 +360,32 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         if (step.status === 'retry-wait') this.timers.set({ dueAt: Date.parse(step.retryDueAt!), timer: { intentId: runId, kind: 'retry', stepId, attempt: step.attempt + 1 }, origin });
       }
     }
-    this.timers.start();
-    this.ticker = setInterval(() => this.kick(), 1_000); // breakers half-open with time
-    this.ticker.unref();
-    this.service.log.info({ event: 'orchestrator.rebuilt', tasks: restored }, 'open runs restored');
+    this.service.log.info({ event: 'orchestrator.partition-restored', partition, runs: open.length, tasks: restored }, 'open runs of the partition restored');
     this.kick();
   }
 
+  /** The partition is another replica's now: its runs' tasks and timers leave this one (its scheduler frees their slots). */
+  private forget(partition: number): void {
+    const ofPartition = (runId: string) => this.partitions.of(runId) === partition;
+    const runs = new Set<string>();
+    for (const [taskId, ref] of this.tasks) {
+      if (!ofPartition(ref.runId)) continue;
+      runs.add(ref.runId);
+      this.tasks.delete(taskId);
+    }
+    for (const runId of runs) this.scheduler.handOver(runId);
+    this.timers.cancelRuns(ofPartition);
+    this.service.log.info({ event: 'orchestrator.partition-forgotten', partition, runs: runs.size }, 'runs of the partition handed on');
+  }
+
   /**
-   * Every open run's state, read whole before anything is restored from it (so a read that fails and is asked again
-   * restores nothing twice); settled or empty runs leave the index, and each run's last decision is published again.
+   * The state of every open run of the partition, read whole before anything is restored from it (so a read that
+   * fails and is asked again restores nothing twice); settled or empty runs leave the index, and each run's last
+   * decision is published again.
    */
-  private async readOpenRuns(): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
+  private async readOpenRuns(partition: number): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
     const open: { runId: string; state: RunState; origin: Origin }[] = [];
-    for (const runId of await this.openRuns.list()) {
+    for (const runId of (await this.openRuns.list()).filter((id) => this.partitions.of(id) === partition)) {
       const history = (await this.store.readStream(workflowStream(runId))).map((r) => r.event);
       const state = fold(orchestrationDecider, history);
       if (history.length === 0 || isSettled(state)) {

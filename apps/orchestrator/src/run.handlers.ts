@@ -1,5 +1,6 @@
 import type { AnyMessage, MessageOf, ReplyOf } from '@agentos/contracts';
 import type { ControlCommand, RunState } from '@agentos/orchestration';
+import { RefusedMessage, type HandlerExtras } from '@agentos/messaging';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { RunCoordinator } from './run-coordinator';
@@ -11,7 +12,37 @@ export class RunHandlers {
   constructor(
     private readonly runs: RunCoordinator,
     private readonly schedules: ScheduleTicker,
-  ) {}
+  ) {
+    runs.handleHandedOn((message) => this.handOver(message));
+  }
+
+  /** A run's message handed on by the replica that received it (this one owns the run's partition): its handler here. */
+  private async handOver(message: AnyMessage): Promise<void> {
+    const handlers: Record<string, ((message: never) => Promise<void>) | undefined> = {
+      SubmitIntent: (m) => this.submit(m),
+      RunWorkflow: (m) => this.run(m),
+      PolicyDecided: (m) => this.policyDecided(m),
+      ApproveIntent: (m) => this.approve(m),
+      RejectIntent: (m) => this.reject(m),
+      CancelRun: (m) => this.control(m),
+      PauseRuns: (m) => this.control(m),
+      ResumeRuns: (m) => this.control(m),
+      RetryRun: (m) => this.control(m),
+      SignalRun: (m) => this.control(m),
+      ResetRun: (m) => this.control(m),
+      BudgetExhausted: (m) => this.budgetExhausted(m),
+      UsageRecorded: (m) => this.usageRecorded(m),
+      ContentFlagged: (m) => this.contentFlagged(m),
+      TaskCompleted: (m) => this.taskCompleted(m),
+      TaskFailed: (m) => this.taskFailed(m),
+      ScheduleFired: (m) => this.scheduled(m),
+      RunForked: (m) => this.forked(m),
+      CallParked: (m) => this.callParked(m),
+    };
+    const handler = handlers[message.type];
+    if (!handler) throw new RefusedMessage(`${message.type} is not a run's message: it is not handed on`);
+    await handler(message as never);
+  }
 
   @EventPattern('SubmitIntent')
   async submit(@Payload() message: MessageOf<'SubmitIntent'>) {
@@ -128,8 +159,8 @@ export class RunHandlers {
     await this.runs.screenReport(message);
   }
 
-  /** Tasks in flight on an instance that stopped heartbeating go back to the queue. */
-  @EventPattern('AgentInstanceDropped')
+  /** Tasks in flight on an instance that stopped heartbeating go back to the queue: every replica requeues its runs' tasks. */
+  @EventPattern('AgentInstanceDropped', { everyInstance: true } satisfies HandlerExtras)
   async instanceDown(@Payload() message: MessageOf<'AgentInstanceDropped'>) {
     for (const runId of await this.runs.runsOn(message.payload.instanceId)) await this.runs.decide(runId, message, { kind: 'instance-down', message });
   }

@@ -34,8 +34,9 @@ export class TimerWheel {
     this.timers.set(key, { ...timer, key });
   }
 
-  cancelRun(runId: string): void {
-    for (const [key, due] of this.timers) if (due.timer.intentId === runId) this.timers.delete(key);
+  /** Drops the timers of the runs chosen (one that settled, or every run of a partition handed on). */
+  cancelRuns(chosen: (runId: string) => boolean): void {
+    for (const [key, due] of this.timers) if (chosen(due.timer.intentId)) this.timers.delete(key);
   }
 
   get size(): number {

@@ -6,7 +6,7 @@ import type { PolicySettings } from './policy.settings';
 describe('the detectors a policy instance can run', () => {
   const warnings: unknown[] = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
-  const detectors = new InjectionDetectors(new ServiceContext<PolicySettings>('policy', {}, log, { AGENTOS_INJECTION_MODEL: undefined } as PolicySettings));
+  const detectors = new InjectionDetectors(new ServiceContext<PolicySettings>('policy', {}, log, { AGENTOS_INJECTION_MODEL: undefined } as PolicySettings, 'policy-spec'));
 
   it('gives the bundle the detectors it names that this instance has, and warns once about the others', async () => {
     await detectors.onModuleInit();

@@ -4,6 +4,7 @@ import * as callApproval from './messages/call-approval';
 import * as intent from './messages/intent';
 import * as memory from './messages/memory';
 import * as operations from './messages/operations';
+import * as partitions from './messages/partitions';
 import * as policy from './messages/policy';
 import * as runControl from './messages/run-control';
 import * as schedule from './messages/schedule';
@@ -71,6 +72,7 @@ export const CATALOG = {
   CallApprovalRequested: { kind: 'event', version: 1, subject: 'agentos.evt.call.approval-requested', stream: 'AGENTOS_EVENTS', schema: callApproval.CallApprovalRequested },
   CallApproved: { kind: 'event', version: 1, subject: 'agentos.evt.call.approved', stream: 'AGENTOS_EVENTS', schema: callApproval.CallApproved },
   CallRejected: { kind: 'event', version: 1, subject: 'agentos.evt.call.rejected', stream: 'AGENTOS_EVENTS', schema: callApproval.CallRejected },
+  HandleRunMessage: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.partition.{partition}', schema: partitions.HandleRunMessage, reply: partitions.RunMessageHandled },
   GetCallApproval: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.call-approval', schema: callApproval.GetCallApproval, reply: callApproval.CallApprovalState },
   // tasks
   TaskQueued: { kind: 'event', version: 1, subject: 'agentos.evt.task.queued', stream: 'AGENTOS_EVENTS', schema: task.TaskQueued },

@@ -80,10 +80,13 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
       'SubmitIntent', 'RunWorkflow', 'PolicyDecided', 'ApproveIntent', 'RejectIntent', 'BudgetExhausted',
       'CancelRun', 'PauseRuns', 'ResumeRuns', 'RetryRun', 'SignalRun', 'ResetRun', 'RunForked', 'CallParked',
       'CreateSchedule', 'PauseSchedule', 'ResumeSchedule', 'DeleteSchedule', 'ScheduleFired',
-      'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'AgentInstanceDropped', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
+      'TaskCompleted', 'TaskFailed', 'TaskProgressed', 'UsageRecorded', 'ContentFlagged', 'SpawnAgent', 'TerminateAgent', 'KillSwitchActivated',
     ],
-    answers: ['GetSchedulerState', 'GetCallApproval', 'ListSchedules'],
-    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle'],
+    // Each replica requeues its own runs' tasks of an instance that went down.
+    observes: ['AgentInstanceDropped'],
+    // A run's message goes to the replica owning the run's partition (apps/orchestrator run-partitions.ts).
+    answers: ['GetSchedulerState', 'GetCallApproval', 'ListSchedules', 'HandleRunMessage'],
+    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle', 'HandleRunMessage'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
     buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_tenant_keys', 'agentos_schedules'],
     eventStore: 'write',

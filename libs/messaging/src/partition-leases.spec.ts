@@ -13,15 +13,14 @@ describe('PartitionLeases on a real nats-server', () => {
   let bucket = 0;
   const running: PartitionLeases[] = [];
 
-  /** A replica: what it was told it gained and lost, in order, and how many replicas it believes share the work. */
-  const replica = (holder: string, replicas: () => number) => {
+  /** A replica: what it was told it gained and lost, in order. */
+  const replica = (holder: string) => {
     const journal: string[] = [];
     const leases = new PartitionLeases(async () => kv, {
       service: 'svc',
       holder,
       partitions: PARTITIONS,
       ttlMs: TTL_MS,
-      replicas: async () => replicas(),
       gained: async (p) => void journal.push(`+${p}`),
       lost: async (p, reason) => void journal.push(`-${p} ${reason}`),
     });
@@ -51,8 +50,13 @@ describe('PartitionLeases on a real nats-server', () => {
   const all = Array.from({ length: PARTITIONS }, (_, p) => p);
   const disjoint = (a: number[], b: number[]) => a.filter((p) => b.includes(p));
 
+  it('refuses to start with a partition count other than the one recorded', async () => {
+    await kv.put('svc.partitions', '16');
+    await expect(replica('a').leases.start()).rejects.toThrow('svc runs 16 partitions (key svc.partitions of the leases bucket), this replica 8');
+  });
+
   it('a lone replica takes every partition at once, and owns each once it is loaded', async () => {
-    const a = replica('a', () => 1);
+    const a = replica('a');
     await a.leases.start();
     await waitFor(async () => a.leases.owned, (owned) => owned.length === PARTITIONS, { what: 'a to own everything' });
     expect(a.leases.owned).toEqual(all);
@@ -60,12 +64,10 @@ describe('PartitionLeases on a real nats-server', () => {
   });
 
   it('a replica that joins gets its fair share handed on, and no partition is ever owned by two', async () => {
-    let replicas = 1;
-    const a = replica('a', () => replicas);
-    const b = replica('b', () => replicas);
+    const a = replica('a');
+    const b = replica('b');
     await a.leases.start();
     await waitFor(async () => a.leases.owned.length, (n) => n === PARTITIONS, { what: 'a to own everything' });
-    replicas = 2;
     await b.leases.start();
     const overlaps: number[] = [];
     await waitFor(
@@ -83,22 +85,23 @@ describe('PartitionLeases on a real nats-server', () => {
   });
 
   it('a replica that stops hands its partitions on at once', async () => {
-    const a = replica('a', () => 2);
-    const b = replica('b', () => 2);
+    const a = replica('a');
+    const b = replica('b');
     await a.leases.start();
     await b.leases.start();
     await waitFor(async () => a.leases.owned.length + b.leases.owned.length, (n) => n === PARTITIONS, { what: 'everything owned' });
     const started = performance.now();
     await a.leases.stop();
-    // b believes 2 replicas share the work (a's presence outlives it for a while) and still takes a's partitions:
-    // free partitions are taken at once up to the share, the rest once free for a whole ttl.
+    // a's membership went with it: b's share is everything, and free partitions are taken at once.
     await waitFor(async () => b.leases.owned, (owned) => owned.length === PARTITIONS, { what: 'b to own everything', timeoutMs: 5 * TTL_MS, intervalMs: 20 });
     expect(performance.now() - started).toBeLessThan(3 * TTL_MS);
   });
 
   it('partitions of a holder that fell silent are taken over after a ttl, whatever the share', async () => {
+    // A replica killed without a word: its partitions and its membership stay, unrenewed.
     for (const p of [0, 1, 2]) await kv.put(`svc.p${p}`, JSON.stringify({ holder: 'dead', renewedAt: new Date().toISOString() }));
-    const a = replica('a', () => 8); // its share is one partition
+    await kv.put('svc.members.dead', JSON.stringify({ holder: 'dead', renewedAt: new Date().toISOString() }));
+    const a = replica('a')
     const started = performance.now();
     await a.leases.start();
     await waitFor(async () => a.leases.owned, (owned) => owned.length === PARTITIONS, { what: 'a to own everything', timeoutMs: 10 * TTL_MS, intervalMs: 20 });
@@ -106,7 +109,7 @@ describe('PartitionLeases on a real nats-server', () => {
   });
 
   it('a holder whose lease was taken over while it was frozen loses the partition at its next renewal', async () => {
-    const a = replica('a', () => 1);
+    const a = replica('a');
     await a.leases.start();
     await waitFor(async () => a.leases.owned.length, (n) => n === PARTITIONS, { what: 'a to own everything' });
     const entry = await kv.get('svc.p3');

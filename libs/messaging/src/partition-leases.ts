@@ -3,15 +3,13 @@ import { isCompareAndSetRace } from './kv-update';
 import { silentLog, type Log } from './log';
 
 export interface PartitionLeasesOptions {
-  /** The keys are `<service>.p<n>` in the leases bucket. */
+  /** The keys are `<service>.p<n>` in the leases bucket, and each replica's `<service>.members.<holder>`. */
   service: string;
   /** This replica's name: unique among the replicas, stable across its restarts where the platform allows. */
   holder: string;
   partitions: number;
   /** A holder silent this long is taken for dead; holders renew three times as often. */
   ttlMs: number;
-  /** How many replicas share the partitions now, this one included: each holds about its fair share. */
-  replicas: () => Promise<number>;
   /** A partition became this replica's: load what it needs. It counts as owned (`owns`) once this resolves. */
   gained: (partition: number) => Promise<void>;
   /** A partition is no longer this replica's (taken over, or handed on to balance the load): forget what was kept of it. */
@@ -29,7 +27,7 @@ interface LeaseRecord {
  * A fixed set of partitions, each held by exactly one live replica at a time through a lease in a JetStream KV
  * bucket, spread evenly over the replicas. Every ttl/3 each replica renews what it holds (a compare-and-set on the
  * revision it wrote: one that moved means another took the partition over, which is then lost at once), hands on
- * what it holds beyond its fair share (⌈partitions / replicas⌉, so a replica that joins gets work), and takes
+ * what it holds beyond its fair share (partitions / replicas, the first by name one more while some are left over, so that a replica that joins gets work), and takes
  * partitions that are free while it is under its share, and any partition whose holder has been silent for a whole
  * ttl, whatever its share: a partition is never left without an owner for the sake of balance.
  */
@@ -41,6 +39,8 @@ export class PartitionLeases {
   private readonly gaining = new Map<number, Promise<void>>();
   /** The revision last seen of each partition not held, and since when (this process' clock). */
   private readonly seen = new Map<number, { revision: number; since: number }>();
+  /** The same of each replica's membership key. */
+  private readonly seenMembers = new Map<string, { revision: number; since: number }>();
   private timer?: NodeJS.Timeout;
   private passing?: Promise<void>;
   private stopped = false;
@@ -54,13 +54,23 @@ export class PartitionLeases {
     return this.ready.has(partition);
   }
 
+  /** Resolves once a partition this replica has just taken is loaded (at once for any other). */
+  async loaded(partition: number): Promise<void> {
+    await this.gaining.get(partition);
+  }
+
   /** The partitions this replica owns, in order. */
   get owned(): number[] {
     return [...this.ready].sort((a, b) => a - b);
   }
 
-  /** Takes its first share now (free partitions are taken at once), then keeps the leases every ttl/3. */
+  /**
+   * Takes its first share now (free partitions are taken at once), then keeps the leases every ttl/3. Refuses to
+   * start with a partition count other than the one the first replica recorded: the replicas would disagree on
+   * which partition a run belongs to.
+   */
   async start(): Promise<void> {
+    await this.agreeOnCount(await this.bucket());
     await this.pass();
     this.timer = setInterval(() => {
       if (!this.passing) this.passing = this.pass().finally(() => (this.passing = undefined));
@@ -78,6 +88,56 @@ export class PartitionLeases {
       await this.drop(partition, 'stopping');
       await kv?.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
     }
+    await kv?.delete(this.member(this.options.holder)).catch(() => undefined);
+  }
+
+  private member(holder: string): string {
+    return `${this.options.service}.members.${holder.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  }
+
+  /**
+   * This replica's fair share: every replica gets ⌊partitions / replicas⌋, and the first (by name) of them one more
+   * until none is left over, so that three replicas of 16 partitions hold 6, 5 and 5.
+   */
+  private shareAmong(members: string[]): number {
+    const rank = members.indexOf(this.member(this.options.holder));
+    const { partitions } = this.options;
+    return Math.floor(partitions / members.length) + (rank < partitions % members.length ? 1 : 0);
+  }
+
+  /**
+   * The replicas sharing the partitions (their membership keys, in order), this one included: each rewrites its key
+   * every pass, and one whose key has not moved for a ttl is gone (its key is removed once silent for three).
+   */
+  private async liveReplicas(kv: KV): Promise<string[]> {
+    const mine = this.member(this.options.holder);
+    await kv.put(mine, this.record());
+    const keys: string[] = [];
+    for await (const key of await kv.keys(`${this.options.service}.members.*`)) keys.push(key);
+    const live: string[] = [];
+    const now = performance.now();
+    for (const key of keys) {
+      const entry = key === mine ? undefined : await kv.get(key);
+      if (entry?.operation !== 'PUT' && key !== mine) continue;
+      let seen = this.seenMembers.get(key);
+      if (entry && seen?.revision !== entry.revision) this.seenMembers.set(key, (seen = { revision: entry.revision, since: now }));
+      const silentFor = seen ? now - seen.since : 0;
+      if (key === mine || silentFor < this.options.ttlMs) live.push(key);
+      else if (silentFor >= 3 * this.options.ttlMs && entry) await kv.delete(key, { previousSeq: entry.revision }).catch(() => undefined);
+    }
+    return live.includes(mine) ? live.sort() : [...live, mine].sort();
+  }
+
+  private async agreeOnCount(kv: KV): Promise<void> {
+    const key = `${this.options.service}.partitions`;
+    const count = String(this.options.partitions);
+    await kv.create(key, count).catch((error: Error) => {
+      if (!isCompareAndSetRace(error)) throw error;
+    });
+    const recorded = (await kv.get(key))?.string();
+    if (recorded !== count) {
+      throw new Error(`${this.options.service} runs ${recorded} partitions (key ${key} of the leases bucket), this replica ${count}: start it with the same count`);
+    }
   }
 
   private key(partition: number): string {
@@ -92,7 +152,7 @@ export class PartitionLeases {
     try {
       const kv = await this.bucket();
       await this.renew(kv);
-      const share = Math.ceil(this.options.partitions / Math.max(1, await this.options.replicas()));
+      const share = this.shareAmong(await this.liveReplicas(kv));
       await this.handOnBeyond(share, kv);
       await this.takeUpTo(share, kv);
     } catch (error) {

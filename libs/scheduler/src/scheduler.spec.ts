@@ -228,6 +228,22 @@ describe('Scheduler: task lifecycle', () => {
     expect(pairs(scheduler.plan(one, 2))).toEqual(['w2a->i-1']);
   });
 
+  it('given a workflow with queued and running tasks, when it is handed over to another scheduler, then both leave, the slot frees, and it may come back', () => {
+    const scheduler = new Scheduler({ strategy: fifo });
+    for (const id of ['w1a', 'w1b']) scheduler.enqueue(task(id, { workflowId: 'wf-1' }));
+    scheduler.enqueue(task('w2a', { workflowId: 'wf-2' }));
+    expect(pairs(scheduler.plan(one, 0))).toEqual(['w1a->i-1']);
+    scheduler.handOver('wf-1');
+    expect(scheduler.snapshot(one, 1)).toMatchObject({ queued: 1, inFlight: 0 });
+    expect(pairs(scheduler.plan(one, 1))).toEqual(['w2a->i-1']);
+    // Taken back later (the partition returned): restored in flight and queued again, not refused as finished.
+    scheduler.finished('w2a', 'succeeded', 2);
+    scheduler.restoreInFlight(task('w1a', { workflowId: 'wf-1' }), 'i-1');
+    expect(scheduler.enqueue(task('w1b', { workflowId: 'wf-1' }))).toBe(true);
+    expect(scheduler.snapshot(one, 3)).toMatchObject({ queued: 1, inFlight: 1 });
+    expect(scheduler.breakerTransitions(3)).toEqual([]);
+  });
+
   it('given a task requeued after its instance vanished, when its late result arrives, then it leaves the queue and does not run again', () => {
     const scheduler = new Scheduler({ strategy: fifo });
     scheduler.enqueue(task('t1'));

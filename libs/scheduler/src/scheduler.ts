@@ -212,6 +212,19 @@ export class Scheduler {
     return dispatches;
   }
 
+  /**
+   * Another scheduler takes the workflow over (its orchestrator partition moved): its queued and in-flight tasks
+   * leave without a trace, slots freed and breakers untouched, and may be enqueued or restored here again later.
+   */
+  handOver(workflowId: string): void {
+    for (const taskId of this.byWorkflow.get(workflowId) ?? []) {
+      const flight = this.flights.get(taskId);
+      if (flight) this.endFlight(flight);
+      else this.queue.deleteAll([taskId]);
+    }
+    this.byWorkflow.delete(workflowId);
+  }
+
   /** Rebuilding after an orchestrator restart: the task is running on that instance and holds a slot. */
   restoreInFlight(task: QueuedTask, instanceId: string): void {
     if (this.done.has(task.taskId)) return;

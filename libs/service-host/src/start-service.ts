@@ -27,6 +27,11 @@ export interface ServiceDefinition {
    * (it was frozen or cut off past AGENTOS_LEASE_MS, and another took over) steps back: it stops, and exits.
    */
   oneActive?: boolean;
+  /**
+   * The service's replicas each write their own event-store streams (the orchestrator: the runs of its partitions),
+   * so each reads them from memory; a write on a stale view is refused by the stream's expected revision.
+   */
+  soleWriter?: boolean;
 }
 
 export interface StartServiceOptions {
@@ -69,16 +74,17 @@ export async function startService(definition: ServiceDefinition, options: Start
   // Seen by `agentos cluster` from the start: a replica standing by for the lease is one too.
   presence.start();
   await lease?.acquire();
+  const context = new ServiceContext(definition.name, env, log, settings, holder);
   const root: DynamicModule = {
     module: ServiceRootModule,
     global: true,
     providers: [
-      { provide: ServiceContext, useValue: new ServiceContext(definition.name, env, log, settings) },
+      { provide: ServiceContext, useValue: context },
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
       // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection; appends signed with the
       // service's key, tenant data sealed with the tenant's key.
       // The one active replica of a oneActive service is its streams' only writer: it reads them from memory.
-      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, { ...eventStoreKeys, soleWriter: definition.oneActive === true }) },
+      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, { ...eventStoreKeys, soleWriter: definition.oneActive === true || definition.soleWriter === true }) },
       // The one record path (append, then publish) of every handler of this service.
       {
         provide: EventRecorder,
@@ -103,6 +109,7 @@ export async function startService(definition: ServiceDefinition, options: Start
         // Once the handlers are done, the lease is handed on (a standing-by replica takes over without waiting it out)
         // and the replica entry removed, on the connection still open.
         beforeDisconnect: async () => {
+          await context.disconnecting();
           await lease?.release();
           await presence.stop();
         },
