@@ -10,6 +10,7 @@ import { AgentDirectory } from './agent-directory';
 import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
 import type { OrchestratorSettings } from './orchestrator.settings';
+import { fenceRun } from './run-fence';
 import { RunPartitions } from './run-partitions';
 import { TimerWheel, type DueTimer } from './timer-wheel';
 
@@ -386,7 +387,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   private async readOpenRuns(partition: number): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
     const open: { runId: string; state: RunState; origin: Origin }[] = [];
     for (const runId of (await this.openRuns.list()).filter((id) => this.partitions.of(id) === partition)) {
-      const history = (await this.store.readStream(workflowStream(runId))).map((r) => r.event);
+      const history = await fenceRun(this.store, { runId, partition, owner: this.service.instance, actor: this.actor });
       const state = fold(orchestrationDecider, history);
       if (history.length === 0 || isSettled(state)) {
         await this.openRuns.remove(runId);

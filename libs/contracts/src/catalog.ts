@@ -179,6 +179,7 @@ export const CATALOG = {
   MemoryDeleted: { kind: 'event', version: 1, subject: 'agentos.evt.memory.deleted', stream: 'AGENTOS_EVENTS', schema: memory.MemoryDeleted },
   NoteAppended: { kind: 'event', version: 1, subject: 'agentos.evt.memory.note-appended', stream: 'AGENTOS_EVENTS', schema: memory.NoteAppended },
   // operations
+  RunOwnerChanged: { kind: 'event', version: 1, subject: 'agentos.evt.run.owner-changed', stream: 'AGENTOS_EVENTS', schema: partitions.RunOwnerChanged },
   DecisionInputRecorded: { kind: 'event', version: 1, subject: 'agentos.evt.decision.input-recorded', stream: 'AGENTOS_EVENTS', schema: operations.DecisionInputRecorded },
   StreamHeadsAnchored: { kind: 'event', version: 1, subject: 'agentos.evt.audit.heads-anchored', stream: 'AGENTOS_EVENTS', schema: operations.StreamHeadsAnchored },
   RetentionApplied: { kind: 'event', version: 1, subject: 'agentos.evt.audit.retention-applied', stream: 'AGENTOS_EVENTS', schema: operations.RetentionApplied },

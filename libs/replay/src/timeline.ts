@@ -42,6 +42,8 @@ function summarise(event: Envelope): string {
     }
     case 'DecisionInputRecorded':
       return `input of the ${p.decider} decider`;
+    case 'RunOwnerChanged':
+      return `decided from here on by orchestrator replica ${p.owner} (partition ${p.partition})`;
     case 'IntentCompleted':
     case 'TaskCompleted':
       return `output ${JSON.stringify(p.output)}`;

@@ -18,3 +18,16 @@ export const RunMessageHandled = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('handled') }),
   z.object({ outcome: z.literal('failed'), permanent: z.enum(['refused', 'invalid-message']).optional(), error: z.string() }),
 ]);
+
+/**
+ * An orchestrator replica took a run over (its partition became that replica's), recorded in the run's history before
+ * the replica restores the run from it. It fences the previous owner: a decision that replica still makes on what it
+ * last read expects a revision this has moved past, so the event store refuses it. Incident analysis reads who
+ * decided from here on.
+ */
+export const RunOwnerChanged = z.object({
+  runId: z.uuid(),
+  partition: z.number().int().nonnegative(),
+  /** The replica's name (AGENTOS_INSTANCE_ID, else host and pid). */
+  owner: z.string().min(1),
+});

@@ -1,0 +1,26 @@
+import { createMessage, type Actor, type Envelope } from '@agentos/contracts';
+import { fold } from '@agentos/decider';
+import { WrongExpectedRevisionError, type EventStore } from '@agentos/event-store';
+import { isSettled, orchestrationDecider, workflowStream } from '@agentos/orchestration';
+
+/**
+ * A run's history once RunOwnerChanged is recorded at its end (an open run's), for the replica taking the run over.
+ * The replica that decided the run before may not know yet that it lost the partition (frozen, cut off): a decision it
+ * still makes expects a revision this has moved past, so the event store refuses it. Restoring from a history that
+ * replica could still add to would leave the new owner's scheduler and timers behind it. A write that raced in first
+ * is read, then fenced. Settled and empty runs are returned as they are.
+ */
+export async function fenceRun(store: EventStore, run: { runId: string; partition: number; owner: string; actor: Actor }): Promise<Envelope[]> {
+  const stream = workflowStream(run.runId);
+  for (;;) {
+    const history = (await store.readStream(stream)).map((r) => r.event);
+    if (history.length === 0 || isSettled(fold(orchestrationDecider, history))) return history;
+    const changed = createMessage('RunOwnerChanged', { runId: run.runId, partition: run.partition, owner: run.owner }, { tenant: history[0].tenant, actor: run.actor, correlationId: history[0].correlationId });
+    try {
+      await store.append(stream, [changed], { expectedRevision: history.length - 1 });
+      return [...history, changed];
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+}
