@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SEC = 100; // USER_HZ on Linux
 
-function natsServerCpuMs(pid: number): number {
+/** The CPU time (user + system) another process has used so far, in milliseconds. */
+export function cpuMsOf(pid: number): number {
   try {
     // Fields after the command's closing parenthesis: state is the 1st, utime the 12th, stime the 13th.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -27,9 +28,9 @@ export interface CpuCost {
 /** Starts measuring; call the result with the number of units done to get the CPU per unit. */
 export function cpuMeter(natsServerPid: number): (units: number) => CpuCost {
   const process0 = process.cpuUsage();
-  const server0 = natsServerCpuMs(natsServerPid);
+  const server0 = cpuMsOf(natsServerPid);
   return (units) => {
     const used = process.cpuUsage(process0);
-    return { processMs: (used.user + used.system) / 1000 / units, natsServerMs: (natsServerCpuMs(natsServerPid) - server0) / units };
+    return { processMs: (used.user + used.system) / 1000 / units, natsServerMs: (cpuMsOf(natsServerPid) - server0) / units };
   };
 }

@@ -5,13 +5,16 @@
  * - throughput: BENCH_WINDOW (64) intents in flight, over 1 tenant and over BENCH_TENANTS (8), against raw
  *   publish → consume → ack with as many messages in flight;
  * - latency one intent at a time (and a 3-step workflow), against a raw 5-hop JetStream chain one at a time.
- * `--json` prints one JSON object with every figure, for scripts.
+ * `--json` prints one JSON object with every figure, for scripts. `--orchestrators N` runs the orchestrator as N
+ * processes (replicas sharing the partitions) instead of in this process, and reports each one's share of the runs
+ * and its CPU.
  */
 import { defineAgent, runAgent } from '@agentos/agent-sdk';
 import { createMessage, decodeMessage, newId, subjectFilter, type Origin } from '@agentos/contracts';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats, finishedSpans } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
 import { startNatsServer } from '@agentos/testing';
+import { partitionOf } from '@agentos/orchestration';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -20,7 +23,8 @@ import { observabilityService } from '../apps/observability/src/observability.mo
 import { orchestratorService } from '../apps/orchestrator/src/orchestrator.module';
 import { policyService } from '../apps/policy/src/policy.module';
 import { registryService } from '../apps/registry/src/registry.module';
-import { cpuMeter } from './cpu-meter';
+import { spawnApp, type AppProcess } from '../scripts/processes';
+import { cpuMeter, cpuMsOf } from './cpu-meter';
 import { latencyOf, rawChain, rawThroughput, type Latency } from './raw-ceiling';
 import { spanBreakdown } from './spans';
 
@@ -30,6 +34,10 @@ const TENANTS = Number(process.env.BENCH_TENANTS ?? 8);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 const RAW = Number(process.env.BENCH_RAW ?? 10_000);
 const JSON_OUTPUT = process.argv.includes('--json');
+const flag = process.argv.indexOf('--orchestrators');
+/** Orchestrator processes; 0: the orchestrator runs in this process with the other services. */
+const ORCHESTRATORS = flag > 0 ? Number(process.argv[flag + 1]) : 0;
+const PARTITIONS = 16;
 
 const THREE_STEPS = parseWorkflowDocument(
   ['name: three-echoes', 'steps:', '  - { id: a, capability: echo, input: { n: 1 } }', '  - { id: b, capability: echo, needs: [a], input: { n: 2 } }', '  - { id: c, capability: echo, needs: [b], input: { n: 3 } }'].join('\n'),
@@ -72,7 +80,14 @@ async function main() {
   const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', LOG_LEVEL: 'silent' };
   const log = pino({ level: 'silent' });
   const services = [];
-  for (const service of [policyService, registryService, memoryService, observabilityService, orchestratorService]) services.push(await startService(service, { env, log, handleSignals: false }));
+  const inProcess = ORCHESTRATORS === 0 ? [orchestratorService] : [];
+  for (const service of [policyService, registryService, memoryService, observabilityService, ...inProcess]) services.push(await startService(service, { env, log, handleSignals: false }));
+  const replicas: { instance: string; app: AppProcess }[] = [];
+  for (let i = 1; i <= ORCHESTRATORS; i += 1) {
+    const instance = `bench-orchestrator-${i}`;
+    replicas.push({ instance, app: spawnApp('orchestrator', { ...env, LOG_LEVEL: 'warn', AGENTOS_INSTANCE_ID: instance }) });
+  }
+  await Promise.all(replicas.map((r) => r.app.started));
   const echo = defineAgent({ name: 'echo', version: '1.0.0', owner: 'bench', capabilities: ['echo'], concurrency: WINDOW, handle: async (input: Record<string, unknown>) => input });
   const agent = await runAgent(echo, { nats: { servers: nats.url, name: 'bench-echo' }, instanceId: 'bench-echo-1' });
   const connector = new NatsConnector({ servers: nats.url, name: 'bench-orchestrator' });
@@ -84,11 +99,24 @@ async function main() {
     const raw = await rawThroughput(js, jsm, RAW, WINDOW);
     const chain = await rawChain(js, jsm, 300);
 
+    const holders = async () => {
+      const kv = await connector.kv('agentos_leases');
+      return Promise.all(Array.from({ length: PARTITIONS }, async (_, p) => ((await kv.get(`orchestrator.p${p}`))?.json() as { holder?: string } | undefined)?.holder ?? ''));
+    };
+    // Measured once the replicas have shared the partitions out.
+    const shared = async () => {
+      const held = await holders();
+      return replicas.every((r) => held.filter((h) => h === r.instance).length >= Math.floor(PARTITIONS / ORCHESTRATORS));
+    };
+    while (ORCHESTRATORS > 1 && !(await shared())) await new Promise((r) => setTimeout(r, 250));
+
     const originOf = (tenant: number): Origin => ({ tenant: `bench-${tenant}`, actor: { kind: 'user', id: 'bench' } });
     while ((await client.query(createMessage('FindAgents', { capability: 'echo' }, originOf(0)))).agents.length === 0) await new Promise((r) => setTimeout(r, 100));
     const settlements = new Settlements(await connector.connection$());
+    const runIds: string[] = [];
     const intent = (i: number, tenants: number) => {
       const intentId = newId();
+      runIds.push(intentId);
       return settlements.run(intentId, () => client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'echo', capability: 'echo', input: { i } }, originOf(i % tenants))));
     };
     const workflow = (i: number) => {
@@ -100,10 +128,12 @@ async function main() {
       let next = 0;
       const started = performance.now();
       const cpu = cpuMeter(nats.pid);
+      const replicaCpu0 = replicas.map((r) => cpuMsOf(r.app.child.pid!));
       await Promise.all(Array.from({ length: WINDOW }, async () => {
         while (next < INTENTS) latencies.push(await intent(next++, tenants));
       }));
-      return { intentsPerSec: INTENTS / ((performance.now() - started) / 1000), ...latencyOf(latencies), cpuPerIntent: cpu(INTENTS) };
+      const replicaCpuMs = replicas.map((r, i) => (cpuMsOf(r.app.child.pid!) - replicaCpu0[i]) / INTENTS);
+      return { intentsPerSec: INTENTS / ((performance.now() - started) / 1000), ...latencyOf(latencies), cpuPerIntent: cpu(INTENTS), replicaCpuMs };
     };
     const oneAtATime = async (run: (i: number) => Promise<number>, count: number): Promise<Latency> => {
       const latencies: number[] = [];
@@ -120,7 +150,16 @@ async function main() {
     const hops = spanBreakdown(finishedSpans().slice(spansBefore), SEQUENTIAL).map(({ span, perOperation, msPerOperation }) => ({ span, perIntent: perOperation, msPerIntent: msPerOperation }));
     const workflows = await oneAtATime(workflow, Math.max(20, SEQUENTIAL / 4));
     const oneTenant = await windowed(1);
+    const firstOfManyTenants = runIds.length;
     const manyTenants = await windowed(TENANTS);
+    const owners = await holders();
+    const decidedRuns = runIds.slice(firstOfManyTenants).map((runId) => owners[partitionOf(runId, PARTITIONS)]);
+    const orchestrators = replicas.map((r, i) => ({
+      instance: r.instance,
+      partitions: owners.filter((holder) => holder === r.instance).length,
+      runsShare: decidedRuns.filter((holder) => holder === r.instance).length / decidedRuns.length,
+      cpuMsPerIntent: manyTenants.replicaCpuMs[i],
+    }));
 
     const figures = {
       rawMsgsPerSec: raw.msgsPerSec,
@@ -131,6 +170,7 @@ async function main() {
       sequential,
       workflow3Steps: workflows,
       apiRequestsPerIntent: apiPerIntent,
+      orchestrators,
       hops,
       ratios: {
         throughputOfRaw: manyTenants.intentsPerSec / raw.msgsPerSec,
@@ -154,6 +194,7 @@ async function main() {
     console.log(`JetStream API requests per intent         ${apiPerIntent.toFixed(1).padStart(7)}`);
     const { processMs, natsServerMs } = manyTenants.cpuPerIntent;
     console.log(`CPU per intent at 64 in flight, ${TENANTS} tenants   ${ms(processMs + natsServerMs).padStart(8)}  (services and agent ${ms(processMs)}, nats-server ${ms(natsServerMs)})`);
+    for (const o of orchestrators) console.log(`  orchestrator ${o.instance}: ${o.partitions} partitions, ${pct(o.runsShare)} of the runs, CPU ${ms(o.cpuMsPerIntent)} per intent (of all intents)`);
     console.log('\nwhere one intent at a time spends its time (spans of every service, this process): per intent');
     console.log(`  ${'span'.padEnd(44)} ${'count'.padStart(6)} ${'ms'.padStart(8)}`);
     for (const hop of hops) console.log(`  ${hop.span.padEnd(44)} ${hop.perIntent.toFixed(1).padStart(6)} ${hop.msPerIntent.toFixed(2).padStart(8)}`);
@@ -161,6 +202,8 @@ async function main() {
     await client.close();
     await agent.stop();
     for (const service of services) await service.close();
+    for (const r of replicas) r.app.child.kill('SIGTERM');
+    await Promise.all(replicas.map((r) => r.app.exited));
     await nats.stop();
   }
 }

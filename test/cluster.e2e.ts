@@ -175,10 +175,11 @@ describe('on a 3-node NATS cluster (AGENTOS_STREAM_REPLICAS=3)', () => {
 });
 
 /**
- * The orchestrator as three processes, one active on its lease in JetStream KV (a replicated bucket), on a 3-node
- * cluster: the server leading the lease bucket dies mid-run. Lease renewals fail while the bucket elects a leader; the
- * active replica keeps the lease or steps back and another takes over; either way every run completes once, and the
- * run streams' expected revisions keep a stepped-back replica from forking a history.
+ * The orchestrator as three processes, each owning partitions of the runs through leases in JetStream KV (a
+ * replicated bucket), on a 3-node cluster: the server leading the lease bucket dies mid-run. Lease renewals fail while
+ * the bucket elects a leader; each replica keeps its partitions or loses them to another; either way every run
+ * completes once, and RunOwnerChanged with the run streams' expected revisions keeps a replica that lost a partition
+ * from forking a history.
  */
 describe('three orchestrator replicas on a 3-node NATS cluster', () => {
   let system: RunningSystem<NatsClusterHandle>;
@@ -194,7 +195,7 @@ describe('three orchestrator replicas on a 3-node NATS cluster', () => {
     const spawnReplica = (id: string) => {
       const replica = spawnApp('orchestrator', { ...env, NATS_URL: cluster.url, AGENTOS_INSTANCE_ID: id, AGENTOS_LEASE_MS: '3000' });
       replicas.set(id, replica);
-      // As a platform does: a replica that exits (a start timed out on the busy cluster, or it stepped back) starts again.
+      // As a platform does: a replica that exits (a start timed out on the busy cluster) starts again.
       void replica.exited.then(() => stopping || spawnReplica(id));
     };
     for (const id of ['orchestrator-a', 'orchestrator-b', 'orchestrator-c']) spawnReplica(id);
@@ -219,8 +220,11 @@ describe('three orchestrator replicas on a 3-node NATS cluster', () => {
     await waitFor(() => leaseLeader().catch(() => ''), (leader) => leader !== '' && leader !== victimName, { what: 'a new leader of the lease bucket', timeoutMs: FAILOVER_MS, intervalMs: 250 });
     await victim.restart();
     await assertCompletedOnce(system, [...before, ...during]);
-    // The lease is held by one of the replicas.
-    const lease = await retrying('read the lease', async () => (await connector.kv('agentos_leases')).get('orchestrator'));
-    expect(replicas.has((lease?.json() as { holder?: string } | undefined)?.holder ?? '')).toBe(true);
+    // Every partition is held by one of the replicas.
+    const holders = await retrying('read the partition leases', async () => {
+      const kv = await connector.kv('agentos_leases');
+      return Promise.all(Array.from({ length: 16 }, async (_, p) => ((await kv.get(`orchestrator.p${p}`))?.json() as { holder?: string } | undefined)?.holder ?? ''));
+    });
+    expect(holders.filter((holder) => replicas.has(holder))).toHaveLength(16);
   }, 3 * FAILOVER_MS);
 });

@@ -234,7 +234,7 @@ describe('deploy/k8s (schema-checked: no cluster or Docker engine runs here)', (
   });
 
   it("scales worker services with KEDA on the lag of a consumer they share, read from the NATS servers' monitoring port", () => {
-    expect(scaled.map((s) => s.metadata.name).sort()).toEqual(['agentos-policy', 'agentos-registry']);
+    expect(scaled.map((s) => s.metadata.name).sort()).toEqual(['agentos-orchestrator', 'agentos-policy', 'agentos-registry']);
     for (const object of scaled) {
       const target = byName(object.spec.scaleTargetRef.name);
       expect(target).toBeDefined();

@@ -95,7 +95,24 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
 
   it('every run completes once, and the work is split: each replica decides at least 20 % of the runs, no run is decided by two', async () => {
     const runs = await Promise.all(Array.from({ length: 60 }, run));
+    // The agent's 16 slots are shared: tasks assigned to it and not yet reported (running, or waiting for a slot in
+    // its task stream) never exceed them, though each replica schedules its own runs.
+    const jsm = await system.client.unwrap<NatsConnector>().manager$();
+    const agentConsumer = (await jsm.consumers.list('AGENTOS_TASKS').next()).find((c) => c.config.filter_subject?.startsWith('agentos.task.counter.'))!.name;
+    let peak = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const info = await jsm.consumers.info('AGENTOS_TASKS', agentConsumer);
+        peak = Math.max(peak, info.num_pending + info.num_ack_pending);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     await assertCompletedOnce(runs);
+    sampling = false;
+    await sampler;
+    expect(peak).toBeGreaterThan(8); // busy...
+    expect(peak).toBeLessThanOrEqual(16); // ...never over-booked
     const shares = REPLICAS.map((id) => decidedBy(id, runs));
     for (const [i, decided] of shares.entries()) expect([REPLICAS[i], decided.size >= 0.2 * runs.length]).toEqual([REPLICAS[i], true]);
     expect(shares.reduce((sum, decided) => sum + decided.size, 0)).toBe(runs.length);

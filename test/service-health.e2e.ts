@@ -38,7 +38,7 @@ describe('health endpoints', () => {
     app = await startService({ name: 'health-probe', module: NothingModule }, { env: { NATS_URL: nats.url, AGENTOS_HEALTH_PORT: '0', AGENTOS_HEALTH_HOST: '127.0.0.1' }, log, handleSignals: false });
     const health = lines.find((line) => line.event === 'service.started')?.health as string;
     const ready = await fetch(`${health}/readyz`);
-    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, started: true, nats: 'connected', draining: false, standingBy: false }]);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, started: true, nats: 'connected', draining: false }]);
 
     await nats.kill();
     expect(await statusWithin(`${health}/readyz`, 503, 2_000)).toBe(503);

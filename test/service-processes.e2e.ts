@@ -33,7 +33,7 @@ describe('each app as its own process', () => {
       for (const url of healthUrls) {
         expect((await fetch(`${url}/livez`)).status).toBe(200);
         const ready = await fetch(`${url}/readyz`);
-        expect([ready.status, await ready.json()]).toEqual([200, { ready: true, started: true, nats: 'connected', draining: false, standingBy: false }]);
+        expect([ready.status, await ready.json()]).toEqual([200, { ready: true, started: true, nats: 'connected', draining: false }]);
       }
     } finally {
       apps.forEach((app) => app.child.kill('SIGTERM'));

@@ -85,16 +85,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // Like a container platform: an app that exits before it is up (NATS restarting) is started again.
   const startService = async (name: string) => {
     for (let attempt = 1; ; attempt += 1) {
-      // A stable replica name, as a pod keeps its own: a restarted orchestrator takes its lease back at once (if no
-      // other replica has taken it meanwhile).
-      let standingBy!: () => void;
-      const waiting = new Promise<void>((resolve) => (standingBy = resolve));
-      // A replica standing by for the lease is up too: it starts its service when it takes the lease over.
-      const onLine = (line: Record<string, unknown>) => String(line.msg).includes('standing by') && standingBy();
-      const app = spawnApp(appOf(name), { ...env, AGENTOS_INSTANCE_ID: name === appOf(name) ? `${name}-1` : name }, onLine, { built: options.built });
+      // A stable replica name, as a pod keeps its own: a restarted orchestrator takes its partitions back at once (if
+      // no other replica has taken them meanwhile).
+      const app = spawnApp(appOf(name), { ...env, AGENTOS_INSTANCE_ID: name === appOf(name) ? `${name}-1` : name }, undefined, { built: options.built });
       services.set(name, app);
       try {
-        return await Promise.race([app.started, waiting]);
+        return await app.started;
       } catch (error) {
         if (attempt >= 10) throw error;
         await sleep(1_000);

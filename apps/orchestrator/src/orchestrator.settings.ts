@@ -18,6 +18,8 @@ export const orchestratorSettings = serviceSettings.extend({
    * a silent owner keeps it). The same on every replica, for the life of the deployment: it decides where a run goes.
    */
   AGENTOS_PARTITIONS: wholeNumber(16, { min: 1, max: 1024 }),
+  /** How long a replica may be silent before another takes its partitions over; each renews every third of it. */
+  AGENTOS_LEASE_MS: durationMs(6_000),
   AGENTOS_SUPERVISOR_ROOT: text(),
 });
 

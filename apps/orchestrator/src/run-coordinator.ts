@@ -12,6 +12,7 @@ import { OpenRuns } from './open-runs';
 import type { OrchestratorSettings } from './orchestrator.settings';
 import { fenceRun } from './run-fence';
 import { RunPartitions } from './run-partitions';
+import { SlotClaims } from './slot-claims';
 import { TimerWheel, type DueTimer } from './timer-wheel';
 
 type Origin = DueTimer['origin'];
@@ -46,6 +47,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly kills: KillSwitchBoard;
   private readonly openRuns: OpenRuns;
   private readonly partitions: RunPartitions;
+  private readonly slots: SlotClaims;
   private readonly timers = new TimerWheel((due) => this.fireTimer(due));
   /** Compiled once per agent version; an agent without an input schema costs nothing. */
   private readonly inputChecks = new InputSchemaChecks();
@@ -73,6 +75,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.directory = new AgentDirectory(bus, this.actor, () => this.kick());
     this.kills = new KillSwitchBoard(bus, this.actor);
     this.openRuns = new OpenRuns(bus.unwrap<NatsConnector>());
+    this.slots = new SlotClaims(bus.unwrap<NatsConnector>());
     this.partitions = new RunPartitions(bus, service, { restore: (partition) => this.restore(partition), forget: async (partition) => this.forget(partition) });
     // Handed on while the connection is still open, so the next owners need not wait out the leases.
     service.beforeDisconnect(() => this.partitions.stop());
@@ -96,6 +99,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.timers.stop();
     this.directory.stop();
     this.kills.stop();
+    this.slots.stop();
   }
 
   /**
@@ -174,6 +178,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     // A report from an instance the task was taken from (it was declared down) is not its slot's.
     if (!this.scheduler.inFlightOn(report.instanceId).includes(report.taskId)) return;
     this.publishTransitions(this.scheduler.finished(report.taskId, outcome, Date.now()), report.agent);
+    this.releaseSlot(report.instanceId, report.taskId);
     this.kick();
   }
 
@@ -181,6 +186,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   async runsOn(instanceId: string): Promise<string[]> {
     await this.ready;
     this.directory.forget(instanceId);
+    await this.slots.forgetInstance(instanceId);
     return [...new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined))];
   }
 
@@ -213,7 +219,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
 
   snapshot(): ReplyOf<'GetSchedulerState'> {
     const now = Date.now();
-    const live = this.directory.live;
+    const live = this.plannable();
     const waiting = this.scheduler.waiting(live, now).map(({ task, reason }) => ({ taskId: task.taskId, workflowId: task.workflowId, stepId: this.tasks.get(task.taskId)?.stepId ?? '', reason }));
     return { ...this.scheduler.snapshot(live, now), waiting };
   }
@@ -235,10 +241,20 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       if (!(await this.kills.sync())) return;
       const switches = this.kills.switches;
       const stopped = new Set(switches.filter((k) => k.scope === 'agent').map((k) => k.target));
-      const dispatches = this.scheduler.plan(this.directory.live, Date.now(), { excluded: (_, instance) => stopped.has(instance.name) });
+      const dispatches = this.scheduler.plan(this.plannable(), Date.now(), { excluded: (_, instance) => stopped.has(instance.name) });
       this.publishTransitions(this.scheduler.breakerTransitions(Date.now()));
       await Promise.all(dispatches.map((d) => this.assign(d, switches)));
     } while (this.planAgain);
+  }
+
+  /** The live agent instances, each with the slots other replicas hold on it taken off. */
+  private plannable(): AgentDescriptor[] {
+    return this.slots.capacityFor(this.directory.live, (instanceId) => this.scheduler.inFlightOn(instanceId));
+  }
+
+  /** Not awaited on the way (a report or an expiry): a slot not given back is found stale when its partition is restored. */
+  private releaseSlot(instanceId: string, taskId: string): void {
+    this.slots.release(instanceId, taskId).catch((error: Error) => this.service.log.warn({ err: error, instanceId, taskId }, 'agent slot not given back'));
   }
 
   private async assign(dispatch: Dispatch, killSwitches: ActiveKillSwitch[]): Promise<void> {
@@ -249,20 +265,28 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       this.scheduler.remove(taskId);
     };
     if (!ref) return giveBack();
-    const payload = { taskId, intentId: ref.runId, stepId: ref.stepId, instanceId: dispatch.instance.instanceId };
+    // As registered: the scheduler planned on it with the slots other replicas hold taken off.
+    const instance = this.directory.live.find((i) => i.instanceId === dispatch.instance.instanceId) ?? dispatch.instance;
+    const { instanceId } = instance;
+    // Another replica took the instance's last slot first: the task waits for the next round (the view now knows).
+    if (!(await this.slots.claim(instance, taskId, ref.runId).catch(() => false))) return this.scheduler.requeue(taskId);
+    const payload = { taskId, intentId: ref.runId, stepId: ref.stepId, instanceId };
     // Caused by the queuing, so lineage runs TaskQueued → AssignTask → TaskAssigned; a fresh id each try.
     const message = ref.queued ? causedBy(ref.queued, 'AssignTask', payload, this.actor, newId()) : createMessage('AssignTask', payload, { ...ref.origin, actor: this.actor });
     try {
       // The step's input against the schema the chosen agent version registered: decided on, and recorded, as a fact.
       const input = async (state: RunState): Promise<RunInput> => {
-        const inputProblems = this.inputChecks.problems(dispatch.instance, state.steps[ref.stepId]?.input ?? {});
-        return { kind: 'assign', message, instance: dispatch.instance, killSwitches, ...(inputProblems.length > 0 ? { inputProblems } : {}) };
+        const inputProblems = this.inputChecks.problems(instance, state.steps[ref.stepId]?.input ?? {});
+        return { kind: 'assign', message, instance, killSwitches, ...(inputProblems.length > 0 ? { inputProblems } : {}) };
       };
       const events = await this.decideHere(ref.runId, message, input);
-      if (!events.some((e) => e.type === 'TaskAssigned')) giveBack(); // the step moved on meanwhile
+      if (events.some((e) => e.type === 'TaskAssigned')) return;
+      giveBack(); // the step moved on meanwhile
+      this.releaseSlot(instanceId, taskId);
     } catch (error) {
       this.service.log.warn({ err: error, taskId }, 'assignment failed; the task waits for the next round');
       this.scheduler.requeue(taskId);
+      this.releaseSlot(instanceId, taskId);
     }
   }
 
@@ -273,8 +297,10 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       if (event.type === 'TaskQueued') this.queued(event as MessageOf<'TaskQueued'>);
       if (event.type === 'TaskExpired') {
         const { taskId, instanceId } = (event as MessageOf<'TaskExpired'>).payload;
-        if (instanceId && this.scheduler.inFlightOn(instanceId).includes(taskId)) this.publishTransitions(this.scheduler.finished(taskId, 'failed', Date.now()));
-        else this.scheduler.remove(taskId);
+        if (instanceId && this.scheduler.inFlightOn(instanceId).includes(taskId)) {
+          this.publishTransitions(this.scheduler.finished(taskId, 'failed', Date.now()));
+          this.releaseSlot(instanceId, taskId);
+        } else this.scheduler.remove(taskId);
       }
       if (event.type === 'SignalWaitStarted') {
         const { stepId, attempt, waitId, deadline } = (event as MessageOf<'SignalWaitStarted'>).payload;
@@ -334,7 +360,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async startScheduling(): Promise<void> {
-    await Promise.all([this.directory.start(), this.kills.start()]);
+    await Promise.all([this.directory.start(), this.kills.start(), this.slots.start()]);
     this.timers.start();
     this.ticker = setInterval(() => this.kick(), 1_000); // breakers half-open with time
     this.ticker.unref();
@@ -346,14 +372,20 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     // succeeds or the service stops. A partition that gave up would stay with a replica that decides nothing of it.
     // A failure of NATS is worth asking again, unlike a bug in reading a run.
     const open = await persistently('reading the open runs', () => this.readOpenRuns(partition), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
+    await this.ready; // the slots' view is loaded
     let restored = 0;
+    const inFlight = new Set<string>();
     for (const { runId, state, origin } of open) {
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });
           const task = { taskId: step.taskId, workflowId: runId, tenant: origin.tenant, priority: state.priority, target: agentTarget(state, stepId), queuedAt: Date.now() };
           if (step.status === 'queued') this.scheduler.enqueue(task);
-          else this.scheduler.restoreInFlight(task, step.instanceId!);
+          else {
+            this.scheduler.restoreInFlight(task, step.instanceId!);
+            await this.slots.hold(step.instanceId!, step.taskId, runId);
+            inFlight.add(step.taskId);
+          }
           this.timers.set({ dueAt: Date.parse(step.deadline!), timer: { intentId: runId, kind: 'deadline', stepId, attempt: step.attempt, taskId: step.taskId }, origin });
           restored += 1;
         }
@@ -361,7 +393,10 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         if (step.status === 'retry-wait') this.timers.set({ dueAt: Date.parse(step.retryDueAt!), timer: { intentId: runId, kind: 'retry', stepId, attempt: step.attempt + 1 }, origin });
       }
     }
-    this.service.log.info({ event: 'orchestrator.partition-restored', partition, runs: open.length, tasks: restored }, 'open runs of the partition restored');
+    // Slots claimed for this partition's runs by a replica that died before it recorded the assignment: now that the
+    // runs are fenced, nobody will record it.
+    const stale = await this.slots.releaseStale((_, taskId, runId) => this.partitions.of(runId) === partition && !inFlight.has(taskId));
+    this.service.log.info({ event: 'orchestrator.partition-restored', partition, runs: open.length, tasks: restored, staleSlots: stale }, 'open runs of the partition restored');
     this.kick();
   }
 

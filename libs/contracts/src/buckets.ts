@@ -19,7 +19,9 @@ export const BUCKETS = {
   agentos_step_ledger: { history: 1, ttlMs: 7 * DAY_MS, description: 'Which agent instance holds or finished each workflow step' },
   agentos_schedules: { history: 1, description: 'Schedules not deleted (the orchestrators tick each)' },
   agentos_checkpoints: { history: 1, description: 'Event-store projection checkpoints' },
-  agentos_leases: { history: 1, description: 'Which replica of a one-active-replica service (the orchestrator) works now' },
+  agentos_leases: { history: 1, description: 'Which orchestrator replica owns which partition of the runs, and which replicas share them' },
+  // One key per agent instance: the tasks in flight on it, whichever orchestrator replica assigned them.
+  agentos_slots: { history: 1, description: 'Agent slots taken by the orchestrator replicas (one key per instance)' },
   // Each replica rewrites its entry every few seconds; a replica gone without a word drops out after this long.
   agentos_replicas: { history: 1, ttlMs: REPLICA_ENTRY_TTL_MS, description: 'The running replicas of every service and their state (agentos cluster)' },
   // A day: how long a client may retry a request with the same Idempotency-Key and get the first answer.

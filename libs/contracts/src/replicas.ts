@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Where a replica stands: waiting for its service's lease, working, or shutting down. */
-export const ReplicaState = z.enum(['starting', 'standing-by', 'active', 'draining']);
+/** Where a replica stands: starting, working, or shutting down. */
+export const ReplicaState = z.enum(['starting', 'active', 'draining']);
 export type ReplicaState = z.infer<typeof ReplicaState>;
 
 /**
@@ -15,8 +15,6 @@ export const ReplicaEntry = z.object({
   pid: z.number().int(),
   state: ReplicaState,
   nats: z.enum(['connected', 'disconnected']),
-  /** For a service that runs one active replica: whether this one holds the lease. */
-  leaseHolder: z.boolean().optional(),
   startedAt: z.iso.datetime(),
   renewedAt: z.iso.datetime(),
 });

@@ -88,7 +88,7 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     answers: ['GetSchedulerState', 'GetCallApproval', 'ListSchedules', 'HandleRunMessage'],
     asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle', 'HandleRunMessage'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
-    buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_tenant_keys', 'agentos_schedules'],
+    buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_slots', 'agentos_tenant_keys', 'agentos_schedules'],
     eventStore: 'write',
   },
   registry: {

@@ -6,7 +6,6 @@ import type { Readiness, ReadinessState } from './readiness';
 
 const stateOf = (readiness: ReadinessState): ReplicaState => {
   if (readiness.draining) return 'draining';
-  if (readiness.standingBy) return 'standing-by';
   return readiness.started ? 'active' : 'starting';
 };
 
@@ -23,7 +22,7 @@ export class ReplicaPresence {
 
   constructor(
     private readonly bucket: () => Promise<KV>,
-    private readonly replica: { service: string; instance: string; oneActive: boolean },
+    private readonly replica: { service: string; instance: string },
     private readonly readiness: Readiness,
     private readonly log: Log,
   ) {
@@ -40,7 +39,7 @@ export class ReplicaPresence {
   async renew(): Promise<void> {
     const readiness = this.readiness.state();
     const state = stateOf(readiness);
-    const { service, instance, oneActive } = this.replica;
+    const { service, instance } = this.replica;
     const entry: ReplicaEntry = {
       service,
       instance,
@@ -48,7 +47,6 @@ export class ReplicaPresence {
       pid: process.pid,
       state,
       nats: readiness.nats,
-      ...(oneActive ? { leaseHolder: state === 'active' } : {}),
       startedAt: this.startedAt,
       renewedAt: new Date().toISOString(),
     };

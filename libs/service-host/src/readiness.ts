@@ -6,15 +6,12 @@ export interface ReadinessState {
   started: boolean;
   nats: 'connected' | 'disconnected';
   draining: boolean;
-  /** A replica waiting for the lease of a service that runs one active replica: healthy, but given no work. */
-  standingBy: boolean;
 }
 
 /** Whether the service should get work: started, connected to NATS right now, and not shutting down. */
 export class Readiness {
   private started = false;
   private draining = false;
-  private standingBy = false;
   private connected = (): boolean => false;
 
   /** Follows the connection's status: down from a disconnect until the reconnect, and for good once closed. */
@@ -29,13 +26,8 @@ export class Readiness {
     })();
   }
 
-  markStandingBy(): void {
-    this.standingBy = true;
-  }
-
   markStarted(): void {
     this.started = true;
-    this.standingBy = false;
   }
 
   /** From now on readiness fails, so the container platform stops sending work (on SIGTERM). */
@@ -45,6 +37,6 @@ export class Readiness {
 
   state(): ReadinessState {
     const connected = this.connected();
-    return { ready: this.started && connected && !this.draining, started: this.started, nats: connected ? 'connected' : 'disconnected', draining: this.draining, standingBy: this.standingBy };
+    return { ready: this.started && connected && !this.draining, started: this.started, nats: connected ? 'connected' : 'disconnected', draining: this.draining };
   }
 }

@@ -15,8 +15,6 @@ export const serviceSettings = natsEnvironment.extend({
   ESDB_URL: text(),
   /** OTLP/HTTP collector for traces; unset, spans stay in memory. */
   OTEL_EXPORTER_OTLP_ENDPOINT: text(),
-  /** A service that runs one active replica (the orchestrator): how long its holder may be silent before another takes over. */
-  AGENTOS_LEASE_MS: durationMs(6_000),
   /** This replica's name among its service's replicas, stable across its restarts (e.g. the pod's name); default host and pid. */
   AGENTOS_INSTANCE_ID: text(),
   /** How long one data key seals a tenant's data of one kind: retention erases data within this of its rule. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { EventRecorder } from '@agentos/decider';
 import { EVENT_STORE, eventStoreFromEnv, type EventStore } from '@agentos/event-store';
 import { effectiveSettings, parseSettings, type SettingsSchema } from '@agentos/config';
-import { JetStreamClientProxy, JetStreamServer, Lease, NatsConnector, PermanentFailureFilter, natsSettingsOf, startTracing, type RetryPolicy } from '@agentos/messaging';
+import { JetStreamClientProxy, JetStreamServer, NatsConnector, PermanentFailureFilter, natsSettingsOf, startTracing, type RetryPolicy } from '@agentos/messaging';
 import { hostname } from 'node:os';
 import { Global, Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -21,12 +21,6 @@ export interface ServiceDefinition {
   module: Type<unknown> | DynamicModule;
   /** The app's variables: serviceSettings extended with its own (default: serviceSettings). */
   settings?: SettingsSchema & z.ZodType<ServiceSettings>;
-  /**
-   * One replica works at a time, the others stand by (a lease in JetStream KV, see Lease): for a service whose
-   * decisions rest on state it keeps in memory (the orchestrator's scheduler). The holder that loses the lease
-   * (it was frozen or cut off past AGENTOS_LEASE_MS, and another took over) steps back: it stops, and exits.
-   */
-  oneActive?: boolean;
   /**
    * The service's replicas each write their own event-store streams (the orchestrator: the runs of its partitions),
    * so each reads them from memory; a write on a stale view is refused by the stream's expected revision.
@@ -67,13 +61,10 @@ export async function startService(definition: ServiceDefinition, options: Start
   // Up before the app, so /livez answers while it connects and starts its consumers (/readyz: 503 until then).
   const health = settings.AGENTOS_HEALTH_PORT === undefined ? undefined : await startHealthServer(settings.AGENTOS_HEALTH_PORT, settings.AGENTOS_HEALTH_HOST, () => readiness.state());
   const holder = settings.AGENTOS_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
-  const lease = definition.oneActive ? new Lease(() => connector.kv('agentos_leases'), { key: definition.name, holder, ttlMs: settings.AGENTOS_LEASE_MS, log }) : undefined;
-  const presence = new ReplicaPresence(() => connector.kv('agentos_replicas'), { service: definition.name, instance: holder, oneActive: definition.oneActive === true }, readiness, log);
+  const presence = new ReplicaPresence(() => connector.kv('agentos_replicas'), { service: definition.name, instance: holder }, readiness, log);
   readiness.watch(await connector.connection$());
-  if (lease) readiness.markStandingBy();
-  // Seen by `agentos cluster` from the start: a replica standing by for the lease is one too.
+  // Seen by `agentos cluster` from the start.
   presence.start();
-  await lease?.acquire();
   const context = new ServiceContext(definition.name, env, log, settings, holder);
   const root: DynamicModule = {
     module: ServiceRootModule,
@@ -83,8 +74,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       { provide: JetStreamClientProxy, useValue: new JetStreamClientProxy(connector) },
       // EventStoreDB when ESDB_URL is set, else the embedded JetStream store on this connection; appends signed with the
       // service's key, tenant data sealed with the tenant's key.
-      // The one active replica of a oneActive service is its streams' only writer: it reads them from memory.
-      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, { ...eventStoreKeys, soleWriter: definition.oneActive === true || definition.soleWriter === true }) },
+      { provide: EVENT_STORE, useFactory: () => eventStoreFromEnv(env, connector, { ...eventStoreKeys, soleWriter: definition.soleWriter === true }) },
       // The one record path (append, then publish) of every handler of this service.
       {
         provide: EventRecorder,
@@ -106,11 +96,10 @@ export async function startService(definition: ServiceDefinition, options: Start
         log,
         retry: options.retry,
         ackWaitMs: options.ackWaitMs,
-        // Once the handlers are done, the lease is handed on (a standing-by replica takes over without waiting it out)
-        // and the replica entry removed, on the connection still open.
+        // Once the handlers are done, the service's last words (handing leases on) and the replica entry's removal, on
+        // the connection still open.
         beforeDisconnect: async () => {
           await context.disconnecting();
-          await lease?.release();
           await presence.stop();
         },
       }),
@@ -124,24 +113,12 @@ export async function startService(definition: ServiceDefinition, options: Start
     void presence.renew();
     log.info({ event: 'service.started', nats: nats.servers, replicas: nats.replicas, ...(health ? { health: health.url } : {}) }, `${definition.name} started`);
     if (options.handleSignals ?? true) exitCleanlyOnSignal(app, log, readiness);
-    void lease?.lost.then((reason) => stepBack(app, log, readiness, reason, options.handleSignals ?? true));
     return app;
   } catch (error) {
     await health?.close();
     await presence.stop();
-    await lease?.release(); // a replica that could not start hands the lease on at once
     throw error;
   }
-}
-
-/**
- * Another replica holds the lease now: stop working at once (what this one still decides is fenced by the
- * streams' expected revisions) and, in a process of its own, exit so the platform starts it again as a stand-by.
- */
-function stepBack(app: INestMicroservice, log: Logger, readiness: Readiness, reason: string, exit: boolean): void {
-  log.error({ event: 'service.stepped-back', reason }, 'lease lost; stepping back');
-  readiness.markDraining();
-  void app.close().finally(() => exit && process.exit(1));
 }
 
 /** Stop pulling, finish in-flight messages, drain NATS, then exit 0 (a second signal exits at once). */

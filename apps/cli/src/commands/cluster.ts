@@ -85,10 +85,9 @@ export async function clusterShow(session: Session, out: Output): Promise<number
   out.line(replicas.length === 0 ? 'no replicas have reported (services older than this CLI, or none running)' : 'replicas');
   for (const r of replicas) {
     const silent = r.silentForMs > SILENT_AFTER_MS ? `  SILENT, last seen ${ago(r.silentForMs)}` : '';
-    const lease = r.leaseHolder ? '  holds the lease' : '';
     const mine = owned(r);
     const share = mine.length > 0 ? `  partitions ${ranges(mine)} (${mine.length} of ${partitions.filter((p) => p.service === r.service).length})` : '';
-    out.line(`  ${r.service.padEnd(14)} ${r.instance.padEnd(28)} ${r.state.padEnd(12)} ${r.host} pid ${r.pid}, up since ${r.startedAt}, NATS ${r.nats}${share}${lease}${silent}`);
+    out.line(`  ${r.service.padEnd(14)} ${r.instance.padEnd(28)} ${r.state.padEnd(12)} ${r.host} pid ${r.pid}, up since ${r.startedAt}, NATS ${r.nats}${share}${silent}`);
   }
   const orphans = partitions.filter((p) => !replicas.some((r) => r.service === p.service && r.instance === p.holder));
   if (orphans.length > 0) out.line(`partitions held by no running replica (taken over once silent for AGENTOS_LEASE_MS): ${orphans.map((p) => `${p.service} ${p.partition} (${p.holder})`).join(', ')}`);
