@@ -1,11 +1,14 @@
 import type { AgentDescriptor } from '@agentos/contracts';
-import { followKv, isCompareAndSetRace, updateKv, type NatsConnector } from '@agentos/messaging';
+import { followKv, isCompareAndSetRace, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 
 const BUCKET = 'agentos_slots';
 
 /** An instance's taken slots: task id → the run it belongs to (so that its run's owner can tell a stale one). */
 type Taken = Record<string, string>;
+
+/** A claim (with the instance's concurrency) or a release, waiting for the instance's next write. */
+type Change = { taskId: string; claim?: { runId: string; concurrency: number }; done: (held: boolean) => void; failed: (error: unknown) => void };
 
 /**
  * The agents' slots, shared by every orchestrator replica: each replica schedules its own runs' tasks on the same
@@ -14,9 +17,15 @@ type Taken = Record<string, string>;
  * leaves the instance. A replica plans on each instance's concurrency less the slots other replicas hold (a watch
  * keeps the view current), so an instance is never given more tasks than it runs at once, and priority and fair
  * share keep working within each replica's runs.
+ *
+ * The claims and releases of one instance made while its last write is under way go together in its next write
+ * (one compare-and-set for a whole planning round), and a write expects the revision this replica last saw, so it
+ * costs one round trip unless another replica wrote in between.
  */
 export class SlotClaims {
-  private readonly taken = new Map<string, Taken>();
+  private readonly taken = new Map<string, { revision: number; tasks: Taken }>();
+  private readonly waiting = new Map<string, Change[]>();
+  private readonly writing = new Set<string>();
   private follower?: { stop(): void };
 
   constructor(private readonly connector: NatsConnector) {}
@@ -26,10 +35,12 @@ export class SlotClaims {
   }
 
   async start(): Promise<void> {
-    this.follower = await followKv(await this.kv(), '>', (entry) => {
-      if (entry.operation === 'PUT') this.taken.set(entry.key, entry.json<Taken>());
-      else this.taken.delete(entry.key);
-    });
+    this.follower = await followKv(await this.kv(), '>', (entry) => this.see(entry.key, { revision: entry.revision, tasks: entry.operation === 'PUT' ? entry.json<Taken>() : {} }));
+  }
+
+  /** Only ever forward: this replica's own write may be known before the watch brings the ones before it. */
+  private see(instanceId: string, state: { revision: number; tasks: Taken }): void {
+    if ((this.taken.get(instanceId)?.revision ?? -1) < state.revision) this.taken.set(instanceId, state);
   }
 
   stop(): void {
@@ -40,60 +51,109 @@ export class SlotClaims {
   capacityFor(instances: readonly AgentDescriptor[], mine: (instanceId: string) => readonly string[]): AgentDescriptor[] {
     return instances.map((instance) => {
       const own = new Set(mine(instance.instanceId));
-      const others = Object.keys(this.taken.get(instance.instanceId) ?? {}).filter((taskId) => !own.has(taskId)).length;
+      const others = Object.keys(this.taken.get(instance.instanceId)?.tasks ?? {}).filter((taskId) => !own.has(taskId)).length;
       return others === 0 ? instance : { ...instance, concurrency: Math.max(0, instance.concurrency - others) };
     });
   }
 
-  /** Takes a slot of the instance for the task; false if another replica took the last one first. */
-  async claim(instance: AgentDescriptor, taskId: string, runId: string): Promise<boolean> {
-    const { after } = await updateKv<Taken>(await this.kv(), instance.instanceId, (current = {}) =>
-      taskId in current || Object.keys(current).length < instance.concurrency ? { ...current, [taskId]: runId } : current,
-    );
-    this.taken.set(instance.instanceId, after); // planned on at once, before the watch brings it
-    return taskId in after;
+  /** Takes a slot of the instance for the task; false if the instance's slots are all taken (by another replica first). */
+  claim(instance: AgentDescriptor, taskId: string, runId: string): Promise<boolean> {
+    return this.change(instance.instanceId, taskId, { runId, concurrency: instance.concurrency });
   }
 
   /** A task restored in flight holds its slot, whether or not the replica that assigned it claimed it. */
   async hold(instanceId: string, taskId: string, runId: string): Promise<void> {
-    if (this.taken.get(instanceId)?.[taskId] === runId) return;
-    const { after } = await updateKv<Taken>(await this.kv(), instanceId, (current = {}) => ({ ...current, [taskId]: runId }));
-    this.taken.set(instanceId, after);
+    if (this.taken.get(instanceId)?.tasks[taskId] === runId) return;
+    await this.change(instanceId, taskId, { runId, concurrency: Number.POSITIVE_INFINITY });
   }
 
-  /** Gives the task's slot back (read from the bucket, not the view: a watch may lag a claim just made). */
   async release(instanceId: string, taskId: string): Promise<void> {
-    const kv = await this.kv();
-    for (;;) {
-      const entry = await kv.get(instanceId);
-      const current = entry?.operation === 'PUT' ? entry.json<Taken>() : {};
-      if (!entry || !(taskId in current)) return;
-      const { [taskId]: _released, ...rest } = current;
-      try {
-        await kv.update(instanceId, JSON.stringify(rest), entry.revision);
-        this.taken.set(instanceId, rest);
-        return;
-      } catch (error) {
-        if (!isCompareAndSetRace(error)) throw error;
-      }
-    }
+    await this.change(instanceId, taskId);
   }
 
   /** Slots held for runs `stale` says are not in flight there (claimed by a replica that died before it assigned). */
   async releaseStale(stale: (instanceId: string, taskId: string, runId: string) => boolean): Promise<number> {
-    let released = 0;
-    for (const [instanceId, taken] of [...this.taken]) {
-      for (const [taskId, runId] of Object.entries(taken)) {
-        if (!stale(instanceId, taskId, runId)) continue;
-        await this.release(instanceId, taskId);
-        released += 1;
-      }
-    }
-    return released;
+    const releases = [...this.taken].flatMap(([instanceId, { tasks }]) => Object.entries(tasks).filter(([taskId, runId]) => stale(instanceId, taskId, runId)).map(([taskId]) => this.release(instanceId, taskId)));
+    await Promise.all(releases);
+    return releases.length;
   }
 
   /** The instance is gone: every slot it had goes with it. */
   async forgetInstance(instanceId: string): Promise<void> {
     await (await this.kv()).delete(instanceId).catch(() => undefined);
+  }
+
+  private change(instanceId: string, taskId: string, claim?: Change['claim']): Promise<boolean> {
+    return new Promise<boolean>((done, failed) => {
+      const queue = this.waiting.get(instanceId);
+      if (queue) queue.push({ taskId, claim, done, failed });
+      else this.waiting.set(instanceId, [{ taskId, claim, done, failed }]);
+      if (!this.writing.has(instanceId)) void this.write(instanceId);
+    });
+  }
+
+  /** Writes the instance's waiting changes, one compare-and-set at a time, until none wait. */
+  private async write(instanceId: string): Promise<void> {
+    this.writing.add(instanceId);
+    try {
+      for (let changes = this.take(instanceId); changes.length > 0; changes = this.take(instanceId)) {
+        try {
+          const held = await this.apply(instanceId, changes);
+          changes.forEach((change, i) => change.done(held[i]));
+        } catch (error) {
+          for (const change of changes) change.failed(error);
+        }
+      }
+    } finally {
+      this.writing.delete(instanceId);
+    }
+  }
+
+  private take(instanceId: string): Change[] {
+    const changes = this.waiting.get(instanceId) ?? [];
+    this.waiting.delete(instanceId);
+    return changes;
+  }
+
+  /** Applies the changes in order on the instance's slots; for each, whether the task holds a slot afterwards. */
+  private async apply(instanceId: string, changes: Change[]): Promise<boolean[]> {
+    const kv = await this.kv();
+    const read = async () => {
+      const entry = await kv.get(instanceId);
+      return { revision: entry?.revision ?? 0, tasks: entry?.operation === 'PUT' ? entry.json<Taken>() : {} };
+    };
+    const seen = this.taken.get(instanceId);
+    let known = seen ?? (await read());
+    let fresh = !seen;
+    for (let attempt = 1; ; attempt += 1) {
+      const tasks = { ...known.tasks };
+      const held = changes.map(({ taskId, claim }) => {
+        if (!claim) {
+          delete tasks[taskId];
+          return false;
+        }
+        if (!(taskId in tasks) && Object.keys(tasks).length >= claim.concurrency) return false;
+        tasks[taskId] = claim.runId;
+        return true;
+      });
+      if (JSON.stringify(tasks) === JSON.stringify(known.tasks)) {
+        // Nothing to write (a repeated claim, a release of a slot not held) as the key stands; the view may lag it.
+        if (fresh) {
+          this.see(instanceId, known);
+          return held;
+        }
+        [known, fresh] = [await read(), true];
+        continue;
+      }
+      try {
+        // A key never written has no revision to expect: it is created.
+        const revision = known.revision === 0 ? await kv.create(instanceId, JSON.stringify(tasks)) : await kv.update(instanceId, JSON.stringify(tasks), known.revision);
+        this.see(instanceId, { revision, tasks });
+        return held;
+      } catch (error) {
+        if (!isCompareAndSetRace(error) || attempt >= 10) throw error;
+        [known, fresh] = [await read(), true];
+      }
+    }
   }
 }
