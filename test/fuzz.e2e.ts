@@ -162,6 +162,7 @@ const STREAM_FIXTURES: { [T in StreamMessageType]?: () => PayloadInput<T> } = {
 /** Every query type, with a payload that its service answers with ok: true. */
 const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   GetSchedulerState: () => ({}),
+  GetReplicaSchedulerState: () => ({}),
   FindAgents: () => ({ name: 'summariser' }),
   ListKillSwitches: () => ({}),
   ScreenContent: () => ({ origin: 'user_input', source: 'input.text', text: 'Fine. Still fine.' }),

@@ -54,7 +54,7 @@ describe('the NATS permission table (libs/identity/src/nats-permissions.ts)', ()
     const handled = handledTypes(module as Type<unknown>);
     const isQuery = (type: string) => CATALOG[type as keyof typeof CATALOG].kind === 'query';
     const types = (keep: (h: { type: string; everyInstance: boolean }) => boolean) => handled.filter(keep).map((h) => h.type).sort();
-    expect({ consumes: types((h) => !isQuery(h.type) && !h.everyInstance), observes: types((h) => h.everyInstance), answers: [...types((h) => isQuery(h.type)), ...(ANSWERED_BY_HAND[name as ServiceName] ?? [])].sort() }).toEqual({
+    expect({ consumes: types((h) => !isQuery(h.type) && !h.everyInstance), observes: types((h) => !isQuery(h.type) && h.everyInstance), answers: [...types((h) => isQuery(h.type)), ...(ANSWERED_BY_HAND[name as ServiceName] ?? [])].sort() }).toEqual({
       consumes: [...role.consumes].sort(),
       observes: [...(role.observes ?? [])].sort(),
       answers: [...role.answers].sort(),

@@ -95,6 +95,10 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
 
   it('every run completes once, and the work is split: each replica decides at least 20 % of the runs, no run is decided by two', async () => {
     const runs = await Promise.all(Array.from({ length: 60 }, run));
+    // The on-call view of the scheduler adds up every replica's while they work.
+    const view = await waitFor(() => system.client.query(createMessage('GetSchedulerState', {}, system.origin)), (s) => s.inFlight > 8, { what: 'the scheduler busy', timeoutMs: 20_000, intervalMs: 50 });
+    expect(view).toMatchObject({ replicas: 3, strategy: 'fair-share' });
+    expect(view.inFlight).toBeLessThanOrEqual(16);
     await assertCompletedOnce(runs);
     // The agent's 16 slots are shared by the replicas, each scheduling its own runs: from the histories, the tasks
     // assigned and not yet completed (from TaskAssigned to the agent's TaskCompleted) never exceed them at any moment.

@@ -11,6 +11,7 @@ import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
 import type { OrchestratorSettings } from './orchestrator.settings';
 import { fenceRun } from './run-fence';
+import { mergeSchedulerStates } from './scheduler-views';
 import { RunPartitions } from './run-partitions';
 import { SlotClaims } from './slot-claims';
 import { TimerWheel, type DueTimer } from './timer-wheel';
@@ -217,6 +218,18 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * The scheduler of the whole orchestrator: every replica's (each schedules its own partitions' runs), asked of each
+   * and added up; this replica's alone if none answers in time.
+   */
+  async schedulerState(cause: AnyMessage): Promise<ReplyOf<'GetSchedulerState'>> {
+    const ask = createMessage('GetReplicaSchedulerState', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId });
+    const states = await this.bus.queryAll(ask, { expected: this.partitions.replicas }).catch(() => []);
+    const answered = states.length > 0 ? states : [this.snapshot()];
+    return { ...mergeSchedulerStates(answered), replicas: answered.length };
+  }
+
+  /** This replica's own scheduler: the tasks of its partitions' runs. */
   snapshot(): ReplyOf<'GetSchedulerState'> {
     const now = Date.now();
     const live = this.plannable();

@@ -85,6 +85,11 @@ export class RunPartitions {
     return this.leases.owned;
   }
 
+  /** How many replicas share the partitions, this one included. */
+  get replicas(): number {
+    return this.leases.replicas;
+  }
+
   /**
    * Has the replica owning the run's partition handle the message. Fails as its handler did: permanently (the message
    * is parked here with the owner's reason) or not (delivered again later, e.g. while the partition has no owner).

@@ -165,8 +165,14 @@ export class RunHandlers {
     for (const runId of await this.runs.runsOn(message.payload.instanceId)) await this.runs.decide(runId, message, { kind: 'instance-down', message });
   }
 
+  /** The whole orchestrator's scheduler, added up from every replica's. */
   @MessagePattern('GetSchedulerState')
-  schedulerState(): ReplyOf<'GetSchedulerState'> {
+  schedulerState(@Payload() query: MessageOf<'GetSchedulerState'>): Promise<ReplyOf<'GetSchedulerState'>> {
+    return this.runs.schedulerState(query);
+  }
+
+  @MessagePattern('GetReplicaSchedulerState', { everyInstance: true } satisfies HandlerExtras)
+  replicaSchedulerState(): ReplyOf<'GetReplicaSchedulerState'> {
     return this.runs.snapshot();
   }
 

@@ -106,6 +106,7 @@ export const CATALOG = {
   TerminateAgentRefused: { kind: 'event', version: 1, subject: 'agentos.evt.agent.terminate-refused', stream: 'AGENTOS_EVENTS', schema: agent.TerminateAgentRefused },
   CircuitStateChanged: { kind: 'event', version: 1, subject: 'agentos.evt.agent.circuit-changed', stream: 'AGENTOS_EVENTS', schema: agent.CircuitStateChanged },
   GetSchedulerState: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.scheduler', schema: agent.GetSchedulerState, reply: agent.SchedulerState },
+  GetReplicaSchedulerState: { kind: 'query', version: 1, subject: 'agentos.query.orchestrator.replica-scheduler', schema: agent.GetReplicaSchedulerState, reply: agent.SchedulerState },
   FindAgents: { kind: 'query', version: 1, subject: 'agentos.query.registry.find-agents', schema: agent.FindAgents, reply: agent.AgentsFound },
   // workflows
   RunWorkflow: { kind: 'command', version: 1, subject: 'agentos.cmd.workflow.run', stream: 'AGENTOS_COMMANDS', schema: workflow.RunWorkflow },

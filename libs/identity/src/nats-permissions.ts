@@ -85,8 +85,9 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     // Each replica requeues its own runs' tasks of an instance that went down.
     observes: ['AgentInstanceDropped'],
     // A run's message goes to the replica owning the run's partition (apps/orchestrator run-partitions.ts).
-    answers: ['GetSchedulerState', 'GetCallApproval', 'ListSchedules', 'HandleRunMessage'],
-    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle', 'HandleRunMessage'],
+    // GetSchedulerState adds up every replica's scheduler (GetReplicaSchedulerState, answered by each).
+    answers: ['GetSchedulerState', 'GetReplicaSchedulerState', 'GetCallApproval', 'ListSchedules', 'HandleRunMessage'],
+    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle', 'HandleRunMessage', 'GetReplicaSchedulerState'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
     buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_slots', 'agentos_tenant_keys', 'agentos_schedules'],
     eventStore: 'write',

@@ -44,6 +44,7 @@ export class PartitionLeases {
   private timer?: NodeJS.Timeout;
   private passing?: Promise<void>;
   private stopped = false;
+  private members = 1;
   private readonly log: Log;
 
   constructor(private readonly bucket: () => Promise<KV>, private readonly options: PartitionLeasesOptions) {
@@ -57,6 +58,11 @@ export class PartitionLeases {
   /** Resolves once a partition this replica has just taken is loaded (at once for any other). */
   async loaded(partition: number): Promise<void> {
     await this.gaining.get(partition);
+  }
+
+  /** How many replicas share the partitions, this one included, as of the last pass. */
+  get replicas(): number {
+    return this.members;
   }
 
   /** The partitions this replica owns, in order. */
@@ -152,7 +158,9 @@ export class PartitionLeases {
     try {
       const kv = await this.bucket();
       await this.renew(kv);
-      const share = this.shareAmong(await this.liveReplicas(kv));
+      const members = await this.liveReplicas(kv);
+      this.members = members.length;
+      const share = this.shareAmong(members);
       await this.handOnBeyond(share, kv);
       await this.takeUpTo(share, kv);
     } catch (error) {

@@ -9,7 +9,7 @@ import {
   type QueryType,
   type ReplyOf,
 } from '@agentos/contracts';
-import { headers, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
+import { RequestStrategy, headers, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
 import { context, trace } from '@opentelemetry/api';
 import type { NatsConnector } from './connection';
 import { SpanKind, activeTraceparent, contextOf, inSpan, messageAttributes } from './tracing';
@@ -93,6 +93,24 @@ export class MessagePublisher {
       const ack = await js.publish(subjectOf(traced), encodeMessage(traced), { msgID: traced.id, headers: h });
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     });
+  }
+
+  /**
+   * Asks every instance of a service that answers each one (ResponderOptions.everyInstance) and gathers their valid
+   * replies: all `expected` of them, or those in by `timeoutMs` (an instance gone meanwhile does not hold it up longer).
+   */
+  async requestAll<T extends QueryType>(message: MessageOf<T>, { expected, timeoutMs = 1_000 }: { expected: number; timeoutMs?: number }): Promise<ReplyOf<T>[]> {
+    const spec = CATALOG[message.type as T];
+    const checked = validated(message as AnyMessage);
+    const nc: NatsConnection = await this.connector.connection$();
+    const replies: ReplyOf<T>[] = [];
+    const responses = await nc.requestMany(subjectOf(checked), encodeMessage(checked), { strategy: RequestStrategy.Count, maxMessages: expected, maxWait: timeoutMs, headers: messageHeaders(checked) });
+    for await (const response of responses) {
+      const answer = JSON.parse(Buffer.from(response.data).toString('utf8')) as QueryReply;
+      const reply = answer.ok ? spec.reply.safeParse(answer.reply) : undefined;
+      if (reply?.success) replies.push(reply.data as ReplyOf<T>);
+    }
+    return replies;
   }
 
   async request<T extends QueryType>(message: MessageOf<T>, timeoutMs = 5_000): Promise<ReplyOf<T>> {

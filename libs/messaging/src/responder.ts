@@ -14,6 +14,8 @@ export interface ResponderOptions<T extends QueryType> {
   handler: QueryHandler<T>;
   /** Fixed subject tokens, e.g. { partition: '3' }: only those queries are answered here. */
   filterTokens?: Record<string, string>;
+  /** Every instance answers each query (the asker gathers the answers), instead of one of the service's instances. */
+  everyInstance?: boolean;
   log?: Log;
 }
 
@@ -35,7 +37,7 @@ export class QueryResponder<T extends QueryType> {
 
   async start(): Promise<void> {
     const nc = await this.connector.connection$();
-    const subscription = nc.subscribe(subjectFilter(this.options.type, this.options.filterTokens), { queue: this.options.service });
+    const subscription = nc.subscribe(subjectFilter(this.options.type, this.options.filterTokens), this.options.everyInstance ? {} : { queue: this.options.service });
     this.subscription = subscription;
     // Started means answering: the server has registered the subscription once a flush round-trips.
     await nc.flush();

@@ -102,4 +102,8 @@ export const SchedulerState = z.object({
   byTenant: z.record(z.string(), z.object({ queued: z.number(), inFlight: z.number() })),
   breakers: z.array(z.object({ instanceId: z.string(), state: BreakerState, consecutiveFailures: z.number() })),
   waiting: z.array(z.object({ taskId: z.uuid(), workflowId: z.uuid(), stepId: z.string(), reason: z.string() })),
+  /** How many orchestrator replicas' schedulers this adds up (each schedules the runs of its partitions). */
+  replicas: z.number().int().positive().optional(),
 });
+/** One orchestrator replica's own scheduler, asked of every replica by the one answering GetSchedulerState. */
+export const GetReplicaSchedulerState = z.object({});

@@ -47,6 +47,11 @@ export class JetStreamClientProxy extends ClientProxy {
     return this.publisher.request(message, timeoutMs);
   }
 
+  /** The replies of every instance that answers the query (see MessagePublisher.requestAll). */
+  queryAll<T extends QueryType>(message: MessageOf<T>, options: { expected: number; timeoutMs?: number }): Promise<ReplyOf<T>[]> {
+    return this.publisher.requestAll(message, options);
+  }
+
   protected async dispatchEvent<T = PublishReceipt>(packet: ReadPacket<AnyMessage>): Promise<T> {
     this.assertPatternMatches(packet);
     return (await this.publishMessage(packet.data)) as T;

@@ -35,6 +35,7 @@ export interface HandlerExtras {
    * Every instance reads every message, from the start of the stream, through a consumer of its own
    * (`<service>-<type>-<instance>`, removed by the server once idle), instead of sharing the work: for a
    * view each instance must answer in full (observability's counts). One dead letter per message between them.
+   * For a query: every instance answers it, for an asker that gathers the answers (MessagePublisher.requestAll).
    */
   everyInstance?: boolean;
 }
@@ -101,7 +102,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const { connector, service } = this.options;
     if (spec.kind === 'query') {
       if (handler.isEventHandler) throw new Error(`${type} is a query: handle it with @MessagePattern`);
-      return new QueryResponder(connector, { service, type: type as never, log: this.log, handler: (query) => this.invoke(handler, query as AnyMessage) as never });
+      return new QueryResponder(connector, { service, type: type as never, log: this.log, everyInstance: extras.everyInstance, handler: (query) => this.invoke(handler, query as AnyMessage) as never });
     }
     if (!handler.isEventHandler) throw new Error(`${type} is stream-backed (${spec.kind}): handle it with @EventPattern`);
     return new MessageWorker(connector, new MessagePublisher(connector), {
