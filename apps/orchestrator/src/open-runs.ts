@@ -4,9 +4,9 @@ import type { KV } from 'nats';
 const BUCKET = 'agentos_open_runs';
 
 /**
- * The ids of runs that have not settled, so a restarted orchestrator knows which histories to
- * load. A run is added before its first decision is published and removed once it settles; a
- * stale entry only costs one read at start.
+ * The ids of runs that have not settled, so the orchestrator replica that takes a partition over knows which
+ * histories to load. A run is added before its first decision is recorded and removed once it settles; a stale entry
+ * only costs one read.
  */
 export class OpenRuns {
   constructor(private readonly connector: NatsConnector) {}
@@ -25,5 +25,11 @@ export class OpenRuns {
 
   async list(): Promise<string[]> {
     return listKeys(await this.kv());
+  }
+
+  /** When the run entered the index (undefined: it is not in it). */
+  async since(runId: string): Promise<Date | undefined> {
+    const entry = await (await this.kv()).get(runId);
+    return entry?.operation === 'PUT' ? entry.created : undefined;
   }
 }

@@ -27,6 +27,12 @@ interface TaskRef {
 
 /** Inside JetStream's de-duplication window (10 minutes), with a margin. */
 const REPUBLISH_WITHIN_MS = 8 * 60_000;
+/** Causes that start (or reopen) a run: it enters the open-run index before anything of it is recorded. */
+const OPENING = new Set(['SubmitIntent', 'RunWorkflow', 'ScheduleFired', 'RunForked', 'RetryRun']);
+/** How often a replica looks for open runs of its partitions it does not know (recorded by a replica that lost the partition meanwhile). */
+const ADOPT_EVERY_MS = 30_000;
+/** An empty run this young in the index may still be about to record its first event. */
+const EMPTY_RUN_GRACE_MS = 60_000;
 const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
 const originOf = (event: Envelope): Origin => ({ tenant: event.tenant, correlationId: event.correlationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
 
@@ -53,6 +59,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Compiled once per agent version; an agent without an input schema costs nothing. */
   private readonly inputChecks = new InputSchemaChecks();
   private readonly tasks = new Map<string, TaskRef>();
+  /** Open runs of this replica's partitions whose tasks and timers it keeps. */
+  private readonly known = new Set<string>();
+  private adopting?: NodeJS.Timeout;
   /** A run's decisions are made one at a time, each on the history the previous one left. */
   private readonly perRun = new KeyedSerial();
   private ready!: Promise<void>;
@@ -76,7 +85,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.directory = new AgentDirectory(bus, this.actor, () => this.kick());
     this.kills = new KillSwitchBoard(bus, this.actor);
     this.openRuns = new OpenRuns(bus.unwrap<NatsConnector>());
-    this.slots = new SlotClaims(bus.unwrap<NatsConnector>());
+    this.slots = new SlotClaims(bus.unwrap<NatsConnector>(), service.instance);
     this.partitions = new RunPartitions(bus, service, { restore: (partition) => this.restore(partition), forget: async (partition) => this.forget(partition) });
     // Handed on while the connection is still open, so the next owners need not wait out the leases.
     service.beforeDisconnect(() => this.partitions.stop());
@@ -97,6 +106,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.stopping.abort();
     clearInterval(this.ticker);
+    clearInterval(this.adopting);
     this.timers.stop();
     this.directory.stop();
     this.kills.stop();
@@ -121,6 +131,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Decides on a run of a partition this replica owns; fails (to be tried again) if it no longer does. */
   private async decideHere(runId: string, cause: AnyMessage, input: RunInput | ((state: RunState) => Promise<RunInput>)): Promise<Envelope[]> {
     const screened = async (state: RunState) => {
+      // Another replica took the run over since this one read it (it does not know yet that it lost the partition).
+      if (state.decidedBy && state.decidedBy !== this.service.instance) throw new Error(`run ${runId} is decided by replica ${state.decidedBy} now`);
       const resolved = typeof input === 'function' ? await input(state) : input;
       const refusal = refusalOf(resolved, state);
       if (refusal) throw new RefusedMessage(refusal);
@@ -133,16 +145,24 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       persistently('publishing a recorded decision', () => this.bus.publishAll(messages), this.service.log, { fields: { runId }, signal: this.stopping.signal });
     return this.perRun.run(runId, async () => {
       if (!this.partitions.owns(runId)) throw new Error(`run ${runId}: its partition ${this.partitions.of(runId)} was handed on meanwhile`);
+      // In the index first: a replica taking the partition over meanwhile finds the run (see adopt).
+      if (OPENING.has(cause.type)) await this.openRuns.add(runId);
       const events = await runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
-      await this.absorb(runId, events);
+      // Recorded before the partition moved on: its new owner read it when it took the run over, and keeps its state.
+      if (this.partitions.owns(runId)) await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
       return events;
     });
   }
 
+  /** A run's history: as remembered for a run this replica decides, as the store holds it now for another's. */
+  private async history(runId: string): Promise<Envelope[]> {
+    return (await this.store.readStream(workflowStream(runId), this.partitions.owns(runId) ? {} : { latest: true })).map((r) => r.event);
+  }
+
   /** Progress decides nothing, but a report from anyone but the task's instance is refused all the same. */
   async screenReport(report: TaskReport): Promise<void> {
-    const history = (await this.store.readStream(workflowStream(report.payload.intentId))).map((r) => r.event);
+    const history = await this.history(report.payload.intentId);
     const refusal = reportRefusal(report, fold(orchestrationDecider, history));
     if (refusal) throw new RefusedMessage(refusal);
   }
@@ -159,7 +179,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ready;
     const chosen: { runId: string; command: ControlCommand }[] = [];
     for (const id of await this.openRuns.list()) {
-      const state = fold(orchestrationDecider, (await this.store.readStream(workflowStream(id))).map((r) => r.event));
+      const state = fold(orchestrationDecider, await this.history(id));
       if (!selects(command, state)) continue;
       const payload = { ...command.payload, select: { kind: 'run' as const, runId: id } };
       chosen.push({ runId: id, command: causedBy(command, command.type, payload, command.actor, id) as ControlCommand });
@@ -170,7 +190,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** A parked call's state, read from its run's history (so it outlives an orchestrator restart). */
   async callApproval(query: MessageOf<'GetCallApproval'>): Promise<ReplyOf<'GetCallApproval'>> {
     const { intentId, approvalId } = query.payload;
-    const history = (await this.store.readStream(workflowStream(intentId))).map((r) => r.event);
+    const history = await this.history(intentId);
     return approvalState(fold(orchestrationDecider, history), query, approvalId);
   }
 
@@ -183,12 +203,18 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.kick();
   }
 
-  /** Runs whose tasks were in flight on an instance that went down (once the open runs are restored); it gets no more work. */
-  async runsOn(instanceId: string): Promise<string[]> {
+  /**
+   * An agent instance went down (every replica hears it): it gets no more work, and the runs of this replica's
+   * partitions whose tasks were in flight on it decide so. A run whose partition moves meanwhile is left to its new
+   * owner, which restored the task in flight and expires it at its deadline.
+   */
+  async instanceDown(message: MessageOf<'AgentInstanceDropped'>): Promise<void> {
     await this.ready;
+    const { instanceId } = message.payload;
     this.directory.forget(instanceId);
     await this.slots.forgetInstance(instanceId);
-    return [...new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined))];
+    const runs = new Set(this.scheduler.inFlightOn(instanceId).map((taskId) => this.tasks.get(taskId)?.runId).filter((id): id is string => id !== undefined));
+    for (const runId of runs) if (this.partitions.owns(runId)) await this.decideHere(runId, message, { kind: 'instance-down', message });
   }
 
   /** Every catalogued agent; `wanted`: the run's definition, when a catalogue offering all its targets will do. */
@@ -305,8 +331,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Keeps the scheduler, the timers and the open-run index in step with what was decided. */
   private async absorb(runId: string, events: readonly Envelope[]): Promise<void> {
+    this.known.add(runId);
     for (const event of events) {
-      if (event.type === 'IntentSubmitted' || event.type === 'WorkflowStarted' || event.type === 'RunRetried') await this.openRuns.add(runId);
       if (event.type === 'TaskQueued') this.queued(event as MessageOf<'TaskQueued'>);
       if (event.type === 'TaskExpired') {
         const { taskId, instanceId } = (event as MessageOf<'TaskExpired'>).payload;
@@ -327,6 +353,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         for (const [taskId, ref] of this.tasks) if (ref.runId === runId) this.tasks.delete(taskId);
         this.scheduler.removeWorkflow(runId);
         this.timers.cancelRuns((id) => id === runId);
+        this.known.delete(runId);
         await this.openRuns.remove(runId);
       }
     }
@@ -343,6 +370,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async fireTimer(due: DueTimer): Promise<void> {
+    await this.partitions.loaded(due.timer.intentId); // a timer restored with its partition fires once it is owned
     if (!this.partitions.owns(due.timer.intentId)) return; // handed on: its new owner restored the timer
     const message = createMessage('FireTimer', due.timer, { ...due.origin, actor: this.actor });
     await this.decideHere(due.timer.intentId, message, { kind: 'timer', message });
@@ -377,6 +405,23 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.timers.start();
     this.ticker = setInterval(() => this.kick(), 1_000); // breakers half-open with time
     this.ticker.unref();
+    this.adopting = setInterval(() => void this.adoptStrays(), ADOPT_EVERY_MS);
+    this.adopting.unref();
+  }
+
+  /**
+   * Open runs of this replica's partitions that it does not know: recorded by a replica that had not yet noticed it
+   * lost the partition (frozen, cut off) after this one took it over. Each is fenced and restored. Slots held for
+   * these partitions' runs by tasks not in flight here are given back (a release that failed, a claimer that died).
+   */
+  private async adoptStrays(): Promise<void> {
+    try {
+      const strays = (await this.openRuns.list()).filter((runId) => this.partitions.owns(runId) && !this.known.has(runId));
+      for (const partition of new Set(strays.map((runId) => this.partitions.of(runId)))) await this.adopt(partition, strays.filter((runId) => this.partitions.of(runId) === partition));
+      await this.slots.releaseStale((instanceId, taskId, runId) => this.partitions.owns(runId) && !this.scheduler.inFlightOn(instanceId).includes(taskId));
+    } catch (error) {
+      this.service.log.warn({ err: error }, 'open runs not checked for strays; tried again later');
+    }
   }
 
   /** The partition is this replica's now: re-reads its open runs and restores their queued and running tasks and timers. */
@@ -384,11 +429,18 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     // Reading the open runs may time out while NATS fails over (a KV listing, a stream read): asked again until it
     // succeeds or the service stops. A partition that gave up would stay with a replica that decides nothing of it.
     // A failure of NATS is worth asking again, unlike a bug in reading a run.
-    const open = await persistently('reading the open runs', () => this.readOpenRuns(partition), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
+    const runIds = await persistently('listing the open runs', () => this.openRuns.list(), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
+    await this.adopt(partition, runIds.filter((id) => this.partitions.of(id) === partition));
+  }
+
+  /** Fences the partition's runs and restores their queued and running tasks and timers. */
+  private async adopt(partition: number, runIds: string[]): Promise<void> {
+    const open = await persistently('reading the open runs', () => this.readOpenRuns(partition, runIds), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
     await this.ready; // the slots' view is loaded
     let restored = 0;
     const inFlight = new Set<string>();
     for (const { runId, state, origin } of open) {
+      this.known.add(runId);
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });
@@ -408,7 +460,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // Slots claimed for this partition's runs by a replica that died before it recorded the assignment: now that the
     // runs are fenced, nobody will record it.
-    const stale = await this.slots.releaseStale((_, taskId, runId) => this.partitions.of(runId) === partition && !inFlight.has(taskId));
+    const stale = await this.slots.releaseStale((_, taskId, runId) => runIds.includes(runId) && !inFlight.has(taskId));
     this.service.log.info({ event: 'orchestrator.partition-restored', partition, runs: open.length, tasks: restored, staleSlots: stale }, 'open runs of the partition restored');
     this.kick();
   }
@@ -424,6 +476,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (const runId of runs) this.scheduler.handOver(runId);
     this.timers.cancelRuns(ofPartition);
+    for (const runId of this.known) if (ofPartition(runId)) this.known.delete(runId);
     this.service.log.info({ event: 'orchestrator.partition-forgotten', partition, runs: runs.size }, 'runs of the partition handed on');
   }
 
@@ -432,11 +485,12 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
    * fails and is asked again restores nothing twice); settled or empty runs leave the index, and each run's last
    * decision is published again.
    */
-  private async readOpenRuns(partition: number): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
+  private async readOpenRuns(partition: number, runIds: string[]): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
     const open: { runId: string; state: RunState; origin: Origin }[] = [];
-    for (const runId of (await this.openRuns.list()).filter((id) => this.partitions.of(id) === partition)) {
+    for (const runId of runIds) {
       const history = await fenceRun(this.store, { runId, partition, owner: this.service.instance, actor: this.actor });
       const state = fold(orchestrationDecider, history);
+      if (history.length === 0 && Date.now() - ((await this.openRuns.since(runId))?.getTime() ?? 0) < EMPTY_RUN_GRACE_MS) continue; // its first event may be on its way
       if (history.length === 0 || isSettled(state)) {
         await this.openRuns.remove(runId);
         continue;

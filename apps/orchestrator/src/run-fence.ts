@@ -13,7 +13,8 @@ import { isSettled, orchestrationDecider, workflowStream } from '@agentos/orches
 export async function fenceRun(store: EventStore, run: { runId: string; partition: number; owner: string; actor: Actor }): Promise<Envelope[]> {
   const stream = workflowStream(run.runId);
   for (;;) {
-    const history = (await store.readStream(stream)).map((r) => r.event);
+    // As the store holds it: this replica may have decided the run before, and another since.
+    const history = (await store.readStream(stream, { latest: true })).map((r) => r.event);
     if (history.length === 0 || isSettled(fold(orchestrationDecider, history))) return history;
     const changed = createMessage('RunOwnerChanged', { runId: run.runId, partition: run.partition, owner: run.owner }, { tenant: history[0].tenant, actor: run.actor, correlationId: history[0].correlationId });
     try {

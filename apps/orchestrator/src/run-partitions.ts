@@ -48,7 +48,9 @@ export class RunPartitions {
         await this.answerFor(partition);
       },
       lost: async (partition) => {
-        await this.responders.get(partition)?.stop();
+        // Not waiting for the answers under way: each decides (and fails) on its own, and one of them may be waiting
+        // for this very partition to finish changing hands.
+        this.responders.get(partition)?.close();
         this.responders.delete(partition);
         await state.forget(partition);
       },

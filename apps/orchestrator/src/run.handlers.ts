@@ -160,9 +160,9 @@ export class RunHandlers {
   }
 
   /** Tasks in flight on an instance that stopped heartbeating go back to the queue: every replica requeues its runs' tasks. */
-  @EventPattern('AgentInstanceDropped', { everyInstance: true } satisfies HandlerExtras)
+  @EventPattern('AgentInstanceDropped', { everyInstance: true, fromNow: true } satisfies HandlerExtras)
   async instanceDown(@Payload() message: MessageOf<'AgentInstanceDropped'>) {
-    for (const runId of await this.runs.runsOn(message.payload.instanceId)) await this.runs.decide(runId, message, { kind: 'instance-down', message });
+    await this.runs.instanceDown(message);
   }
 
   /** The whole orchestrator's scheduler, added up from every replica's. */

@@ -23,7 +23,7 @@ describe('SlotClaims: agent slots shared by orchestrator replicas, on a real nat
   });
 
   const replica = async () => {
-    const claims = new SlotClaims(connector);
+    const claims = new SlotClaims(connector, `replica-${replicas.length}`);
     await claims.start();
     replicas.push(claims);
     return claims;
@@ -37,12 +37,19 @@ describe('SlotClaims: agent slots shared by orchestrator replicas, on a real nat
     const won = await Promise.all([a.claim(two, 't1', 'r1'), b.claim(two, 't2', 'r2'), b.claim(two, 't3', 'r3')]);
     expect(won.filter(Boolean)).toHaveLength(2);
     const [winner, loser] = [tasks[won.indexOf(true)], tasks[won.indexOf(false)]];
-    // A task that holds a slot claims it again harmlessly (an assignment tried again); the loser still finds none.
-    expect(await a.claim(two, winner, 'r')).toBe(true);
-    expect(await a.claim(two, loser, 'r')).toBe(false);
-    // Given back by either replica, the slot is the loser's.
-    await b.release('i-two', winner);
-    expect(await a.claim(two, loser, 'r')).toBe(true);
+    const holder = winner === 't1' ? a : b;
+    const other = holder === a ? b : a;
+    // The holder claims its slot again harmlessly (an assignment tried again); the other replica may not take it, and
+    // the loser still finds no slot.
+    expect(await holder.claim(two, winner, 'r')).toBe(true);
+    expect(await other.claim(two, winner, 'r')).toBe(false);
+    expect(await holder.claim(two, loser, 'r')).toBe(false);
+    // Only the holder gives its slot back (a replica that lost the run may still fail an assignment of it)...
+    await other.release('i-two', winner);
+    expect(await holder.claim(two, loser, 'r')).toBe(false);
+    // ...and then the slot is the loser's.
+    await holder.release('i-two', winner);
+    expect(await other.claim(two, loser, 'r')).toBe(true);
   });
 
   it("plans on each instance's concurrency less the slots the other replicas hold", async () => {
@@ -61,7 +68,7 @@ describe('SlotClaims: agent slots shared by orchestrator replicas, on a real nat
     const four = instance('i-four', 4);
     for (const [task, run] of [['s1', 'run-p1'], ['s2', 'run-p1'], ['s3', 'run-p2']]) expect(await a.claim(four, task, run)).toBe(true);
     await waitFor(async () => b.capacityFor([four], () => [])[0].concurrency, (c) => c === 1, { what: "b to see a's slots" });
-    // b took run-p1's partition over: s1 is in flight there, s2 was never assigned.
+    // b took run-p1's partition over: s1 is in flight there, s2 was never assigned (a's, given back all the same).
     expect(await b.releaseStale((_, taskId, runId) => runId === 'run-p1' && taskId !== 's1')).toBe(1);
     await waitFor(async () => b.capacityFor([four], () => [])[0].concurrency, (c) => c === 2, { what: 's2 given back' });
     await a.forgetInstance('i-four');

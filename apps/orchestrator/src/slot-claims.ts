@@ -4,11 +4,14 @@ import type { KV } from 'nats';
 
 const BUCKET = 'agentos_slots';
 
-/** An instance's taken slots: task id → the run it belongs to (so that its run's owner can tell a stale one). */
-type Taken = Record<string, string>;
+/**
+ * An instance's taken slots, by task id: the run (so that its run's owner can tell a stale one) and the replica that
+ * holds the slot (only it gives the slot back: a replica that lost the run may still fail an assignment of it).
+ */
+type Taken = Record<string, { run: string; by: string }>;
 
-/** A claim (with the instance's concurrency) or a release, waiting for the instance's next write. */
-type Change = { taskId: string; claim?: { runId: string; concurrency: number }; done: (held: boolean) => void; failed: (error: unknown) => void };
+/** A claim (with the instance's concurrency), a release (of this replica's slot, or of anyone's), waiting for the instance's next write. */
+type Change = { taskId: string; claim?: { runId: string; concurrency: number }; anyHolder?: boolean; done: (held: boolean) => void; failed: (error: unknown) => void };
 
 /**
  * The agents' slots, shared by every orchestrator replica: each replica schedules its own runs' tasks on the same
@@ -28,7 +31,8 @@ export class SlotClaims {
   private readonly writing = new Set<string>();
   private follower?: { stop(): void };
 
-  constructor(private readonly connector: NatsConnector) {}
+  /** `me`: this replica's name, recorded with each slot it holds. */
+  constructor(private readonly connector: NatsConnector, private readonly me: string) {}
 
   private kv(): Promise<KV> {
     return this.connector.kv(BUCKET);
@@ -61,19 +65,24 @@ export class SlotClaims {
     return this.change(instance.instanceId, taskId, { runId, concurrency: instance.concurrency });
   }
 
-  /** A task restored in flight holds its slot, whether or not the replica that assigned it claimed it. */
+  /** A task restored in flight holds its slot, now as this replica's, whether or not the replica that assigned it claimed it. */
   async hold(instanceId: string, taskId: string, runId: string): Promise<void> {
-    if (this.taken.get(instanceId)?.tasks[taskId] === runId) return;
+    if (this.taken.get(instanceId)?.tasks[taskId]?.by === this.me) return;
     await this.change(instanceId, taskId, { runId, concurrency: Number.POSITIVE_INFINITY });
   }
 
+  /** Gives back this replica's slot for the task (another replica's, which took the run over, stays). */
   async release(instanceId: string, taskId: string): Promise<void> {
     await this.change(instanceId, taskId);
   }
 
   /** Slots held for runs `stale` says are not in flight there (claimed by a replica that died before it assigned). */
   async releaseStale(stale: (instanceId: string, taskId: string, runId: string) => boolean): Promise<number> {
-    const releases = [...this.taken].flatMap(([instanceId, { tasks }]) => Object.entries(tasks).filter(([taskId, runId]) => stale(instanceId, taskId, runId)).map(([taskId]) => this.release(instanceId, taskId)));
+    const releases = [...this.taken].flatMap(([instanceId, { tasks }]) =>
+      Object.entries(tasks)
+        .filter(([taskId, { run }]) => stale(instanceId, taskId, run))
+        .map(([taskId]) => this.change(instanceId, taskId, undefined, true)),
+    );
     await Promise.all(releases);
     return releases.length;
   }
@@ -83,11 +92,11 @@ export class SlotClaims {
     await (await this.kv()).delete(instanceId).catch(() => undefined);
   }
 
-  private change(instanceId: string, taskId: string, claim?: Change['claim']): Promise<boolean> {
+  private change(instanceId: string, taskId: string, claim?: Change['claim'], anyHolder = false): Promise<boolean> {
     return new Promise<boolean>((done, failed) => {
       const queue = this.waiting.get(instanceId);
-      if (queue) queue.push({ taskId, claim, done, failed });
-      else this.waiting.set(instanceId, [{ taskId, claim, done, failed }]);
+      if (queue) queue.push({ taskId, claim, anyHolder, done, failed });
+      else this.waiting.set(instanceId, [{ taskId, claim, anyHolder, done, failed }]);
       if (!this.writing.has(instanceId)) void this.write(instanceId);
     });
   }
@@ -127,13 +136,17 @@ export class SlotClaims {
     let fresh = !seen;
     for (let attempt = 1; ; attempt += 1) {
       const tasks = { ...known.tasks };
-      const held = changes.map(({ taskId, claim }) => {
+      const held = changes.map(({ taskId, claim, anyHolder }) => {
+        const holder = tasks[taskId]?.by;
         if (!claim) {
-          delete tasks[taskId];
+          if (anyHolder || holder === this.me) delete tasks[taskId];
           return false;
         }
-        if (!(taskId in tasks) && Object.keys(tasks).length >= claim.concurrency) return false;
-        tasks[taskId] = claim.runId;
+        const restored = claim.concurrency === Number.POSITIVE_INFINITY;
+        // A slot another replica holds for the task is its (it took the run over); a restored task takes it over in turn.
+        if (holder !== undefined && holder !== this.me && !restored) return false;
+        if (holder === undefined && Object.keys(tasks).length >= claim.concurrency) return false;
+        tasks[taskId] = { run: claim.runId, by: this.me };
         return true;
       });
       if (JSON.stringify(tasks) === JSON.stringify(known.tasks)) {
@@ -151,7 +164,8 @@ export class SlotClaims {
         this.see(instanceId, { revision, tasks });
         return held;
       } catch (error) {
-        if (!isCompareAndSetRace(error) || attempt >= 10) throw error;
+        // Each race lost is another replica's write made: tried again on what it wrote.
+        if (!isCompareAndSetRace(error) || attempt >= 100) throw error;
         [known, fresh] = [await read(), true];
       }
     }

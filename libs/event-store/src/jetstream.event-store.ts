@@ -184,7 +184,7 @@ export class JetStreamEventStore implements EventStore {
       // A stream this store writes is read from memory: its writes are all it can miss, and a write on a stale
       // view is refused (see tail), which also forgets the view.
       const written = this.recent.get(stream);
-      if (written?.writtenHere && this.options.soleWriter) return this.opened(selectFromStream(written.records, options));
+      if (written?.writtenHere && this.options.soleWriter && !options?.latest) return this.opened(selectFromStream(written.records, options));
       // The stream leader names the newest commit: a read never misses one that was acknowledged.
       const newest = (await this.lastCommit(stream))?.seq ?? 0;
       const records = await this.recordsUpTo(stream, newest);

@@ -38,6 +38,11 @@ export interface ReadStreamOptions {
   fromRevision?: number | 'start' | 'end';
   direction?: 'forwards' | 'backwards';
   maxCount?: number;
+  /**
+   * What the store holds now, even of a stream this process writes alone and reads from memory (JetStream store's
+   * soleWriter): another process may have written it since (an orchestrator partition that moved and came back).
+   */
+  latest?: boolean;
 }
 
 export interface ReadAllOptions {

@@ -30,9 +30,10 @@ export async function updateKv<T>(kv: KV, key: string, change: (current: T | und
  * live consumer, and awaiting gets inside its loop stalls it (seen with several keys).
  */
 export async function listKeys(kv: KV, filter = '>'): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const key of await kv.keys(filter)) keys.push(key);
-  return keys;
+  // A set: the lister reads the bucket's stream, and a key rewritten while it reads comes by twice.
+  const keys = new Set<string>();
+  for await (const key of await kv.keys(filter)) keys.add(key);
+  return [...keys];
 }
 
 /** Every current value of a bucket (deleted keys skipped), each parsed, the keys listed first (see listKeys). */

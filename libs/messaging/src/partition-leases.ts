@@ -1,5 +1,5 @@
 import type { KV, KvEntry } from 'nats';
-import { isCompareAndSetRace } from './kv-update';
+import { isCompareAndSetRace, listKeys } from './kv-update';
 import { silentLog, type Log } from './log';
 
 export interface PartitionLeasesOptions {
@@ -36,7 +36,8 @@ export class PartitionLeases {
   private readonly held = new Map<number, number>();
   /** Held and loaded: the ones it owns. */
   private readonly ready = new Set<number>();
-  private readonly gaining = new Map<number, Promise<void>>();
+  /** A partition's loading, and its forgetting once lost: each waits for the one before, and none holds up a pass. */
+  private readonly changing = new Map<number, Promise<void>>();
   /** The revision last seen of each partition not held, and since when (this process' clock). */
   private readonly seen = new Map<number, { revision: number; since: number }>();
   /** The same of each replica's membership key. */
@@ -44,6 +45,8 @@ export class PartitionLeases {
   private timer?: NodeJS.Timeout;
   private passing?: Promise<void>;
   private stopped = false;
+  /** Only a replica just started takes its own leases back at once: later, one it holds under its name is being handed on. */
+  private restarted = true;
   private members = 1;
   private readonly log: Log;
 
@@ -57,7 +60,7 @@ export class PartitionLeases {
 
   /** Resolves once a partition this replica has just taken is loaded (at once for any other). */
   async loaded(partition: number): Promise<void> {
-    await this.gaining.get(partition);
+    await this.changing.get(partition);
   }
 
   /** How many replicas share the partitions, this one included, as of the last pass. */
@@ -90,10 +93,8 @@ export class PartitionLeases {
     clearInterval(this.timer);
     await this.passing;
     const kv = await this.bucket().catch(() => undefined);
-    for (const [partition, revision] of [...this.held]) {
-      await this.drop(partition, 'stopping');
-      await kv?.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
-    }
+    for (const [partition, revision] of [...this.held]) this.drop(partition, 'stopping', () => kv?.delete(this.key(partition), { previousSeq: revision }));
+    await Promise.all(this.changing.values());
     await kv?.delete(this.member(this.options.holder)).catch(() => undefined);
   }
 
@@ -118,8 +119,7 @@ export class PartitionLeases {
   private async liveReplicas(kv: KV): Promise<string[]> {
     const mine = this.member(this.options.holder);
     await kv.put(mine, this.record());
-    const keys: string[] = [];
-    for await (const key of await kv.keys(`${this.options.service}.members.*`)) keys.push(key);
+    const keys = await listKeys(kv, `${this.options.service}.members.*`);
     const live: string[] = [];
     const now = performance.now();
     for (const key of keys) {
@@ -161,10 +161,14 @@ export class PartitionLeases {
       const members = await this.liveReplicas(kv);
       this.members = members.length;
       const share = this.shareAmong(members);
-      await this.handOnBeyond(share, kv);
+      this.handOnBeyond(share, kv);
       await this.takeUpTo(share, kv);
+      this.restarted = false;
     } catch (error) {
       // NATS away: nobody can take a partition over meanwhile either, and stale writes are fenced by the streams' revisions.
+      // Silence is measured afresh once it is back: the others could not renew meanwhile either.
+      this.seen.clear();
+      this.seenMembers.clear();
       this.log.warn({ err: (error as Error).message, service: this.options.service }, 'partition leases not kept this pass; trying again');
     }
   }
@@ -175,18 +179,17 @@ export class PartitionLeases {
         this.held.set(partition, await kv.update(this.key(partition), this.record(), revision));
       } catch (error) {
         if (!isCompareAndSetRace(error)) throw error;
-        await this.drop(partition, 'another replica took it over');
+        this.drop(partition, 'another replica took it over');
       }
     }
   }
 
-  /** Owned partitions beyond the share go, highest first; one still loading is left for a later pass. */
-  private async handOnBeyond(share: number, kv: KV): Promise<void> {
+  /** Owned partitions beyond the share go, highest first (the lease once what was kept of it is forgotten); one still loading is left for a later pass. */
+  private handOnBeyond(share: number, kv: KV): void {
     const surplus = this.owned.reverse().slice(0, Math.max(0, this.held.size - share));
     for (const partition of surplus) {
       const revision = this.held.get(partition)!;
-      await this.drop(partition, 'handed on to balance the replicas');
-      await kv.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
+      this.drop(partition, 'handed on to balance the replicas', () => kv.delete(this.key(partition), { previousSeq: revision }));
     }
   }
 
@@ -200,7 +203,7 @@ export class PartitionLeases {
       if (seen?.revision !== revision) this.seen.set(partition, (seen = { revision, since: now }));
       const free = entry?.operation !== 'PUT';
       // This replica before a restart (a stable name): its earlier self is gone, nothing to wait for.
-      const mine = !free && (entry!.json() as LeaseRecord).holder === this.options.holder;
+      const mine = this.restarted && !free && (entry!.json() as LeaseRecord).holder === this.options.holder;
       const silent = now - seen.since >= this.options.ttlMs;
       if (mine || silent || (free && this.held.size < share)) await this.take(partition, entry, kv);
     }
@@ -215,27 +218,41 @@ export class PartitionLeases {
       throw error;
     }
     this.log.info({ service: this.options.service, partition, holder: this.options.holder }, 'partition taken');
-    const gaining = this.options.gained(partition).then(
-      () => {
+    this.change(partition, async () => {
+      try {
+        await this.options.gained(partition);
         if (this.held.has(partition)) this.ready.add(partition);
-      },
-      async (error: Error) => {
+      } catch (error) {
         this.log.error({ err: error, partition }, 'partition not loaded; handing it on');
         const revision = this.held.get(partition);
-        await this.drop(partition, 'not loaded', false);
+        this.held.delete(partition);
+        this.seen.delete(partition);
+        await this.options.lost(partition, 'not loaded');
         if (revision) await kv.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
-      },
-    );
-    this.gaining.set(partition, gaining.finally(() => this.gaining.delete(partition)));
+      }
+    });
   }
 
-  private async drop(partition: number, reason: string, awaitLoading = true): Promise<void> {
+  /** Runs a partition's change after the ones before it (loading before forgetting, forgetting before loading again). */
+  private change(partition: number, step: () => Promise<void>): void {
+    const next = (this.changing.get(partition) ?? Promise.resolve()).then(step, step);
+    this.changing.set(partition, next);
+    void next.finally(() => this.changing.get(partition) === next && this.changing.delete(partition));
+  }
+
+  /**
+   * The partition is no longer this replica's, at once (owns() is false from here on); what was kept of it is
+   * forgotten once it is loaded, then `after` (handing the lease on) runs. Nothing here waits: renewals go on.
+   */
+  private drop(partition: number, reason: string, after?: () => Promise<unknown> | undefined): void {
     this.held.delete(partition);
     this.ready.delete(partition);
     this.seen.delete(partition);
-    // What is being loaded is forgotten only once it is loaded (else it would be restored after the forgetting).
-    if (awaitLoading) await this.gaining.get(partition);
-    this.log.warn({ service: this.options.service, partition, reason }, 'partition lost');
-    await this.options.lost(partition, reason);
+    this.change(partition, async () => {
+      this.log.warn({ service: this.options.service, partition, reason }, 'partition lost');
+      await this.options.lost(partition, reason);
+      await after?.()?.catch(() => undefined);
+    });
   }
+
 }

@@ -52,6 +52,11 @@ export class QueryResponder<T extends QueryType> {
     })();
   }
 
+  /** Answers no more queries at once; those being answered finish on their own (nothing waits for them). */
+  close(): void {
+    this.subscription?.unsubscribe();
+  }
+
   async stop(): Promise<void> {
     await this.subscription?.drain();
     await this.loop;

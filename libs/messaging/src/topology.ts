@@ -122,6 +122,8 @@ export interface DurableConsumerSpec {
   maxAckPending: number;
   /** The server deletes the consumer after this long without a pull (per-instance consumers). */
   inactiveThresholdMs?: number;
+  /** Only messages stored from its creation on (default: the whole stream). */
+  fromNow?: boolean;
 }
 
 /**
@@ -132,7 +134,7 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
   const config: Partial<ConsumerConfig> = {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
+    deliver_policy: spec.fromNow ? DeliverPolicy.New : DeliverPolicy.All,
     filter_subject: spec.filterSubject,
     ack_wait: nanos(spec.ackWaitMs),
     max_ack_pending: spec.maxAckPending,

@@ -69,6 +69,8 @@ export interface WorkerOptions<T extends StreamMessageType> {
   ackWaitMs?: number;
   /** For a consumer of one instance only: removed by the server once nobody pulls for this long. */
   inactiveThresholdMs?: number;
+  /** Only messages published from the consumer's creation on, not the stream's past. */
+  fromNow?: boolean;
   /** Dead letters' ids derive from this instead of the durable (see deadLetterFor's letterKey). */
   letterKey?: string;
   log?: Log;
@@ -139,6 +141,7 @@ export class MessageWorker<T extends StreamMessageType> {
         ackWaitMs: this.ackWaitMs,
         maxAckPending: Math.max(1_000, this.concurrency * 8),
         inactiveThresholdMs: this.options.inactiveThresholdMs,
+        fromNow: this.options.fromNow,
       });
     const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(CONSUMER_PATIENCE_MS)]);
     await persistently(`creating consumer ${this.durable}`, ensure, this.log, { retryIf: isJetStreamApiTimeout, signal });

@@ -56,6 +56,8 @@ export interface RunState {
   approvals: Record<string, CallApproval>;
   /** The policy bundle version a fork is pinned to: every check of it, and of its agents, names it. */
   policyBundle?: string;
+  /** The orchestrator replica that took the run over last (RunOwnerChanged): no other may decide it. */
+  decidedBy?: string;
 }
 
 export const initialRunState: RunState = { status: 'new', input: {}, priority: 'normal', steps: {}, assignments: {}, approvals: {} };
@@ -183,6 +185,8 @@ export function evolve(state: RunState, event: Pick<Envelope, 'type' | 'payload'
       return { ...state, status: 'cancelled' };
     case 'RunRetried':
       return retried(state, (event as MessageOf<'RunRetried'>).payload.steps);
+    case 'RunOwnerChanged':
+      return { ...state, decidedBy: (event as MessageOf<'RunOwnerChanged'>).payload.owner };
     default:
       return state;
   }

@@ -38,6 +38,8 @@ export interface HandlerExtras {
    * For a query: every instance answers it, for an asker that gathers the answers (MessagePublisher.requestAll).
    */
   everyInstance?: boolean;
+  /** With everyInstance: only what is published from the instance's start on, not the stream's past (an event to act on, not to count). */
+  fromNow?: boolean;
 }
 
 /** How long the server keeps an instance's own consumer after its last pull (the instance is gone by then). */
@@ -113,7 +115,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       concurrency: extras.concurrency ?? this.options.concurrency,
       ackWaitMs: this.options.ackWaitMs,
       filterTokens: extras.filterTokens,
-      ...(extras.everyInstance ? { durable: `${service}-${type}-${this.instance}`, letterKey: `${service}-${type}`, inactiveThresholdMs: INSTANCE_CONSUMER_IDLE_MS } : {}),
+      ...(extras.everyInstance ? { durable: `${service}-${type}-${this.instance}`, letterKey: `${service}-${type}`, inactiveThresholdMs: INSTANCE_CONSUMER_IDLE_MS, fromNow: extras.fromNow } : {}),
       handler: async (message, delivery) => {
         await this.invoke(handler, message as AnyMessage, delivery);
       },
