@@ -34,7 +34,7 @@ ${command}
 
 Every app runs as its own process (the \`nx build\` bundles), with two agent processes.${
     report.orchestrators > 1
-      ? ` The orchestrator runs as ${report.orchestrators} replicas: one active on a 3 s lease, the others standing by, each killed like any service (a killed active replica is replaced when its lease runs out before it is back).`
+      ? ` The orchestrator runs as ${report.orchestrators} replicas: every one working, each deciding the runs of its share of the 16 partitions (3 s leases), each killed like any service (a killed replica's partitions are taken over by the others when its leases run out, and handed back as it returns).`
       : ''
   } Intents (one step each) and
 workflows (the three examples/ workflows in turn, every step done by the chaos agent with a ${CHAOS_STEP_TIMEOUT_MS / 60_000}-minute deadline:
