@@ -223,7 +223,12 @@ describe('three orchestrator replicas on a 3-node NATS cluster', () => {
     // Every partition is held by one of the replicas.
     const holders = await retrying('read the partition leases', async () => {
       const kv = await connector.kv('agentos_leases');
-      return Promise.all(Array.from({ length: 16 }, async (_, p) => ((await kv.get(`orchestrator.p${p}`))?.json() as { holder?: string } | undefined)?.holder ?? ''));
+      return Promise.all(
+        Array.from({ length: 16 }, async (_, p) => {
+          const entry = await kv.get(`orchestrator.p${p}`);
+          return entry?.operation === 'PUT' ? entry.json<{ holder: string }>().holder : '';
+        }),
+      );
     });
     expect(holders.filter((holder) => replicas.has(holder))).toHaveLength(16);
   }, 3 * FAILOVER_MS);

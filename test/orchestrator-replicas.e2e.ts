@@ -47,6 +47,11 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
     await system.client.publishMessage(createMessage('RunWorkflow', { workflowId, definition: DIAMOND, input: {} }, system.origin));
     return workflowId;
   };
+  const submit = async (i: number) => {
+    const intentId = newId();
+    await system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'count', capability: 'count', input: { label: `intent ${i}` } }, system.origin));
+    return intentId;
+  };
   const settled = (history: Envelope[]) => history.some((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected'].includes(e.type));
   const assertCompletedOnce = async (runs: string[]) => {
     for (const runId of runs) {
@@ -93,31 +98,37 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
     for (const id of REPLICAS) expect(human).toMatch(new RegExp(`orchestrator +${id} +active .*partitions [0-9,-]+ \\(\\d+ of ${PARTITIONS}\\)`));
   }, 60_000);
 
-  it('every run completes once, and the work is split: each replica decides at least 20 % of the runs, no run is decided by two', async () => {
-    const runs = await Promise.all(Array.from({ length: 60 }, run));
+  it('1,000 intents and 100 workflows each complete once, and the work is split: each replica decides at least 20 % of the runs, no run is decided by two', async () => {
+    const intents = await Promise.all(Array.from({ length: 1_000 }, (_, i) => submit(i)));
+    const runs = await Promise.all(Array.from({ length: 100 }, run));
     // The on-call view of the scheduler adds up every replica's while they work.
     const view = await waitFor(() => system.client.query(createMessage('GetSchedulerState', {}, system.origin)), (s) => s.inFlight > 8, { what: 'the scheduler busy', timeoutMs: 20_000, intervalMs: 50 });
     expect(view).toMatchObject({ replicas: 3, strategy: 'fair-share' });
     expect(view.inFlight).toBeLessThanOrEqual(16);
     await assertCompletedOnce(runs);
+    for (const intentId of intents) {
+      const history = await waitFor(() => system.history(intentId), (h) => h.some((e) => e.type.startsWith('Intent') && e.type !== 'IntentSubmitted'), { what: `intent ${intentId} to settle`, timeoutMs: 90_000 });
+      expect([intentId, history.at(-1)?.type, effects.get(`${intentId}/main`)]).toEqual([intentId, 'IntentCompleted', 1]);
+    }
     // The agent's 16 slots are shared by the replicas, each scheduling its own runs: from the histories, the tasks
     // assigned and not yet completed (from TaskAssigned to the agent's TaskCompleted) never exceed them at any moment.
-    const spans = (await Promise.all(runs.map((runId) => system.history(runId)))).flatMap((history) =>
+    const spans = (await Promise.all([...intents, ...runs].map((runId) => system.history(runId)))).flatMap((history) =>
       history.filter((e) => e.type === 'TaskAssigned').map((assigned) => ({ from: Date.parse(assigned.occurredAt), to: Date.parse(history.find((e) => e.type === 'TaskCompleted' && e.causationId === assigned.id)!.occurredAt) })),
     );
     const edges = spans.flatMap(({ from, to }) => [{ at: from, delta: 1 }, { at: to, delta: -1 }]).sort((a, b) => a.at - b.at || a.delta - b.delta);
     let [busy, peak] = [0, 0];
     for (const { delta } of edges) peak = Math.max(peak, (busy += delta));
-    expect(spans).toHaveLength(runs.length * DIAMOND_STEPS.length);
+    expect(spans).toHaveLength(intents.length + runs.length * DIAMOND_STEPS.length);
     expect(peak).toBeGreaterThan(8); // busy...
     expect(peak).toBeLessThanOrEqual(16); // ...never booked beyond its slots
-    const shares = REPLICAS.map((id) => decidedBy(id, runs));
-    for (const [i, decided] of shares.entries()) expect([REPLICAS[i], decided.size >= 0.2 * runs.length]).toEqual([REPLICAS[i], true]);
-    expect(shares.reduce((sum, decided) => sum + decided.size, 0)).toBe(runs.length);
+    const all = [...intents, ...runs];
+    const shares = REPLICAS.map((id) => decidedBy(id, all));
+    for (const [i, decided] of shares.entries()) expect([REPLICAS[i], decided.size >= 0.2 * all.length]).toEqual([REPLICAS[i], true]);
+    expect(shares.reduce((sum, decided) => sum + decided.size, 0)).toBe(all.length);
     // Every decision of a run, not only its first, was its owner's: a run's messages reach any replica, and the others hand them on.
     const decisions = lines.filter((l) => l.msg === 'run decision' && runs.includes(l.runId as string));
     expect(decisions.length).toBeGreaterThan(10 * runs.length);
-  }, 180_000);
+  }, 300_000);
 
   it('SIGKILL of a replica mid-run: its partitions are taken over within 5 s of its leases running out, and every run completes once', async () => {
     const [victim, ...survivors] = REPLICAS;

@@ -96,8 +96,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     this.partitions.handleWith(handler);
   }
 
-  /** Fails the start when this replica's partition count is not the deployment's. */
+  /** Fails the start when this replica's partition count is not the deployment's, or the slots bucket is missing. */
   async onApplicationBootstrap(): Promise<void> {
+    await this.slots.start();
     this.ready = this.startScheduling();
     this.ready.catch((error: Error) => this.service.log.error({ err: error }, 'starting the scheduler failed'));
     await this.partitions.start();
@@ -401,7 +402,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async startScheduling(): Promise<void> {
-    await Promise.all([this.directory.start(), this.kills.start(), this.slots.start()]);
+    await Promise.all([this.directory.start(), this.kills.start()]);
     this.timers.start();
     this.ticker = setInterval(() => this.kick(), 1_000); // breakers half-open with time
     this.ticker.unref();
@@ -436,7 +437,6 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Fences the partition's runs and restores their queued and running tasks and timers. */
   private async adopt(partition: number, runIds: string[]): Promise<void> {
     const open = await persistently('reading the open runs', () => this.readOpenRuns(partition, runIds), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
-    await this.ready; // the slots' view is loaded
     let restored = 0;
     const inFlight = new Set<string>();
     for (const { runId, state, origin } of open) {
