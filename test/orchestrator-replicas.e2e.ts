@@ -73,7 +73,6 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
   }, 90_000);
 
   afterAll(async () => {
-    require('node:fs').writeFileSync('/tmp/replica-lines.json', lines.map((l) => JSON.stringify(l)).join('\n'));
     for (const replica of replicas.values()) replica.child.kill('SIGKILL');
     await system.stop();
   });
