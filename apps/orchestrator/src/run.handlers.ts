@@ -9,39 +9,39 @@ import { ScheduleTicker, type ScheduleCommand } from './schedule-ticker';
 /** Thin I/O around the orchestration decider: look up what a decision needs, then hand it on. */
 @Controller()
 export class RunHandlers {
+  /** The run messages a replica may be handed by another (the one that received it does not own the run's partition). */
+  private readonly handedOn: Record<string, ((message: never) => Promise<void>) | undefined> = {
+    SubmitIntent: (m) => this.submit(m),
+    RunWorkflow: (m) => this.run(m),
+    PolicyDecided: (m) => this.policyDecided(m),
+    ApproveIntent: (m) => this.approve(m),
+    RejectIntent: (m) => this.reject(m),
+    CancelRun: (m) => this.control(m),
+    PauseRuns: (m) => this.control(m),
+    ResumeRuns: (m) => this.control(m),
+    RetryRun: (m) => this.control(m),
+    SignalRun: (m) => this.control(m),
+    ResetRun: (m) => this.control(m),
+    BudgetExhausted: (m) => this.budgetExhausted(m),
+    UsageRecorded: (m) => this.usageRecorded(m),
+    ContentFlagged: (m) => this.contentFlagged(m),
+    TaskCompleted: (m) => this.taskCompleted(m),
+    TaskFailed: (m) => this.taskFailed(m),
+    ScheduleFired: (m) => this.scheduled(m),
+    RunForked: (m) => this.forked(m),
+    CallParked: (m) => this.callParked(m),
+  };
+
   constructor(
     private readonly runs: RunCoordinator,
     private readonly schedules: ScheduleTicker,
   ) {
-    runs.handleHandedOn((message) => this.handOver(message));
-  }
-
-  /** A run's message handed on by the replica that received it (this one owns the run's partition): its handler here. */
-  private async handOver(message: AnyMessage): Promise<void> {
-    const handlers: Record<string, ((message: never) => Promise<void>) | undefined> = {
-      SubmitIntent: (m) => this.submit(m),
-      RunWorkflow: (m) => this.run(m),
-      PolicyDecided: (m) => this.policyDecided(m),
-      ApproveIntent: (m) => this.approve(m),
-      RejectIntent: (m) => this.reject(m),
-      CancelRun: (m) => this.control(m),
-      PauseRuns: (m) => this.control(m),
-      ResumeRuns: (m) => this.control(m),
-      RetryRun: (m) => this.control(m),
-      SignalRun: (m) => this.control(m),
-      ResetRun: (m) => this.control(m),
-      BudgetExhausted: (m) => this.budgetExhausted(m),
-      UsageRecorded: (m) => this.usageRecorded(m),
-      ContentFlagged: (m) => this.contentFlagged(m),
-      TaskCompleted: (m) => this.taskCompleted(m),
-      TaskFailed: (m) => this.taskFailed(m),
-      ScheduleFired: (m) => this.scheduled(m),
-      RunForked: (m) => this.forked(m),
-      CallParked: (m) => this.callParked(m),
-    };
-    const handler = handlers[message.type];
-    if (!handler) throw new RefusedMessage(`${message.type} is not a run's message: it is not handed on`);
-    await handler(message as never);
+    // Handled here as if this replica's consumer had delivered it.
+    runs.handleHandedOn(async (message: AnyMessage) => {
+      const handler = this.handedOn[message.type];
+      if (!handler) throw new RefusedMessage(`${message.type} is not a run's message: it is not handed on`);
+      await handler(message as never);
+    });
   }
 
   @EventPattern('SubmitIntent')
