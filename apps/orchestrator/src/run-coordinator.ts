@@ -460,7 +460,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // Slots claimed for this partition's runs by a replica that died before it recorded the assignment: now that the
     // runs are fenced, nobody will record it.
-    const stale = await this.slots.releaseStale((_, taskId, runId) => runIds.includes(runId) && !inFlight.has(taskId));
+    const adopted = new Set(runIds);
+    const stale = await this.slots.releaseStale((_, taskId, runId) => adopted.has(runId) && !inFlight.has(taskId));
     this.service.log.info({ event: 'orchestrator.partition-restored', partition, runs: open.length, tasks: restored, staleSlots: stale }, 'open runs of the partition restored');
     this.kick();
   }

@@ -83,10 +83,6 @@ export class RunPartitions {
     return this.leases.owns(this.of(runId));
   }
 
-  get owned(): number[] {
-    return this.leases.owned;
-  }
-
   /** How many replicas share the partitions, this one included. */
   get replicas(): number {
     return this.leases.replicas;

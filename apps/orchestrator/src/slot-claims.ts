@@ -10,8 +10,14 @@ const BUCKET = 'agentos_slots';
  */
 type Taken = Record<string, { run: string; by: string }>;
 
-/** A claim (with the instance's concurrency), a release (of this replica's slot, or of anyone's), waiting for the instance's next write. */
-type Change = { taskId: string; claim?: { runId: string; concurrency: number }; anyHolder?: boolean; done: (held: boolean) => void; failed: (error: unknown) => void };
+/**
+ * What a write of an instance's key does for one task: `claim` a free slot (up to the instance's concurrency), `hold`
+ * it whatever the count (a task restored in flight, taken over from whoever held it), `release` this replica's slot,
+ * or `release-any` (a stale slot, whoever holds it).
+ */
+type Action = { kind: 'claim'; runId: string; concurrency: number } | { kind: 'hold'; runId: string } | { kind: 'release' } | { kind: 'release-any' };
+/** An action waiting for the instance's next write. */
+type Change = { taskId: string; action: Action; done: (held: boolean) => void; failed: (error: unknown) => void };
 
 /**
  * The agents' slots, shared by every orchestrator replica: each replica schedules its own runs' tasks on the same
@@ -62,18 +68,18 @@ export class SlotClaims {
 
   /** Takes a slot of the instance for the task; false if the instance's slots are all taken (by another replica first). */
   claim(instance: AgentDescriptor, taskId: string, runId: string): Promise<boolean> {
-    return this.change(instance.instanceId, taskId, { runId, concurrency: instance.concurrency });
+    return this.change(instance.instanceId, taskId, { kind: 'claim', runId, concurrency: instance.concurrency });
   }
 
   /** A task restored in flight holds its slot, now as this replica's, whether or not the replica that assigned it claimed it. */
   async hold(instanceId: string, taskId: string, runId: string): Promise<void> {
     if (this.taken.get(instanceId)?.tasks[taskId]?.by === this.me) return;
-    await this.change(instanceId, taskId, { runId, concurrency: Number.POSITIVE_INFINITY });
+    await this.change(instanceId, taskId, { kind: 'hold', runId });
   }
 
   /** Gives back this replica's slot for the task (another replica's, which took the run over, stays). */
   async release(instanceId: string, taskId: string): Promise<void> {
-    await this.change(instanceId, taskId);
+    await this.change(instanceId, taskId, { kind: 'release' });
   }
 
   /** Slots held for runs `stale` says are not in flight there (claimed by a replica that died before it assigned). */
@@ -81,7 +87,7 @@ export class SlotClaims {
     const releases = [...this.taken].flatMap(([instanceId, { tasks }]) =>
       Object.entries(tasks)
         .filter(([taskId, { run }]) => stale(instanceId, taskId, run))
-        .map(([taskId]) => this.change(instanceId, taskId, undefined, true)),
+        .map(([taskId]) => this.change(instanceId, taskId, { kind: 'release-any' })),
     );
     await Promise.all(releases);
     return releases.length;
@@ -92,11 +98,11 @@ export class SlotClaims {
     await (await this.kv()).delete(instanceId).catch(() => undefined);
   }
 
-  private change(instanceId: string, taskId: string, claim?: Change['claim'], anyHolder = false): Promise<boolean> {
+  private change(instanceId: string, taskId: string, action: Action): Promise<boolean> {
     return new Promise<boolean>((done, failed) => {
       const queue = this.waiting.get(instanceId);
-      if (queue) queue.push({ taskId, claim, anyHolder, done, failed });
-      else this.waiting.set(instanceId, [{ taskId, claim, anyHolder, done, failed }]);
+      if (queue) queue.push({ taskId, action, done, failed });
+      else this.waiting.set(instanceId, [{ taskId, action, done, failed }]);
       if (!this.writing.has(instanceId)) void this.write(instanceId);
     });
   }
@@ -136,17 +142,22 @@ export class SlotClaims {
     let fresh = !seen;
     for (let attempt = 1; ; attempt += 1) {
       const tasks = { ...known.tasks };
-      const held = changes.map(({ taskId, claim, anyHolder }) => {
+      const held = changes.map(({ taskId, action }) => {
         const holder = tasks[taskId]?.by;
-        if (!claim) {
-          if (anyHolder || holder === this.me) delete tasks[taskId];
-          return false;
+        switch (action.kind) {
+          case 'release':
+          case 'release-any':
+            if (action.kind === 'release-any' || holder === this.me) delete tasks[taskId];
+            return false;
+          case 'claim':
+            // A slot another replica holds for the task is its (it took the run over).
+            if (holder !== undefined && holder !== this.me) return false;
+            if (holder === undefined && Object.keys(tasks).length >= action.concurrency) return false;
+            break;
+          case 'hold':
+            break;
         }
-        const restored = claim.concurrency === Number.POSITIVE_INFINITY;
-        // A slot another replica holds for the task is its (it took the run over); a restored task takes it over in turn.
-        if (holder !== undefined && holder !== this.me && !restored) return false;
-        if (holder === undefined && Object.keys(tasks).length >= claim.concurrency) return false;
-        tasks[taskId] = { run: claim.runId, by: this.me };
+        tasks[taskId] = { run: action.runId, by: this.me };
         return true;
       });
       if (JSON.stringify(tasks) === JSON.stringify(known.tasks)) {

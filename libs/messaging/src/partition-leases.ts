@@ -23,6 +23,27 @@ interface LeaseRecord {
   renewedAt: string;
 }
 
+/** How long each key has kept its revision, on this process' clock: a holder is silent while its key does not move. */
+class Silence<K> {
+  private readonly seen = new Map<K, { revision: number; since: number }>();
+
+  /** Milliseconds the key has shown this revision (0 when it just moved, or is seen for the first time). */
+  of(key: K, revision: number, now: number): number {
+    const seen = this.seen.get(key);
+    if (seen?.revision === revision) return now - seen.since;
+    this.seen.set(key, { revision, since: now });
+    return 0;
+  }
+
+  forget(key: K): void {
+    this.seen.delete(key);
+  }
+
+  clear(): void {
+    this.seen.clear();
+  }
+}
+
 /**
  * A fixed set of partitions, each held by exactly one live replica at a time through a lease in a JetStream KV
  * bucket, spread evenly over the replicas. Every ttl/3 each replica renews what it holds (a compare-and-set on the
@@ -38,10 +59,9 @@ export class PartitionLeases {
   private readonly ready = new Set<number>();
   /** A partition's loading, and its forgetting once lost: each waits for the one before, and none holds up a pass. */
   private readonly changing = new Map<number, Promise<void>>();
-  /** The revision last seen of each partition not held, and since when (this process' clock). */
-  private readonly seen = new Map<number, { revision: number; since: number }>();
-  /** The same of each replica's membership key. */
-  private readonly seenMembers = new Map<string, { revision: number; since: number }>();
+  /** Of each partition not held, and of each replica's membership key. */
+  private readonly partitionSilence = new Silence<number>();
+  private readonly memberSilence = new Silence<string>();
   private timer?: NodeJS.Timeout;
   private passing?: Promise<void>;
   private stopped = false;
@@ -119,19 +139,16 @@ export class PartitionLeases {
   private async liveReplicas(kv: KV): Promise<string[]> {
     const mine = this.member(this.options.holder);
     await kv.put(mine, this.record());
-    const keys = await listKeys(kv, `${this.options.service}.members.*`);
-    const live: string[] = [];
+    const live = [mine];
     const now = performance.now();
-    for (const key of keys) {
-      const entry = key === mine ? undefined : await kv.get(key);
-      if (entry?.operation !== 'PUT' && key !== mine) continue;
-      let seen = this.seenMembers.get(key);
-      if (entry && seen?.revision !== entry.revision) this.seenMembers.set(key, (seen = { revision: entry.revision, since: now }));
-      const silentFor = seen ? now - seen.since : 0;
-      if (key === mine || silentFor < this.options.ttlMs) live.push(key);
-      else if (silentFor >= 3 * this.options.ttlMs && entry) await kv.delete(key, { previousSeq: entry.revision }).catch(() => undefined);
+    for (const key of await listKeys(kv, `${this.options.service}.members.*`)) {
+      const entry = key === mine ? null : await kv.get(key);
+      if (entry?.operation !== 'PUT') continue;
+      const silentFor = this.memberSilence.of(key, entry.revision, now);
+      if (silentFor < this.options.ttlMs) live.push(key);
+      else if (silentFor >= 3 * this.options.ttlMs) await kv.delete(key, { previousSeq: entry.revision }).catch(() => undefined);
     }
-    return live.includes(mine) ? live.sort() : [...live, mine].sort();
+    return live.sort();
   }
 
   private async agreeOnCount(kv: KV): Promise<void> {
@@ -167,8 +184,8 @@ export class PartitionLeases {
     } catch (error) {
       // NATS away: nobody can take a partition over meanwhile either, and stale writes are fenced by the streams' revisions.
       // Silence is measured afresh once it is back: the others could not renew meanwhile either.
-      this.seen.clear();
-      this.seenMembers.clear();
+      this.partitionSilence.clear();
+      this.memberSilence.clear();
       this.log.warn({ err: (error as Error).message, service: this.options.service }, 'partition leases not kept this pass; trying again');
     }
   }
@@ -197,14 +214,10 @@ export class PartitionLeases {
     for (let partition = 0; partition < this.options.partitions && !this.stopped; partition += 1) {
       if (this.held.has(partition)) continue;
       const entry = await kv.get(this.key(partition));
-      const revision = entry?.revision ?? 0;
-      const now = performance.now();
-      let seen = this.seen.get(partition);
-      if (seen?.revision !== revision) this.seen.set(partition, (seen = { revision, since: now }));
+      const silent = this.partitionSilence.of(partition, entry?.revision ?? 0, performance.now()) >= this.options.ttlMs;
       const free = entry?.operation !== 'PUT';
       // This replica before a restart (a stable name): its earlier self is gone, nothing to wait for.
       const mine = this.restarted && !free && (entry!.json() as LeaseRecord).holder === this.options.holder;
-      const silent = now - seen.since >= this.options.ttlMs;
       if (mine || silent || (free && this.held.size < share)) await this.take(partition, entry, kv);
     }
   }
@@ -224,11 +237,10 @@ export class PartitionLeases {
         if (this.held.has(partition)) this.ready.add(partition);
       } catch (error) {
         this.log.error({ err: error, partition }, 'partition not loaded; handing it on');
-        const revision = this.held.get(partition);
-        this.held.delete(partition);
-        this.seen.delete(partition);
-        await this.options.lost(partition, 'not loaded');
-        if (revision) await kv.delete(this.key(partition), { previousSeq: revision }).catch(() => undefined);
+        // Forgotten after this step (the next in the partition's chain), then the lease goes, at the revision it was
+        // renewed to; nothing to do if it was lost meanwhile.
+        const held = this.held.get(partition);
+        if (held !== undefined) this.drop(partition, 'not loaded', () => kv.delete(this.key(partition), { previousSeq: held }));
       }
     });
   }
@@ -247,12 +259,11 @@ export class PartitionLeases {
   private drop(partition: number, reason: string, after?: () => Promise<unknown> | undefined): void {
     this.held.delete(partition);
     this.ready.delete(partition);
-    this.seen.delete(partition);
+    this.partitionSilence.forget(partition);
     this.change(partition, async () => {
       this.log.warn({ service: this.options.service, partition, reason }, 'partition lost');
       await this.options.lost(partition, reason);
       await after?.()?.catch(() => undefined);
     });
   }
-
 }

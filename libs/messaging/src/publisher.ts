@@ -100,21 +100,22 @@ export class MessagePublisher {
    * replies: all `expected` of them, or those in by `timeoutMs` (an instance gone meanwhile does not hold it up longer).
    */
   async requestAll<T extends QueryType>(message: MessageOf<T>, { expected, timeoutMs = 1_000 }: { expected: number; timeoutMs?: number }): Promise<ReplyOf<T>[]> {
-    const spec = CATALOG[message.type as T];
     const checked = validated(message as AnyMessage);
     const nc: NatsConnection = await this.connector.connection$();
     const replies: ReplyOf<T>[] = [];
     const responses = await nc.requestMany(subjectOf(checked), encodeMessage(checked), { strategy: RequestStrategy.Count, maxMessages: expected, maxWait: timeoutMs, headers: messageHeaders(checked) });
     for await (const response of responses) {
-      const answer = JSON.parse(Buffer.from(response.data).toString('utf8')) as QueryReply;
-      const reply = answer.ok ? spec.reply.safeParse(answer.reply) : undefined;
-      if (reply?.success) replies.push(reply.data as ReplyOf<T>);
+      try {
+        replies.push(replyOf(message.type as T, response.data));
+      } catch (error) {
+        // An instance that failed to answer, or answered what the contract does not allow: the others' replies stand.
+        if (!(error instanceof QueryFailedError)) throw error;
+      }
     }
     return replies;
   }
 
   async request<T extends QueryType>(message: MessageOf<T>, timeoutMs = 5_000): Promise<ReplyOf<T>> {
-    const spec = CATALOG[message.type as T];
     const checked = validated(message as AnyMessage);
     const nc: NatsConnection = await this.connector.connection$();
     const response = await inSpan(`request ${checked.type}`, SpanKind.CLIENT, messageAttributes(checked), parentFor(checked), () => {
@@ -123,10 +124,15 @@ export class MessagePublisher {
       if (hop) h.set('traceparent', hop);
       return nc.request(subjectOf(checked), encodeMessage(checked), { timeout: timeoutMs, headers: h });
     });
-    const answer = JSON.parse(Buffer.from(response.data).toString('utf8')) as QueryReply;
-    if (!answer.ok) throw new QueryFailedError(message.type, answer.error);
-    const reply = spec.reply.safeParse(answer.reply);
-    if (!reply.success) throw new QueryFailedError(message.type, `reply failed validation: ${reply.error.message}`);
-    return reply.data as ReplyOf<T>;
+    return replyOf(message.type as T, response.data);
   }
+}
+
+/** The reply in a responder's answer, as the contract has it; QueryFailedError when it failed or does not validate. */
+function replyOf<T extends QueryType>(type: T, data: Uint8Array): ReplyOf<T> {
+  const answer = JSON.parse(Buffer.from(data).toString('utf8')) as QueryReply;
+  if (!answer.ok) throw new QueryFailedError(type, answer.error);
+  const reply = CATALOG[type].reply.safeParse(answer.reply);
+  if (!reply.success) throw new QueryFailedError(type, `reply failed validation: ${reply.error.message}`);
+  return reply.data as ReplyOf<T>;
 }
