@@ -2,6 +2,7 @@ import type { KV } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCompareAndSetRace } from './kv-update';
 import { silentLog, type Log } from './log';
+import { Silence } from './silence';
 import { MissingStreamError } from './stream-check';
 
 export interface LeaseOptions {
@@ -54,7 +55,7 @@ export class Lease {
   /** Waits until this process holds the lease (or `stop()`), then keeps renewing it. */
   async acquire(): Promise<void> {
     const { key, ttlMs } = this.options;
-    let seen: { revision: number; since: number; holder?: string } | undefined;
+    const silence = new Silence<string>();
     while (!this.stopped.signal.aborted) {
       try {
         const kv = await this.bucket();
@@ -69,12 +70,11 @@ export class Lease {
           this.revision = await kv.update(key, this.record(), entry.revision);
           break;
         }
-        if (seen?.revision !== entry.revision) {
-          seen = { revision: entry.revision, since: performance.now(), holder: record.holder };
-          this.log.info({ lease: key, holder: seen.holder }, 'lease held by another process; standing by');
-        } else if (performance.now() - seen.since >= ttlMs) {
+        const silentFor = silence.of(key, entry.revision, performance.now());
+        if (silentFor === 0) this.log.info({ lease: key, holder: record.holder }, 'lease held by another process; standing by');
+        else if (silentFor >= ttlMs) {
           this.revision = await kv.update(key, this.record(), entry.revision);
-          this.log.warn({ lease: key, silent: seen.holder }, 'lease holder fell silent; taking over');
+          this.log.warn({ lease: key, silent: record.holder }, 'lease holder fell silent; taking over');
           break;
         }
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { KV, KvEntry } from 'nats';
 import { isCompareAndSetRace, listKeys } from './kv-update';
 import { silentLog, type Log } from './log';
+import { Silence } from './silence';
 
 export interface PartitionLeasesOptions {
   /** The keys are `<service>.p<n>` in the leases bucket, and each replica's `<service>.members.<holder>`. */
@@ -17,31 +18,10 @@ export interface PartitionLeasesOptions {
   log?: Log;
 }
 
-/** What a holder writes: its name (liveness is the revision moving, judged on the reader's own clock, as in Lease). */
+/** What a holder writes: its name (liveness is the revision moving, judged on the reader's own clock: Silence). */
 interface LeaseRecord {
   holder: string;
   renewedAt: string;
-}
-
-/** How long each key has kept its revision, on this process' clock: a holder is silent while its key does not move. */
-class Silence<K> {
-  private readonly seen = new Map<K, { revision: number; since: number }>();
-
-  /** Milliseconds the key has shown this revision (0 when it just moved, or is seen for the first time). */
-  of(key: K, revision: number, now: number): number {
-    const seen = this.seen.get(key);
-    if (seen?.revision === revision) return now - seen.since;
-    this.seen.set(key, { revision, since: now });
-    return 0;
-  }
-
-  forget(key: K): void {
-    this.seen.delete(key);
-  }
-
-  clear(): void {
-    this.seen.clear();
-  }
 }
 
 /**
