@@ -33,7 +33,7 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
   const lines: Record<string, unknown>[] = [];
 
   const spawnReplica = (id: string) => {
-    const env = { NATS_URL: system.nats.url, AGENTOS_INSTANCE_ID: id, AGENTOS_LEASE_MS: String(LEASE_MS), AGENTOS_LIVENESS_TIMEOUT_MS: '1500' };
+    const env = { NATS_URL: system.nats.url, AGENTOS_INSTANCE_ID: id, AGENTOS_LEASE_MS: String(LEASE_MS) };
     replicas.set(id, spawnApp('orchestrator', env, (line) => lines.push({ ...line, replica: id })));
   };
   /** Who holds each partition now, from the leases bucket. */
@@ -63,7 +63,7 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
   const assertCompletedOnce = async (runs: string[]) => {
     for (const runId of runs) {
       const history = await waitFor(() => system.history(runId), settled, { what: `workflow ${runId} to settle`, timeoutMs: SETTLE_MS });
-      expect([runId, history.at(-1)?.type]).toEqual([runId, 'WorkflowCompleted']);
+      expect([runId, history.find((e) => settled([e]))?.type]).toEqual([runId, 'WorkflowCompleted']);
       const completed = history.filter((e) => e.type === 'StepCompleted').map((e) => (e as MessageOf<'StepCompleted'>).payload.stepId);
       expect(completed.sort()).toEqual(DIAMOND_STEPS);
       for (const step of DIAMOND_STEPS) expect([runId, step, effects.get(`${runId}/${step}`)]).toEqual([runId, step, 1]);
@@ -71,8 +71,9 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
   };
 
   beforeAll(async () => {
-    // Enough agent slots that three replicas' runs keep them all busy.
-    system = await startSystem([], { without: ['orchestrator'], agents: [countingAgent(effects, { concurrency: 16 })], env: { AGENTOS_LIVENESS_TIMEOUT_MS: '1500' } });
+    // Enough agent slots that three replicas' runs keep them all busy. The registry's default liveness timeout: under
+    // load, a shorter one declares the busy agent down now and then, and its tasks are (rightly) assigned again.
+    system = await startSystem([], { without: ['orchestrator'], agents: [countingAgent(effects, { concurrency: 16 })] });
     for (const id of REPLICAS) spawnReplica(id);
     await Promise.all(REPLICAS.map((id) => replicas.get(id)!.started));
     // The first replica up takes every partition, and hands them on as the others join: the tests start once settled.
@@ -114,7 +115,10 @@ describe('orchestrator replicas: runs partitioned over every live replica (real 
     await assertCompletedOnce(runs);
     for (const intentId of intents) {
       const history = await waitFor(() => system.history(intentId), (h) => h.some((e) => e.type.startsWith('Intent') && e.type !== 'IntentSubmitted'), { what: `intent ${intentId} to settle`, timeoutMs: SETTLE_MS });
-      expect([intentId, history.at(-1)?.type, effects.get(`${intentId}/main`)]).toEqual([intentId, 'IntentCompleted', 1]);
+      // Its settling fact, not its last event: an instance wrongly declared down (heartbeats late under load) has its
+      // task assigned again, and the agent's step ledger answers that assignment with the recorded outcome.
+      const outcome = history.find((e) => e.type.startsWith('Intent') && e.type !== 'IntentSubmitted')?.type;
+      expect([intentId, outcome, effects.get(`${intentId}/main`)]).toEqual([intentId, 'IntentCompleted', 1]);
     }
     // The agent's 16 slots are shared by the replicas, each scheduling its own runs: from the histories, the tasks
     // assigned and not yet completed (from TaskAssigned to the agent's TaskCompleted) never exceed them at any moment.
