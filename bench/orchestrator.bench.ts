@@ -13,7 +13,7 @@ import { defineAgent, runAgent } from '@agentos/agent-sdk';
 import { createMessage, decodeMessage, newId, subjectFilter, type Origin } from '@agentos/contracts';
 import { JetStreamClientProxy, NatsConnector, bootstrapNats, finishedSpans } from '@agentos/messaging';
 import { startService } from '@agentos/service-host';
-import { startNatsServer } from '@agentos/testing';
+import { freePort, startNatsServer } from '@agentos/testing';
 import { partitionOf } from '@agentos/orchestration';
 import { parseWorkflowDocument } from '@agentos/workflow';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +27,7 @@ import { spawnApp, type AppProcess } from '../scripts/processes';
 import { cpuMeter, cpuMsOf } from './cpu-meter';
 import { latencyOf, rawChain, rawThroughput, type Latency } from './raw-ceiling';
 import { spanBreakdown } from './spans';
+import { countSocketWrites, jetStreamMeter, trafficMeter } from './traffic-meter';
 
 const INTENTS = Number(process.env.BENCH_INTENTS ?? 1_000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
@@ -75,7 +76,9 @@ class Settlements {
 }
 
 async function main() {
-  const nats = await startNatsServer();
+  countSocketWrites();
+  const monitorPort = await freePort();
+  const nats = await startNatsServer({ args: ['-m', String(monitorPort)] });
   await bootstrapNats({ servers: nats.url, name: 'bench-bootstrap' });
   const env = { NATS_URL: nats.url, AGENTOS_OBSERVABILITY_PORT: '0', LOG_LEVEL: 'silent' };
   const log = pino({ level: 'silent' });
@@ -133,12 +136,14 @@ async function main() {
       let next = 0;
       const started = performance.now();
       const cpu = cpuMeter(nats.pid);
+      const traffic = await trafficMeter(monitorPort);
       const replicaCpu0 = replicas.map((r) => cpuMsOf(r.app.child.pid!));
       await Promise.all(Array.from({ length: WINDOW }, async () => {
         while (next < INTENTS) latencies.push(await intent(next++, tenants));
       }));
       const replicaCpuMs = replicas.map((r, i) => (cpuMsOf(r.app.child.pid!) - replicaCpu0[i]) / INTENTS);
-      return { intentsPerSec: INTENTS / ((performance.now() - started) / 1000), ...latencyOf(latencies), cpuPerIntent: cpu(INTENTS), replicaCpuMs };
+      const elapsed = performance.now() - started;
+      return { intentsPerSec: INTENTS / (elapsed / 1000), ...latencyOf(latencies), cpuPerIntent: cpu(INTENTS), trafficPerIntent: await traffic(INTENTS), replicaCpuMs };
     };
     const oneAtATime = async (run: (i: number) => Promise<number>, count: number): Promise<Latency> => {
       const latencies: number[] = [];
@@ -150,8 +155,12 @@ async function main() {
     const apiCalls = async () => (await jsm.getAccountInfo()).api.total;
     const apiBefore = await apiCalls();
     const spansBefore = finishedSpans().length;
-    const sequential = await oneAtATime((i) => intent(i, 1), SEQUENTIAL);
+    const sequentialTraffic = await trafficMeter(monitorPort);
+    const sequentialJetStream = await jetStreamMeter(monitorPort);
+    const sequentialCpu = cpuMeter(nats.pid);
+    const sequential = { ...(await oneAtATime((i) => intent(i, 1), SEQUENTIAL)), cpuPerIntent: sequentialCpu(SEQUENTIAL), trafficPerIntent: await sequentialTraffic(SEQUENTIAL) };
     const apiPerIntent = ((await apiCalls()) - apiBefore) / SEQUENTIAL;
+    const jetStreamPerIntent = await sequentialJetStream(SEQUENTIAL);
     const hops = spanBreakdown(finishedSpans().slice(spansBefore), SEQUENTIAL).map(({ span, perOperation, msPerOperation }) => ({ span, perIntent: perOperation, msPerIntent: msPerOperation }));
     const workflows = await oneAtATime(workflow, Math.max(20, SEQUENTIAL / 4));
     const oneTenant = await windowed(1);
@@ -177,6 +186,7 @@ async function main() {
       apiRequestsPerIntent: apiPerIntent,
       orchestrators,
       hops,
+      jetStreamPerIntent,
       ratios: {
         throughputOfRaw: manyTenants.intentsPerSec / raw.msgsPerSec,
         oneTenantThroughputOfRaw: oneTenant.intentsPerSec / raw.msgsPerSec,
@@ -201,10 +211,16 @@ async function main() {
     const replicasMs = manyTenants.replicaCpuMs.reduce((sum, cpu) => sum + cpu, 0);
     const split = replicas.length > 0 ? `services and agent ${ms(processMs)}, orchestrators ${ms(replicasMs)}` : `services and agent ${ms(processMs)}`;
     console.log(`CPU per intent at 64 in flight, ${TENANTS} tenants   ${ms(processMs + replicasMs + natsServerMs).padStart(8)}  (${split}, nats-server ${ms(natsServerMs)})`);
+    const traffic = (t: typeof sequential.trafficPerIntent) => `${t.inMsgs.toFixed(1)} in, ${t.outMsgs.toFixed(1)} out of nats-server; ${t.socketWrites.toFixed(1)} socket writes by this process`;
+    console.log(`messages per intent at 64 in flight             ${traffic(manyTenants.trafficPerIntent)}`);
+    console.log(`CPU per intent one at a time             ${ms(sequential.cpuPerIntent.processMs + sequential.cpuPerIntent.natsServerMs).padStart(8)}  (services and agent ${ms(sequential.cpuPerIntent.processMs)}, nats-server ${ms(sequential.cpuPerIntent.natsServerMs)})`);
+    console.log(`messages per intent one at a time               ${traffic(sequential.trafficPerIntent)}`);
     for (const o of orchestrators) console.log(`  orchestrator ${o.instance}: ${o.partitions} partitions, ${pct(o.runsShare)} of the runs, CPU ${ms(o.cpuMsPerIntent)} per intent (of all intents)`);
     console.log('\nwhere one intent at a time spends its time (spans of every service, this process): per intent');
     console.log(`  ${'span'.padEnd(44)} ${'count'.padStart(6)} ${'ms'.padStart(8)}`);
     for (const hop of hops) console.log(`  ${hop.span.padEnd(44)} ${hop.perIntent.toFixed(1).padStart(6)} ${hop.msPerIntent.toFixed(2).padStart(8)}`);
+    console.log('\nwhat JetStream stored and delivered per intent, one at a time');
+    for (const { what, perUnit } of jetStreamPerIntent) console.log(`  ${what.padEnd(60)} ${perUnit.toFixed(2).padStart(6)}`);
   } finally {
     await client.close();
     await agent.stop();

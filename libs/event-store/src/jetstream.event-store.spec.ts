@@ -107,6 +107,34 @@ describe('JetStream event store reading streams it has read before', () => {
     await expect(owner.append(stream, [event()], { expectedRevision: 1 })).resolves.toEqual({ nextExpectedRevision: 2 });
   });
 
+  it('appends to a stream it has just read as empty without asking for its tail again; a stream created meanwhile refuses the append', async () => {
+    const jsm = await connector.manager$();
+    const apiCalls = async () => (await jsm.getAccountInfo()).api.total;
+    const store = new JetStreamEventStore(connector, { soleWriter: true });
+    const stream = `workflow-${newId()}`;
+    expect(await store.readStream(stream)).toEqual([]);
+    const before = await apiCalls();
+    const first = event();
+    await expect(store.append(stream, [first], { expectedRevision: 'no_stream' })).resolves.toEqual({ nextExpectedRevision: 0 });
+    // The account info itself: the append was one publish, no look-up of the (absent) last commit.
+    expect((await apiCalls()) - before).toBe(1);
+    expect(ids(await new JetStreamEventStore(connector).readStream(stream))).toEqual([first.id]);
+
+    // Read as empty by one store, created by another before the first appends: JetStream refuses the stale view.
+    const late = `workflow-${newId()}`;
+    const [slow, quick] = [new JetStreamEventStore(connector), new JetStreamEventStore(connector)];
+    expect(await slow.readStream(late)).toEqual([]);
+    const quickEvent = event();
+    await quick.append(late, [quickEvent], { expectedRevision: 'no_stream' });
+    await expect(slow.append(late, [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
+    // Not pinned to a revision, it lands after the other writer's event, chained to it.
+    const blind = event();
+    await slow.append(late, [blind]);
+    const records = await new JetStreamEventStore(connector).readStream(late);
+    expect(ids(records)).toEqual([quickEvent.id, blind.id]);
+    expect(records[1].prevHash).toBe(records[0].hash);
+  });
+
   it('reads what is left of a stream whose newest commit was deleted, and says from which revision it is missing', async () => {
     const writer = new JetStreamEventStore(connector);
     const stream = `workflow-${newId()}`;

@@ -145,7 +145,7 @@ export class JetStreamEventStore implements EventStore {
     // What this store last read or wrote of the stream, else the server's last commit. A remembered tail that is
     // no longer the last costs nothing but a refused write: the expected-last-subject-sequence guards every write.
     tail: async (stream) => {
-      const last = this.rememberedTail(stream) ?? (await this.lastCommit(stream));
+      const last = this.recent.has(stream) ? this.rememberedTail(stream) : await this.lastCommit(stream);
       return last ? { revision: last.revision, hash: last.hash, token: last.seq } : { revision: 'no_stream', hash: '', token: 0 };
     },
     readStream: (stream, options) => this.readStream(stream, options),
@@ -167,6 +167,7 @@ export class JetStreamEventStore implements EventStore {
           expect: { lastSubjectSequence: tail.token },
         });
         if (!ack.duplicate) this.remember(stream, tail.token, commitRecords(stream, ack.seq, commit), ack.seq);
+        else this.recent.delete(stream); // stored before, where this store's view did not show it: the view is stale
         return ack.duplicate ? 'duplicate' : 'written';
       } catch (error) {
         // Someone else wrote, or the write's outcome is unknown (a lost ack while a leader fails over): either way
@@ -204,6 +205,7 @@ export class JetStreamEventStore implements EventStore {
     } else this.recent.delete(stream);
   }
 
+  /** undefined for a stream remembered as empty (read as such, nothing written since). */
   private rememberedTail(stream: string): LastCommit | undefined {
     const remembered = this.recent.get(stream);
     const last = remembered?.records.at(-1);
@@ -218,7 +220,10 @@ export class JetStreamEventStore implements EventStore {
   private async recordsUpTo(stream: string, newest: number): Promise<RecordedEvent[]> {
     const remembered = this.recent.get(stream);
     if (newest === 0) {
-      this.recent.delete(stream);
+      // Remembered as empty: a run's first decision reads its new stream, then appends to it, and the append then
+      // needs no second look-up of a tail that is not there (two JetStream API calls per run). If another writer
+      // created the stream meanwhile, the append's expected-last-subject-sequence of 0 is refused and forgets this.
+      this.recent.set(stream, { seq: 0, records: [] });
       return [];
     }
     if (remembered?.seq === newest) return remembered.records;
