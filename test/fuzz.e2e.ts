@@ -9,6 +9,7 @@ import {
   newId,
   principalOf,
   routingSubjectOf,
+  subjectFilter,
   subjectMismatch,
   subjectOf,
   type Actor,
@@ -480,7 +481,12 @@ async function durableConsumers(connector: NatsConnector): Promise<Map<StreamNam
   for (const stream of Object.keys(STREAMS) as StreamName[]) {
     const list: { durable: string; filter: string; pending: number; ackPending: number }[] = [];
     for await (const info of jsm.consumers.list(stream)) {
-      if (info.config.durable_name) list.push({ durable: info.config.durable_name, filter: info.config.filter_subject ?? '>', pending: info.num_pending, ackPending: info.num_ack_pending });
+      const filter = info.config.filter_subject ?? '>';
+      if (info.config.durable_name) list.push({ durable: info.config.durable_name, filter, pending: info.num_pending, ackPending: info.num_ack_pending });
+      // A service's view (FactView, `<service>-view-…`): an ordered consumer of one type, which parks as `<service>-<type>`.
+      const view = /^([a-z]+)-view-/.exec(info.name);
+      const viewed = view && (Object.keys(CATALOG) as MessageType[]).find((type) => CATALOG[type].kind !== 'query' && subjectFilter(type as StreamMessageType) === filter);
+      if (view && viewed) list.push({ durable: `${view[1]}-${viewed}`, filter, pending: info.num_pending, ackPending: info.num_ack_pending });
     }
     found.set(stream, list);
   }
@@ -632,9 +638,8 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
       const parsed = decodeMessage(utf8(JSON.stringify(validEnvelope(type))));
       expect([type, parsed.ok]).toEqual([type, true]);
     }
-    // Observability's consumers are its instance's own (`observability-<type>-<instance>`): the spot checks drop the instance.
-    const shared = (durable: string) => durable.replace(/^(observability-\w+)-[0-9a-f]{12}$/, '$1');
-    const bySubject = Object.fromEntries(targets.map((t) => [t.subject, t.consumers.map((c) => shared(c.durable)).sort()]));
+    // Observability's views (FactView) are listed under the consumer name their dead letters carry, `observability-<type>`.
+    const bySubject = Object.fromEntries(targets.map((t) => [t.subject, t.consumers.map((c) => c.durable).sort()]));
     // Spot checks that the derivation sees the system as it is (templated subjects filled with valid tokens).
     expect(bySubject[`agentos.cmd.intent.submit.${SENDER}`]).toEqual(['orchestrator-SubmitIntent']);
     expect(bySubject[`agentos.task.summariser.e2e-summariser.${SENDER}`]).toEqual(['agent-summariser-e2e-summariser', 'observability-TaskAssigned']);

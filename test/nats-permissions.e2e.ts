@@ -22,14 +22,15 @@ const AGENTS = [summariser, researcher, reviewer] as AgentDefinition<never, unkn
 
 /**
  * The message types a service's Nest handlers take, read from their decorators (@EventPattern, @MessagePattern),
- * and whether each of its instances reads them all (`{ everyInstance: true }`).
+ * and whether each of its instances reads them all (`{ everyInstance: true }`, or `{ view: true }`).
  */
 function handledTypes(module: Type<unknown>): { type: string; everyInstance: boolean }[] {
   const controllers = (Reflect.getMetadata('controllers', module) ?? []) as Type<unknown>[];
   return controllers.flatMap((controller) =>
     Object.values(Object.getOwnPropertyDescriptors(controller.prototype)).flatMap(({ value: handler }) => {
       if (typeof handler !== 'function' || !Reflect.hasMetadata(PATTERN_HANDLER_METADATA, handler)) return [];
-      const everyInstance = (Reflect.getMetadata(PATTERN_EXTRAS_METADATA, handler) as { everyInstance?: boolean } | undefined)?.everyInstance === true;
+      const extras = Reflect.getMetadata(PATTERN_EXTRAS_METADATA, handler) as { everyInstance?: boolean; view?: boolean } | undefined;
+      const everyInstance = extras?.everyInstance === true || extras?.view === true;
       return ((Reflect.getMetadata(PATTERN_METADATA, handler) ?? []) as string[]).map((type) => ({ type, everyInstance }));
     }),
   );

@@ -17,6 +17,7 @@ export * from './lazy';
 export * from './kv-update';
 export * from './tracing';
 export * from './follow';
+export * from './fact-view';
 export * from './keyed-serial';
 export * from './persistently';
 export * from './lease';

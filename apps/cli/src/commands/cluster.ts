@@ -31,8 +31,9 @@ async function consumerRows(session: Session): Promise<ConsumerRow[]> {
   const rows: ConsumerRow[] = [];
   for (const stream of Object.keys(STREAMS) as StreamName[]) {
     for (const info of await jsm.consumers.list(stream).next()) {
-      // Ordered readers (replay, watches) come and go; the durable work consumers are what lags.
-      if (!info.config.durable_name) continue;
+      // Ordered readers (replay, watches) come and go; the durable work consumers are what lags, and the services'
+      // views (`<service>-view-…`, FactView): a view that lags shows old counts.
+      if (!info.config.durable_name && !/^[a-z]+-view-/.test(info.name)) continue;
       rows.push({ stream, consumer: info.name, owner: ownerOf(info.name), pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered });
     }
   }

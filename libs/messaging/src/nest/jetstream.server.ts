@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import type { NatsConnector } from '../connection';
 import { silentLog, type Log } from '../log';
+import { FactView } from '../fact-view';
 import { MessagePublisher } from '../publisher';
 import { QueryResponder } from '../responder';
 import { requireContractStreams } from '../stream-check';
@@ -40,6 +41,12 @@ export interface HandlerExtras {
   everyInstance?: boolean;
   /** With everyInstance: only what is published from the instance's start on, not the stream's past (an event to act on, not to count). */
   fromNow?: boolean;
+  /**
+   * For a view each instance keeps whole in memory and acts on nothing (observability's counts): every message from
+   * the start of the stream, in order, through an ordered consumer (FactView), nothing acknowledged and nothing
+   * parked. Cheaper than everyInstance by an acknowledgement per message.
+   */
+  view?: boolean;
 }
 
 /** How long the server keeps an instance's own consumer after its last pull (the instance is gone by then). */
@@ -107,6 +114,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       return new QueryResponder(connector, { service, type: type as never, log: this.log, everyInstance: extras.everyInstance, handler: (query) => this.invoke(handler, query as AnyMessage) as never });
     }
     if (!handler.isEventHandler) throw new Error(`${type} is stream-backed (${spec.kind}): handle it with @EventPattern`);
+    if (extras.view) return new FactView(connector, new MessagePublisher(connector), { service, type: type as never, log: this.log, onFact: (message) => this.invoke(handler, message as AnyMessage) });
     return new MessageWorker(connector, new MessagePublisher(connector), {
       service,
       type: type as never,
