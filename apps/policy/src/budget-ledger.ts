@@ -1,4 +1,4 @@
-import { JetStreamClientProxy, updateKv, type NatsConnector } from '@agentos/messaging';
+import { BatchedKvUpdates, JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
 import { NOTHING_SPENT, type BudgetScope, type Spending } from '@agentos/policy-engine';
 import { Injectable } from '@nestjs/common';
 
@@ -16,9 +16,12 @@ const keyOf = (scope: BudgetScope, id: string) => `${scope}.${Buffer.from(id).to
 @Injectable()
 export class BudgetLedger {
   private readonly connector: NatsConnector;
+  /** Every completion charges its tenant's account: batched, so one tenant's concurrent charges are not a queue of compare-and-sets. */
+  private readonly accounts: BatchedKvUpdates<Account>;
 
   constructor(bus: JetStreamClientProxy) {
     this.connector = bus.unwrap<NatsConnector>();
+    this.accounts = new BatchedKvUpdates(() => this.connector.kv(BUCKET));
   }
 
   async spent(scope: BudgetScope, id: string): Promise<Spending> {
@@ -28,8 +31,7 @@ export class BudgetLedger {
 
   /** Adds one usage record (once, by its id); returns the totals before and after, from one consistent read. */
   async add(scope: BudgetScope, id: string, usageId: string, usage: Spending): Promise<{ before: Spending; after: Spending }> {
-    const kv = await this.connector.kv(BUCKET);
-    const { before, after } = await updateKv<Account>(kv, keyOf(scope, id), (current) => {
+    const { before, after } = await this.accounts.update(keyOf(scope, id), (current) => {
       const account = current ?? { ...NOTHING_SPENT, counted: [] };
       if (account.counted.includes(usageId)) return account;
       return {

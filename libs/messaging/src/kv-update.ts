@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { KV, KvEntry } from 'nats';
 
 const MAX_ATTEMPTS = 10;
@@ -23,6 +24,84 @@ export async function updateKv<T>(kv: KV, key: string, change: (current: T | und
       if (attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+interface Waiting<T> {
+  change: (current: T | undefined) => T;
+  resolve: (outcome: { before: T | undefined; after: T }) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A key's value as this process last wrote or read it; no revision: the key was never written. */
+interface Known<T> {
+  revision?: number;
+  value: T | undefined;
+}
+
+const NEVER_WRITTEN = { revision: undefined, value: undefined };
+
+/**
+ * updateKv for keys written often, by many handlers at once (a tenant's budget account): the changes to a key that
+ * arrive while its write is under way go together in the next write, one compare-and-set for the lot, and the
+ * revision this process wrote last is remembered, so a key no other process writes costs one round trip per batch
+ * and no read. A key it does not know is assumed new (a run's account): created without a read, and read only if
+ * it exists. Another writer in between costs a refused write and a read, as with updateKv. Each change must be a
+ * pure function of the value: it is applied again on a retry.
+ */
+export class BatchedKvUpdates<T> {
+  private readonly waiting = new Map<string, Waiting<T>[]>();
+  private readonly known: LRUCache<string, Known<T>>;
+
+  constructor(private readonly kv: () => Promise<KV>, remembered = 10_000) {
+    this.known = new LRUCache({ max: remembered });
+  }
+
+  /** Applies `change` to the key's value once; resolves with the value just before it and just after it. */
+  update(key: string, change: (current: T | undefined) => T): Promise<{ before: T | undefined; after: T }> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.waiting.get(key);
+      if (waiting) return void waiting.push({ change, resolve, reject });
+      this.waiting.set(key, []);
+      void this.write(key, [{ change, resolve, reject }]);
+    });
+  }
+
+  private async write(key: string, batch: Waiting<T>[]): Promise<void> {
+    try {
+      const kv = await this.kv();
+      for (let attempt = 1; ; attempt += 1) {
+        const base = attempt === 1 ? (this.known.get(key) ?? NEVER_WRITTEN) : await read<T>(kv, key);
+        let value = base.value;
+        const outcomes = batch.map(({ change }) => {
+          const before = value;
+          value = change(before);
+          return { before, after: value };
+        });
+        try {
+          const text = JSON.stringify(value);
+          const revision = base.revision === undefined ? await kv.create(key, text) : await kv.update(key, text, base.revision);
+          this.known.set(key, { revision, value });
+          batch.forEach((waiting, i) => waiting.resolve(outcomes[i]));
+          break;
+        } catch (error) {
+          this.known.delete(key);
+          if (!isCompareAndSetRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
+    } catch (error) {
+      batch.forEach((waiting) => waiting.reject(error));
+    }
+    const next = this.waiting.get(key) ?? [];
+    if (next.length === 0) return void this.waiting.delete(key);
+    this.waiting.set(key, []);
+    void this.write(key, next);
+  }
+}
+
+async function read<T>(kv: KV, key: string): Promise<Known<T>> {
+  const entry = await kv.get(key);
+  // A deleted key still has a revision to compare against.
+  return entry ? { revision: entry.revision, value: entry.operation === 'PUT' ? entry.json<T>() : undefined } : NEVER_WRITTEN;
 }
 
 /**
