@@ -39,6 +39,8 @@ export interface ChaosReport {
   workflows: RunTally;
   /** For the first runs with a step whose side effect ran twice: each run of the effect and the run's history. */
   duplicates: DuplicateEvidence[];
+  /** For the first runs that never settled: their histories, to see where each stopped. */
+  lostRuns: { runId: string; history: string[] }[];
   /** When nats-server was killed (ISO times), to set the duplicates against. */
   natsKilledAt: string[];
   kills: Record<string, number>;
@@ -214,6 +216,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
   const records: RunRecord[] = [];
   const duplicates: DuplicateEvidence[] = [];
+  const lostRuns: ChaosReport['lostRuns'] = [];
+  /** One line per event: when, what, who recorded it, and the step, attempt, task and instance it names. */
+  const lines = (history: Envelope[]) =>
+    history.map((event) => {
+      const p = event.payload as { stepId?: string; attempt?: number; instanceId?: string; taskId?: string; owner?: string };
+      const about = [p.stepId, p.attempt && `#${p.attempt}`, p.taskId && `task ${p.taskId.slice(0, 8)}`, p.instanceId && `on ${p.instanceId}`, p.owner && `owner ${p.owner}`].filter(Boolean).join(' ');
+      return `${event.occurredAt.slice(11, 23)} ${event.type} by ${event.actor.id}${about ? ` ${about}` : ''}`;
+    });
   for (const id of ids) {
     const history = await historyOf(id);
     const perStep = new Map<string, number>();
@@ -221,14 +231,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const ending = endingOf(history);
     const lastEvent = history.filter((e) => e.type !== 'DecisionInputRecorded').at(-1)?.type;
     records.push({ kind: kinds.get(id)!, ending, lastEvent, latencyMs: latencies.get(id), effects: perStep });
+    if (!ending && lostRuns.length < 10) lostRuns.push({ runId: id, history: lines(history) });
     if ([...perStep.values()].some((count) => count > 1) && duplicates.length < 20) {
       duplicates.push({
         runId: id,
         effects: (effects.get(id) ?? []).map(({ stepId, taskId, attempt, instanceId, at }) => ({ stepId, taskId, attempt, instanceId, at })),
-        history: history.map((event) => {
-          const p = event.payload as { stepId?: string; attempt?: number; instanceId?: string };
-          return `${event.occurredAt.slice(11, 23)} ${event.type}${p.stepId ? ` ${p.stepId}` : ''}${p.attempt ? ` #${p.attempt}` : ''}${p.instanceId ? ` on ${p.instanceId}` : ''}`;
-        }),
+        history: lines(history),
       });
     }
   }
@@ -246,6 +254,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     intents: tally(records.filter((r) => r.kind === 'intent')),
     workflows: tally(records.filter((r) => r.kind === 'workflow')),
     duplicates,
+    lostRuns,
     natsKilledAt,
     kills,
     orchestrators,

@@ -1,5 +1,5 @@
 import { BatchedKvUpdates, JetStreamClientProxy, type NatsConnector } from '@agentos/messaging';
-import { NOTHING_SPENT, type BudgetScope, type Spending } from '@agentos/policy-engine';
+import { NOTHING_SPENT, type BudgetScope, type Overrun, type Spending } from '@agentos/policy-engine';
 import { Injectable } from '@nestjs/common';
 
 const BUCKET = 'agentos_budgets';
@@ -8,7 +8,12 @@ const REMEMBERED_USAGE_IDS = 500;
 
 interface Account extends Spending {
   counted: string[];
+  /** The last limit reached, and the usage whose charge reached it: announced by that usage's handler, again on its redelivery. */
+  exhausted?: Overrun & { by: string };
 }
+
+/** The limit a charge reaches, going from `before` to `after`; undefined if it reaches none (or one already reached). */
+export type Crossing = (before: Spending, after: Spending) => Overrun | undefined;
 
 const keyOf = (scope: BudgetScope, id: string) => `${scope}.${Buffer.from(id).toString('base64url')}`;
 
@@ -29,18 +34,25 @@ export class BudgetLedger {
     return entry?.operation === 'PUT' ? entry.json<Account>() : NOTHING_SPENT;
   }
 
-  /** Adds one usage record (once, by its id); returns the totals before and after, from one consistent read. */
-  async add(scope: BudgetScope, id: string, usageId: string, usage: Spending): Promise<{ before: Spending; after: Spending }> {
-    const { before, after } = await this.accounts.update(keyOf(scope, id), (current) => {
+  /**
+   * Adds one usage record (once, by its id). Returns the limit this usage's charge reached, if it reached one: also
+   * when the charge was counted before (a redelivery after a failure), so the limit is announced all the same.
+   */
+  async add(scope: BudgetScope, id: string, usageId: string, usage: Spending, crossing: Crossing): Promise<Overrun | undefined> {
+    const { after } = await this.accounts.update(keyOf(scope, id), (current) => {
       const account = current ?? { ...NOTHING_SPENT, counted: [] };
       if (account.counted.includes(usageId)) return account;
-      return {
+      const next: Account = {
         tokens: account.tokens + usage.tokens,
         cost: account.cost + usage.cost,
         steps: account.steps + usage.steps,
         counted: [...account.counted, usageId].slice(-REMEMBERED_USAGE_IDS),
+        ...(account.exhausted ? { exhausted: account.exhausted } : {}),
       };
+      const reached = crossing(account, next);
+      return reached ? { ...next, exhausted: { ...reached, by: usageId } } : next;
     });
-    return { before: before ?? NOTHING_SPENT, after };
+    const reached = after.exhausted;
+    return reached?.by === usageId ? { scope: reached.scope, metric: reached.metric, used: reached.used, limit: reached.limit } : undefined;
   }
 }

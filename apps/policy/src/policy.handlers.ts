@@ -103,11 +103,12 @@ export class PolicyHandlers {
     // The orchestrator records the spending in the run's history (it alone writes there); policy keeps the count.
     const accounts: [BudgetScope, string][] = [['workflow', intentId], ['tenant', message.tenant]];
     // Two keys, counted at once: each is its own compare-and-set (once per message id: a redelivery is not counted again).
-    const counted = await Promise.all(accounts.map(([scope, id]) => this.ledger.add(scope, id, message.id, spent)));
+    const reached = await Promise.all(
+      accounts.map(([scope, id]) => this.ledger.add(scope, id, message.id, spent, (before, after) => (overrun(budgets, scope, before) ? undefined : overrun(budgets, scope, after)))),
+    );
     for (const [index, [scope, id]] of accounts.entries()) {
-      const { before, after } = counted[index];
-      const over = overrun(budgets, scope, after);
-      if (!over || overrun(budgets, scope, before)) continue;
+      const over = reached[index];
+      if (!over) continue;
       const exhausted = causedBy(message, 'BudgetExhausted', { scope, id, metric: over.metric, used: over.used, limit: over.limit }, this.actor, scope);
       await this.recorder.record(EVENT_STREAMS.budgets(message.tenant), [exhausted]);
     }

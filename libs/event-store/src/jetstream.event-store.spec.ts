@@ -133,6 +133,14 @@ describe('JetStream event store reading streams it has read before', () => {
     const records = await new JetStreamEventStore(connector).readStream(late);
     expect(ids(records)).toEqual([quickEvent.id, blind.id]);
     expect(records[1].prevHash).toBe(records[0].hash);
+
+    // An append that expects the stream to exist asks the server, whatever this store read before.
+    const third = `workflow-${newId()}`;
+    const [reader, creator] = [new JetStreamEventStore(connector, { soleWriter: true }), new JetStreamEventStore(connector)];
+    expect(await reader.readStream(third)).toEqual([]);
+    await creator.append(third, [event()], { expectedRevision: 'no_stream' });
+    await expect(reader.append(third, [event()], { expectedRevision: 0 })).resolves.toEqual({ nextExpectedRevision: 1 });
+    await expect(reader.append(third, [event()], { expectedRevision: 'stream_exists' })).resolves.toEqual({ nextExpectedRevision: 2 });
   });
 
   it('reads what is left of a stream whose newest commit was deleted, and says from which revision it is missing', async () => {

@@ -113,8 +113,16 @@ export class JetStreamEventStore implements EventStore {
    */
   private readonly recent: LRUCache<string, { seq: number; records: RecordedEvent[]; writtenHere?: boolean }>;
 
+  /**
+   * Streams read lately and found empty (a run's stream, read by its first decision): the append that follows needs
+   * no look-up of a tail that is not there. Apart from `recent`, so reads of streams that do not exist do not push
+   * out the streams this store writes.
+   */
+  private readonly readEmpty: LRUCache<string, true>;
+
   constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {
     this.recent = new LRUCache({ max: options.cachedStreams ?? 1_000 });
+    this.readEmpty = new LRUCache({ max: options.cachedStreams ?? 1_000 });
   }
 
   private init(): Promise<void> {
@@ -136,6 +144,9 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
+    // Only a first append trusts a stream read as empty: one that expects the stream to exist, or appends nothing,
+    // asks the server (a stale "empty" would refuse it in memory, without the server's word).
+    if (events.length === 0 || (expected !== 'no_stream' && expected !== 'any')) this.readEmpty.delete(stream);
     const { tenantData } = this.options;
     return appendChained(this.writer, stream, events, expected, this.options.signer, tenantData && ((plain) => tenantData.seal(plain, stream)));
   }
@@ -145,7 +156,7 @@ export class JetStreamEventStore implements EventStore {
     // What this store last read or wrote of the stream, else the server's last commit. A remembered tail that is
     // no longer the last costs nothing but a refused write: the expected-last-subject-sequence guards every write.
     tail: async (stream) => {
-      const last = this.recent.has(stream) ? this.rememberedTail(stream) : await this.lastCommit(stream);
+      const last = this.rememberedTail(stream) ?? (this.readEmpty.has(stream) ? undefined : await this.lastCommit(stream));
       return last ? { revision: last.revision, hash: last.hash, token: last.seq } : { revision: 'no_stream', hash: '', token: 0 };
     },
     readStream: (stream, options) => this.readStream(stream, options),
@@ -157,6 +168,8 @@ export class JetStreamEventStore implements EventStore {
       h.set(LAST_REVISION, String(firstRevision + chained.length - 1));
       h.set(LAST_HASH, chained[chained.length - 1].hash);
       const commit: Commit = { firstRevision, events: chained };
+      // Written, or refused: either way the stream is no longer known to be empty.
+      this.readEmpty.delete(stream);
       try {
         const ack = await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
           // A retried publish (lost ack) is recognised by JetStream and stored once. The stream is part of the id:
@@ -205,7 +218,6 @@ export class JetStreamEventStore implements EventStore {
     } else this.recent.delete(stream);
   }
 
-  /** undefined for a stream remembered as empty (read as such, nothing written since). */
   private rememberedTail(stream: string): LastCommit | undefined {
     const remembered = this.recent.get(stream);
     const last = remembered?.records.at(-1);
@@ -220,10 +232,11 @@ export class JetStreamEventStore implements EventStore {
   private async recordsUpTo(stream: string, newest: number): Promise<RecordedEvent[]> {
     const remembered = this.recent.get(stream);
     if (newest === 0) {
-      // Remembered as empty: a run's first decision reads its new stream, then appends to it, and the append then
-      // needs no second look-up of a tail that is not there (two JetStream API calls per run). If another writer
-      // created the stream meanwhile, the append's expected-last-subject-sequence of 0 is refused and forgets this.
-      this.recent.set(stream, { seq: 0, records: [] });
+      // Empty: a first append then needs no look-up of a tail that is not there (two JetStream API calls per run); if
+      // another writer created the stream meanwhile, its expected-last-subject-sequence of 0 is refused. Unless an
+      // append of this store's landed while this read asked: then the stream is not empty any more.
+      if (!remembered?.writtenHere) this.readEmpty.set(stream, true);
+      this.recent.delete(stream);
       return [];
     }
     if (remembered?.seq === newest) return remembered.records;
@@ -236,7 +249,8 @@ export class JetStreamEventStore implements EventStore {
     // Read afresh when nothing is remembered, or when a commit re-states a remembered revision (the
     // stream was rewritten: its events must be read as they now are). Revision order, not arrival order.
     else records = (await scanFrom(1)).sort((a, b) => a.revision - b.revision);
-    this.recent.set(stream, { seq: newest, records });
+    // Unless an append of this store's landed meanwhile: its view is newer than this read's.
+    if ((this.recent.get(stream)?.seq ?? 0) <= newest) this.recent.set(stream, { seq: newest, records });
     return records;
   }
 

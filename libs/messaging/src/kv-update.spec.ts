@@ -69,3 +69,53 @@ describe('BatchedKvUpdates on a real nats-server', () => {
     await expect(fresh.update('run.new', add('w', 1))).resolves.toMatchObject({ after: { total: 102 } });
   });
 });
+
+describe('BatchedKvUpdates when a write fails', () => {
+  /** A KV in memory whose next `failures` writes time out (nothing stored), as a write during a failover can. */
+  function flakyKv(failures: number) {
+    const stored = new Map<string, { revision: number; value: string }>();
+    let sequence = 0;
+    let failing = failures;
+    const write = (key: string, value: string) => {
+      if (failing-- > 0) throw new Error('TIMEOUT');
+      stored.set(key, { revision: (sequence += 1), value });
+      return sequence;
+    };
+    const kv = {
+      get: async (key: string) => {
+        const entry = stored.get(key);
+        return entry ? { revision: entry.revision, operation: 'PUT', json: () => JSON.parse(entry.value) as unknown } : null;
+      },
+      create: async (key: string, value: string) => {
+        if (stored.has(key)) throw new Error('wrong last sequence: 1');
+        return write(key, value);
+      },
+      update: async (key: string, value: string, revision: number) => {
+        if (stored.get(key)?.revision !== revision) throw new Error('wrong last sequence');
+        return write(key, value);
+      },
+    };
+    return { kv: kv as unknown as KV, stored };
+  }
+
+  it('tries a write whose outcome is unknown again from a fresh read, and counts each change once', async () => {
+    const { kv, stored } = flakyKv(2);
+    const updates = new BatchedKvUpdates<Counter>(async () => kv);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => updates.update('tenant.b', add(`u${i}`, 1))));
+    expect(outcomes.map((o) => o.after.total).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect((JSON.parse(stored.get('tenant.b')!.value) as Counter).total).toBe(5);
+  });
+
+  it('fails only the caller whose change throws; the changes batched with it are written', async () => {
+    const { kv, stored } = flakyKv(0);
+    const updates = new BatchedKvUpdates<Counter>(async () => kv);
+    const first = updates.update('tenant.c', add('a', 1));
+    const broken = updates.update('tenant.c', () => {
+      throw new Error('a broken change');
+    });
+    const last = updates.update('tenant.c', add('b', 2));
+    await expect(broken).rejects.toThrow('a broken change');
+    await expect(Promise.all([first, last])).resolves.toEqual([expect.objectContaining({ after: expect.objectContaining({ total: 1 }) }), expect.objectContaining({ after: expect.objectContaining({ total: 3 }) })]);
+    expect((JSON.parse(stored.get('tenant.c')!.value) as Counter).total).toBe(3);
+  });
+});

@@ -46,7 +46,7 @@ const NEVER_WRITTEN = { revision: undefined, value: undefined };
  * revision this process wrote last is remembered, so a key no other process writes costs one round trip per batch
  * and no read. A key it does not know is assumed new (a run's account): created without a read, and read only if
  * it exists. Another writer in between costs a refused write and a read, as with updateKv. Each change must be a
- * pure function of the value: it is applied again on a retry.
+ * pure function of the value: it is applied again on a retry. A change that throws fails its own caller only.
  */
 export class BatchedKvUpdates<T> {
   private readonly waiting = new Map<string, Waiting<T>[]>();
@@ -66,30 +66,40 @@ export class BatchedKvUpdates<T> {
     });
   }
 
-  private async write(key: string, batch: Waiting<T>[]): Promise<void> {
+  private async write(key: string, waiting: Waiting<T>[]): Promise<void> {
+    let batch = waiting;
     try {
       const kv = await this.kv();
-      for (let attempt = 1; ; attempt += 1) {
+      for (let attempt = 1; batch.length > 0; attempt += 1) {
         const base = attempt === 1 ? (this.known.get(key) ?? NEVER_WRITTEN) : await read<T>(kv, key);
-        let value = base.value;
-        const outcomes = batch.map(({ change }) => {
-          const before = value;
-          value = change(before);
-          return { before, after: value };
-        });
+        // A copy: the remembered value is not the changes' to alter.
+        let value = structuredClone(base.value);
+        const outcomes = new Map<Waiting<T>, { before: T | undefined; after: T }>();
+        for (const one of batch) {
+          try {
+            const before = value;
+            value = one.change(before);
+            outcomes.set(one, { before, after: value });
+          } catch (error) {
+            one.reject(error); // its own caller's failure only; the others' changes are written
+          }
+        }
+        batch = batch.filter((one) => outcomes.has(one));
+        if (batch.length === 0) break;
         try {
           const text = JSON.stringify(value);
           const revision = base.revision === undefined ? await kv.create(key, text) : await kv.update(key, text, base.revision);
           this.known.set(key, { revision, value });
-          batch.forEach((waiting, i) => waiting.resolve(outcomes[i]));
+          batch.forEach((one) => one.resolve(outcomes.get(one)!));
           break;
         } catch (error) {
+          // A refused compare-and-set, or a write whose outcome is unknown (a timeout): read again, apply again.
           this.known.delete(key);
-          if (!isCompareAndSetRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+          if (attempt >= MAX_ATTEMPTS) throw error;
         }
       }
     } catch (error) {
-      batch.forEach((waiting) => waiting.reject(error));
+      batch.forEach((one) => one.reject(error));
     }
     const next = this.waiting.get(key) ?? [];
     if (next.length === 0) return void this.waiting.delete(key);
