@@ -1,6 +1,6 @@
 import type { Envelope } from '@agentos/contracts';
 import { EVENT_STORE_STREAM, EVENT_STORE_SUBJECT_PREFIX, KeyedSerial, Lazy, eventStoreStreamSettings, requireStream, type NatsConnector } from '@agentos/messaging';
-import { DeliverPolicy, headers, type JsMsg, type OrderedConsumerOptions } from 'nats';
+import { DeliverPolicy, headers, type JsMsg, type MsgRequest, type OrderedConsumerOptions } from 'nats';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { TailMovedError, appendChained, type ChainedWriter } from './append-chained';
@@ -367,8 +367,14 @@ export class JetStreamEventStore implements EventStore {
    */
   private async newestLeft(stream: string): Promise<LastCommit | undefined> {
     const subject = subjectFor(stream);
-    const { state } = await (await this.connector.manager$()).streams.info(EVENT_STORE_STREAM, { subjects_filter: subject });
-    if (!state.subjects?.[subject]) return undefined;
+    // Any commit of the stream left: its first, looked up by subject. (Every new run's stream comes this way, and the
+    // stream info filtered by subject, asked before, walks every subject of the store on the server.)
+    const next: MsgRequest = { next_by_subj: subject, seq: 0 } as unknown as MsgRequest; // NextMsgRequest: nats-server ≥ 2.9, typed only for direct gets
+    const first = await (await this.connector.manager$()).streams.getMessage(EVENT_STORE_STREAM, next).catch((error: Error) => {
+      if (/no message found/i.test(error.message)) return undefined;
+      throw error;
+    });
+    if (!first) return undefined;
     const left = await this.scan({ filterSubjects: subject }, 0);
     if (left.length === 0) return undefined;
     const newest = left.reduce((a, b) => (b.revision > a.revision ? b : a));
