@@ -46,7 +46,9 @@ const NEVER_WRITTEN = { revision: undefined, value: undefined };
  * revision this process wrote last is remembered, so a key no other process writes costs one round trip per batch
  * and no read. A key it does not know is assumed new (a run's account): created without a read, and read only if
  * it exists. Another writer in between costs a refused write and a read, as with updateKv. Each change must be a
- * pure function of the value: it is applied again on a retry. A change that throws fails its own caller only.
+ * pure function of the value that returns a new value and leaves the one it is given as it is (that one is also
+ * remembered, and handed to the caller as `before`): it is applied again on a retry. A change that throws fails its
+ * own caller only.
  */
 export class BatchedKvUpdates<T> {
   private readonly waiting = new Map<string, Waiting<T>[]>();
@@ -72,8 +74,7 @@ export class BatchedKvUpdates<T> {
       const kv = await this.kv();
       for (let attempt = 1; batch.length > 0; attempt += 1) {
         const base = attempt === 1 ? (this.known.get(key) ?? NEVER_WRITTEN) : await read<T>(kv, key);
-        // A copy: the remembered value is not the changes' to alter.
-        let value = structuredClone(base.value);
+        let value = base.value;
         const outcomes = new Map<Waiting<T>, { before: T | undefined; after: T }>();
         for (const one of batch) {
           try {

@@ -1,5 +1,6 @@
 // Detectors behind one port, so the rule-based screener, an operator's classifier and a model judge combine by
 // score and each one's verdict is recorded beside the combined one.
+import { LRUCache } from 'lru-cache';
 import { screenText } from './screen';
 import type { InjectionFinding } from './types';
 
@@ -24,12 +25,26 @@ export interface CombinedVerdict {
   verdicts: DetectorVerdict[];
 }
 
+/** Texts up to this long have their rule verdicts remembered; longer ones are read each time (and seldom repeat). */
+const REMEMBERED_TEXT_CHARS = 2_048;
+
+/**
+ * The rules' verdicts on texts seen lately. The rules are a pure function of the text, and a task's input repeats
+ * most of its texts from one task to the next (its keys, its enumerated values), while reading one text runs every
+ * rule over it and its decoded views: the most CPU a task's screening took.
+ */
+const verdicts = new LRUCache<string, DetectorVerdict>({ max: 10_000 });
+
 /** The rule-based screener as a detector. */
 export const ruleDetector: InjectionDetector = {
   name: 'rules',
   detect: async (text) => {
+    const remembered = verdicts.get(text);
+    if (remembered) return remembered;
     const { score, findings } = screenText(text, { threshold: 1 });
-    return { detector: 'rules', score, findings };
+    const verdict: DetectorVerdict = { detector: 'rules', score, findings };
+    if (text.length <= REMEMBERED_TEXT_CHARS) verdicts.set(text, verdict);
+    return verdict;
   },
 };
 
