@@ -1,4 +1,4 @@
-import { listKeys, type NatsConnector } from '@agentos/messaging';
+import { isCompareAndSetRace, listKeys, type NatsConnector } from '@agentos/messaging';
 import type { KV } from 'nats';
 
 const BUCKET = 'agentos_open_runs';
@@ -15,8 +15,21 @@ export class OpenRuns {
     return this.connector.kv(BUCKET);
   }
 
-  async add(runId: string): Promise<void> {
-    await (await this.kv()).put(runId, '');
+  /**
+   * Adds the run. True if its id was never in the index, not even as a run that settled and left it (the key's
+   * delete marker stays): a run never opened, whose history is empty, so its first decision need not read it. False
+   * for one opened before (a redelivery, a retry after a crash, a retried run).
+   */
+  async add(runId: string): Promise<boolean> {
+    const kv = await this.kv();
+    try {
+      await kv.put(runId, '', { previousSeq: 0 });
+      return true;
+    } catch (error) {
+      if (!isCompareAndSetRace(error)) throw error;
+    }
+    await kv.put(runId, '');
+    return false;
   }
 
   async remove(runId: string): Promise<void> {

@@ -29,6 +29,8 @@ interface TaskRef {
 const REPUBLISH_WITHIN_MS = 8 * 60_000;
 /** Causes that start (or reopen) a run: it enters the open-run index before anything of it is recorded. */
 const OPENING = new Set(['SubmitIntent', 'RunWorkflow', 'ScheduleFired', 'RunForked', 'RetryRun']);
+/** The causes that start a run under a new id: a first decision on one that was never opened reads no history. */
+const STARTING = new Set(['SubmitIntent', 'RunWorkflow', 'ScheduleFired', 'RunForked']);
 /** How often a replica looks for open runs of its partitions it does not know (recorded by a replica that lost the partition meanwhile). */
 const ADOPT_EVERY_MS = 30_000;
 /** An empty run this young in the index may still be about to record its first event. */
@@ -147,8 +149,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     return this.perRun.run(runId, async () => {
       if (!this.partitions.owns(runId)) throw new Error(`run ${runId}: its partition ${this.partitions.of(runId)} was handed on meanwhile`);
       // In the index first: a replica taking the partition over meanwhile finds the run (see adopt).
-      if (OPENING.has(cause.type)) await this.openRuns.add(runId);
-      const events = await runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor });
+      const neverOpened = OPENING.has(cause.type) && (await this.openRuns.add(runId));
+      const fresh = neverOpened && STARTING.has(cause.type);
+      const events = await runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor, fresh });
       // Recorded before the partition moved on: its new owner read it when it took the run over, and keeps its state.
       if (this.partitions.owns(runId)) await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');

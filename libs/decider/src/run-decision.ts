@@ -14,6 +14,11 @@ export interface DecisionRun<Input, State> {
   /** The decider's input; given the loaded state when it needs look-ups that depend on it. */
   input: Input | ((state: State) => Promise<Input>);
   actor: Actor;
+  /**
+   * The caller just claimed the aggregate's id (no event of it can exist yet): its history is not read. A stream that
+   * exists after all refuses the append (expected: no stream), and the handler's retry reads it.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -22,7 +27,7 @@ export interface DecisionRun<Input, State> {
  * published again (JetStream de-duplicates by id) instead of deciding anew.
  */
 export async function runDecision<Input, State>(run: DecisionRun<Input, State>): Promise<Envelope[]> {
-  const history = (await run.store.readStream(run.stream)).map((r) => r.event);
+  const history = run.fresh ? [] : (await run.store.readStream(run.stream)).map((r) => r.event);
   const alreadyCaused = history.filter((event) => event.causationId === run.cause.id && event.actor.id === run.actor.id);
   if (alreadyCaused.length > 0) {
     const decided = alreadyCaused.filter((event) => event.type !== 'DecisionInputRecorded');

@@ -78,7 +78,10 @@ async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, e
     if (signer && head) head.signature = signer.sign(stream, last + chained.length, head.hash);
     try {
       const outcome = await writer.write(stream, chained, tail);
-      return { nextExpectedRevision: outcome === 'duplicate' ? last : last + chained.length };
+      if (outcome === 'written') return { nextExpectedRevision: last + chained.length };
+      // Stored before (the storage knew the events): where the stream is now, as a repeat found above would say.
+      const now = await writer.tail(stream);
+      return { nextExpectedRevision: now.revision === 'no_stream' ? last : now.revision };
     } catch (error) {
       if (!(error instanceof TailMovedError)) throw error;
       const pinned = typeof expected === 'number' || expected === 'no_stream';

@@ -143,6 +143,22 @@ describe('JetStream event store reading streams it has read before', () => {
     await expect(reader.append(third, [event()], { expectedRevision: 'stream_exists' })).resolves.toEqual({ nextExpectedRevision: 2 });
   });
 
+  it('appends to a stream expected to be new without looking it up; one that exists refuses it, unless it holds these very events', async () => {
+    const jsm = await connector.manager$();
+    const apiCalls = async () => (await jsm.getAccountInfo()).api.total;
+    const stream = `workflow-${newId()}`;
+    const first = [event(), event()];
+    const writer = new JetStreamEventStore(connector);
+    await writer.readStream(`workflow-${newId()}`); // its start-up check of the stream, done
+    const before = await apiCalls();
+    await expect(writer.append(stream, first, { expectedRevision: 'no_stream' })).resolves.toEqual({ nextExpectedRevision: 1 });
+    expect((await apiCalls()) - before).toBe(1); // the account info: the append was one publish
+    // The same append again from another process (its first answer was lost): recognised, not refused.
+    await expect(new JetStreamEventStore(connector).append(stream, first, { expectedRevision: 'no_stream' })).resolves.toEqual({ nextExpectedRevision: 1 });
+    await expect(new JetStreamEventStore(connector).append(stream, [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
+    expect(ids(await new JetStreamEventStore(connector).readStream(stream))).toEqual(ids(first.map((e) => ({ event: e }))));
+  });
+
   it('reads what is left of a stream whose newest commit was deleted, and says from which revision it is missing', async () => {
     const writer = new JetStreamEventStore(connector);
     const stream = `workflow-${newId()}`;

@@ -147,6 +147,8 @@ export class JetStreamEventStore implements EventStore {
     // Only a first append trusts a stream read as empty: one that expects the stream to exist, or appends nothing,
     // asks the server (a stale "empty" would refuse it in memory, without the server's word).
     if (events.length === 0 || (expected !== 'no_stream' && expected !== 'any')) this.readEmpty.delete(stream);
+    // Expected to be new: written as after nothing, with no look-up (the server refuses it if the stream exists).
+    else if (expected === 'no_stream') this.readEmpty.set(stream, true);
     const { tenantData } = this.options;
     return appendChained(this.writer, stream, events, expected, this.options.signer, tenantData && ((plain) => tenantData.seal(plain, stream)));
   }
