@@ -10,7 +10,7 @@ import { AgentDirectory } from './agent-directory';
 import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
 import type { OrchestratorSettings } from './orchestrator.settings';
-import { fenceRun } from './run-fence';
+import { fenceRun, refusedOnlyAsStored } from './run-fence';
 import { mergeSchedulerStates } from './scheduler-views';
 import { RunPartitions } from './run-partitions';
 import { SlotClaims } from './slot-claims';
@@ -151,7 +151,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       // In the index first: a replica taking the partition over meanwhile finds the run (see adopt).
       const neverOpened = OPENING.has(cause.type) && (await this.openRuns.add(runId));
       const fresh = neverOpened && STARTING.has(cause.type);
-      const events = await runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor, fresh });
+      const decideOn = (latest: boolean) => runDecision({ store: this.store, publish, stream: workflowStream(runId), decider: orchestrationDecider, cause, input: screened, actor: this.actor, fresh: fresh && !latest, latest });
+      const events = await refusedOnlyAsStored(() => decideOn(false), () => decideOn(true));
       // Recorded before the partition moved on: its new owner read it when it took the run over, and keeps its state.
       if (this.partitions.owns(runId)) await this.absorb(runId, events);
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
@@ -166,9 +167,13 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Progress decides nothing, but a report from anyone but the task's instance is refused all the same. */
   async screenReport(report: TaskReport): Promise<void> {
-    const history = await this.history(report.payload.intentId);
-    const refusal = reportRefusal(report, fold(orchestrationDecider, history));
-    if (refusal) throw new RefusedMessage(refusal);
+    const runId = report.payload.intentId;
+    const check = async (latest: boolean) => {
+      const history = latest ? (await this.store.readStream(workflowStream(runId), { latest: true })).map((r) => r.event) : await this.history(runId);
+      const refusal = reportRefusal(report, fold(orchestrationDecider, history));
+      if (refusal) throw new RefusedMessage(refusal);
+    };
+    await refusedOnlyAsStored(() => check(false), () => check(true));
   }
 
   /**

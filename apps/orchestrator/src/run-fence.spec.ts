@@ -1,9 +1,9 @@
 import { createMessage, newId } from '@agentos/contracts';
 import { JetStreamEventStore } from '@agentos/event-store';
-import { NatsConnector } from '@agentos/messaging';
+import { NatsConnector, RefusedMessage } from '@agentos/messaging';
 import { workflowStream } from '@agentos/orchestration';
 import { startNatsServer, type NatsServerHandle } from '@agentos/testing';
-import { fenceRun } from './run-fence';
+import { fenceRun, refusedOnlyAsStored } from './run-fence';
 
 const orchestrator = { kind: 'service' as const, id: 'orchestrator' };
 const origin = { tenant: 'acme', actor: orchestrator };
@@ -51,6 +51,26 @@ describe('fenceRun: a replica taking a run over fences out the one that decided 
     const history = await fenceRun(next, { runId, partition: 0, owner: 'orchestrator-b', actor: orchestrator });
     expect(history.map((e) => e.type)).toEqual(['IntentSubmitted', 'ApprovalRequested', 'RunOwnerChanged']);
     expect(await types(new JetStreamEventStore(connector), runId)).toEqual(['IntentSubmitted', 'ApprovalRequested', 'RunOwnerChanged']);
+  });
+
+  it('parks on the stored history only: a replica that lost the run refuses on what it remembers, then decides on the run as stored', async () => {
+    const [previous, next] = [new JetStreamEventStore(connector, { soleWriter: true }), new JetStreamEventStore(connector, { soleWriter: true })];
+    const runId = await openRun(previous);
+    await fenceRun(next, { runId, partition: 1, owner: 'orchestrator-b', actor: orchestrator });
+    await next.append(workflowStream(runId), [createMessage('ApprovalRequested', { intentId: runId, rule: null, reason: 'r' }, origin)], { expectedRevision: 1 });
+    // A check that refuses what the run never did (as a report of a task it never assigned is refused).
+    const approvalAsked = async (latest: boolean) => {
+      const seen = (await previous.readStream(workflowStream(runId), latest ? { latest: true } : undefined)).map((r) => r.event.type);
+      if (!seen.includes('ApprovalRequested')) throw new RefusedMessage('the run never asked for approval');
+      return seen;
+    };
+    await expect(approvalAsked(false)).rejects.toBeInstanceOf(RefusedMessage); // the previous owner's memory: stale
+    await expect(refusedOnlyAsStored(() => approvalAsked(false), () => approvalAsked(true))).resolves.toEqual(['IntentSubmitted', 'RunOwnerChanged', 'ApprovalRequested']);
+    // A refusal the stored history shares stands; any other failure is not tried again.
+    await expect(refusedOnlyAsStored(() => Promise.reject(new RefusedMessage('no')), () => Promise.reject(new RefusedMessage('still no')))).rejects.toThrow('still no');
+    let asked = 0;
+    await expect(refusedOnlyAsStored(() => Promise.reject(new Error('NATS away')), async () => (asked += 1))).rejects.toThrow('NATS away');
+    expect(asked).toBe(0);
   });
 
   it('leaves a settled run as it is', async () => {

@@ -1,6 +1,7 @@
 import { createMessage, type Actor, type Envelope } from '@agentos/contracts';
 import { fold } from '@agentos/decider';
 import { WrongExpectedRevisionError, type EventStore } from '@agentos/event-store';
+import { RefusedMessage } from '@agentos/messaging';
 import { isSettled, orchestrationDecider, workflowStream } from '@agentos/orchestration';
 
 /**
@@ -23,5 +24,20 @@ export async function fenceRun(store: EventStore, run: { runId: string; partitio
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
+  }
+}
+
+/**
+ * Runs `remembered` (on the run as this replica remembers it) and, if it refuses, `asStored` (on the run as the event
+ * store holds it now): a message is parked only on the stored history's word. A replica that lost the run's partition
+ * without knowing it yet remembers a history that another replica has added to since (a task it assigned, which the
+ * remembered one never did); refusing on that would park a valid report for good.
+ */
+export async function refusedOnlyAsStored<T>(remembered: () => Promise<T>, asStored: () => Promise<T>): Promise<T> {
+  try {
+    return await remembered();
+  } catch (error) {
+    if (!(error instanceof RefusedMessage)) throw error;
+    return asStored();
   }
 }

@@ -19,6 +19,8 @@ export interface DecisionRun<Input, State> {
    * exists after all refuses the append (expected: no stream), and the handler's retry reads it.
    */
   fresh?: boolean;
+  /** Reads the history as the store holds it now, not as this process remembers it (EventStore ReadStreamOptions.latest). */
+  latest?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface DecisionRun<Input, State> {
  * published again (JetStream de-duplicates by id) instead of deciding anew.
  */
 export async function runDecision<Input, State>(run: DecisionRun<Input, State>): Promise<Envelope[]> {
-  const history = run.fresh ? [] : (await run.store.readStream(run.stream)).map((r) => r.event);
+  const history = run.fresh ? [] : (await run.store.readStream(run.stream, run.latest ? { latest: true } : undefined)).map((r) => r.event);
   const alreadyCaused = history.filter((event) => event.causationId === run.cause.id && event.actor.id === run.actor.id);
   if (alreadyCaused.length > 0) {
     const decided = alreadyCaused.filter((event) => event.type !== 'DecisionInputRecorded');
