@@ -155,7 +155,7 @@ export class PolicyHandlers {
     const { bundle } = this.state.policy;
     const { threshold, onFlag } = bundle.screening;
     const { origin, source, text, intentId } = message.payload;
-    const result = await detectInjection(this.detectors.pick(bundle.screening.detectors), text, threshold);
+    const result = await detectInjection(this.detectors.pick(bundle.screening.detectors), text, threshold, { tenant: message.tenant });
     const categories = [...new Set(result.verdicts.flatMap((v) => v.findings ?? []).map((f) => f.category))];
     const detectors = result.verdicts.map((v) => ({ detector: v.detector, score: v.score, flagged: v.score >= threshold }));
     const action = result.flagged ? onFlag : 'pass';

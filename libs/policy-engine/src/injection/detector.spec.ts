@@ -10,6 +10,13 @@ describe('the rule detector', () => {
     expect(await ruleDetector.detect(attack)).toBe(first);
     expect((await ruleDetector.detect('The weather is fine today.')).score).toBe(0);
 
+    // Remembered per tenant: one tenant's verdict is not another's (a remembered one comes faster, which would tell).
+    const acme = await ruleDetector.detect(attack, { tenant: 'acme' });
+    expect(await ruleDetector.detect(attack, { tenant: 'acme' })).toBe(acme);
+    const globex = await ruleDetector.detect(attack, { tenant: 'globex' });
+    expect(globex).not.toBe(acme);
+    expect(globex).toEqual(acme);
+
     const long = `${'An ordinary report line. '.repeat(100)}${attack}`;
     const once = await ruleDetector.detect(long);
     const again = await ruleDetector.detect(long);
