@@ -23,7 +23,7 @@ import {
   type StreamName,
   type WorkflowDefinition,
 } from '@agentos/contracts';
-import { NatsConnector, type QueryReply } from '@agentos/messaging';
+import { NatsConnector, viewOwner, type QueryReply } from '@agentos/messaging';
 import { waitFor } from '@agentos/testing';
 import fc from 'fast-check';
 import { ErrorCode, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
@@ -484,9 +484,9 @@ async function durableConsumers(connector: NatsConnector): Promise<Map<StreamNam
       const filter = info.config.filter_subject ?? '>';
       if (info.config.durable_name) list.push({ durable: info.config.durable_name, filter, pending: info.num_pending, ackPending: info.num_ack_pending });
       // A service's view (FactView, `<service>-view-…`): an ordered consumer of one type, which parks as `<service>-<type>`.
-      const view = /^([a-z]+)-view-/.exec(info.name);
-      const viewed = view && (Object.keys(CATALOG) as MessageType[]).find((type) => CATALOG[type].kind !== 'query' && subjectFilter(type as StreamMessageType) === filter);
-      if (view && viewed) list.push({ durable: `${view[1]}-${viewed}`, filter, pending: info.num_pending, ackPending: info.num_ack_pending });
+      const viewer = viewOwner(info.name);
+      const viewed = viewer && (Object.keys(CATALOG) as MessageType[]).find((type) => CATALOG[type].kind !== 'query' && subjectFilter(type as StreamMessageType) === filter);
+      if (viewer && viewed) list.push({ durable: `${viewer}-${viewed}`, filter, pending: info.num_pending, ackPending: info.num_ack_pending });
     }
     found.set(stream, list);
   }

@@ -1,7 +1,8 @@
-import { CATALOG, decodeMessage, subjectFilter, subjectMismatch, type MessageOf, type StreamMessageType, type ValidationIssue } from '@agentos/contracts';
+import { CATALOG, subjectFilter, type MessageOf, type StreamMessageType, type ValidationIssue } from '@agentos/contracts';
 import { DeliverPolicy, type ConsumerMessages, type JsMsg } from 'nats';
 import type { NatsConnector } from './connection';
 import { deadLetterFor } from './dead-letter';
+import { checkDelivery } from './delivery-check';
 import { silentLog, type Log } from './log';
 import type { MessagePublisher } from './publisher';
 
@@ -16,6 +17,12 @@ export interface FactViewOptions<T extends StreamMessageType> {
   onFact: (message: MessageOf<T>) => unknown;
   log?: Log;
 }
+
+/** A service's view consumers are named `<service>-view-<nuid>_<n>` (nats.js adds the rest to this prefix). */
+const viewPrefix = (service: string) => `${service}-view-`;
+
+/** The service whose view a consumer is, from its name; undefined for any other consumer. */
+export const viewOwner = (consumer: string): string | undefined => /^([a-z]+)-view-/.exec(consumer)?.[1];
 
 /** Messages the server may hand the view at once (it asks for more when half are taken). */
 const BUFFERED = 512;
@@ -67,7 +74,7 @@ export class FactView<T extends StreamMessageType> {
     const { type, service } = this.options;
     const js = await this.connector.jetstream();
     const from = this.lastSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 } : {};
-    const consumer = await js.consumers.get(CATALOG[type].stream, { filterSubjects: subjectFilter(type), name_prefix: `${service}-view-`, inactive_threshold: IDLE_MS, ...from });
+    const consumer = await js.consumers.get(CATALOG[type].stream, { filterSubjects: subjectFilter(type), name_prefix: viewPrefix(service), inactive_threshold: IDLE_MS, ...from });
     const messages = await consumer.consume({ max_messages: BUFFERED, expires: PULL_EXPIRES_MS, callback: (message) => this.receive(message) });
     this.messages = messages;
     if (this.stopped) messages.stop();
@@ -93,18 +100,12 @@ export class FactView<T extends StreamMessageType> {
     }
   }
 
+  /** A throw from here is caught by `receive`. */
   private apply(jsMsg: JsMsg): void {
-    const parsed = decodeMessage(jsMsg.data);
-    if (!parsed.ok) return this.park(jsMsg, parsed.error, parsed.issues);
-    const { type } = this.options;
-    const refusal = parsed.message.type !== type ? `type "${parsed.message.type}" does not belong on ${jsMsg.subject} (expected ${type})` : subjectMismatch(parsed.message, jsMsg.subject);
-    if (refusal) return this.park(jsMsg, refusal, [{ path: parsed.message.type !== type ? 'type' : 'subject', message: refusal }]);
-    try {
-      const applied = this.options.onFact(parsed.message as MessageOf<T>);
-      if (applied instanceof Promise) applied.catch((error: Error) => this.skip(jsMsg, error.message));
-    } catch (error) {
-      this.skip(jsMsg, (error as Error).message);
-    }
+    const checked = checkDelivery(this.options.type, jsMsg.data, jsMsg.subject);
+    if (!checked.ok) return this.park(jsMsg, checked.error, checked.issues);
+    const applied = this.options.onFact(checked.message);
+    if (applied instanceof Promise) applied.catch((error: Error) => this.skip(jsMsg, error.message));
   }
 
   private park(jsMsg: JsMsg, error: string, issues: ValidationIssue[]): void {

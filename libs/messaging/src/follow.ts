@@ -1,5 +1,6 @@
-import { decodeMessage, subjectFilter, subjectMismatch, type MessageOf, type Sender, type StreamMessageType } from '@agentos/contracts';
+import { subjectFilter, type MessageOf, type Sender, type StreamMessageType } from '@agentos/contracts';
 import type { NatsConnection, Subscription } from 'nats';
+import { checkDelivery } from './delivery-check';
 
 /**
  * A plain (core NATS) subscription to one fact, for followers that keep a view (kill switches, budgets): only
@@ -10,9 +11,8 @@ export function followFacts<T extends StreamMessageType>(nc: NatsConnection, typ
   return nc.subscribe(subjectFilter(type, {}, sender), {
     callback: (error, msg) => {
       if (error) return;
-      const parsed = decodeMessage(msg.data);
-      if (!parsed.ok || parsed.message.type !== type || subjectMismatch(parsed.message, msg.subject)) return;
-      onFact(parsed.message as MessageOf<T>);
+      const checked = checkDelivery(type, msg.data, msg.subject);
+      if (checked.ok) onFact(checked.message);
     },
   });
 }

@@ -1,9 +1,7 @@
 import {
   CATALOG,
-  decodeMessage,
   rejectionOfInvalid,
   subjectFilter,
-  subjectMismatch,
   type MessageOf,
   type Sender,
   type StreamMessageType,
@@ -11,6 +9,7 @@ import {
 } from '@agentos/contracts';
 import type { Consumer, JsMsg, MsgHdrs } from 'nats';
 import type { NatsConnector } from './connection';
+import { checkDelivery } from './delivery-check';
 import { deadLetterFor, type DeadLetterReason, type ParkedBy } from './dead-letter';
 import { classifyFailure } from './error-class';
 import { silentLog, type Log } from './log';
@@ -194,15 +193,8 @@ export class MessageWorker<T extends StreamMessageType> {
 
   private async process(jsMsg: JsMsg): Promise<void> {
     const { deliveryCount } = jsMsg.info;
-    const parsed = decodeMessage(jsMsg.data);
-    if (!parsed.ok) return this.refuseInvalid(jsMsg, parsed.error, parsed.issues);
-    if (parsed.message.type !== this.options.type) {
-      const error = `type "${parsed.message.type}" does not belong on ${jsMsg.subject} (expected ${this.options.type})`;
-      return this.deadLetter(jsMsg, 'invalid-message', error, [{ path: 'type', message: error }]);
-    }
-    // The subject carries the routing and, by the broker's permissions, the sender: an envelope that disagrees is forged.
-    const mismatch = subjectMismatch(parsed.message, jsMsg.subject);
-    if (mismatch) return this.deadLetter(jsMsg, 'invalid-message', mismatch, [{ path: 'subject', message: mismatch }]);
+    const checked = checkDelivery(this.options.type, jsMsg.data, jsMsg.subject);
+    if (!checked.ok) return checked.undecodable ? this.refuseInvalid(jsMsg, checked.error, checked.issues) : this.deadLetter(jsMsg, 'invalid-message', checked.error, checked.issues);
     if (deliveryCount > this.retry.maxDeliver) {
       // The previous attempts never answered (the process died or hung); do not try forever.
       return this.deadLetter(jsMsg, 'max-deliveries-exceeded', `no outcome after ${this.retry.maxDeliver} deliveries`);
@@ -210,7 +202,7 @@ export class MessageWorker<T extends StreamMessageType> {
     // Long handlers keep their claim on the message instead of having it redelivered mid-work.
     const keepAlive = setInterval(() => jsMsg.working(), Math.max(500, this.ackWaitMs / 2));
     try {
-      const message = parsed.message as MessageOf<T>;
+      const { message } = checked;
       const attributes = { ...messageAttributes(message), 'agentos.service': this.options.service, 'messaging.delivery_count': deliveryCount };
       await inSpan(`handle ${message.type}`, SpanKind.CONSUMER, attributes, contextOf(message, jsMsg.headers), () =>
         this.options.handler(message, { deliveryCount, streamSequence: jsMsg.seq, subject: jsMsg.subject, headers: jsMsg.headers }),
@@ -228,7 +220,7 @@ export class MessageWorker<T extends StreamMessageType> {
       }
       const delay = backoffMs(deliveryCount, this.retry);
       this.stats.retried += 1;
-      this.log.warn({ durable: this.durable, id: parsed.message.id, deliveryCount, retryInMs: delay, err: failure.error }, 'handler failed; will retry');
+      this.log.warn({ durable: this.durable, id: checked.message.id, deliveryCount, retryInMs: delay, err: failure.error }, 'handler failed; will retry');
       jsMsg.nak(delay);
     }
   }

@@ -1,6 +1,6 @@
 import { REPLICA_RENEW_MS, ReplicaEntry, STREAMS, type StreamName } from '@agentos/contracts';
 import { SERVICE_NAMES } from '@agentos/identity';
-import { listKeys, readValues } from '@agentos/messaging';
+import { listKeys, readValues, viewOwner } from '@agentos/messaging';
 import type { KV } from 'nats';
 import type { Output } from '../output';
 import type { Session } from '../session';
@@ -33,7 +33,7 @@ async function consumerRows(session: Session): Promise<ConsumerRow[]> {
     for (const info of await jsm.consumers.list(stream).next()) {
       // Ordered readers (replay, watches) come and go; the durable work consumers are what lags, and the services'
       // views (`<service>-view-…`, FactView): a view that lags shows old counts.
-      if (!info.config.durable_name && !/^[a-z]+-view-/.test(info.name)) continue;
+      if (!info.config.durable_name && !viewOwner(info.name)) continue;
       rows.push({ stream, consumer: info.name, owner: ownerOf(info.name), pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered });
     }
   }
