@@ -12,13 +12,10 @@ export const isCompareAndSetRace = (error: unknown): boolean => /wrong last sequ
  */
 export async function updateKv<T>(kv: KV, key: string, change: (current: T | undefined) => T): Promise<{ before: T | undefined; after: T }> {
   for (let attempt = 1; ; attempt += 1) {
-    const entry = await kv.get(key);
-    const before = entry?.operation === 'PUT' ? entry.json<T>() : undefined;
+    const { revision, value: before } = await read<T>(kv, key);
     const after = change(before);
     try {
-      // A deleted key still has a revision to compare against; a key never written has none.
-      if (entry) await kv.update(key, JSON.stringify(after), entry.revision);
-      else await kv.create(key, JSON.stringify(after));
+      await write(kv, key, revision, after);
       return { before, after };
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS) throw error;
@@ -88,9 +85,7 @@ export class BatchedKvUpdates<T> {
         batch = batch.filter((one) => outcomes.has(one));
         if (batch.length === 0) break;
         try {
-          const text = JSON.stringify(value);
-          const revision = base.revision === undefined ? await kv.create(key, text) : await kv.update(key, text, base.revision);
-          this.known.set(key, { revision, value });
+          this.known.set(key, { revision: await write(kv, key, base.revision, value), value });
           batch.forEach((one) => one.resolve(outcomes.get(one)!));
           break;
         } catch (error) {
@@ -113,6 +108,12 @@ async function read<T>(kv: KV, key: string): Promise<Known<T>> {
   const entry = await kv.get(key);
   // A deleted key still has a revision to compare against.
   return entry ? { revision: entry.revision, value: entry.operation === 'PUT' ? entry.json<T>() : undefined } : NEVER_WRITTEN;
+}
+
+/** Writes the value if the key is still at `revision` (created if it was never written); its new revision. */
+function write<T>(kv: KV, key: string, revision: number | undefined, value: T): Promise<number> {
+  const text = JSON.stringify(value);
+  return revision === undefined ? kv.create(key, text) : kv.update(key, text, revision);
 }
 
 /**
