@@ -160,20 +160,19 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** A run's history: as remembered for a run this replica decides, as the store holds it now for another's. */
-  private async history(runId: string): Promise<Envelope[]> {
-    return (await this.store.readStream(workflowStream(runId), this.partitions.owns(runId) ? {} : { latest: true })).map((r) => r.event);
+  /** A run's history: as remembered for a run this replica decides, as the store holds it now for another's (or when `latest`). */
+  private async history(runId: string, latest = !this.partitions.owns(runId)): Promise<Envelope[]> {
+    return (await this.store.readStream(workflowStream(runId), latest ? { latest: true } : {})).map((r) => r.event);
   }
 
   /** Progress decides nothing, but a report from anyone but the task's instance is refused all the same. */
   async screenReport(report: TaskReport): Promise<void> {
     const runId = report.payload.intentId;
-    const check = async (latest: boolean) => {
-      const history = latest ? (await this.store.readStream(workflowStream(runId), { latest: true })).map((r) => r.event) : await this.history(runId);
-      const refusal = reportRefusal(report, fold(orchestrationDecider, history));
+    const check = async (latest?: true) => {
+      const refusal = reportRefusal(report, fold(orchestrationDecider, await this.history(runId, latest)));
       if (refusal) throw new RefusedMessage(refusal);
     };
-    await refusedOnlyAsStored(() => check(false), () => check(true));
+    await refusedOnlyAsStored(() => check(), () => check(true));
   }
 
   /**
