@@ -17,7 +17,11 @@ export class TailMovedError extends Error {}
 
 /** The storage steps each adapter provides; the append algorithm itself is shared. */
 export interface ChainedWriter<Token> {
-  tail(stream: string): Promise<StreamTail<Token>>;
+  /**
+   * The stream's last event. `firstWrite`: the caller expects no stream and writes events, so an adapter whose write
+   * is refused when the stream exists after all may answer 'no_stream' without looking.
+   */
+  tail(stream: string, firstWrite?: boolean): Promise<StreamTail<Token>>;
   readStream(stream: string, options: { fromRevision?: number | 'end'; direction?: 'forwards' | 'backwards'; maxCount?: number }): Promise<RecordedEvent[]>;
   /** Writes the events right after `tail`, atomically, or throws TailMovedError; 'duplicate' when the storage already had them. */
   write(stream: string, events: ChainedEvent[], tail: StreamTail<Token>): Promise<'written' | 'duplicate'>;
@@ -67,7 +71,7 @@ export function appendChained<Token>(
 
 async function appendOnce<Token>(writer: ChainedWriter<Token>, stream: string, events: readonly Envelope[], expected: ExpectedRevision, signer?: EventSigner): Promise<AppendResult> {
   for (let attempt = 1; ; attempt += 1) {
-    const tail = await writer.tail(stream);
+    const tail = await writer.tail(stream, expected === 'no_stream' && events.length > 0);
     if (tail.revision !== 'no_stream' && (events.length === 0 || (await isRepeat(writer, stream, events, expected, tail.revision)))) {
       return { nextExpectedRevision: tail.revision };
     }

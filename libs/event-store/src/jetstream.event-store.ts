@@ -113,16 +113,8 @@ export class JetStreamEventStore implements EventStore {
    */
   private readonly recent: LRUCache<string, { seq: number; records: RecordedEvent[]; writtenHere?: boolean }>;
 
-  /**
-   * Streams read lately and found empty (a run's stream, read by its first decision): the append that follows needs
-   * no look-up of a tail that is not there. Apart from `recent`, so reads of streams that do not exist do not push
-   * out the streams this store writes.
-   */
-  private readonly readEmpty: LRUCache<string, true>;
-
   constructor(private readonly connector: NatsConnector, private readonly options: JetStreamEventStoreOptions = {}) {
     this.recent = new LRUCache({ max: options.cachedStreams ?? 1_000 });
-    this.readEmpty = new LRUCache({ max: options.cachedStreams ?? 1_000 });
   }
 
   private init(): Promise<void> {
@@ -144,11 +136,6 @@ export class JetStreamEventStore implements EventStore {
 
   private async appendOnce(stream: string, events: readonly Envelope[], expected: ExpectedRevision): Promise<AppendResult> {
     await this.init();
-    // Only a first append trusts a stream read as empty: one that expects the stream to exist, or appends nothing,
-    // asks the server (a stale "empty" would refuse it in memory, without the server's word).
-    if (events.length === 0 || (expected !== 'no_stream' && expected !== 'any')) this.readEmpty.delete(stream);
-    // Expected to be new: written as after nothing, with no look-up (the server refuses it if the stream exists).
-    else if (expected === 'no_stream') this.readEmpty.set(stream, true);
     const { tenantData } = this.options;
     return appendChained(this.writer, stream, events, expected, this.options.signer, tenantData && ((plain) => tenantData.seal(plain, stream)));
   }
@@ -157,8 +144,9 @@ export class JetStreamEventStore implements EventStore {
   private readonly writer: ChainedWriter<number> = {
     // What this store last read or wrote of the stream, else the server's last commit. A remembered tail that is
     // no longer the last costs nothing but a refused write: the expected-last-subject-sequence guards every write.
-    tail: async (stream) => {
-      const last = this.rememberedTail(stream) ?? (this.readEmpty.has(stream) ? undefined : await this.lastCommit(stream));
+    // A first write is written as after nothing, with no look-up: the server refuses it if the stream exists.
+    tail: async (stream, firstWrite) => {
+      const last = this.rememberedTail(stream) ?? (firstWrite ? undefined : await this.lastCommit(stream));
       return last ? { revision: last.revision, hash: last.hash, token: last.seq } : { revision: 'no_stream', hash: '', token: 0 };
     },
     readStream: (stream, options) => this.readStream(stream, options),
@@ -170,8 +158,6 @@ export class JetStreamEventStore implements EventStore {
       h.set(LAST_REVISION, String(firstRevision + chained.length - 1));
       h.set(LAST_HASH, chained[chained.length - 1].hash);
       const commit: Commit = { firstRevision, events: chained };
-      // Written, or refused: either way the stream is no longer known to be empty.
-      this.readEmpty.delete(stream);
       try {
         const ack = await (await this.connector.jetstream()).publish(subjectFor(stream), Buffer.from(JSON.stringify(commit)), {
           // A retried publish (lost ack) is recognised by JetStream and stored once. The stream is part of the id:
@@ -234,10 +220,6 @@ export class JetStreamEventStore implements EventStore {
   private async recordsUpTo(stream: string, newest: number): Promise<RecordedEvent[]> {
     const remembered = this.recent.get(stream);
     if (newest === 0) {
-      // Empty: a first append then needs no look-up of a tail that is not there (two JetStream API calls per run); if
-      // another writer created the stream meanwhile, its expected-last-subject-sequence of 0 is refused. Unless an
-      // append of this store's landed while this read asked: then the stream is not empty any more.
-      if (!remembered?.writtenHere) this.readEmpty.set(stream, true);
       this.recent.delete(stream);
       return [];
     }
