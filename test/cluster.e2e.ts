@@ -220,16 +220,19 @@ describe('three orchestrator replicas on a 3-node NATS cluster', () => {
     await waitFor(() => leaseLeader().catch(() => ''), (leader) => leader !== '' && leader !== victimName, { what: 'a new leader of the lease bucket', timeoutMs: FAILOVER_MS, intervalMs: 250 });
     await victim.restart();
     await assertCompletedOnce(system, [...before, ...during]);
-    // Every partition is held by one of the replicas.
-    const holders = await retrying('read the partition leases', async () => {
-      const kv = await connector.kv('agentos_leases');
-      return Promise.all(
-        Array.from({ length: 16 }, async (_, p) => {
-          const entry = await kv.get(`orchestrator.p${p}`);
-          return entry?.operation === 'PUT' ? entry.json<{ holder: string }>().holder : '';
-        }),
-      );
-    });
+    // Every partition is held by one of the replicas. A partition handed on to balance the replicas has no holder
+    // until the replica it goes to takes it, at that replica's next pass (a third of a lease): read until it has.
+    const leaseHolders = () =>
+      retrying('read the partition leases', async () => {
+        const kv = await connector.kv('agentos_leases');
+        return Promise.all(
+          Array.from({ length: 16 }, async (_, p) => {
+            const entry = await kv.get(`orchestrator.p${p}`);
+            return entry?.operation === 'PUT' ? entry.json<{ holder: string }>().holder : '';
+          }),
+        );
+      });
+    const holders = await waitFor(leaseHolders, (found) => found.every((holder) => replicas.has(holder)), { what: 'every partition held by a replica', timeoutMs: 30_000 }).catch(leaseHolders);
     expect(holders.filter((holder) => replicas.has(holder))).toHaveLength(16);
   }, 3 * FAILOVER_MS);
 });
