@@ -171,6 +171,7 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
   IsFeatureEnabled: () => ({ feature: 'fuzz' }),
   GetPolicyBundle: () => ({}),
   CheckPolicy: () => ({ requestId: newId(), action: 'memory.read', subject: { agent: 'summariser' }, resource: { kind: 'memory', name: 'tenant/fuzz' } }),
+  DecidePolicyCheck: () => ({ requestId: newId(), action: 'memory.read', subject: { agent: 'summariser' }, resource: { kind: 'memory', name: 'tenant/fuzz' } }),
   WriteMemory: () => ({ scope: 'tenant', scopeId: 'fuzz', key: 'fuzz.value', value: { fine: true } }),
   DeleteMemory: () => ({ scope: 'tenant', scopeId: 'fuzz', key: 'fuzz.value' }),
   GetMemory: () => ({ scope: 'tenant', scopeId: 'fuzz', key: 'fuzz.value' }),

@@ -231,4 +231,28 @@ describe('policy service against a real nats-server', () => {
     const decisions = await recorded('policy-acme');
     expect(decisions.find((e) => e.causationId === check.id)).toMatchObject({ type: 'PolicyDecided', payload: { requestId: check.payload.requestId } });
   });
+
+  it("asks a run's recorded check again until policy answers, and moves the run only on policy's answer to it", async () => {
+    await system.service('policy').close();
+    const intentId = newId();
+    await system.client.publishMessage(createMessage('SubmitIntent', { intentId, goal: 'sleep', capability: 'sleep', input: { ms: 5 } }, { ...system.origin, tenant: 'globex' }));
+    const asked = await system.recorded(intentId, (e) => e.type === 'PolicyCheckRequested', 'the check recorded while policy is down');
+    const check = asked.find((e) => e.type === 'PolicyCheckRequested') as MessageOf<'PolicyCheckRequested'>;
+    // A verdict that names the run and its request but answers some other question (here sent straight to the bus,
+    // as an agent's CheckPolicy with the run's request id would be answered): recorded, and it moves nothing.
+    const stray = createMessage('PolicyDecided', { ...check.payload, effect: 'allow', rule: 'stray', reason: 'not an answer to the run', bundleVersion: 'strict-2' }, { tenant: 'globex', actor: { kind: 'service', id: 'policy' } });
+    await system.client.publishMessage(stray);
+    await system.recorded(intentId, (e) => e.id === stray.id, 'the stray verdict recorded');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await system.history(intentId)).some((e) => e.type === 'TaskQueued')).toBe(false);
+
+    await system.restart('policy');
+    const events = await waitFor(() => system.history(intentId), (found) => found.some((e) => e.type === 'IntentCompleted'), { what: 'the run completed once policy answered', timeoutMs: 20_000 });
+    expect(events.map((e) => e.type)).toEqual(['IntentSubmitted', 'PolicyCheckRequested', 'PolicyDecided', 'PolicyDecided', 'TaskQueued', 'TaskAssigned', 'TaskCompleted', 'IntentCompleted']);
+    const verdict = events[3] as MessageOf<'PolicyDecided'>;
+    expect(verdict).toMatchObject({ causationId: check.id, actor: { kind: 'service', id: 'policy' }, payload: { requestId: check.payload.requestId, rule: 'allow-rest' } });
+    expect(events.find((e) => e.type === 'TaskQueued')?.causationId).toBe(verdict.id);
+    // The same fact, with the same id, is policy's own record of the decision.
+    expect((await recorded('policy-globex')).find((e) => e.id === verdict.id)).toMatchObject({ causationId: check.id, payload: { effect: 'allow' } });
+  }, 60_000);
 });

@@ -75,7 +75,7 @@ describe('vertical slice: SubmitIntent → policy → registered agent → Inten
       { what: 'a complete, connected trace' },
     );
     const names = new Set(spans.map((s) => s.name));
-    for (const hop of ['publish SubmitIntent', 'handle SubmitIntent', 'handle PolicyCheckRequested', 'handle PolicyDecided', 'handle TaskAssigned', 'answer WriteMemory', 'answer CheckPolicy', 'eventstore.append', 'handle TaskCompleted']) {
+    for (const hop of ['publish SubmitIntent', 'handle SubmitIntent', 'request DecidePolicyCheck', 'answer DecidePolicyCheck', 'handle PolicyDecided', 'handle TaskAssigned', 'answer WriteMemory', 'answer CheckPolicy', 'eventstore.append', 'handle TaskCompleted']) {
       expect([hop, names.has(hop)]).toEqual([hop, true]);
     }
     const assignment = spans.find((s) => s.name === 'handle TaskAssigned' && s.attributes['agentos.service'] === 'agent-summariser');

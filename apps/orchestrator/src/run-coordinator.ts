@@ -2,7 +2,7 @@ import { causedBy, createMessage, newId, type ActiveKillSwitch, type AgentDescri
 import { fold, runDecision } from '@agentos/decider';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { JetStreamClientProxy, KeyedSerial, RefusedMessage, isNatsError, persistently, type NatsConnector } from '@agentos/messaging';
-import { InputSchemaChecks, agentTarget, approvalState, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
+import { InputSchemaChecks, agentTarget, approvalState, awaitsVerdict, isSettled, orchestrationDecider, refusalOf, reportRefusal, runOf, selects, workflowStream, type ControlCommand, type RunInput, type RunState, type TaskReport } from '@agentos/orchestration';
 import { Scheduler, strategyByName, type BreakerTransition, type Dispatch } from '@agentos/scheduler';
 import { ServiceContext } from '@agentos/service-host';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -17,6 +17,7 @@ import { SlotClaims } from './slot-claims';
 import { TimerWheel, type DueTimer } from './timer-wheel';
 
 type Origin = DueTimer['origin'];
+type PolicyCheck = MessageOf<'PolicyCheckRequested'>;
 interface TaskRef {
   runId: string;
   stepId: string;
@@ -33,6 +34,8 @@ const OPENING = new Set(['SubmitIntent', 'RunWorkflow', 'ScheduleFired', 'RunFor
 const STARTING = new Set(['SubmitIntent', 'RunWorkflow', 'ScheduleFired', 'RunForked']);
 /** How often a replica looks for open runs of its partitions it does not know (recorded by a replica that lost the partition meanwhile). */
 const ADOPT_EVERY_MS = 30_000;
+/** How long policy may take to answer a run's check put to it by request/reply before it is asked again. */
+const POLICY_ANSWER_MS = 5_000;
 /** An empty run this young in the index may still be about to record its first event. */
 const EMPTY_RUN_GRACE_MS = 60_000;
 const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
@@ -146,7 +149,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     // TaskAssigned in the history that no agent ever receives, and the scheduler out of step with the history.
     const publish = (messages: readonly AnyMessage[]) =>
       persistently('publishing a recorded decision', () => this.bus.publishAll(messages), this.service.log, { fields: { runId }, signal: this.stopping.signal });
-    return this.perRun.run(runId, async () => {
+    const events = await this.perRun.run(runId, async () => {
       if (!this.partitions.owns(runId)) throw new Error(`run ${runId}: its partition ${this.partitions.of(runId)} was handed on meanwhile`);
       // In the index first: a replica taking the partition over meanwhile finds the run (see adopt).
       const neverOpened = OPENING.has(cause.type) && (await this.openRuns.add(runId));
@@ -158,6 +161,73 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
       return events;
     });
+    const checks = events.filter((event): event is PolicyCheck => event.type === 'PolicyCheckRequested');
+    if (checks.length > 0) await this.answerPolicyChecks(runId, checks);
+    return events;
+  }
+
+  /**
+   * The run's checks just recorded (or found recorded, on a redelivery) that still await a verdict are put to policy
+   * by request/reply, and each verdict is decided on here at once, as if its PolicyDecided had been delivered: a hop
+   * each way fewer than publishing the check for policy to consume. Recorded first: policy acts only on what the
+   * history holds. A check policy does not answer now is asked again in the background; one left when the replica
+   * died is asked by the replica that restores the run (adopt).
+   */
+  private async answerPolicyChecks(runId: string, checks: PolicyCheck[]): Promise<void> {
+    const state = fold(orchestrationDecider, await this.history(runId));
+    await Promise.all(checks.filter((check) => awaitsVerdict(state, check.payload.requestId)).map((check) => this.answerPolicyCheck(check)));
+  }
+
+  private async answerPolicyCheck(check: PolicyCheck): Promise<void> {
+    try {
+      await this.decideOnVerdict(check);
+    } catch (error) {
+      const fields = { runId: check.payload.intentId, requestId: check.payload.requestId };
+      this.service.log.warn({ ...fields, err: error }, 'policy did not answer a recorded check; asked again');
+      void persistently('asking policy for a recorded check', () => this.decideOnVerdict(check, { ifPending: true }), this.service.log, { fields, signal: this.stopping.signal }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The query is the recorded check itself (its id, time and origin), so policy decides on it as on the event and its
+   * verdict is the same fact, with the same id, whichever way it was asked. `ifPending`: unless the run has its verdict
+   * by now, or is another replica's.
+   */
+  private async decideOnVerdict(check: PolicyCheck, { ifPending = false } = {}): Promise<void> {
+    const runId = check.payload.intentId!;
+    if (ifPending && (!this.partitions.owns(runId) || !awaitsVerdict(fold(orchestrationDecider, await this.history(runId)), check.payload.requestId))) return;
+    const verdict = (await this.bus.query({ ...check, type: 'DecidePolicyCheck' } as MessageOf<'DecidePolicyCheck'>, POLICY_ANSWER_MS)) as MessageOf<'PolicyDecided'>;
+    // Handed on meanwhile: the new owner asked the run's pending checks itself when it took the run over.
+    if (!this.partitions.owns(runId)) return;
+    await this.decideHere(runId, verdict, async (state) => ({
+      kind: 'policy-decided',
+      message: verdict,
+      ...(verdict.payload.effect === 'allow' && state.status === 'awaiting-policy' ? await this.startFacts(verdict, state) : { catalogue: [], killSwitches: [] }),
+    }));
+  }
+
+  /**
+   * Policy's verdict naming a run, delivered as a fact. One on a check the run recorded was decided on from policy's
+   * answer, or is being asked again (answerPolicyCheck): deciding on it here too would publish that decision again.
+   * Any other (an agent's check of a tool call in the run) joins the run's history and decides nothing, whatever
+   * request it says it answers: only policy's answer to the orchestrator's own question moves a run on.
+   */
+  async policyFact(runId: string, verdict: MessageOf<'PolicyDecided'>): Promise<void> {
+    await this.ready;
+    await this.partitions.loaded(runId);
+    const answersOwnCheck = (history: Envelope[]) => history.some((event) => event.id === verdict.causationId && event.type === 'PolicyCheckRequested');
+    if (this.partitions.owns(runId) && answersOwnCheck(await this.history(runId))) return;
+    await this.decide(runId, verdict, { kind: 'recorded', message: verdict });
+  }
+
+  /**
+   * What starting a run needs to know: every catalogued agent, and the kill switches in force. With an agent stopped
+   * by a switch the catalogue is asked fresh: the agent's replacement may have registered since the cache was filled.
+   */
+  async startFacts(cause: AnyMessage, state: RunState): Promise<{ catalogue: AgentDescriptor[]; killSwitches: ActiveKillSwitch[] }> {
+    const killSwitches = await this.killSwitches(cause);
+    const catalogue = await this.catalogue(cause, killSwitches.some((kill) => kill.scope === 'agent') ? undefined : state.definition);
+    return { catalogue, killSwitches };
   }
 
   /** A run's history: as remembered for a run this replica decides, as the store holds it now for another's (or when `latest`). */
@@ -240,10 +310,14 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Asked fresh from policy at a run's start (the board may be a moment behind an operator's switch); while policy
-   * restarts, the switches the board knows (fail closed until it has policy's list).
+   * The switches in force at a run's start: the board's, while it is in step with policy's facts. It hears a
+   * KillSwitchActivated when policy records it, which is before policy puts the switch in force, so before any verdict
+   * that knew of the switch is sent to this replica: a run's start never knows less than the verdict that started it.
+   * Out of step (after a reconnect, until policy first answered), policy is asked, and while policy restarts the
+   * board's switches serve once it has policy's list (fail closed until then).
    */
   async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
+    if (this.kills.inStep) return this.kills.switches;
     try {
       return (await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId }), 1_000)).switches;
     } catch (error) {
@@ -446,8 +520,10 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     const open = await persistently('reading the open runs', () => this.readOpenRuns(partition, runIds), this.service.log, { signal: this.stopping.signal, retryIf: isNatsError });
     let restored = 0;
     const inFlight = new Set<string>();
-    for (const { runId, state, origin } of open) {
+    for (const { runId, state, origin, checks } of open) {
       this.known.add(runId);
+      // Not awaited: a partition is restored whether or not policy answers now.
+      for (const check of checks) void this.answerPolicyCheck(check);
       for (const [stepId, step] of Object.entries(state.steps)) {
         if ((step.status === 'queued' || step.status === 'assigned') && step.taskId) {
           this.tasks.set(step.taskId, { runId, stepId, origin });
@@ -491,10 +567,10 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The state of every open run of the partition, read whole before anything is restored from it (so a read that
    * fails and is asked again restores nothing twice); settled or empty runs leave the index, and each run's last
-   * decision is published again.
+   * decision is published again. `checks`: its policy checks still without a verdict.
    */
-  private async readOpenRuns(partition: number, runIds: string[]): Promise<{ runId: string; state: RunState; origin: Origin }[]> {
-    const open: { runId: string; state: RunState; origin: Origin }[] = [];
+  private async readOpenRuns(partition: number, runIds: string[]): Promise<{ runId: string; state: RunState; origin: Origin; checks: PolicyCheck[] }[]> {
+    const open: { runId: string; state: RunState; origin: Origin; checks: PolicyCheck[] }[] = [];
     for (const runId of runIds) {
       const history = await fenceRun(this.store, { runId, partition, owner: this.service.instance, actor: this.actor });
       const state = fold(orchestrationDecider, history);
@@ -504,7 +580,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         continue;
       }
       await this.republishLastDecision(history);
-      open.push({ runId, state, origin: originOf(history[0]) });
+      const checks = history.filter((event): event is PolicyCheck => event.type === 'PolicyCheckRequested' && awaitsVerdict(state, (event as PolicyCheck).payload.requestId));
+      open.push({ runId, state, origin: originOf(history[0]), checks });
     }
     return open;
   }

@@ -54,15 +54,10 @@ export class RunHandlers {
     await this.runs.decide(message.payload.workflowId, message, async () => ({ kind: 'run', message, catalogue: await this.runs.catalogue(message, message.payload.definition) }));
   }
 
+  /** Policy's verdict naming a run, as a fact (RunCoordinator.policyFact: the run's own checks are decided on from policy's answer). */
   @EventPattern('PolicyDecided')
   async policyDecided(@Payload() message: MessageOf<'PolicyDecided'>) {
-    const { intentId, effect } = message.payload;
-    if (!intentId) return; // a decision about something other than a run
-    await this.runs.decide(intentId, message, async (state) => ({
-      kind: 'policy-decided',
-      message,
-      ...(effect === 'allow' && state.status === 'awaiting-policy' ? await this.startFacts(message, state) : { catalogue: [], killSwitches: [] }),
-    }));
+    if (message.payload.intentId) await this.runs.policyFact(message.payload.intentId, message);
   }
 
   @EventPattern('ApproveIntent')
@@ -70,7 +65,7 @@ export class RunHandlers {
     await this.runs.decide(message.payload.intentId, message, async (state: RunState) => ({
       kind: 'approve',
       message,
-      ...(state.status === 'awaiting-approval' ? await this.startFacts(message, state) : { catalogue: [], killSwitches: [] }),
+      ...(state.status === 'awaiting-approval' ? await this.runs.startFacts(message, state) : { catalogue: [], killSwitches: [] }),
     }));
   }
 
@@ -174,15 +169,5 @@ export class RunHandlers {
   @MessagePattern('GetReplicaSchedulerState', { everyInstance: true } satisfies HandlerExtras)
   replicaSchedulerState(): ReplyOf<'GetReplicaSchedulerState'> {
     return this.runs.snapshot();
-  }
-
-  /**
-   * What starting a run needs to know: every catalogued agent, and the kill switches in force. With an agent stopped
-   * by a switch the catalogue is asked fresh: the agent's replacement may have registered since the cache was filled.
-   */
-  private async startFacts(cause: AnyMessage, state: RunState) {
-    const killSwitches = await this.runs.killSwitches(cause);
-    const catalogue = await this.runs.catalogue(cause, killSwitches.some((kill) => kill.scope === 'agent') ? undefined : state.definition);
-    return { catalogue, killSwitches };
   }
 }

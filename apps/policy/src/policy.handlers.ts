@@ -7,6 +7,7 @@ import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overru
 import { ServiceContext } from '@agentos/service-host';
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { AssignmentIndex } from './assignment-index';
 import { BudgetLedger } from './budget-ledger';
@@ -14,8 +15,13 @@ import { InjectionDetectors } from './injection-detectors';
 import { PolicyState } from './policy.state';
 import { RateLimiter } from './rate-limiter';
 
+type PolicyCheck = MessageOf<'CheckPolicy'> | MessageOf<'DecidePolicyCheck'>;
+
 @Controller()
 export class PolicyHandlers {
+  /** The verdicts on runs' checks lately given, by check id (see decideRunCheck). */
+  private readonly verdictsGiven = new LRUCache<string, MessageOf<'PolicyDecided'>>({ max: 10_000 });
+
   constructor(
     private readonly state: PolicyState,
     private readonly rateLimiter: RateLimiter,
@@ -31,7 +37,7 @@ export class PolicyHandlers {
     return { kind: 'service' as const, id: this.service.name };
   }
 
-  private async decide(message: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'>): Promise<MessageOf<'PolicyDecided'>> {
+  private async decide(message: PolicyCheck): Promise<MessageOf<'PolicyDecided'>> {
     const handed = await this.handedLabels(message);
     const check = handed && 'labels' in handed ? { ...message.payload, labels: mergeLabels(message.payload.labels, handed.labels) } : message.payload;
     const request = { tenant: message.tenant, check, at: message.occurredAt };
@@ -59,7 +65,7 @@ export class PolicyHandlers {
    * labelsHandedTo); a check from a service, a user, or an agent outside any run is taken as it comes (undefined).
    * `{ refusal }`: an agent naming a run that handed it nothing.
    */
-  private async handedLabels({ actor, tenant, payload: { intentId } }: MessageOf<'PolicyCheckRequested'> | MessageOf<'CheckPolicy'> | MessageOf<'ScreenContent'>): Promise<{ labels: ContentLabel[] } | { refusal: string } | undefined> {
+  private async handedLabels({ actor, tenant, payload: { intentId } }: PolicyCheck | MessageOf<'ScreenContent'>): Promise<{ labels: ContentLabel[] } | { refusal: string } | undefined> {
     if (actor.kind !== 'agent' || intentId === undefined) return undefined;
     const indexed = this.assignments.of(intentId);
     const vouched = indexed && labelsHandedTo(indexed, { tenant, actor });
@@ -118,11 +124,20 @@ export class PolicyHandlers {
     return fold(orchestrationDecider, (await this.events.readStream(workflowStream(runId))).map((r) => r.event));
   }
 
-  @EventPattern('PolicyCheckRequested')
-  async check(@Payload() message: MessageOf<'PolicyCheckRequested'>) {
+  /**
+   * A run's check, as the orchestrator recorded it (PolicyCheckRequested), put by request/reply: the answer is the
+   * recorded verdict, which the orchestrator records in the run's history (its only writer) and acts on at once. A
+   * check asked again (the orchestrator restarted, or its first answer was lost) gets the verdict already given, as
+   * long as this instance remembers it: rate limits are not drawn from twice.
+   */
+  @MessagePattern('DecidePolicyCheck')
+  async decideRunCheck(@Payload() message: MessageOf<'DecidePolicyCheck'>): Promise<ReplyOf<'DecidePolicyCheck'>> {
+    const given = this.verdictsGiven.get(message.id);
+    if (given) return given;
     const decided = await this.decide(message);
-    // A run's stream has one writer, the orchestrator, which records the decisions about the run there itself.
-    await this.recorder.record(EVENT_STREAMS.policyDecisions(message.tenant), [decided]);
+    await this.recorder.recordForAnswer(EVENT_STREAMS.policyDecisions(message.tenant), [decided]);
+    this.verdictsGiven.set(message.id, decided);
+    return decided;
   }
 
   /** The request/reply form: the caller waits for the verdict, which is recorded before it is answered. */

@@ -168,6 +168,7 @@ export const CATALOG = {
   IsFeatureEnabled: { kind: 'query', version: 1, subject: 'agentos.query.policy.feature', schema: policy.IsFeatureEnabled, reply: policy.FeatureState },
   GetPolicyBundle: { kind: 'query', version: 1, subject: 'agentos.query.policy.bundle', schema: policy.GetPolicyBundle, reply: policy.PolicyBundleInForce },
   CheckPolicy: { kind: 'query', version: 1, subject: 'agentos.query.policy.check', schema: policy.CheckPolicy, reply: policy.PolicyDecided },
+  DecidePolicyCheck: { kind: 'query', version: 1, subject: 'agentos.query.policy.decide-check', schema: policy.DecidePolicyCheck, reply: policy.RecordedPolicyDecision },
   // memory: reads and writes are request/reply (a writer needs its compare-and-set answer); the
   // resulting facts are recorded in the event store and published for observers.
   WriteMemory: { kind: 'query', version: 1, subject: 'agentos.query.memory.write', schema: memory.WriteMemory, reply: memory.WriteMemoryResult },

@@ -87,7 +87,8 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
     // A run's message goes to the replica owning the run's partition (apps/orchestrator run-partitions.ts).
     // GetSchedulerState adds up every replica's scheduler (GetReplicaSchedulerState, answered by each).
     answers: ['GetSchedulerState', 'GetReplicaSchedulerState', 'GetCallApproval', 'ListSchedules', 'HandleRunMessage'],
-    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'GetPolicyBundle', 'HandleRunMessage', 'GetReplicaSchedulerState'],
+    // A run's policy check is put to policy by request/reply once recorded (DecidePolicyCheck).
+    asks: ['FindAgents', 'ListKillSwitches', 'CheckPolicy', 'DecidePolicyCheck', 'GetPolicyBundle', 'HandleRunMessage', 'GetReplicaSchedulerState'],
     follows: ['AgentRegistered', 'AgentInstanceDropped', 'KillSwitchActivated', 'KillSwitchReleased'],
     buckets: ['agentos_open_runs', 'agentos_leases', 'agentos_slots', 'agentos_tenant_keys', 'agentos_schedules'],
     eventStore: 'write',
@@ -113,8 +114,8 @@ export const SERVICE_ROLES: Record<ServiceName, BusRole> = {
   },
   policy: {
     publishes: ['PolicyDecided', 'BudgetExhausted', 'PolicyBundlePublished', 'PolicyBundleRejected', 'ContentFlagged', 'KillSwitchActivated', 'KillSwitchReleased'],
-    consumes: ['UsageRecorded', 'TaskCompleted', 'PolicyCheckRequested', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
-    answers: ['CheckPolicy', 'ScreenContent', 'ScreenInput', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
+    consumes: ['UsageRecorded', 'TaskCompleted', 'PublishPolicyBundle', 'ActivateKillSwitch', 'ReleaseKillSwitch'],
+    answers: ['CheckPolicy', 'DecidePolicyCheck', 'ScreenContent', 'ScreenInput', 'GetPolicyBundle', 'IsFeatureEnabled', 'ListKillSwitches'],
     asks: [],
     // Who holds which task, so a usage record is checked without reading the run's history (apps/policy assignment-index.ts).
     follows: ['TaskAssigned'],

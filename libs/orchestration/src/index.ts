@@ -2,7 +2,7 @@ export * from './orchestration.decider';
 export * from './run-state';
 export { approvalState, type CallApproval } from './call-approvals';
 export { runOf, selects, type ControlCommand } from './run-control';
-export { agentTarget, stepSpec } from './steps';
+export { agentTarget, awaitsVerdict, stepSpec } from './steps';
 export { handedRunOf, labelsHandedTo, reportRefusal, usageRefusal, type HandedRun, type RunAssignments, type TaskReport } from './task-reports';
 export * from './schedule.decider';
 export { partitionOf } from './partitions';

@@ -37,9 +37,10 @@ export type RunInput =
   | { kind: 'control'; message: ControlCommand; catalogue?: AgentDescriptor[]; bundleInForce?: string }
   /**
    * Facts about the run that decide nothing but belong to its history: what an agent spent (budgets as of any
-   * point) and content that screening flagged. The orchestrator records them, as the run stream's one writer.
+   * point), content that screening flagged, and policy's verdicts on checks others made naming the run (an agent's
+   * tool call). The orchestrator records them, as the run stream's one writer.
    */
-  | { kind: 'recorded'; message: MessageOf<'UsageRecorded'> | MessageOf<'ContentFlagged'> };
+  | { kind: 'recorded'; message: MessageOf<'UsageRecorded'> | MessageOf<'ContentFlagged'> | MessageOf<'PolicyDecided'> };
 
 const timeOf = (message: Envelope) => Date.parse(message.occurredAt);
 
@@ -251,6 +252,7 @@ export function refusalOf(input: RunInput, state: RunState): string | undefined 
   if (input.kind === 'approve' || input.kind === 'reject') return controlRefusal(input.message, input.message.payload.intentId, state);
   if (input.kind !== 'recorded') return undefined;
   const { message } = input;
+  if (message.type === 'PolicyDecided') return undefined; // another tenant's check naming the run is not recorded (runDecision)
   return message.type === 'UsageRecorded' ? usageRefusal(message, state) : flagRefusal(message, state);
 }
 

@@ -97,6 +97,10 @@ function stepPolicyCheck(state: RunState, stepId: string): Decision<'PolicyCheck
 export const stepAwaiting = (state: RunState, requestId: string) =>
   Object.entries(state.steps).find(([, step]) => step.status === 'policy-check' && step.policyRequestId === requestId)?.[0];
 
+/** Whether the run still waits for policy's verdict on this check: the run's own, or one of its steps'. */
+export const awaitsVerdict = (state: RunState, requestId: string): boolean =>
+  stepAwaiting(state, requestId) !== undefined || (state.status === 'awaiting-policy' && state.policyRequestId === requestId);
+
 /**
  * Policy's verdict on one step: allowed, its task is queued; refused, the step fails for good (no retry
  * changes a verdict) and its onFailure applies. A step cannot wait for an approval (ApproveIntent

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EnvelopeHeader } from '../envelope';
 import { formatCount } from '../limits';
 import { ContentLabels } from './labels';
 import { BundleVersion, JsonObject, Name, Spending } from './shared';
@@ -85,6 +86,14 @@ export const PolicyBundleRejected = z.object({ source: z.string(), problems: z.a
 
 /** The synchronous form of a policy check, for callers that must wait for the answer (SDK, memory). */
 export const CheckPolicy = PolicyCheckRequested;
+
+/**
+ * A run's policy check, recorded in its history as PolicyCheckRequested, put to policy by the orchestrator that
+ * recorded it (the query carries that event's id and time): answered with the PolicyDecided policy recorded about it,
+ * whole, so the run's history holds policy's own fact. The orchestrator alone asks it.
+ */
+export const DecidePolicyCheck = PolicyCheckRequested;
+export const RecordedPolicyDecision = EnvelopeHeader.extend({ type: z.literal('PolicyDecided'), payload: PolicyDecided });
 
 export const BudgetMetric = z.enum(['tokens', 'cost', 'steps']);
 export const BudgetScope = z.enum(['workflow', 'tenant']);
