@@ -15,8 +15,14 @@ const MEASURES = [
   both('latency, submit → settled, during chaos', (t) => `p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms, max ${t.latencyMs.max} ms`),
 ];
 
-/** Earlier runs stay in the document as history, one heading level down, under the new run. */
-const asHistory = (previous: string) => previous.replace(`${TITLE}\n`, '').replace(/^(#+) /gm, '#$1 ').trim();
+/**
+ * Earlier runs stay in the document as history, newest first: the last latest run becomes the first earlier one (its
+ * headings a level down), and the runs before it keep theirs, so headings never nest deeper than a run's own.
+ */
+export function asHistory(previous: string): string {
+  const [latest, earlier = ''] = previous.replace(`${TITLE}\n`, '').split(/^## Earlier runs\n/m);
+  return `${latest.trim().replace(/^(#+) /gm, '#$1 ').replace(/^### Latest run: /, '### Run: ')}\n\n${earlier.trim()}`.trim();
+}
 
 /** The chaos report as the head of docs/reliability.md, over the `previous` document. */
 export function markdown(report: ChaosReport, command: string, commit: string, previous: string): string {
