@@ -188,11 +188,11 @@ const QUERY_FIXTURES: { [T in QueryType]: () => PayloadInput<T> } = {
 const hasFixture = (type: MessageType): boolean => type in STREAM_FIXTURES || type in QUERY_FIXTURES;
 
 /** A fresh valid message of a type, as plain JSON (ids and times new each call). */
-function validEnvelope(type: MessageType): JsonObject {
+function validEnvelope(type: MessageType, origin: Origin = ORIGIN): JsonObject {
   const fixtures = { ...STREAM_FIXTURES, ...QUERY_FIXTURES } as Record<string, (() => unknown) | undefined>;
   const fixture = fixtures[type];
   if (!fixture) throw new Error(`no valid fixture for ${type}: add one to STREAM_FIXTURES`);
-  return JSON.parse(JSON.stringify(createMessage(type as never, fixture() as never, ORIGIN))) as JsonObject;
+  return JSON.parse(JSON.stringify(createMessage(type as never, fixture() as never, origin))) as JsonObject;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,7 +474,10 @@ const serviceOf = (durable: string): string => {
 };
 
 /** The concrete subject of a type with its `{tokens}` filled in. */
-const concreteSubject = (type: MessageType) => `${CATALOG[type].subject.replace(/\{(\w+)\}/g, (_, token: string) => TOKENS[token] ?? 'fuzz')}.${SENDER}`;
+const concreteSubject = (type: MessageType, origin?: Origin) =>
+  `${CATALOG[type].subject.replace(/\{(\w+)\}/g, (_, token: string) => TOKENS[token] ?? 'fuzz')}.${origin ? `${origin.tenant}.${principalOf(origin.actor)}` : SENDER}`;
+/** Queries only a service asks (their answerer refuses anyone else): their valid form is sent as that service. */
+const ASKED_BY: Partial<Record<QueryType, Origin>> = { DecidePolicyCheck: { tenant: ORIGIN.tenant, actor: { kind: 'service', id: 'orchestrator' } } };
 
 async function durableConsumers(connector: NatsConnector): Promise<Map<StreamName, { durable: string; filter: string; pending: number; ackPending: number }[]>> {
   const jsm = await connector.manager$();
@@ -768,8 +771,8 @@ describe('bad-input fuzzing: every service subject, malformed/oversized/wrong-ve
         // A malformed query without a reply subject: nobody to answer, and nothing breaks.
         nc.publish(subject, utf8('{"no":"reply subject"}'));
         // The same query type, valid, is still answered.
-        const valid = utf8(JSON.stringify(validEnvelope(type)));
-        const answer = await ask(subject, valid);
+        const valid = utf8(JSON.stringify(validEnvelope(type, ASKED_BY[type])));
+        const answer = await ask(ASKED_BY[type] ? concreteSubject(type, ASKED_BY[type]) : subject, valid);
         expect([type, answer?.ok]).toEqual([type, true]);
         expect([type, CATALOG[type].reply.safeParse((answer as { reply: unknown }).reply).success]).toEqual([type, true]);
       }

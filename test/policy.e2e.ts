@@ -255,4 +255,22 @@ describe('policy service against a real nats-server', () => {
     // The same fact, with the same id, is policy's own record of the decision.
     expect((await recorded('policy-globex')).find((e) => e.id === verdict.id)).toMatchObject({ causationId: check.id, payload: { effect: 'allow' } });
   }, 60_000);
+  it("decides a run's check for the orchestrator alone; asked again, gives the same verdict, or after a restart a verdict of its own", async () => {
+    const runId = newId();
+    const payload = { requestId: newId(), intentId: runId, action: 'intent.submit' as const, subject: { owner: 'alice' }, resource: { kind: 'capability', name: 'summarise' }, context: {} };
+    const byOperator = createMessage('DecidePolicyCheck', payload, { tenant: 'acme', actor: { kind: 'user', id: 'oncall' } });
+    await expect(system.client.query(byOperator)).rejects.toThrow('only the orchestrator puts a run\'s checks to policy');
+
+    const check = createMessage('DecidePolicyCheck', payload, { tenant: 'globex', actor: { kind: 'service', id: 'orchestrator' } });
+    const first = await system.client.query(check);
+    expect(first).toMatchObject({ type: 'PolicyDecided', causationId: check.id, tenant: 'globex', actor: { kind: 'service', id: 'policy' }, payload: { requestId: payload.requestId, effect: 'allow' } });
+    expect(await system.client.query(check)).toEqual(first);
+    await system.restart('policy');
+    const anew = await system.client.query(check);
+    expect(anew).toMatchObject({ type: 'PolicyDecided', causationId: check.id, payload: { requestId: payload.requestId } });
+    expect(anew.id).not.toBe(first.id);
+    const record = (await recorded('policy-globex')).filter((e) => e.causationId === check.id);
+    expect(record.map((e) => e.id).sort()).toEqual([first.id, anew.id].sort());
+    expect((await recorded('policy-acme')).some((e) => e.causationId === byOperator.id)).toBe(false);
+  });
 });

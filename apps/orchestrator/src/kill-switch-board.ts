@@ -8,7 +8,7 @@ const keyOf = (kill: Pick<ActiveKillSwitch, 'scope' | 'target'>) => `${kill.scop
  * The kill switches in force, as the scheduler needs them at every assignment: learned from the policy service and
  * kept current from its KillSwitchActivated/Released facts. The facts come on a core subscription, so a
  * disconnection may lose some: after one the board asks policy again (adding what it did not know) before it is
- * trusted. A run's start reads it too while it is in step (RunCoordinator.killSwitches).
+ * trusted. A run's start asks policy fresh (RunCoordinator.killSwitches).
  */
 export class KillSwitchBoard {
   private readonly active = new Map<string, ActiveKillSwitch>();
@@ -56,11 +56,6 @@ export class KillSwitchBoard {
     } finally {
       this.heardDuringSync = undefined;
     }
-    return this.synced;
-  }
-
-  /** Whether the board has policy's list and every fact since (false from a disconnection until it asked again). */
-  get inStep(): boolean {
     return this.synced;
   }
 

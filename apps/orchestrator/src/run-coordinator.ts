@@ -9,6 +9,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AgentDirectory } from './agent-directory';
 import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
+import { verdictOn, type PolicyCheck } from './policy-answer';
 import type { OrchestratorSettings } from './orchestrator.settings';
 import { fenceRun, refusedOnlyAsStored } from './run-fence';
 import { mergeSchedulerStates } from './scheduler-views';
@@ -17,7 +18,6 @@ import { SlotClaims } from './slot-claims';
 import { TimerWheel, type DueTimer } from './timer-wheel';
 
 type Origin = DueTimer['origin'];
-type PolicyCheck = MessageOf<'PolicyCheckRequested'>;
 interface TaskRef {
   runId: string;
   stepId: string;
@@ -195,8 +195,11 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async decideOnVerdict(check: PolicyCheck, { ifPending = false } = {}): Promise<void> {
     const runId = check.payload.intentId!;
+    // A partition being restored is owned once its restore has ended, and its pending checks are asked meanwhile.
+    await this.partitions.loaded(runId);
     if (ifPending && (!this.partitions.owns(runId) || !awaitsVerdict(fold(orchestrationDecider, await this.history(runId)), check.payload.requestId))) return;
-    const verdict = (await this.bus.query({ ...check, type: 'DecidePolicyCheck' } as MessageOf<'DecidePolicyCheck'>, POLICY_ANSWER_MS)) as MessageOf<'PolicyDecided'>;
+    const verdict = verdictOn(check, (await this.bus.query({ ...check, type: 'DecidePolicyCheck' } as MessageOf<'DecidePolicyCheck'>, POLICY_ANSWER_MS)) as MessageOf<'PolicyDecided'>);
+    await this.partitions.loaded(runId);
     // Handed on meanwhile: the new owner asked the run's pending checks itself when it took the run over.
     if (!this.partitions.owns(runId)) return;
     await this.decideHere(runId, verdict, async (state) => ({
@@ -310,14 +313,11 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The switches in force at a run's start: the board's, while it is in step with policy's facts. It hears a
-   * KillSwitchActivated when policy records it, which is before policy puts the switch in force, so before any verdict
-   * that knew of the switch is sent to this replica: a run's start never knows less than the verdict that started it.
-   * Out of step (after a reconnect, until policy first answered), policy is asked, and while policy restarts the
-   * board's switches serve once it has policy's list (fail closed until then).
+   * Asked fresh from policy at a run's start: the board may be a moment behind an operator's switch (on a cluster, a
+   * verdict from another policy replica may travel a faster route than the switch's fact). While policy restarts, the
+   * switches the board knows (fail closed until it has policy's list).
    */
-  async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
-    if (this.kills.inStep) return this.kills.switches;
+  private async killSwitches(cause: AnyMessage): Promise<ActiveKillSwitch[]> {
     try {
       return (await this.bus.query(createMessage('ListKillSwitches', {}, { tenant: cause.tenant, actor: this.actor, correlationId: cause.correlationId }), 1_000)).switches;
     } catch (error) {

@@ -1,6 +1,7 @@
-import { DocumentError, EVENT_STREAMS, causedBy, deriveId, mergeLabels, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf, type Spending } from '@agentos/contracts';
+import { DocumentError, EVENT_STREAMS, causedBy, deriveId, mergeLabels, newId, type ContentLabel, type MessageOf, type PayloadOf, type ReplyOf, type Spending } from '@agentos/contracts';
 import { EVENT_STORE, type EventStore } from '@agentos/event-store';
 import { EventRecorder, fold } from '@agentos/decider';
+import type { ServiceName } from '@agentos/identity';
 import { RefusedMessage } from '@agentos/messaging';
 import { handedRunOf, labelsHandedTo, orchestrationDecider, usageRefusal, workflowStream } from '@agentos/orchestration';
 import { describeOverrun, detectInjection, featureEnabled, markUntrusted, overrun, parsePolicyBundle, screenInput, type BudgetScope, type Budgets, type Overrun } from '@agentos/policy-engine';
@@ -16,11 +17,13 @@ import { PolicyState } from './policy.state';
 import { RateLimiter } from './rate-limiter';
 
 type PolicyCheck = MessageOf<'CheckPolicy'> | MessageOf<'DecidePolicyCheck'>;
+/** The one service that puts a run's recorded checks to policy (DecidePolicyCheck). */
+const RUN_CHECKER = 'orchestrator' satisfies ServiceName;
 
 @Controller()
 export class PolicyHandlers {
-  /** The verdicts on runs' checks lately given, by check id (see decideRunCheck). */
-  private readonly verdictsGiven = new LRUCache<string, MessageOf<'PolicyDecided'>>({ max: 10_000 });
+  /** The verdicts on runs' checks given or being given here, by tenant and check id (see decideRunCheck). */
+  private readonly verdictsGiven = new LRUCache<string, Promise<MessageOf<'PolicyDecided'>>>({ max: 10_000 });
 
   constructor(
     private readonly state: PolicyState,
@@ -37,7 +40,8 @@ export class PolicyHandlers {
     return { kind: 'service' as const, id: this.service.name };
   }
 
-  private async decide(message: PolicyCheck): Promise<MessageOf<'PolicyDecided'>> {
+  /** `once`: a verdict of its own, with an id no other decision on the same message has (see decideRunCheck). */
+  private async decide(message: PolicyCheck, { once = false } = {}): Promise<MessageOf<'PolicyDecided'>> {
     const handed = await this.handedLabels(message);
     const check = handed && 'labels' in handed ? { ...message.payload, labels: mergeLabels(message.payload.labels, handed.labels) } : message.payload;
     const request = { tenant: message.tenant, check, at: message.occurredAt };
@@ -57,7 +61,7 @@ export class PolicyHandlers {
     }
     this.service.log.info({ requestId: check.requestId, action: check.action, effect: verdict.effect, rule: verdict.rule, tenant: message.tenant }, 'policy decided');
     const { requestId, intentId, action, resource, subject, context, labels } = check;
-    return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...(labels ? { labels } : {}), ...verdict }, this.actor);
+    return causedBy(message, 'PolicyDecided', { requestId, intentId, action, resource, subject, context, ...(labels ? { labels } : {}), ...verdict }, this.actor, once ? newId() : '');
   }
 
   /**
@@ -126,18 +130,30 @@ export class PolicyHandlers {
 
   /**
    * A run's check, as the orchestrator recorded it (PolicyCheckRequested), put by request/reply: the answer is the
-   * recorded verdict, which the orchestrator records in the run's history (its only writer) and acts on at once. A
-   * check asked again (the orchestrator restarted, or its first answer was lost) gets the verdict already given, as
-   * long as this instance remembers it: rate limits are not drawn from twice.
+   * recorded verdict, which the orchestrator records in the run's history (its only writer) and acts on at once.
+   *
+   * A check asked again (its answer was lost, or the orchestrator restarted) gets the verdict this instance gave or is
+   * giving, if it still remembers it: rate limits are not drawn from twice. Asked of another instance, or after a
+   * restart, it is decided anew, and that verdict is a decision of its own: each verdict has an id of its own, so
+   * policy's record holds every verdict it gave, as given, and the run's history the one the run acted on. (With one
+   * id for both, the second would be dropped from policy's record as a duplicate while the run acted on it.)
    */
   @MessagePattern('DecidePolicyCheck')
-  async decideRunCheck(@Payload() message: MessageOf<'DecidePolicyCheck'>): Promise<ReplyOf<'DecidePolicyCheck'>> {
-    const given = this.verdictsGiven.get(message.id);
+  decideRunCheck(@Payload() message: MessageOf<'DecidePolicyCheck'>): Promise<ReplyOf<'DecidePolicyCheck'>> {
+    // The responder checked the envelope's actor against its sender, and only the orchestrator may send this: a
+    // principal allowed every query (an operator) must still not decide, or pre-decide, a run's check.
+    if (message.actor.kind !== 'service' || message.actor.id !== RUN_CHECKER) return Promise.reject(new RefusedMessage(`only the ${RUN_CHECKER} puts a run's checks to policy`));
+    const key = `${message.tenant}/${message.id}`;
+    const given = this.verdictsGiven.get(key);
     if (given) return given;
-    const decided = await this.decide(message);
-    await this.recorder.recordForAnswer(EVENT_STREAMS.policyDecisions(message.tenant), [decided]);
-    this.verdictsGiven.set(message.id, decided);
-    return decided;
+    const giving = (async () => {
+      const decided = await this.decide(message, { once: true });
+      await this.recorder.recordForAnswer(EVENT_STREAMS.policyDecisions(message.tenant), [decided]);
+      return decided;
+    })();
+    this.verdictsGiven.set(key, giving);
+    giving.catch(() => this.verdictsGiven.delete(key));
+    return giving;
   }
 
   /** The request/reply form: the caller waits for the verdict, which is recorded before it is answered. */

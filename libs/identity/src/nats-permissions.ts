@@ -335,6 +335,11 @@ function streamReader(): string[] {
 export const USER_ROLES = ['submitter', 'approver', 'operator', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
+/**
+ * Questions services ask one another about a run's inner workings, never a person (each answerer also checks that
+ * its asker is the service): a run's own policy check, a run message handed on, a replica's scheduler.
+ */
+const SERVICE_QUERIES: QueryType[] = ['DecidePolicyCheck', 'HandleRunMessage', 'GetReplicaSchedulerState'];
 /** Questions that only read what every principal of the tenant may see. */
 const READ_QUERIES: QueryType[] = ['FindAgents', 'ListKillSwitches', 'GetPolicyBundle', 'IsFeatureEnabled', 'GetMetrics', 'GetSchedulerState'];
 const EVERY_EVENT = ofKind('event') as StreamMessageType[];
@@ -354,7 +359,7 @@ export function userRole(role: UserRole, tenant: string): BusRole {
     case 'approver':
       return { ...base, publishes: ['ApproveIntent', 'RejectIntent'] };
     case 'operator':
-      return { ...base, publishes: ofKind('command') as StreamMessageType[], asks: ofKind('query') as QueryType[], readsStreams: platform, eventStore: platform ? 'read' : undefined };
+      return { ...base, publishes: ofKind('command') as StreamMessageType[], asks: (ofKind('query') as QueryType[]).filter((query) => !SERVICE_QUERIES.includes(query)), readsStreams: platform, eventStore: platform ? 'read' : undefined };
     case 'auditor':
       return { ...base, readsStreams: platform, eventStore: platform ? 'read' : undefined };
   }
