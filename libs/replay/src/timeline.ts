@@ -29,9 +29,18 @@ export function describeFork(fork: Pick<PayloadOf<'RunForked'>, 'newRunId' | 'fr
   return `new run ${fork.newRunId} from step ${fork.fromStep}, reusing ${reused}${pin}`;
 }
 
+/**
+ * The payload as a summary reads it: data still sealed (its tenant purged, its period past retention, or no key at
+ * hand) reads as [erased]. A payload field is sealed whole (TENANT_DATA_FIELDS), so its top level is looked at here
+ * and what is printed nested goes through erasedAsText (a tool call's sealed request inside `calls`). Not a deep copy
+ * of every payload: a decision's recorded input holds the agent catalogue, and copying it was most of a replay's
+ * timeline.
+ */
+const readable = (payload: unknown) => Object.fromEntries(Object.entries(payload as Record<string, unknown>).map(([key, value]) => [key, erasedAsText(key, value)]));
+const printed = (value: unknown) => JSON.stringify(value, erasedAsText);
+
 function summarise(event: Envelope): string {
-  // Data still sealed (its tenant purged, its period past retention, or no key at hand) reads as [erased].
-  const p = JSON.parse(JSON.stringify(event.payload, erasedAsText)) as Record<string, unknown>;
+  const p = readable(event.payload);
   switch (event.type) {
     case 'IntentSubmitted':
       return `"${p.goal}" needs ${p.capability}`;
@@ -46,7 +55,7 @@ function summarise(event: Envelope): string {
       return `decided from here on by orchestrator replica ${p.owner} (partition ${p.partition})`;
     case 'IntentCompleted':
     case 'TaskCompleted':
-      return `output ${JSON.stringify(p.output)}`;
+      return `output ${printed(p.output)}`;
     // A failure's text is its root cause: never cut (formatTimeline wraps it).
     case 'TaskFailed':
     case 'StepFailed':
@@ -62,12 +71,12 @@ function summarise(event: Envelope): string {
     case 'RunForked':
       return describeFork(p as Parameters<typeof describeFork>[0]);
     case 'StepReused':
-      return `step ${p.stepId}: output of run ${p.fromRun} ${JSON.stringify(p.output)}`;
+      return `step ${p.stepId}: output of run ${p.fromRun} ${printed(p.output)}`;
     case 'IntentFailed':
     case 'WorkflowFailed':
       return `${p.failedStep ? `step ${p.failedStep}: ` : ''}${p.reason}`;
     default: {
-      const text = JSON.stringify(p);
+      const text = printed(p);
       return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
     }
   }
