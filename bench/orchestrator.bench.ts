@@ -99,7 +99,9 @@ async function main() {
     await client.connect();
     const js = await connector.jetstream();
     const jsm = await connector.manager$();
-    const raw = await rawThroughput(js, jsm, RAW, WINDOW);
+    const rawCpu = cpuMeter(nats.pid);
+    const rawTraffic = await trafficMeter(monitorPort);
+    const raw = { ...(await rawThroughput(js, jsm, RAW, WINDOW)), cpuPerMsg: rawCpu(RAW), trafficPerMsg: await rawTraffic(RAW) };
     const chain = await rawChain(js, jsm, 300);
 
     const holders = async () => {
@@ -175,9 +177,13 @@ async function main() {
       cpuMsPerIntent: manyTenants.replicaCpuMs[i],
     }));
 
+    // What a message in or out of nats-server costs (CPU of both processes), raw and in AgentOS at 64 in flight.
+    const perMessage = (cpu: { processMs: number; natsServerMs: number }, traffic: { inMsgs: number; outMsgs: number }) => (cpu.processMs + cpu.natsServerMs) / (traffic.inMsgs + traffic.outMsgs);
+    const cpuPerServerMessage = { raw: perMessage(raw.cpuPerMsg, raw.trafficPerMsg), agentos: perMessage(manyTenants.cpuPerIntent, manyTenants.trafficPerIntent) };
     const figures = {
       rawMsgsPerSec: raw.msgsPerSec,
-      raw: { p50: raw.p50, p99: raw.p99 },
+      raw: { p50: raw.p50, p99: raw.p99, cpuPerMsg: raw.cpuPerMsg, trafficPerMsg: raw.trafficPerMsg },
+      cpuPerServerMessage,
       rawChain: chain,
       intentsPerSec: manyTenants.intentsPerSec,
       tenants: { count: TENANTS, ...manyTenants, oneTenant },
@@ -193,6 +199,7 @@ async function main() {
         sequentialP50OverChain: sequential.p50 / chain.p50,
         sequentialP99OverChain: sequential.p99 / chain.p99,
         workflowP50OverChain: workflows.p50 / chain.p50,
+        cpuPerServerMessageOverRaw: cpuPerServerMessage.agentos / cpuPerServerMessage.raw,
       },
       settings: { intents: INTENTS, window: WINDOW, sequential: SEQUENTIAL, raw: RAW },
     };
@@ -201,6 +208,7 @@ async function main() {
     const rate = (v: number) => Math.round(v).toLocaleString('en-US').padStart(7);
     const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
     console.log(`raw JetStream publish → consume → ack      ${rate(raw.msgsPerSec)} msgs/s      p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}  (${WINDOW} in flight)`);
+    console.log(`raw CPU per message                          ${(raw.cpuPerMsg.processMs + raw.cpuPerMsg.natsServerMs).toFixed(3)} ms  (client ${raw.cpuPerMsg.processMs.toFixed(3)} ms, nats-server ${raw.cpuPerMsg.natsServerMs.toFixed(3)} ms; ${raw.trafficPerMsg.inMsgs.toFixed(1)} in, ${raw.trafficPerMsg.outMsgs.toFixed(1)} out of nats-server)`);
     console.log(`raw 5-hop JetStream chain, one at a time                         p50 ${ms(chain.p50)}  p99 ${ms(chain.p99)}`);
     console.log(`intents, ${WINDOW} in flight, ${TENANTS} tenants             ${rate(manyTenants.intentsPerSec)} intents/s   p50 ${ms(manyTenants.p50)}  p99 ${ms(manyTenants.p99)}  (${pct(figures.ratios.throughputOfRaw)} of raw)`);
     console.log(`intents, ${WINDOW} in flight, 1 tenant               ${rate(oneTenant.intentsPerSec)} intents/s   p50 ${ms(oneTenant.p50)}  p99 ${ms(oneTenant.p99)}  (${pct(figures.ratios.oneTenantThroughputOfRaw)} of raw)`);
@@ -213,6 +221,7 @@ async function main() {
     console.log(`CPU per intent at 64 in flight, ${TENANTS} tenants   ${ms(processMs + replicasMs + natsServerMs).padStart(8)}  (${split}, nats-server ${ms(natsServerMs)})`);
     const traffic = (t: typeof sequential.trafficPerIntent) => `${t.inMsgs.toFixed(1)} in, ${t.outMsgs.toFixed(1)} out of nats-server; ${t.socketWrites.toFixed(1)} socket writes by this process`;
     console.log(`messages per intent at 64 in flight             ${traffic(manyTenants.trafficPerIntent)}`);
+    console.log(`CPU per message in or out of nats-server      ${cpuPerServerMessage.agentos.toFixed(3)} ms, raw ${cpuPerServerMessage.raw.toFixed(3)} ms  (${figures.ratios.cpuPerServerMessageOverRaw.toFixed(1)}× raw)`);
     console.log(`CPU per intent one at a time             ${ms(sequential.cpuPerIntent.processMs + sequential.cpuPerIntent.natsServerMs).padStart(8)}  (services and agent ${ms(sequential.cpuPerIntent.processMs)}, nats-server ${ms(sequential.cpuPerIntent.natsServerMs)})`);
     console.log(`messages per intent one at a time               ${traffic(sequential.trafficPerIntent)}`);
     for (const o of orchestrators) console.log(`  orchestrator ${o.instance}: ${o.partitions} partitions, ${pct(o.runsShare)} of the runs, CPU ${ms(o.cpuMsPerIntent)} per intent (of all intents)`);
