@@ -35,7 +35,13 @@ const STARTING = new Set(['SubmitIntent', 'RunWorkflow', 'ScheduleFired', 'RunFo
 /** How often a replica looks for open runs of its partitions it does not know (recorded by a replica that lost the partition meanwhile). */
 const ADOPT_EVERY_MS = 30_000;
 /** How long policy may take to answer a run's check put to it by request/reply before it is asked again. */
-const POLICY_ANSWER_MS = 5_000;
+const POLICY_ANSWER_MS = 2_000;
+/**
+ * The longest wait before a check is asked again. While policy restarts, a question finds no responder at once and
+ * costs nothing, and a run waits this long at most once policy is back (a check consumed from a stream waited for
+ * nothing: policy's consumer took it as it came back).
+ */
+const POLICY_RETRY_MAX_MS = 1_000;
 /** An empty run this young in the index may still be about to record its first event. */
 const EMPTY_RUN_GRACE_MS = 60_000;
 const SETTLING = new Set(['IntentCompleted', 'IntentFailed', 'IntentRejected', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowRejected', 'RunCancelled']);
@@ -184,7 +190,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       const fields = { runId: check.payload.intentId, requestId: check.payload.requestId };
       this.service.log.warn({ ...fields, err: error }, 'policy did not answer a recorded check; asked again');
-      void persistently('asking policy for a recorded check', () => this.decideOnVerdict(check, { ifPending: true }), this.service.log, { fields, signal: this.stopping.signal }).catch(() => undefined);
+      const again = { fields, signal: this.stopping.signal, maxDelayMs: POLICY_RETRY_MAX_MS };
+      void persistently('asking policy for a recorded check', () => this.decideOnVerdict(check, { ifPending: true }), this.service.log, again).catch(() => undefined);
     }
   }
 

@@ -9,18 +9,20 @@ export interface Persistence {
   retryIf?: (error: unknown) => boolean;
   /** Gives up once aborted (the task's deadline, a kill), throwing the last error. */
   signal?: AbortSignal;
+  /** The longest wait between tries (default 5 s): shorter where a try costs nothing while the other side is away. */
+  maxDelayMs?: number;
 }
 
 /**
- * Runs `write` until it succeeds, backing off from 250 ms to 5 s: for what must not be dropped while
+ * Runs `write` until it succeeds, backing off from 250 ms to 5 s (maxDelayMs): for what must not be dropped while
  * NATS restarts (a task's outcome, its record in the step ledger, what a task's code sends while it runs).
  * Each failure is logged with `what`.
  */
 export async function persistently<T>(what: string, write: () => Promise<T>, log: Log, persistence: Persistence = {}): Promise<T> {
-  const { fields = {}, retryIf = () => true, signal } = persistence;
+  const { fields = {}, retryIf = () => true, signal, maxDelayMs = 5_000 } = persistence;
   // A permanent failure (the message is invalid) is thrown at once, whatever retryIf says: no retry would write it.
   const retryable = (error: unknown) => !classifyFailure(error).permanent && retryIf(error);
-  for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+  for (let wait = Math.min(250, maxDelayMs); ; wait = Math.min(wait * 2, maxDelayMs)) {
     try {
       return await write();
     } catch (error) {
