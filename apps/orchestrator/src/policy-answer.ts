@@ -1,7 +1,14 @@
-import type { MessageOf } from '@agentos/contracts';
+import type { Envelope, MessageOf } from '@agentos/contracts';
+import { awaitsVerdict, type RunState } from '@agentos/orchestration';
 import { isDeepStrictEqual } from 'node:util';
 
 export type PolicyCheck = MessageOf<'PolicyCheckRequested'>;
+
+export const isPolicyCheck = (event: Envelope): event is PolicyCheck => event.type === 'PolicyCheckRequested';
+
+/** The run's checks among `events` that still await policy's verdict in `state`. */
+export const pendingChecks = (state: RunState, events: readonly Envelope[]): PolicyCheck[] =>
+  events.filter(isPolicyCheck).filter((check) => awaitsVerdict(state, check.payload.requestId));
 
 /** The service whose answers to a run's checks move it on. */
 const POLICY = 'policy';

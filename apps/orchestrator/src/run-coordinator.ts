@@ -9,7 +9,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AgentDirectory } from './agent-directory';
 import { KillSwitchBoard } from './kill-switch-board';
 import { OpenRuns } from './open-runs';
-import { verdictOn, type PolicyCheck } from './policy-answer';
+import { isPolicyCheck, pendingChecks, verdictOn, type PolicyCheck } from './policy-answer';
 import type { OrchestratorSettings } from './orchestrator.settings';
 import { fenceRun, refusedOnlyAsStored } from './run-fence';
 import { mergeSchedulerStates } from './scheduler-views';
@@ -167,8 +167,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
       this.service.log.info({ runId, cause: cause.type, decided: events.map((e) => e.type), correlationId: cause.correlationId }, 'run decision');
       return events;
     });
-    const checks = events.filter((event): event is PolicyCheck => event.type === 'PolicyCheckRequested');
-    if (checks.length > 0) await this.answerPolicyChecks(runId, checks);
+    if (events.some(isPolicyCheck)) await this.answerPolicyChecks(runId, events);
     return events;
   }
 
@@ -179,9 +178,9 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
    * history holds. A check policy does not answer now is asked again in the background; one left when the replica
    * died is asked by the replica that restores the run (adopt).
    */
-  private async answerPolicyChecks(runId: string, checks: PolicyCheck[]): Promise<void> {
+  private async answerPolicyChecks(runId: string, decided: readonly Envelope[]): Promise<void> {
     const state = fold(orchestrationDecider, await this.history(runId));
-    await Promise.all(checks.filter((check) => awaitsVerdict(state, check.payload.requestId)).map((check) => this.answerPolicyCheck(check)));
+    await Promise.all(pendingChecks(state, decided).map((check) => this.answerPolicyCheck(check)));
   }
 
   private async answerPolicyCheck(check: PolicyCheck): Promise<void> {
@@ -196,9 +195,8 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The query is the recorded check itself (its id, time and origin), so policy decides on it as on the event and its
-   * verdict is the same fact, with the same id, whichever way it was asked. `ifPending`: unless the run has its verdict
-   * by now, or is another replica's.
+   * The query is the recorded check itself (its id, time and origin), so policy decides on it as it did on the event
+   * (the verdict's cause is the check). `ifPending`: unless the run has its verdict by now, or is another replica's.
    */
   private async decideOnVerdict(check: PolicyCheck, { ifPending = false } = {}): Promise<void> {
     const runId = check.payload.intentId!;
@@ -587,8 +585,7 @@ export class RunCoordinator implements OnApplicationBootstrap, OnModuleDestroy {
         continue;
       }
       await this.republishLastDecision(history);
-      const checks = history.filter((event): event is PolicyCheck => event.type === 'PolicyCheckRequested' && awaitsVerdict(state, (event as PolicyCheck).payload.requestId));
-      open.push({ runId, state, origin: originOf(history[0]), checks });
+      open.push({ runId, state, origin: originOf(history[0]), checks: pendingChecks(state, history) });
     }
     return open;
   }
